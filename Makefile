@@ -1,0 +1,47 @@
+# The office's everyday commands. `make run` and `make test` are the README's quick start.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bureau
+REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: setup run test bench lint messages clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+## setup: what run and test share: the virtualenv with every requirement, compiled translations.
+setup: $(VENV)/.installed
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	 else echo "msgfmt not found (Debian: apt-get install gettext); using the committed catalogues"; fi
+
+## run: the demo office on the embedded default (SQLite, filesystem broker) with worker and beat.
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(VENV)/bin/honcho start -f Procfile
+
+## test: the whole suite against PostgreSQL and Redis.
+test: setup
+	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=$(REDIS_URL) \
+		$(VENV)/bin/pytest
+
+## bench: the benchmarks (outside the suite); writes var/bench/results.json.
+bench: setup
+	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=$(REDIS_URL) \
+		$(PY) tests/benchmarks/run.py
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+## messages: refresh the translation catalogue after changing user-facing text.
+messages: setup
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests
+
+clean:
+	rm -rf var/office.sqlite3 var/broker

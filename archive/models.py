@@ -1,0 +1,65 @@
+"""The archive: an append-only, hash-chained record of every change of state in the office."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ArchiveRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Archive records are append-only.")
+
+    def delete(self):
+        raise PermissionError("Archive records are append-only.")
+
+
+class ArchiveRecord(models.Model):
+    """One thing that happened: who did what to which object, and what changed.
+
+    Written only by ``archive.services.archive_record`` inside the transaction of the change it
+    records. ``record_hash`` covers the record's content and ``previous_hash``, so altering or
+    removing any record breaks the chain that ``verify_archive`` walks."""
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=100, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_text = models.CharField(_("object"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    record_hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = ArchiveRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("archive record")
+        verbose_name_plural = _("archive records")
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-id"], name="archive_target_idx"),
+            models.Index(fields=["actor", "-created_at"], name="archive_actor_idx"),
+        ]
+        permissions = [("verify_archive", _("Can verify the archive chain"))]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_text}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Archive records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Archive records are append-only.")

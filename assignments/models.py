@@ -1,0 +1,1 @@
+"""assignments: models arrive with this app's issue."""

@@ -1,0 +1,123 @@
+"""Administration of the organisation. Saving a person also puts their login in their role's group."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from bureau.models import (
+    Department,
+    Equipment,
+    Notification,
+    Person,
+    ResponsibilityArea,
+    Section,
+    TrainingRecord,
+    User,
+)
+from bureau.services import person_sync_role
+
+
+class PersonInline(admin.StackedInline):
+    model = Person
+    can_delete = False
+    fields = ["name", "title", "department", "role", "phone", "office_phone", "is_spokesperson", "is_active"]
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [PersonInline]
+    list_display = ["username", "person_name", "is_active", "is_staff", "last_login"]
+    list_select_related = ["person"]
+
+    @admin.display(description=_("name"), ordering="person__name")
+    def person_name(self, user):
+        person = getattr(user, "person", None)
+        return person.name if person else "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        person = Person.objects.filter(user=form.instance).first()
+        if person is not None:
+            person_sync_role(person=person, actor=request.user, request=request)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_order"]
+    list_editable = ["sort_order"]
+    search_fields = ["name"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "department", "role", "phone", "is_spokesperson", "is_active"]
+    list_filter = ["role", "department", "is_spokesperson", "is_active"]
+    list_select_related = ["department"]
+    search_fields = ["name", "phone", "user__username"]
+    fields = [
+        "user",
+        "name",
+        "title",
+        "department",
+        "role",
+        "phone",
+        "office_phone",
+        "is_spokesperson",
+        "is_active",
+        "sort_order",
+    ]
+    autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        person_sync_role(person=obj, actor=request.user, request=request)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "site", "owner", "is_active", "sort_order"]
+    list_filter = ["site", "is_active"]
+    list_select_related = ["owner"]
+    search_fields = ["name"]
+    fields = ["name", "site", "owner", "description", "is_active", "sort_order"]
+
+
+@admin.register(ResponsibilityArea)
+class ResponsibilityAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "overall", "lead", "executor", "sort_order"]
+    list_select_related = ["overall", "lead", "executor"]
+    fields = ["name", "overall", "lead", "executor", "description", "sort_order"]
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(admin.ModelAdmin):
+    list_display = ["asset_number", "kind", "name", "holder", "is_online", "acquired_on"]
+    list_filter = ["kind", "is_online"]
+    list_select_related = ["holder"]
+    search_fields = ["asset_number", "name"]
+    fields = ["kind", "name", "asset_number", "holder", "is_online", "acquired_on", "notes"]
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(admin.ModelAdmin):
+    list_display = ["held_on", "topic", "organiser", "hours"]
+    date_hierarchy = "held_on"
+    search_fields = ["topic", "organiser"]
+    filter_horizontal = ["attendees"]
+    fields = ["held_on", "topic", "organiser", "hours", "attendees", "notes"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: notifications are sent by the system, not written by hand."""
+
+    list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

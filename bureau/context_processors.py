@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from bureau.selectors import notification_unread_count, person_for_user
+
+
+def office(request):
+    """What the layout shows on every page: the office's name, who is logged in, unread notices."""
+    user = getattr(request, "user", None)
+    context = {
+        "office_name": settings.OFFICE_NAME or _("County Bureau Online Opinion Office"),
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    if user is not None and user.is_authenticated:
+        context["current_person"] = person_for_user(user=user)
+        context["unread_notification_count"] = notification_unread_count(user=user)
+    return context

@@ -1,0 +1,237 @@
+"""The organisation: people and their roles, departments, website sections, the responsibility
+chain, equipment and training; plus in-app notifications, which every later feature sends."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A login. The person behind it (name, phone, role) is the linked ``Person``."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("login account")
+        verbose_name_plural = _("login accounts")
+
+    def __str__(self) -> str:
+        person = getattr(self, "person", None)
+        return person.name if person else self.username
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", _("Director")
+    LEADER = "leader", _("Leader in charge")
+    OFFICE_HEAD = "office_head", _("Office head")
+    STAFF = "staff", _("Staff")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class RoleGroup:
+    """Names of the Django groups that carry each role's permissions (created by a migration)."""
+
+    LEADERS = "leaders"
+    SUPERVISORS = "supervisors"
+    STAFF = "staff"
+    ADMINISTRATORS = "administrators"
+
+    FOR_ROLE = {
+        Role.DIRECTOR: LEADERS,
+        Role.LEADER: LEADERS,
+        Role.OFFICE_HEAD: SUPERVISORS,
+        Role.STAFF: STAFF,
+        Role.ADMINISTRATOR: ADMINISTRATORS,
+    }
+    ALL = (LEADERS, SUPERVISORS, STAFF, ADMINISTRATORS)
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def spokespeople(self):
+        return self.active().filter(is_spokesperson=True)
+
+
+class Person(models.Model):
+    """A member of the bureau, linked to one login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="person", verbose_name=_("login")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="people", verbose_name=_("department")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    phone = models.CharField(_("mobile phone"), max_length=30, blank=True)
+    office_phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    is_spokesperson = models.BooleanField(_("network spokesperson"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        permissions = [
+            ("view_organisation", _("Can view the organisation page")),
+            ("manage_organisation", _("Can manage the organisation")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in (Role.DIRECTOR, Role.LEADER)
+
+
+class Section(models.Model):
+    """A section (版块) of the bureau's website or forum, owned by one staff member."""
+
+    class Site(models.TextChoices):
+        WEBSITE = "website", _("Official website")
+        FORUM = "forum", _("Forum")
+
+    name = models.CharField(_("name"), max_length=100)
+    site = models.CharField(_("site"), max_length=20, choices=Site.choices, default=Site.WEBSITE)
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sections", verbose_name=_("owner"))
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+
+    class Meta:
+        ordering = ["site", "sort_order", "name"]
+        verbose_name = _("website section")
+        verbose_name_plural = _("website sections")
+        constraints = [models.UniqueConstraint(fields=["site", "name"], name="section_unique_name_per_site")]
+
+    def __str__(self) -> str:
+        return f"{self.get_site_display()} · {self.name}"
+
+
+class ResponsibilityArea(models.Model):
+    """One line of the responsibility chain (责任制): for an area of work, who bears overall
+    responsibility, who leads it and who carries it out."""
+
+    name = models.CharField(_("area of work"), max_length=100, unique=True)
+    overall = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("overall responsibility")
+    )
+    lead = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("leads"))
+    executor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("carries it out"))
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("responsibility area")
+        verbose_name_plural = _("responsibility chain")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Equipment(models.Model):
+    class Kind(models.TextChoices):
+        COMPUTER = "computer", _("Computer")
+        CAMERA = "camera", _("Camera")
+        PHONE = "phone", _("Mobile phone")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    asset_number = models.CharField(_("asset number"), max_length=50, unique=True)
+    holder = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="equipment",
+        verbose_name=_("held by"),
+    )
+    is_online = models.BooleanField(_("connected to the internet"), default=False)
+    acquired_on = models.DateField(_("acquired on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["kind", "asset_number"]
+        verbose_name = _("equipment")
+        verbose_name_plural = _("equipment register")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.asset_number})"
+
+
+class TrainingRecord(models.Model):
+    held_on = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=200)
+    organiser = models.CharField(_("organiser"), max_length=100)
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, default=2)
+    attendees = models.ManyToManyField(Person, related_name="trainings", blank=True, verbose_name=_("attendees"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.topic}"
+
+
+class Notification(models.Model):
+    """An in-app notice for one person, also e-mailed. Rows are the outbox: the e-mail is sent
+    by a task when the broker is up and by the periodic sweep otherwise, exactly once."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_claimed_at = models.DateTimeField(_("e-mail claimed at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "dedupe_key"], name="notification_once_per_key"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["created_at"], condition=Q(email_claimed_at=None), name="notification_unsent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("notification-open", args=[self.pk])

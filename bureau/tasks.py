@@ -1,0 +1,17 @@
+"""Celery shells around the organisation's services: ids in, one service call."""
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=3)
+def notification_send_email_task(notification_id: int) -> bool:
+    from bureau.services import notification_send_email
+
+    return notification_send_email(notification_id=notification_id)
+
+
+@shared_task(ignore_result=True)
+def notifications_send_pending_task() -> int:
+    from bureau.services import notifications_send_pending
+
+    return notifications_send_pending()

@@ -1,0 +1,1 @@
+"""opinions: models arrive with this app's issue."""

@@ -1,0 +1,1 @@
+"""publicity: models arrive with this app's issue."""
