@@ -1,0 +1,59 @@
+"""Factories for the organisation; each app's own factories live in tests/<app>/factories.py."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from bureau.models import Department, Person, Role, RoleGroup, Section, User
+
+TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test accounts only
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@bureau.example")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(user, create, extracted, **kwargs):
+        if create:
+            user.save()
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"科室{n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"测试人员{n}")
+    department = factory.SubFactory(DepartmentFactory)
+    role = Role.STAFF
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+
+    @factory.post_generation
+    def join_role_group(person, create, extracted, **kwargs):
+        if create:
+            person.user.groups.add(Group.objects.get(name=RoleGroup.FOR_ROLE[person.role]))
+            if person.role == Role.ADMINISTRATOR:
+                person.user.is_staff = True
+                person.user.save(update_fields=["is_staff"])
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    name = factory.Sequence(lambda n: f"版块{n}")
+    owner = factory.SubFactory(PersonFactory)
