@@ -51,3 +51,14 @@ def client_as(cast):
 @pytest.fixture
 def password():
     return TEST_PASSWORD
+
+
+@pytest.fixture
+def travel(time_machine):
+    """The test clock, stopped at 09:00 on Monday 2 March 2026 in Shanghai; move it with
+    ``travel.shift(timedelta(...))`` or ``travel.move_to(...)``."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+    return time_machine
