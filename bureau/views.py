@@ -16,6 +16,7 @@ from django.views.generic import ListView, TemplateView
 
 from bureau import selectors, services
 from bureau.celery import app as celery_app
+from bureau.home import home_panels
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class HomeView(TemplateView):
         context["person"] = person
         context["my_sections"] = selectors.section_list(owner=person) if person else []
         context["recent_notifications"] = selectors.notification_list(user=self.request.user)[:5]
+        context["panels"] = home_panels(user=self.request.user, person=person)
         return context
 
 

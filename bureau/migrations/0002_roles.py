@@ -3,8 +3,9 @@
 Later apps add their own permissions to these groups in their own migrations. Reversing removes
 the groups (the people keep their logins)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from bureau.migration_helpers import grant_permissions
 
 LEADERS, SUPERVISORS, STAFF, ADMINISTRATORS = "leaders", "supervisors", "staff", "administrators"
 
@@ -44,23 +45,8 @@ ROLE_PERMISSIONS = {
 }
 
 
-def ensure_permissions(apps):
-    """Permissions are normally created after all migrations; this data migration needs them now."""
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-
 def create_groups(apps, schema_editor):
-    ensure_permissions(apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codes in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for code in codes:
-            app_label, codename = code.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    grant_permissions(apps, ROLE_PERMISSIONS)
 
 
 def remove_groups(apps, schema_editor):

@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401 - the app's pages arrive with its issue
+
+app_name = "publicity"
+
+urlpatterns: list = []
