@@ -24,8 +24,10 @@ run: setup
 	$(PY) manage.py seed_demo
 	$(VENV)/bin/honcho start -f Procfile
 
-## test: the whole suite against PostgreSQL and Redis.
+## test: ruff, the check that migrations match the models, then the whole suite against PostgreSQL and Redis.
 test: setup
+	$(VENV)/bin/ruff check .
+	DATABASE_URL=$(DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=$(REDIS_URL) \
 		$(VENV)/bin/pytest
 

@@ -1,1 +1,40 @@
-# Register your models here.
+"""The archive in the Django admin: to read and search, never to add, change or delete."""
+
+from django.contrib import admin
+
+from archive.models import ArchiveRecord
+
+
+@admin.register(ArchiveRecord)
+class ArchiveRecordAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor_name", "action", "target_type", "target_text", "ip_address"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["summary", "target_text", "actor_name", "action"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False  # no second COUNT(*) over the whole archive on every page
+    fields = [
+        "created_at",
+        "actor",
+        "actor_name",
+        "ip_address",
+        "action",
+        "target_type",
+        "target_id",
+        "target_text",
+        "summary",
+        "before",
+        "after",
+        "previous_hash",
+        "record_hash",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Also removes the "delete selected" bulk action from the list page.
+        return False

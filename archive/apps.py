@@ -6,3 +6,7 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "archive"
     verbose_name = _("Archive")
+
+    def ready(self):
+        # Connects the receivers for logins and admin changes (the only signals in the project).
+        from archive import receivers  # noqa: F401

@@ -1,16 +1,27 @@
 """The archive: an append-only, hash-chained record of every change of state in the office."""
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+_APPEND_ONLY = "Archive records are append-only."
+
 
 class ArchiveRecordQuerySet(models.QuerySet):
+    """Refuses every bulk write: rows are appended one at a time by ``archive_record``, which
+    chains their hashes, and are never changed or removed (PostgreSQL enforces it too)."""
+
     def update(self, **kwargs):
-        raise PermissionError("Archive records are append-only.")
+        raise PermissionError(_APPEND_ONLY)
 
     def delete(self):
-        raise PermissionError("Archive records are append-only.")
+        raise PermissionError(_APPEND_ONLY)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create would bypass the chain lock and the hashes; archive_record is the only writer.
+        raise PermissionError("Archive records are written one at a time by archive.services.archive_record().")
 
 
 class ArchiveRecord(models.Model):
@@ -58,8 +69,25 @@ class ArchiveRecord(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise PermissionError("Archive records are append-only.")
+            raise PermissionError(_APPEND_ONLY)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PermissionError("Archive records are append-only.")
+        raise PermissionError(_APPEND_ONLY)
+
+    @property
+    def changes(self) -> list[tuple[str, str | None, str | None]]:
+        """(key, before, after) per key of ``before``/``after``, each value as JSON text, or None
+        where the key is absent; the detail page shows them as text, so nothing is interpreted."""
+        before, after = self.before, self.after
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            # Only archive_record writes rows and it writes dicts; show anything else whole.
+            return [("", _as_json(before), _as_json(after))]
+        return [
+            (key, _as_json(before[key]) if key in before else None, _as_json(after[key]) if key in after else None)
+            for key in sorted(before.keys() | after.keys())
+        ]
+
+
+def _as_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)

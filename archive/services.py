@@ -1,12 +1,17 @@
-"""Writing to the archive. Every service that changes state calls ``archive_record``."""
+"""Writing to the archive and checking it. Every service that changes state calls ``archive_record``;
+``archive_verify`` recomputes the chain with the same ``record_content``, so the two cannot drift."""
 
 import hashlib
+import ipaddress
 import json
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from archive.models import ArchiveRecord
 from bureau import clock
@@ -15,19 +20,39 @@ from bureau.auth import client_ip
 # Any fixed number: it names the lock that serialises appends to the chain on PostgreSQL.
 _CHAIN_LOCK_KEY = 724_301
 
+_ACTOR_NAME_LENGTH = ArchiveRecord._meta.get_field("actor_name").max_length
+_TARGET_TYPE_LENGTH = ArchiveRecord._meta.get_field("target_type").max_length
+_TARGET_ID_LENGTH = ArchiveRecord._meta.get_field("target_id").max_length
+_TARGET_TEXT_LENGTH = ArchiveRecord._meta.get_field("target_text").max_length
+_ACTION_LENGTH = ArchiveRecord._meta.get_field("action").max_length
+
 
 def _canonical(value: Any) -> Any:
     """JSON-safe form of a before/after value, stable across a round trip through the database."""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True))
 
 
-def record_content(record: ArchiveRecord) -> str:
+def _ip_text(value: str | None) -> str:
+    """One spelling per address: PostgreSQL's inet gives some IPv6 addresses back in another form
+    (``::ffff:1.2.3.4`` for ``::ffff:102:304``), which must not change the hash."""
+    if not value:
+        return ""
+    if ":" not in value:
+        return value  # IPv4 has one spelling; parsing it costs more than the rest of the hash
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return str(value)  # not an address: hash it as stored, so a tampered value still fails
+
+
+def record_content(record: "ArchiveRecord | _ChainRow") -> str:
     """The exact text the record's hash is computed over."""
     payload = {
-        "created_at": record.created_at.isoformat(timespec="microseconds"),
+        # UTC whatever zone the caller's ``now`` was in: the database gives it back in UTC.
+        "created_at": record.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor_id": record.actor_id,
         "actor_name": record.actor_name,
-        "ip_address": record.ip_address or "",
+        "ip_address": _ip_text(record.ip_address),
         "action": record.action,
         "target_type": record.target_type,
         "target_id": record.target_id,
@@ -40,7 +65,7 @@ def record_content(record: ArchiveRecord) -> str:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def record_hash(record: ArchiveRecord) -> str:
+def record_hash(record: "ArchiveRecord | _ChainRow") -> str:
     return hashlib.sha256(record_content(record).encode("utf-8")).hexdigest()
 
 
@@ -50,10 +75,27 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
 
 
+def _text(value: str, max_length: int | None = None) -> str:
+    """PostgreSQL refuses NUL characters and over-long values; an archive write (say, of a login
+    attempt with a pasted-in username) must not fail on either."""
+    value = str(value).replace("\x00", "")
+    return value[:max_length] if max_length else value
+
+
+def _normalise_ip(value: str | None) -> str | None:
+    """A valid address or None: a malformed REMOTE_ADDR must not make the insert (and the login) fail."""
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.split("%", 1)[0].strip()))  # inet has no IPv6 zone ids
+    except ValueError:
+        return None
+
+
 def _describe_target(target: models.Model | None) -> tuple[str, str, str]:
     if target is None:
         return "", "", ""
-    return target._meta.label_lower, str(target.pk), str(target)[:300]
+    return target._meta.label_lower, str(target.pk), str(target)
 
 
 def _actor_name(actor) -> str:
@@ -75,26 +117,38 @@ def archive_record(
     request=None,
     ip_address: str | None = None,
     actor_name: str | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    target_text: str = "",
     now: datetime | None = None,
 ) -> ArchiveRecord:
     """Append one record to the archive chain, inside the caller's transaction.
 
-    ``action`` is ``<app>.<model>.<past verb>``. Appends are serialised so the chain has no forks."""
+    ``action`` is ``<app>.<model>.<past verb>``. ``target`` is the object acted on; when it no
+    longer exists (a deletion), describe it with ``target_type``/``target_id``/``target_text``
+    instead. Appends are serialised (an advisory lock held to the end of the outermost
+    transaction), so the chain has no forks and pk order is chain order. Raises ValueError for
+    an action that does not fit or a target given both ways."""
+    if len(action) > _ACTION_LENGTH:
+        raise ValueError(f"Archive action longer than {_ACTION_LENGTH} characters: {action!r}")
+    if target is not None and (target_type or target_id or target_text):
+        raise ValueError("Give either target or target_type/target_id/target_text, not both.")
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    if target is not None:
+        target_type, target_id, target_text = _describe_target(target)
     _lock_chain()
-    target_type, target_id, target_text = _describe_target(target)
     previous = ArchiveRecord.objects.order_by("-pk").values_list("record_hash", flat=True).first()
     record = ArchiveRecord(
         created_at=now or clock.now(),
         actor=actor,
-        actor_name=actor_name if actor_name is not None else _actor_name(actor),
-        ip_address=(ip_address if ip_address is not None else client_ip(request)) or None,
+        actor_name=_text(actor_name if actor_name is not None else _actor_name(actor), _ACTOR_NAME_LENGTH),
+        ip_address=_normalise_ip(ip_address if ip_address is not None else client_ip(request)),
         action=action,
-        target_type=target_type,
-        target_id=target_id,
-        target_text=target_text,
-        summary=summary,
+        target_type=_text(target_type, _TARGET_TYPE_LENGTH),
+        target_id=_text(target_id, _TARGET_ID_LENGTH),
+        target_text=_text(target_text, _TARGET_TEXT_LENGTH),
+        summary=_text(summary),
         before=_canonical(before or {}),
         after=_canonical(after or {}),
         previous_hash=previous or "",
@@ -102,3 +156,96 @@ def archive_record(
     record.record_hash = record_hash(record)
     record.save()
     return record
+
+
+# --- Verification -------------------------------------------------------------------------------
+
+
+class BreakReason(models.TextChoices):
+    LINK_BROKEN = (
+        "link_broken",
+        _("The link to the previous record does not match: the record before it was removed or rewritten."),
+    )
+    CONTENT_CHANGED = "content_changed", _("The record's content does not match its hash: it was altered.")
+
+
+@dataclass(frozen=True)
+class ArchiveVerification:
+    """What ``archive_verify`` found. When the chain is broken, ``checked`` includes the first
+    broken record and the ``broken_*`` fields describe it."""
+
+    checked: int
+    broken_id: int | None = None
+    broken_at: datetime | None = None
+    broken_action: str = ""
+    reason: BreakReason | None = None
+    last_hash: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_id is None
+
+    @property
+    def reason_text(self) -> str:
+        return self.reason.label if self.reason else ""
+
+
+class _ChainRow(NamedTuple):
+    """The columns ``record_content`` reads, plus the id: a row costs far less than a model instance."""
+
+    pk: int
+    created_at: datetime
+    actor_id: int | None
+    actor_name: str
+    ip_address: str | None
+    action: str
+    target_type: str
+    target_id: str
+    target_text: str
+    summary: str
+    before: Any
+    after: Any
+    previous_hash: str
+    record_hash: str
+
+
+def _chain_rows(*, batch_size: int) -> Iterator[_ChainRow]:
+    """Every record in pk (= chain) order, one keyset page at a time: memory stays constant and
+    each query is short, unlike one huge cursor held open for the whole walk."""
+    last_pk = 0
+    while True:
+        batch = list(
+            ArchiveRecord.objects.filter(pk__gt=last_pk).order_by("pk").values_list(*_ChainRow._fields)[:batch_size]
+        )
+        if not batch:
+            return
+        for row in batch:
+            yield _ChainRow._make(row)
+        last_pk = batch[-1][0]
+
+
+def archive_verify(*, batch_size: int = 2000) -> ArchiveVerification:
+    """Walk the whole chain, recomputing each record's hash and its link to the record before.
+
+    Stops at the first break. Reads only; records appended during the walk are checked too.
+    The chain proves that nothing before the last record was altered or removed; removing the
+    newest records leaves no trace in it (the PostgreSQL trigger is what prevents that)."""
+    checked, expected_previous = 0, ""
+    for record in _chain_rows(batch_size=batch_size):
+        checked += 1
+        reason = None
+        if record.previous_hash != expected_previous:
+            reason = BreakReason.LINK_BROKEN
+        elif record_hash(record) != record.record_hash:
+            reason = BreakReason.CONTENT_CHANGED
+        if reason is not None:
+            return ArchiveVerification(
+                checked=checked,
+                broken_id=record.pk,
+                broken_at=record.created_at,
+                broken_action=record.action,
+                reason=reason,
+                last_hash=expected_previous,
+            )
+        expected_previous = record.record_hash
+    return ArchiveVerification(checked=checked, last_hash=expected_previous)

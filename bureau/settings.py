@@ -228,17 +228,28 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # The broker must never hold a page up: connect and read quickly, give up quickly.
+    # The broker must never hold a page up. Publishing happens in on_commit hooks of web requests
+    # (notification_create), and a failed publish costs nothing: the outbox sweep sends the e-mail.
+    # So a publish to a dead Redis gives up within about 2 seconds (measured with kombu 5.7):
+    # - connection refused (Redis stopped): fails at once, ~0.1 s;
+    # - no answer to the connect (host gone, packets dropped): socket_connect_timeout per attempt,
+    #   and CELERY_BROKER_CONNECTION_TIMEOUT caps all attempts together at 2 s;
+    # - connected but no reply (Redis hung, half-open connection): socket_timeout, 2 s.
+    # Without socket_timeout redis-py waits forever on a hung server. Workers and beat are not
+    # hurt by these short timeouts: BRPOP waits through kombu's poller, not a blocking read, and a
+    # worker that loses the connection reconnects (acks_late + visibility_timeout redeliver).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_connect_timeout": 2,
-        "socket_timeout": 5,
+        "socket_connect_timeout": 1,
+        "socket_timeout": 2,
         "max_retries": 1,
         "visibility_timeout": 3600,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One immediate retry covers a stale pooled connection after a Redis restart; more would only
+# make a page wait longer when Redis is really down.
 CELERY_TASK_PUBLISH_RETRY = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"

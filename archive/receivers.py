@@ -1,0 +1,76 @@
+"""Django's own events, recorded in the archive: logins, logouts, failed logins, admin changes.
+
+Signals are the one way in here: these events happen inside Django (the auth views, the admin),
+where no service of ours runs. Domain changes never use signals; their services call
+``archive_record`` directly."""
+
+import json
+
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils.translation import gettext
+
+from archive.services import archive_record
+
+_ADMIN_VERBS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
+
+
+@receiver(user_logged_in, dispatch_uid="archive.user_logged_in")
+def record_logged_in(sender, request, user, **kwargs):
+    archive_record(action="bureau.user.logged_in", actor=user, target=user, request=request)
+
+
+@receiver(user_logged_out, dispatch_uid="archive.user_logged_out")
+def record_logged_out(sender, request, user, **kwargs):
+    if user is None:  # an anonymous visitor "logged out": nothing happened
+        return
+    archive_record(action="bureau.user.logged_out", actor=user, target=user, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="archive.user_login_failed")
+def record_login_failed(sender, credentials, request=None, **kwargs):
+    # Only the user name is read; Django has already masked the password in ``credentials``,
+    # and it must never reach the archive even so.
+    username_field = get_user_model().USERNAME_FIELD
+    username = str(credentials.get(username_field) or credentials.get("username") or "")
+    archive_record(
+        action="bureau.user.login_failed",
+        actor_name=username,
+        summary=gettext("Failed login attempt with the user name “%(username)s”.") % {"username": username},
+        request=request,  # client_ip(): the connecting address, never a forgeable X-Forwarded-For
+    )
+
+
+@receiver(post_save, sender=LogEntry, dispatch_uid="archive.admin_log_entry")
+def record_admin_change(sender, instance: LogEntry, created: bool, raw: bool = False, **kwargs):
+    """One archive record per admin LogEntry, written in the admin's own transaction.
+
+    Known gap: the "delete selected" action logs two or more objects with bulk_create, which
+    sends no post_save, so such bulk deletes are not archived here (a ModelAdmin overriding
+    ``log_deletions`` to save entries one by one closes it)."""
+    if not created or raw:
+        return
+    content_type = ContentType.objects.get_for_id(instance.content_type_id) if instance.content_type_id else None
+    app_label, model = (content_type.app_label, content_type.model) if content_type else ("unknown", "unknown")
+    verb = _ADMIN_VERBS.get(instance.action_flag, "logged")
+    archive_record(
+        action=f"admin.{app_label}.{model}.{verb}",
+        actor=instance.user,
+        target_type=f"{app_label}.{model}",
+        target_id=instance.object_id or "",
+        target_text=instance.object_repr,
+        summary=instance.get_change_message(),
+        # The structured message too: the summary is prose in the language of the moment.
+        after={"admin_log_entry_id": instance.pk, "change_message": _parse(instance.change_message)},
+    )
+
+
+def _parse(change_message: str):
+    try:
+        return json.loads(change_message) if change_message else []
+    except ValueError:
+        return change_message

@@ -1,0 +1,32 @@
+"""Reads of the archive: the filtered list, one object's history."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+
+from archive.filters import ArchiveRecordFilter
+from archive.models import ArchiveRecord
+
+
+def archive_record_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[ArchiveRecord]:
+    """Records the user may read, newest first, narrowed by ``ArchiveRecordFilter``.
+
+    Invalid filter values are ignored (the form shows their errors). The list page touches no
+    relation that is not loaded here, so its query count does not grow with the rows."""
+    if not user.has_perm("archive.view_archiverecord"):
+        return ArchiveRecord.objects.none()
+    records = ArchiveRecord.objects.select_related("actor__person").order_by("-pk")
+    return ArchiveRecordFilter(filters or {}, queryset=records).qs
+
+
+def archive_history_for(*, target: models.Model) -> QuerySet[ArchiveRecord]:
+    """Every record about one object, newest first (served by the archive_target_idx index).
+
+    Not scoped to a user: it is shown on the object's own page, to whoever may see the object."""
+    return (
+        ArchiveRecord.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+        .select_related("actor__person")
+        .order_by("-pk")
+    )

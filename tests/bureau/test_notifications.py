@@ -1,0 +1,146 @@
+"""The notification outbox: a notice survives a dead broker and is e-mailed exactly once."""
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection, connections, transaction
+
+from bureau import clock
+from bureau.models import Notification
+from bureau.services import notification_create, notification_send_email, notifications_send_pending
+from tests.bureau.test_celery import (  # noqa: F401 - fixtures shared with test_celery.py
+    PUBLISH_DEADLINE_SECONDS,
+    _restore_after_flush,
+    committed_db,
+    unreachable_broker,
+)
+from tests.factories import UserFactory
+
+
+def _notice(recipient, key: str, *, created_at=None) -> Notification:
+    """A notice written straight to the outbox, as if its publish had failed."""
+    return Notification.objects.create(
+        recipient=recipient, kind="test", dedupe_key=key, title=f"通知 {key}", created_at=created_at or clock.now()
+    )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("committed_db", "unreachable_broker")
+def test_notice_commits_and_waits_for_the_sweep_when_the_broker_is_down(caplog):
+    user = UserFactory(email="office-head@bureau.example")
+    created_at = clock.now()
+
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="bureau.services"), transaction.atomic():
+        notification = notification_create(
+            recipient=user, kind="test", dedupe_key="outage-1", title="舆情预警", body="请尽快处置", now=created_at
+        )
+    assert time.monotonic() - started < PUBLISH_DEADLINE_SECONDS  # the failed publish did not hold the commit up
+    assert "notification.publish_failed" in caplog.text
+
+    notification.refresh_from_db()  # committed, not rolled back by the failed publish
+    assert (notification.email_claimed_at, notification.emailed_at) == (None, None)
+    assert mail.outbox == []
+
+    assert notifications_send_pending(now=created_at + timedelta(minutes=1)) == 1
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+    assert [(message.to, message.subject, message.body) for message in mail.outbox] == [
+        (["office-head@bureau.example"], "舆情预警", "请尽快处置")
+    ]
+
+    assert notifications_send_pending(now=created_at + timedelta(minutes=2)) == 0
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_sweep_leaves_notices_younger_than_the_grace_period_to_their_task():
+    created_at = clock.now()
+    _notice(UserFactory(), "fresh", created_at=created_at)
+    assert notifications_send_pending(now=created_at + timedelta(seconds=10)) == 0
+    assert notifications_send_pending(now=created_at + timedelta(seconds=31)) == 1
+
+
+@pytest.mark.django_db
+def test_second_sweep_sends_nothing():
+    created_at = clock.now()
+    for index in range(3):
+        _notice(UserFactory(), f"batch-{index}", created_at=created_at)
+    later = created_at + timedelta(minutes=1)
+    assert notifications_send_pending(now=later) == 3
+    assert notifications_send_pending(now=later + timedelta(minutes=1)) == 0
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_repeated_key_creates_no_second_notice(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = notification_create(recipient=user, kind="test", dedupe_key="once", title="一次")
+        second = notification_create(recipient=user, kind="test", dedupe_key="once", title="一次")
+    assert first is not None
+    assert second is None
+    assert len(callbacks) == 1
+    assert Notification.objects.filter(recipient=user).count() == 1
+
+
+@pytest.mark.django_db
+def test_failed_send_releases_the_claim_for_the_next_sweep(monkeypatch):
+    created_at = clock.now()
+    notification = _notice(UserFactory(), "smtp-down", created_at=created_at)
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP server down")
+
+    monkeypatch.setattr("bureau.services.send_mail", refuse)
+    assert notifications_send_pending(now=created_at + timedelta(minutes=1)) == 0
+    notification.refresh_from_db()
+    assert notification.email_claimed_at is None
+
+    monkeypatch.undo()
+    assert notifications_send_pending(now=created_at + timedelta(minutes=2)) == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_notice_for_a_user_without_address_is_marked_done_without_mail():
+    notification = _notice(UserFactory(email=""), "no-address")
+    assert notification_send_email(notification_id=notification.pk) is True
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("committed_db")
+def test_concurrent_sends_of_one_notice_send_one_mail():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (make test)")
+    notification = _notice(UserFactory(email="duty@bureau.example"), "race")
+    senders = 4
+    start = threading.Barrier(senders)
+    results: list[bool] = []
+    errors: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            start.wait(timeout=10)
+            results.append(notification_send_email(notification_id=notification.pk))
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert sorted(results) == [False, False, False, True]
+    assert len(mail.outbox) == 1
