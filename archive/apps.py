@@ -9,4 +9,9 @@ class ArchiveConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers for logins and admin changes (the only signals in the project).
+        from django.contrib import admin
+
         from archive import receivers  # noqa: F401
+        from archive.admin_actions import archived_delete_selected
+
+        admin.site.add_action(archived_delete_selected, "delete_selected")

@@ -47,11 +47,8 @@ def record_login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(post_save, sender=LogEntry, dispatch_uid="archive.admin_log_entry")
 def record_admin_change(sender, instance: LogEntry, created: bool, raw: bool = False, **kwargs):
-    """One archive record per admin LogEntry, written in the admin's own transaction.
-
-    Known gap: the "delete selected" action logs two or more objects with bulk_create, which
-    sends no post_save, so such bulk deletes are not archived here (a ModelAdmin overriding
-    ``log_deletions`` to save entries one by one closes it)."""
+    """One archive record per admin LogEntry, written in the admin's own transaction. Bulk
+    deletes of several objects send no post_save; archive.admin_actions records those."""
     if not created or raw:
         return
     content_type = ContentType.objects.get_for_id(instance.content_type_id) if instance.content_type_id else None

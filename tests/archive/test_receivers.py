@@ -1,6 +1,5 @@
 """Logins, logouts, failed logins and admin changes reach the archive through the real views."""
 
-import pytest
 from django.urls import reverse
 
 from archive.models import ArchiveRecord
@@ -107,10 +106,6 @@ def test_admin_additions_and_deletions_are_recorded(client_as, cast):
     assert deleted.target_text == "信访科"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Django logs a bulk delete of several objects with bulk_create, which sends no post_save",
-)
 def test_a_bulk_delete_in_the_admin_is_recorded(client_as):
     departments = DepartmentFactory.create_batch(2)
 
