@@ -1,0 +1,85 @@
+"""Filters for the publicity, coverage and disclosure lists, applied inside the selectors."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bureau.models import Department
+from publicity.models import DisclosureItem, MediaCoverage, MediaOutlet, Platform, PublicityPost
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+class _SearchForm(forms.Form):
+    """Filter forms are small; Bootstrap classes on each widget so they sit in one row."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs.setdefault("class", css)
+
+
+class PublicityPostFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Text"), method="filter_text")
+    platform = django_filters.ModelChoiceFilter(label=_("Platform"), queryset=Platform.objects.all())
+    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
+    state = django_filters.ChoiceFilter(label=_("State"), choices=PublicityPost.State.choices)
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="shown_on", lookup_expr="gte", widget=_date_widget()
+    )
+    date_to = django_filters.DateFilter(label=_("To"), field_name="shown_on", lookup_expr="lte", widget=_date_widget())
+
+    class Meta:
+        model = PublicityPost
+        fields = ["q", "platform", "department", "state", "date_from", "date_to"]
+        form = _SearchForm
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value))
+
+
+class MediaCoverageFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Text"), field_name="title", lookup_expr="icontains")
+    outlet = django_filters.ModelChoiceFilter(label=_("Outlet"), queryset=MediaOutlet.objects.all())
+    level = django_filters.ChoiceFilter(label=_("Level"), field_name="outlet__level", choices=MediaOutlet.Level.choices)
+    kind = django_filters.ChoiceFilter(label=_("Type"), field_name="outlet__kind", choices=MediaOutlet.Kind.choices)
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="reported_on", lookup_expr="gte", widget=_date_widget()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="reported_on", lookup_expr="lte", widget=_date_widget()
+    )
+
+    class Meta:
+        model = MediaCoverage
+        fields = ["q", "outlet", "level", "kind", "date_from", "date_to"]
+        form = _SearchForm
+
+
+class DisclosureItemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Text"), method="filter_text")
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=DisclosureItem.Category.choices)
+    platform = django_filters.ModelChoiceFilter(label=_("Published where"), queryset=Platform.objects.all())
+    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="published_on", lookup_expr="gte", widget=_date_widget()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="published_on", lookup_expr="lte", widget=_date_widget()
+    )
+
+    class Meta:
+        model = DisclosureItem
+        fields = ["q", "category", "platform", "department", "date_from", "date_to"]
+        form = _SearchForm
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(document_number__icontains=value))

@@ -1,0 +1,328 @@
+"""Reads of publicity: the user-scoped lists, the approval queue, quota progress (the one place the
+figure is computed), outlets with counts and the monthly statistics table."""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from bureau import clock
+from publicity.models import (
+    DisclosureItem,
+    MediaCoverage,
+    MediaOutlet,
+    Platform,
+    PlatformStatistic,
+    PublicityPost,
+    PublicityQuota,
+)
+
+
+def _posts() -> QuerySet[PublicityPost]:
+    return PublicityPost.objects.select_related(
+        "department", "author", "platform", "reviewer", "published_by"
+    ).annotate(shown_on=Coalesce("published_on", "planned_on"))
+
+
+def post_filterset(*, user, filters: Mapping[str, Any] | None = None):
+    """The bound ``PublicityPostFilter`` over the posts the user may see (everything past the
+    draft stage, and their own drafts), newest first; the page shows its form and ``.qs``."""
+    from publicity.filters import PublicityPostFilter
+
+    if not user.has_perm("publicity.view_publicitypost"):
+        posts = PublicityPost.objects.none()
+    else:
+        posts = _posts().visible_to(user).order_by("-shown_on", "-pk")
+    return PublicityPostFilter(filters or {}, queryset=posts)
+
+
+def post_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[PublicityPost]:
+    """The rows of ``post_filterset``; invalid filter values are ignored."""
+    return post_filterset(user=user, filters=filters).qs
+
+
+def post_get(*, user, pk: int) -> PublicityPost:
+    """One post the user may see; ``PublicityPost.DoesNotExist`` otherwise (the view's 404)."""
+    return post_list(user=user).get(pk=pk)
+
+
+def post_list_mine(*, user) -> QuerySet[PublicityPost]:
+    return _posts().filter(author__user=user).order_by("-updated_at", "-pk")
+
+
+def approval_queue(*, user) -> QuerySet[PublicityPost]:
+    """Submitted posts waiting for a leader, oldest first; the user's own are not theirs to approve."""
+    if not user.has_perm("publicity.approve_publicitypost"):
+        return PublicityPost.objects.none()
+    return (
+        _posts().filter(state=PublicityPost.State.SUBMITTED).exclude(author__user=user).order_by("submitted_at", "pk")
+    )
+
+
+def approval_queue_count(*, user) -> int:
+    if not user.has_perm("publicity.approve_publicitypost"):
+        return 0
+    return PublicityPost.objects.filter(state=PublicityPost.State.SUBMITTED).exclude(author__user=user).count()
+
+
+# --- Quota progress ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuotaProgress:
+    """How far one quota is met. ``published`` counts published posts in the year in scope."""
+
+    quota: PublicityQuota
+    published: int
+    met_on: date | None
+    elapsed_days: int
+    days_in_year: int
+
+    @property
+    def minimum(self) -> int:
+        return self.quota.minimum
+
+    @property
+    def percent(self) -> int:
+        """Published ÷ quota, in whole percent (may exceed 100)."""
+        return math.floor(self.published * 100 / self.minimum)
+
+    @property
+    def bar_percent(self) -> int:
+        return min(self.percent, 100)
+
+    @property
+    def is_met(self) -> bool:
+        return self.met_on is not None
+
+    @property
+    def is_met_early(self) -> bool:
+        return self.met_on is not None and self.met_on < date(self.quota.year, 12, 31)
+
+    @property
+    def remaining(self) -> int:
+        return max(self.minimum - self.published, 0)
+
+    @property
+    def remaining_days(self) -> int:
+        return self.days_in_year - self.elapsed_days
+
+    @property
+    def weeks_left(self) -> Decimal:
+        return (Decimal(self.remaining_days) / 7).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def pace_needed_per_week(self) -> Decimal:
+        """Posts a week still needed to meet the quota by 31 December (all of them if no week is left)."""
+        if not self.remaining:
+            return Decimal("0.0")
+        if self.remaining_days <= 0:
+            return Decimal(self.remaining).quantize(Decimal("0.1"))
+        return (Decimal(self.remaining) * 7 / self.remaining_days).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def projection(self) -> int:
+        """Published by the year's end if the pace so far holds."""
+        if not self.elapsed_days:
+            return self.published
+        return int(
+            (Decimal(self.published) * self.days_in_year / self.elapsed_days).quantize(
+                Decimal("1"), rounding=ROUND_HALF_UP
+            )
+        )
+
+    @property
+    def expected_by_now(self) -> int:
+        """The quota spread evenly over the year, up to and including today."""
+        return math.floor(self.minimum * self.elapsed_days / self.days_in_year)
+
+    @property
+    def is_behind(self) -> bool:
+        return not self.is_met and self.published < self.expected_by_now
+
+
+def _elapsed_days(year: int, today: date) -> tuple[int, int]:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    days_in_year = (end - start).days + 1
+    if today < start:
+        return 0, days_in_year
+    if today > end:
+        return days_in_year, days_in_year
+    return (today - start).days + 1, days_in_year
+
+
+def quota_progress_list(*, year: int, today: date | None = None) -> list[QuotaProgress]:
+    """Progress of every quota of the year, the bureau's first, in two queries whatever the number
+    of posts: published posts are grouped by day, department and platform, and each quota walks
+    those groups in date order to find its count and the day it was met."""
+    today = today or clock.today()
+    quotas = list(
+        PublicityQuota.objects.filter(year=year)
+        .select_related("department", "platform")
+        .annotate(
+            scope_order=ExpressionWrapper(
+                Q(department__isnull=False) | Q(platform__isnull=False) | ~Q(platform_kind=""),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by(
+            "scope_order",
+            "department__sort_order",
+            "platform__sort_order",
+            "platform_kind",
+            "pk",
+        )
+    )
+    if not quotas:
+        return []
+    groups = list(
+        PublicityPost.objects.published()
+        .filter(published_on__gte=date(year, 1, 1), published_on__lte=min(date(year, 12, 31), today))
+        .values_list("published_on", "department_id", "platform_id", "platform__kind")
+        .annotate(count=Count("pk"))
+        .order_by("published_on")
+    )
+    elapsed, days_in_year = _elapsed_days(year, today)
+    progress = []
+    for quota in quotas:
+        published, met_on = 0, None
+        for published_on, department_id, platform_id, platform_kind, count in groups:
+            if not quota.covers(department_id=department_id, platform_id=platform_id, platform_kind=platform_kind):
+                continue
+            published += count
+            if met_on is None and published >= quota.minimum:
+                met_on = published_on
+        progress.append(
+            QuotaProgress(
+                quota=quota, published=published, met_on=met_on, elapsed_days=elapsed, days_in_year=days_in_year
+            )
+        )
+    return progress
+
+
+def quota_years() -> list[int]:
+    return sorted(set(PublicityQuota.objects.values_list("year", flat=True)), reverse=True)
+
+
+# --- Coverage, statistics, disclosure ------------------------------------------------------------
+
+
+def coverage_filterset(*, user, filters: Mapping[str, Any] | None = None):
+    from publicity.filters import MediaCoverageFilter
+
+    if not user.has_perm("publicity.view_mediacoverage"):
+        coverage = MediaCoverage.objects.none()
+    else:
+        coverage = MediaCoverage.objects.select_related("outlet", "post", "recorded_by").order_by("-reported_on", "-pk")
+    return MediaCoverageFilter(filters or {}, queryset=coverage)
+
+
+def outlet_counts(*, year: int) -> QuerySet[MediaOutlet]:
+    """The outlets that reported the bureau in the year, with how often, most first."""
+    in_year = Q(coverage__reported_on__year=year)
+    return (
+        MediaOutlet.objects.annotate(reports=Count("coverage", filter=in_year))
+        .filter(reports__gt=0)
+        .order_by("-reports", "sort_order", "name")
+    )
+
+
+def coverage_years() -> list[int]:
+    years = {day.year for day in MediaCoverage.objects.dates("reported_on", "year")}
+    return sorted(years | {clock.today().year}, reverse=True)
+
+
+@dataclass(frozen=True)
+class StatisticRow:
+    platform: Platform
+    cells: list  # one PlatformStatistic or None per month
+
+    @property
+    def posts_total(self) -> int:
+        return sum(cell.posts_published for cell in self.cells if cell)
+
+    @property
+    def latest_followers(self) -> int | None:
+        recorded = [cell for cell in self.cells if cell]
+        return recorded[-1].followers if recorded else None
+
+
+def statistic_table(*, year: int) -> list[StatisticRow]:
+    """Platforms (rows) × months (columns) of the year, in two queries."""
+    statistics = PlatformStatistic.objects.filter(month__year=year).select_related("platform")
+    by_platform: dict[int, dict[int, PlatformStatistic]] = {}
+    for statistic in statistics:
+        by_platform.setdefault(statistic.platform_id, {})[statistic.month.month] = statistic
+    platforms = Platform.objects.filter(Q(pk__in=by_platform) | Q(is_active=True, kind__in=STATISTIC_KINDS))
+    return [
+        StatisticRow(platform=platform, cells=[by_platform.get(platform.pk, {}).get(month) for month in range(1, 13)])
+        for platform in platforms
+    ]
+
+
+STATISTIC_KINDS = [Platform.Kind.BUREAU_SITE, Platform.Kind.MICROBLOG, Platform.Kind.WECHAT]
+
+
+def disclosure_filterset(*, user, filters: Mapping[str, Any] | None = None):
+    from publicity.filters import DisclosureItemFilter
+
+    if not user.has_perm("publicity.view_disclosureitem"):
+        items = DisclosureItem.objects.none()
+    else:
+        items = DisclosureItem.objects.select_related("platform", "department", "approved_by", "recorded_by").order_by(
+            "-published_on", "-pk"
+        )
+    return DisclosureItemFilter(filters or {}, queryset=items)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def previous_month(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class PublicitySummary:
+    """Section 3 of the year-end summary: published against the quota, the media that reported
+    the bureau, the platforms' figures and the disclosure ledger, from the same selectors as the pages."""
+
+    year: int
+    published: int
+    progress_list: list[QuotaProgress]
+    outlets: list[MediaOutlet]
+    reports_by_level: dict[str, int]
+    statistic_rows: list[StatisticRow]
+    disclosures_by_category: dict[str, int]
+
+    @property
+    def bureau_progress(self) -> QuotaProgress | None:
+        return next((p for p in self.progress_list if not p.quota.is_scoped), None)
+
+
+def publicity_summary(*, year: int, today: date | None = None) -> PublicitySummary:
+    outlets = list(outlet_counts(year=year))
+    reports_by_level: dict[str, int] = {}
+    for outlet in outlets:
+        reports_by_level[outlet.level] = reports_by_level.get(outlet.level, 0) + outlet.reports
+    disclosures = (
+        DisclosureItem.objects.filter(published_on__year=year)
+        .values_list("category")
+        .annotate(count=Count("pk"))
+        .order_by("category")
+    )
+    return PublicitySummary(
+        year=year,
+        published=PublicityPost.objects.published().filter(published_on__year=year).count(),
+        progress_list=quota_progress_list(year=year, today=today),
+        outlets=outlets,
+        reports_by_level=reports_by_level,
+        statistic_rows=statistic_table(year=year),
+        disclosures_by_category=dict(disclosures),
+    )

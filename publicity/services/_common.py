@@ -1,0 +1,29 @@
+"""Helpers the publicity services share."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from bureau.models import Person, Role
+from bureau.services import notification_create
+
+
+def person_of(actor) -> Person:
+    person = getattr(actor, "person", None) if actor is not None else None
+    if person is None:
+        raise ValidationError(_("Your login is not linked to a person of the bureau."))
+    return person
+
+
+def notify(*, people, kind: str, key: str, title: str, body: str, link: str, now: datetime) -> None:
+    for person in people:
+        notification_create(
+            recipient=person.user, kind=kind, dedupe_key=key, title=title, body=body, link=link, now=now
+        )
+
+
+def leaders_in_charge():
+    """Who approves: the leaders in charge, or the director when there is none."""
+    leaders = list(Person.objects.active().filter(role=Role.LEADER).select_related("user"))
+    return leaders or list(Person.objects.active().filter(role=Role.DIRECTOR).select_related("user"))

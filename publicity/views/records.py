@@ -1,0 +1,142 @@
+"""Pages of media coverage, platform statistics and the disclosure ledger."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from bureau import clock
+from bureau.exports import xlsx_response
+from bureau.selectors import person_for_user
+from publicity import exports, selectors, services
+from publicity.forms import (
+    DisclosureItemForm,
+    MediaCoverageForm,
+    PlatformStatisticForm,
+)
+from publicity.views._common import FilteredListView, requested_year
+
+# --- Coverage ------------------------------------------------------------------------------------
+
+
+class CoverageListView(FilteredListView):
+    permission_required = "publicity.view_mediacoverage"
+    template_name = "publicity/coverage_list.html"
+    context_object_name = "coverage_list"
+
+    def filterset(self):
+        return selectors.coverage_filterset(user=self.request.user, filters=self.request.GET)
+
+
+class CoverageCreateView(PermissionRequiredMixin, FormView):
+    permission_required = "publicity.add_mediacoverage"
+    form_class = MediaCoverageForm
+    template_name = "publicity/coverage_form.html"
+
+    def get_initial(self):
+        return {"reported_on": clock.today()}
+
+    def form_valid(self, form):
+        try:
+            services.coverage_create(actor=self.request.user, request=self.request, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Media coverage recorded."))
+        return redirect("publicity:coverage-list")
+
+
+class OutletCountsView(PermissionRequiredMixin, TemplateView):
+    permission_required = "publicity.view_mediacoverage"
+    template_name = "publicity/outlet_counts.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = requested_year(self.request)
+        outlets = list(selectors.outlet_counts(year=year))
+        context.update(
+            year=year, years=selectors.coverage_years(), outlets=outlets, total=sum(o.reports for o in outlets)
+        )
+        return context
+
+
+# --- Statistics ----------------------------------------------------------------------------------
+
+
+class StatisticView(PermissionRequiredMixin, FormView):
+    permission_required = "publicity.view_platformstatistic"
+    form_class = PlatformStatisticForm
+    template_name = "publicity/statistics.html"
+
+    def get_initial(self):
+        return {"month": selectors.previous_month(clock.today())}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = requested_year(self.request)
+        context.update(
+            year=year,
+            years=list(range(clock.today().year, clock.today().year - 5, -1)),
+            months=list(range(1, 13)),
+            rows=selectors.statistic_table(year=year),
+            can_record=self.request.user.has_perm("publicity.add_platformstatistic"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("publicity.add_platformstatistic"):
+            return self.handle_no_permission()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            statistic = services.statistic_record(actor=self.request.user, request=self.request, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Monthly figures recorded."))
+        return redirect(f"{reverse('publicity:statistics')}?year={statistic.month.year}")
+
+
+# --- Disclosure ledger ---------------------------------------------------------------------------
+
+
+class DisclosureListView(FilteredListView):
+    permission_required = "publicity.view_disclosureitem"
+    template_name = "publicity/disclosure_list.html"
+    context_object_name = "items"
+
+    def filterset(self):
+        return selectors.disclosure_filterset(user=self.request.user, filters=self.request.GET)
+
+
+class DisclosureExportView(PermissionRequiredMixin, TemplateView):
+    permission_required = "publicity.view_disclosureitem"
+
+    def get(self, request, *args, **kwargs):
+        items = selectors.disclosure_filterset(user=request.user, filters=request.GET).qs
+        return xlsx_response(
+            filename=f"disclosure-{clock.today():%Y%m%d}.xlsx", sheets=[exports.disclosure_sheet(items)]
+        )
+
+
+class DisclosureCreateView(PermissionRequiredMixin, FormView):
+    permission_required = "publicity.add_disclosureitem"
+    form_class = DisclosureItemForm
+    template_name = "publicity/disclosure_form.html"
+
+    def get_initial(self):
+        person = person_for_user(user=self.request.user)
+        return {"published_on": clock.today(), "department": person.department if person else None}
+
+    def form_valid(self, form):
+        try:
+            services.disclosure_create(actor=self.request.user, request=self.request, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Entered in the disclosure ledger."))
+        return redirect("publicity:disclosure-list")

@@ -1,0 +1,70 @@
+import re
+
+import pytest
+
+from bureau import clock
+from bureau import demo as bureau_demo
+from bureau.demo import DEMO_PASSWORD
+from publicity import demo as publicity_demo
+from publicity.models import PublicityPost
+from tests.bureau.test_celery import _restore_after_flush, committed_db  # noqa: F401 - fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def bureau_bar(page) -> int:
+    panel = page.locator("[data-testid=publicity-panel] [data-testid=quota-progress]").first
+    figures = panel.locator("[data-testid=quota-figures]").inner_text()
+    return int(re.match(r"\s*(\d+)", figures).group(1)), int(panel.locator("progress").get_attribute("value"))
+
+
+@pytest.mark.usefixtures("committed_db")  # lets the flush at the end pass the archive's TRUNCATE guard
+def test_staff_submits_a_leader_approves_and_the_home_progress_bar_moves(page, login, live_server):
+    bureau_demo.seed(today=clock.today())
+    publicity_demo.seed(today=clock.today())
+
+    page = login("wangli", DEMO_PASSWORD)
+    published_before, bar_before = bureau_bar(page)
+    page.screenshot(path="var/screenshots/publicity_home_before.png", full_page=True)
+
+    page.goto(f"{live_server.url}/publicity/new/")
+    page.fill("input[name=title]", "我局举办“文化进万家”迎新春文艺演出")
+    page.fill("textarea[name=body]", "1月18日，我局在县文化广场举办迎新春文艺演出，吸引群众三千余人观看。")
+    page.select_option("select[name=platform]", label="县人民政府门户网站 · 部门动态")
+    page.click("input[type=submit]")
+    page.click("[data-testid=submit-post]")
+    assert "已提交" in page.inner_text("[data-testid=post-state]") or "Submitted" in page.inner_text(
+        "[data-testid=post-state]"
+    )
+    post_url = page.url
+
+    page.context.clear_cookies()
+    page = login("lichunhua", DEMO_PASSWORD)
+    queue_count = int(page.inner_text("[data-testid=approval-count]"))
+    assert queue_count >= 1
+    page.screenshot(path="var/screenshots/publicity_home_leader.png", full_page=True)
+    page.goto(f"{live_server.url}/publicity/approvals/")
+    item = page.locator("[data-testid=queue-item]", has_text="文化进万家")
+    item.locator("textarea[name=comment]").fill("同意发布。")
+    page.screenshot(path="var/screenshots/publicity_queue.png", full_page=True)
+    item.locator("button[value=approve]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=queue-item]", has_text="文化进万家").count() == 0
+
+    page.context.clear_cookies()
+    page = login("wangli", DEMO_PASSWORD)
+    page.goto(post_url)
+    page.fill("input[name=link]", "https://www.example.gov.cn/art/2026/wjwh.html")
+    page.click("[data-testid=publish-post]")
+    page.wait_for_load_state("networkidle")
+    assert PublicityPost.objects.get(title__contains="文化进万家").state == PublicityPost.State.PUBLISHED
+    page.screenshot(path="var/screenshots/publicity_post.png", full_page=True)
+
+    page.goto(live_server.url)
+    published_after, bar_after = bureau_bar(page)
+    assert published_after == published_before + 1
+    assert bar_after > bar_before
+    page.screenshot(path="var/screenshots/publicity_home_after.png", full_page=True)
+
+    page.goto(f"{live_server.url}/publicity/")
+    page.screenshot(path="var/screenshots/publicity_list.png", full_page=True)

@@ -1,0 +1,39 @@
+"""Every publicity page in a real browser on the demo office, with a screenshot to look at."""
+
+import pytest
+
+from bureau import clock
+from bureau import demo as bureau_demo
+from bureau.demo import DEMO_PASSWORD
+from publicity import demo as publicity_demo
+from tests.bureau.test_celery import _restore_after_flush, committed_db  # noqa: F401 - fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PAGES = {
+    "publicity_progress": "/publicity/progress/",
+    "publicity_mine": "/publicity/mine/",
+    "publicity_coverage": "/publicity/coverage/",
+    "publicity_outlets": "/publicity/coverage/outlets/",
+    "publicity_statistics": "/publicity/statistics/",
+    "publicity_disclosure": "/publicity/disclosure/",
+    "publicity_new": "/publicity/new/",
+}
+
+
+@pytest.mark.usefixtures("committed_db")
+def test_the_office_head_walks_through_the_publicity_pages(login, live_server):
+    bureau_demo.seed(today=clock.today())
+    publicity_demo.seed(today=clock.today())
+    page = login("supervisor", DEMO_PASSWORD)
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.click("[data-testid=publicity-menu]")
+    page.screenshot(path="var/screenshots/publicity_menu.png")
+    for name, path in PAGES.items():
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        page.screenshot(path=f"var/screenshots/{name}.png", full_page=True)
+    page.goto(f"{live_server.url}/publicity/?state=approved")
+    assert page.locator("[data-testid=overdue]").count() >= 1  # approved, planned date passed, not out
+    assert errors == []  # no CSP violations or script errors

@@ -1,0 +1,268 @@
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from publicity.models import DisclosureItem, MediaCoverage, PlatformStatistic, PublicityPost
+from tests.factories import DepartmentFactory, PersonFactory
+from tests.publicity.factories import (
+    CoverageFactory,
+    DisclosureFactory,
+    OutletFactory,
+    PlatformFactory,
+    PublicityPostFactory,
+    QuotaFactory,
+)
+
+
+def varied_posts(count, **kwargs):
+    """Posts with their own author, department and platform each, approved by a leader."""
+    reviewer = PersonFactory()
+    for _ in range(count):
+        PublicityPostFactory(published=date(2026, 2, 1), reviewer=reviewer, published_by=reviewer, **kwargs)
+
+
+def test_pages_need_their_permission(client_as, cast, draft):
+    outsider = client_as("outsider")
+    for name in ["post-list", "post-mine", "approval-queue", "progress", "coverage-list", "disclosure-list"]:
+        assert outsider.get(reverse(f"publicity:{name}")).status_code == 403, name
+    assert client_as("staff").get(reverse("publicity:approval-queue")).status_code == 403
+    assert client_as("staff").get(reverse("publicity:post-export")).status_code == 403
+    assert client_as("leader").get(reverse("publicity:approval-queue")).status_code == 200
+    assert client_as("admin").get(reverse("publicity:post-create")).status_code == 403
+
+
+def test_a_draft_is_visible_only_to_its_author(client_as, draft):
+    url = reverse("publicity:post-detail", args=[draft.pk])
+    assert client_as("staff").get(url).status_code == 200
+    assert client_as("leader").get(url).status_code == 404
+    assert draft.title not in client_as("supervisor").get(reverse("publicity:post-list")).content.decode()
+
+
+def test_staff_submits_and_the_leader_approves_through_the_pages(client_as, cast, draft):
+    staff, leader = client_as("staff"), client_as("leader")
+    response = staff.post(reverse("publicity:post-submit", args=[draft.pk]))
+    assert response.status_code == 302
+    queue = leader.get(reverse("publicity:approval-queue")).content.decode()
+    assert draft.title in queue
+    home = leader.get(reverse("home")).content.decode()
+    assert 'data-testid="approval-count">1<' in home
+    response = leader.post(
+        reverse("publicity:post-review", args=[draft.pk]), {"decision": "approve", "comment": "同意", "next": "queue"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("publicity:approval-queue")
+    draft.refresh_from_db()
+    assert draft.state == PublicityPost.State.APPROVED
+    response = staff.post(
+        reverse("publicity:post-publish", args=[draft.pk]),
+        {"published_on": "2026-03-02", "link": "https://www.example.gov.cn/a/1.html"},
+    )
+    draft.refresh_from_db()
+    assert draft.state == PublicityPost.State.PUBLISHED
+
+
+def test_a_refused_step_shows_why_and_changes_nothing(client_as, draft):
+    client = client_as("staff")
+    client.post(reverse("publicity:post-submit", args=[draft.pk]))
+    response = client.post(reverse("publicity:post-review", args=[draft.pk]), {"decision": "approve"})
+    assert response.status_code == 403  # staff lack the permission outright
+    response = client.post(reverse("publicity:post-submit", args=[draft.pk]), follow=True)
+    assert "already been submitted" in response.content.decode() or "已" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == PublicityPost.State.SUBMITTED
+
+
+def test_the_author_creates_and_edits_a_draft(client_as, cast, platform, travel):
+    client = client_as("staff")
+    data = {
+        "title": "我局举办非遗展演",
+        "body": "展演吸引群众两千余人次。",
+        "department": cast["staff"].department.pk,
+        "platform": platform.pk,
+        "planned_on": "2026-03-06",
+    }
+    response = client.post(reverse("publicity:post-create"), data)
+    post = PublicityPost.objects.get(title="我局举办非遗展演")
+    assert response["Location"] == post.get_absolute_url()
+    client.post(reverse("publicity:post-update", args=[post.pk]), {**data, "title": "我局举办非遗展演活动"})
+    post.refresh_from_db()
+    assert post.title == "我局举办非遗展演活动"
+
+
+def test_post_list_filters(client_as, cast):
+    culture, microblog = DepartmentFactory(name="文化科"), PlatformFactory(name="官方微博")
+    PublicityPostFactory(title="微博稿件", platform=microblog, published=date(2026, 2, 1))
+    PublicityPostFactory(title="文化稿件", department=culture, published=date(2026, 1, 5))
+    client = client_as("supervisor")
+    page = client.get(reverse("publicity:post-list"), {"platform": microblog.pk}).content.decode()
+    assert "微博稿件" in page
+    assert "文化稿件" not in page
+    page = client.get(reverse("publicity:post-list"), {"date_to": "2026-01-31"}).content.decode()
+    assert "文化稿件" in page
+    assert "微博稿件" not in page
+    page = client.get(reverse("publicity:post-list"), {"q": "文化稿件", "state": "published"}).content.decode()
+    assert "文化稿件" in page
+    assert "微博稿件" not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "name"),
+    [
+        ("supervisor", "publicity:post-list"),
+        ("staff", "publicity:post-mine"),
+        ("leader", "publicity:approval-queue"),
+        ("supervisor", "publicity:coverage-list"),
+        ("supervisor", "publicity:disclosure-list"),
+        ("supervisor", "publicity:statistics"),
+        ("supervisor", "publicity:outlet-counts"),
+        ("leader", "home"),
+    ],
+)
+def test_list_queries_do_not_grow(client_as, cast, travel, role, name):
+    client, url = client_as(role), reverse(name)
+    QuotaFactory(year=2026, minimum=30)
+
+    def add(count):
+        varied_posts(count)
+        for _ in range(count):
+            PublicityPostFactory(author=cast["staff"], state=PublicityPost.State.RETURNED)
+            PublicityPostFactory(state=PublicityPost.State.SUBMITTED)
+        CoverageFactory.create_batch(count, post=PublicityPost.objects.published().first())
+        DisclosureFactory.create_batch(count)
+        for platform in PlatformFactory.create_batch(count, kind="microblog"):
+            PlatformStatistic.objects.create(
+                platform=platform,
+                month=date(2026, 1, 1),
+                followers=9,
+                recorded_by=cast["staff"],
+                recorded_at=cast["staff"].user.date_joined,
+            )
+
+    add(3)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    add(25)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_export_opens_with_the_filtered_rows_formula_safe(client_as, cast, travel):
+    QuotaFactory(year=2026, minimum=30)
+    microblog = PlatformFactory(name="官方微博")
+    PublicityPostFactory(title='=HYPERLINK("http://evil")', platform=microblog, published=date(2026, 2, 1))
+    PublicityPostFactory(title="+1 文化稿件", platform=microblog, published=date(2026, 2, 2))
+    PublicityPostFactory(title="不在筛选内", published=date(2026, 2, 3))
+    response = client_as("supervisor").get(reverse("publicity:post-export"), {"platform": microblog.pk})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    workbook = load_workbook(io.BytesIO(response.content))
+    posts, progress = workbook.worksheets
+    rows = list(posts.iter_rows(values_only=True))
+    assert rows[0][0] in ("标题", "Title")  # the Chinese catalogue arrives later
+    titles = sorted(row[0] for row in rows[1:])
+    assert titles == ["'+1 文化稿件", '\'=HYPERLINK("http://evil")']
+    assert all(cell.data_type != "f" for row in posts.iter_rows() for cell in row)
+    assert rows[1][8].date() == date(2026, 2, 2)
+    progress_rows = list(progress.iter_rows(values_only=True))
+    assert progress_rows[1][2:5] == (30, 3, 10)
+
+
+def test_disclosure_export_and_entry(client_as, cast, travel):
+    client = client_as("staff")
+    platform = PlatformFactory()
+    response = client.post(
+        reverse("publicity:disclosure-create"),
+        {
+            "title": "-2026年度部门预算",
+            "category": "budget",
+            "published_on": "2026-02-27",
+            "platform": platform.pk,
+            "department": cast["staff"].department.pk,
+            "approved_by": cast["leader"].pk,
+        },
+    )
+    assert response.status_code == 302
+    DisclosureFactory(title="行政处罚结果公示", category="penalty")
+    response = client.get(reverse("publicity:disclosure-export"), {"category": "budget"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[1:]] == ["'-2026年度部门预算"]
+    assert rows[1][6] == cast["leader"].name
+    assert DisclosureItem.objects.count() == 2
+
+
+def test_coverage_entry_and_outlets_of_the_year(client_as, cast, travel):
+    outlet = OutletFactory(name="江苏新闻网", level="provincial")
+    response = client_as("staff").post(
+        reverse("publicity:coverage-create"),
+        {"outlet": outlet.pk, "reported_on": "2026-02-20", "title": "县文化馆春节展演", "link": ""},
+    )
+    assert response.status_code == 302
+    CoverageFactory(outlet=outlet, reported_on=date(2026, 1, 9))
+    CoverageFactory(outlet=outlet, reported_on=date(2025, 12, 9))
+    CoverageFactory(outlet=OutletFactory(name="南通日报"), reported_on=date(2026, 1, 2))
+    page = client_as("leader").get(reverse("publicity:outlet-counts"), {"year": 2026}).content.decode()
+    assert page.index("江苏新闻网") < page.index("南通日报")
+    assert MediaCoverage.objects.filter(outlet=outlet, reported_on__year=2026).count() == 2
+
+
+def test_statistics_are_recorded_by_staff_and_shown(client_as, cast, travel):
+    microblog = PlatformFactory(name="文旅局官方微博", kind="microblog")
+    response = client_as("staff").post(
+        reverse("publicity:statistics"),
+        {"platform": microblog.pk, "month": "2026-02", "followers": 15320, "posts_published": 48},
+    )
+    assert response.status_code == 302
+    page = client_as("leader").get(reverse("publicity:statistics"), {"year": 2026}).content.decode()
+    assert "15320 / 48" in page
+    assert client_as("leader").post(reverse("publicity:statistics"), {}).status_code == 403
+
+
+def test_progress_page_and_home_panel_show_the_bar(client_as, travel):
+    QuotaFactory(year=2026, minimum=4)
+    varied_posts(4)
+    page = client_as("staff").get(reverse("publicity:progress")).content.decode()
+    assert 'value="100"' in page
+    assert "2026-02-01" in page  # met early on …
+    home = client_as("staff").get(reverse("home")).content.decode()
+    assert 'data-testid="publicity-panel"' in home
+    assert 'value="100"' in home
+
+
+def test_quota_changes_in_the_admin_are_archived(client_as, cast):
+    from archive.models import ArchiveRecord
+    from publicity.models import PublicityQuota
+
+    client = client_as("admin")
+    response = client.post(
+        reverse("admin:publicity_publicityquota_add"), {"year": 2026, "minimum": 30, "platform_kind": "", "notes": ""}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    quota = PublicityQuota.objects.get()
+    client.post(
+        reverse("admin:publicity_publicityquota_change", args=[quota.pk]),
+        {"year": 2026, "minimum": 35, "platform_kind": "", "notes": "县委宣传部下达"},
+    )
+    changed = ArchiveRecord.objects.get(action="publicity.publicityquota.changed")
+    assert (changed.before["minimum"], changed.after["minimum"]) == (30, 35)
+    assert changed.actor == cast["admin"].user
+    client.post(reverse("admin:publicity_publicityquota_delete", args=[quota.pk]), {"post": "yes"})
+    assert not PublicityQuota.objects.exists()
+    assert ArchiveRecord.objects.filter(action="publicity.publicityquota.deleted").count() == 1
+    assert client_as("supervisor").get(reverse("admin:publicity_publicityquota_add")).status_code == 302
+
+
+def test_the_queue_flags_a_submission_waiting_too_long(client_as, cast, draft, travel):
+    from datetime import timedelta
+
+    from publicity.services import post_submit
+
+    post_submit(post=draft, actor=cast["staff"].user)
+    assert 'data-testid="stale"' not in client_as("leader").get(reverse("publicity:approval-queue")).content.decode()
+    travel.shift(timedelta(days=4))
+    assert 'data-testid="stale"' in client_as("leader").get(reverse("publicity:approval-queue")).content.decode()
