@@ -1,0 +1,129 @@
+"""Configuration kept by administrators: channels, keyword lists, patrol rules. Posts and the
+patrol log are read-only here; their changes go through the office's pages and services."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from bureau.files import validate_upload
+from opinions.models import Channel, PatrolRecord, PatrolRule, Post, ScreeningCategory
+from opinions.services.channels import channel_save, patrol_rule_save
+from opinions.services.screening import screening_category_save
+
+KEYWORD_FILE_MAX_BYTES = 2 * 1024 * 1024
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "section",
+        "is_active",
+        "poll_interval_minutes",
+        "last_success_at",
+        "consecutive_failures",
+    ]
+    list_filter = ["kind", "is_active", "section"]
+    search_fields = ["name", "feed_url"]
+    list_select_related = ["section"]
+    readonly_fields = ["next_poll_at", "last_polled_at", "last_success_at", "last_error", "consecutive_failures"]
+    fields = [
+        "name",
+        "kind",
+        "section",
+        "is_active",
+        "feed_url",
+        "poll_interval_minutes",
+        "sort_order",
+        *readonly_fields,
+    ]
+
+    def save_model(self, request, obj, form, change):
+        channel_save(channel=obj, actor=request.user, request=request)
+
+
+class ScreeningCategoryForm(forms.ModelForm):
+    added_keywords = forms.CharField(
+        label=_("Add keywords"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Paste many lines at once: one keyword or phrase per line."),
+    )
+    keyword_file = forms.FileField(
+        label=_("Import keywords from a text file"),
+        required=False,
+        help_text=_("A .txt file, UTF-8 or GB18030, one keyword per line."),
+    )
+
+    class Meta:
+        model = ScreeningCategory
+        fields = ["code", "name", "purpose", "is_active", "sort_order", "keywords"]
+        widgets = {"keywords": forms.Textarea(attrs={"rows": 16})}
+
+    def clean_keyword_file(self):
+        upload = self.cleaned_data.get("keyword_file")
+        if not upload:
+            return ""
+        validate_upload(upload, allowed_kinds={"txt", "csv"}, max_bytes=KEYWORD_FILE_MAX_BYTES)
+        raw = upload.read()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise ValidationError(_("The file is neither UTF-8 nor GB18030 text."))
+
+
+@admin.register(ScreeningCategory)
+class ScreeningCategoryAdmin(admin.ModelAdmin):
+    form = ScreeningCategoryForm
+    list_display = ["name", "code", "purpose", "keyword_count", "is_active", "updated_at"]
+    list_filter = ["purpose", "is_active"]
+    search_fields = ["name", "code", "keywords"]
+    readonly_fields = ["updated_at"]
+
+    @admin.display(description=_("keywords"))
+    def keyword_count(self, obj):
+        return obj.keyword_count
+
+    def save_model(self, request, obj, form, change):
+        added = "\n".join([form.cleaned_data.get("added_keywords") or "", form.cleaned_data.get("keyword_file") or ""])
+        screening_category_save(category=obj, actor=request.user, added_text=added, request=request)
+
+
+@admin.register(PatrolRule)
+class PatrolRuleAdmin(admin.ModelAdmin):
+    list_display = ["section", "limit_minutes", "hours_start", "hours_end", "weekdays_only", "is_active", "due_at"]
+    list_select_related = ["section"]
+    readonly_fields = ["last_reviewed_at", "due_at", "warned_at"]
+
+    def save_model(self, request, obj, form, change):
+        patrol_rule_save(rule=obj, actor=request.user, request=request)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Post)
+class PostAdmin(ReadOnlyAdmin):
+    list_display = ["title", "channel", "section", "status", "screening", "found_at"]
+    list_filter = ["status", "screening", "channel__kind"]
+    list_select_related = ["channel", "section"]
+    search_fields = ["title"]
+    show_full_result_count = False
+
+
+@admin.register(PatrolRecord)
+class PatrolRecordAdmin(ReadOnlyAdmin):
+    list_display = ["reviewed_at", "section", "reviewer", "posts_seen"]
+    list_select_related = ["section", "reviewer"]

@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401 - the app's pages arrive with its issue
+from django.urls import path
+
+from opinions.views import channels, monitor, patrol, posts, takedowns
 
 app_name = "opinions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", monitor.MonitorView.as_view(), name="monitor"),
+    path("posts/<int:pk>/", posts.PostDetailView.as_view(), name="post-detail"),
+    path("posts/<int:pk>/handle/", posts.PostHandleView.as_view(), name="post-handle"),
+    path("posts/new/", posts.PostEntryView.as_view(), name="post-entry"),
+    path("posts/import/", posts.PostImportView.as_view(), name="post-import"),
+    path("posts/import/confirm/", posts.PostImportConfirmView.as_view(), name="post-import-confirm"),
+    path("posts/import/template.<str:fmt>", posts.ImportTemplateView.as_view(), name="post-import-template"),
+    path("takedowns/", takedowns.TakedownQueueView.as_view(), name="takedown-queue"),
+    path("posts/<int:pk>/takedown/", takedowns.TakedownConfirmView.as_view(), name="takedown-confirm"),
+    path("posts/<int:pk>/clear/", takedowns.TakedownClearView.as_view(), name="takedown-clear"),
+    path("posts/<int:pk>/undo-takedown/", takedowns.TakedownUndoView.as_view(), name="takedown-undo"),
+    path("channels/", channels.ChannelListView.as_view(), name="channel-list"),
+    path("patrol/", patrol.PatrolLogView.as_view(), name="patrol-log"),
+    path("patrol/review/", patrol.PatrolReviewView.as_view(), name="patrol-review"),
+]

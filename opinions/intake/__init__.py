@@ -1,0 +1,1 @@
+"""Getting posts in: feeds fetched over HTTP, parsed items, tables uploaded by people."""

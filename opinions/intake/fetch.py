@@ -1,0 +1,117 @@
+"""Fetching a feed over HTTP, defensively: timeouts, a size limit enforced while streaming, a few
+redirects at most, http/https only. Every failure becomes a ``FetchError`` with a short message
+that the channel's health shows."""
+
+import hashlib
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+USER_AGENT = "BureauOpinionOffice/1.0 (+feed monitor)"
+
+
+class FetchError(Exception):
+    pass
+
+
+@dataclass
+class Fetched:
+    body: bytes = b""
+    etag: str = ""
+    last_modified: str = ""
+    not_modified: bool = False
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def _check_scheme(url: str) -> None:
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise FetchError(_("Only http and https addresses can be fetched."))
+
+
+def fetch_feed(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
+    """The body of ``url`` (or "not modified" when the server says so for the given validators).
+    Raises FetchError for any network, protocol, status or size problem."""
+    connect_timeout = _setting("OPINIONS_FEED_CONNECT_TIMEOUT", 5.0)
+    read_timeout = _setting("OPINIONS_FEED_READ_TIMEOUT", 10.0)
+    total_timeout = _setting("OPINIONS_FEED_TOTAL_TIMEOUT", 60.0)
+    max_bytes = _setting("OPINIONS_FEED_MAX_BYTES", 20 * 1024 * 1024)
+    max_redirects = _setting("OPINIONS_FEED_MAX_REDIRECTS", 3)
+    _check_scheme(url)
+    timeout = httpx.Timeout(connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout)
+    started = time.monotonic()
+    try:
+        with httpx.Client(
+            timeout=timeout,
+            follow_redirects=False,
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "application/rss+xml, application/atom+xml, */*",
+                "Accept-Encoding": "gzip, deflate",
+                **({"If-None-Match": etag} if etag else {}),
+                **({"If-Modified-Since": last_modified} if last_modified else {}),
+            },
+            trust_env=False,
+        ) as client:
+            for _hop in range(max_redirects + 1):
+                with client.stream("GET", url) as response:
+                    if response.has_redirect_location:
+                        url = str(response.url.join(response.headers.get("location", "")))
+                        _check_scheme(url)
+                        continue
+                    if response.status_code == 304 and (etag or last_modified):
+                        return Fetched(not_modified=True, etag=etag, last_modified=last_modified)
+                    if response.status_code != 200:
+                        raise FetchError(_("The server answered HTTP %(status)s.") % {"status": response.status_code})
+                    declared = response.headers.get("content-length")
+                    if declared and declared.isdigit() and int(declared) > max_bytes:
+                        raise FetchError(_("The feed is larger than %(limit)s bytes.") % {"limit": max_bytes})
+                    chunks, size = [], 0
+                    for chunk in response.iter_raw():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise FetchError(_("The feed is larger than %(limit)s bytes.") % {"limit": max_bytes})
+                        if time.monotonic() - started > total_timeout:
+                            raise FetchError(_("The feed took too long to download."))
+                        chunks.append(chunk)
+                    return Fetched(
+                        body=_decode_content(response, b"".join(chunks)),
+                        etag=response.headers.get("etag", "")[:200],
+                        last_modified=response.headers.get("last-modified", "")[:100],
+                    )
+            raise FetchError(_("Too many redirects."))
+    except httpx.TimeoutException as error:
+        raise FetchError(_("The server did not answer in time.")) from error
+    except httpx.HTTPError as error:
+        raise FetchError(_("The feed could not be fetched: %(error)s") % {"error": error.__class__.__name__}) from error
+
+
+def _decode_content(response: httpx.Response, raw: bytes) -> bytes:
+    """Undo gzip/deflate ourselves so the size limit applies to what was sent, and cap what it inflates to."""
+    encoding = response.headers.get("content-encoding", "").lower().strip()
+    if encoding in ("", "identity"):
+        return raw
+    import zlib
+
+    max_bytes = _setting("OPINIONS_FEED_MAX_BYTES", 20 * 1024 * 1024)
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
+        decompressor = zlib.decompressobj(wbits)
+        try:
+            data = decompressor.decompress(raw, max_bytes + 1)
+        except zlib.error as error:
+            raise FetchError(_("The feed's compression is broken.")) from error
+        if len(data) > max_bytes or decompressor.unconsumed_tail:
+            raise FetchError(_("The feed is larger than %(limit)s bytes.") % {"limit": max_bytes})
+        return data
+    raise FetchError(_("The feed uses an unsupported compression."))

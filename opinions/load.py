@@ -1,0 +1,143 @@
+"""Load for benchmarks: many posts over many channels and sections, and long keyword lists,
+written with bulk_create. Rows bypass the services (no archive records); generated posts carry an
+external id starting with "load-" and generated keyword lists a code starting with "load-"."""
+
+import hashlib
+import random
+import time
+from datetime import timedelta
+
+from django.core.management.base import CommandError
+
+from bureau import clock
+from bureau.models import Section
+from opinions.models import Channel, Post, ScreeningCategory
+
+BATCH = 5_000
+# Common characters, so that generated text reads like Chinese and keywords do occur in it.
+ALPHABET = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可也你过家学下得里么"
+    "文化旅游局县网吧图书馆广电视节目信号投诉建议咨询反映群众市民景区门票演出活动政策公开领导工作"
+)
+CLOSING = "，。！？"
+
+
+def add_arguments(parser) -> None:
+    group = parser.add_argument_group("opinions")
+    group.add_argument("--opinions-posts", type=int, default=100_000, help="posts to add")
+    group.add_argument("--opinions-channels", type=int, default=20, help="channels to spread them over")
+    group.add_argument("--opinions-keywords", type=int, default=10_000, help="keywords over the load lists")
+    group.add_argument("--opinions-days", type=int, default=365, help="spread the posts over this many days")
+    group.add_argument("--opinions-min-chars", type=int, default=200, help="shortest post text")
+    group.add_argument("--opinions-max-chars", type=int, default=400, help="longest post text")
+
+
+def random_text(rng: random.Random, length: int) -> str:
+    parts = []
+    while length > 0:
+        run = min(length, rng.randint(8, 30))
+        parts.append("".join(rng.choices(ALPHABET, k=run)) + rng.choice(CLOSING))
+        length -= run + 1
+    return "".join(parts)
+
+
+def random_keywords(rng: random.Random, count: int) -> list[str]:
+    words: set[str] = set()
+    while len(words) < count:
+        words.add("".join(rng.choices(ALPHABET, k=rng.randint(3, 6))))
+    return sorted(words)
+
+
+def generate_keywords(*, count: int, rng: random.Random | None = None) -> int:
+    """Spread ``count`` keywords over six load lists (replacing earlier load lists)."""
+    rng = rng or random.Random(3)  # noqa: S311 - synthetic data
+    ScreeningCategory.objects.filter(code__startswith="load-").delete()
+    words = random_keywords(rng, count)
+    now = clock.now()
+    lists = [
+        ScreeningCategory(
+            code=f"load-{index}",
+            name=f"负载名单{index}",
+            purpose=ScreeningCategory.Purpose.PROHIBITED,
+            keywords="\n".join(words[index::6]),
+            updated_at=now,
+            revision=int(time.time()) % 1_000_000,
+        )
+        for index in range(6)
+    ]
+    ScreeningCategory.objects.bulk_create(lists)
+    return len(words)
+
+
+def ensure_channels(count: int) -> list[Channel]:
+    sections = list(Section.objects.filter(is_active=True))
+    if not sections:
+        raise CommandError("opinions load needs website sections: run seed_demo first.")
+    kinds = [kind for kind, _label in Channel.Kind.choices]
+    channels = []
+    for index in range(count):
+        channel, _ = Channel.objects.get_or_create(
+            name=f"负载渠道{index:03d}",
+            defaults={"kind": kinds[index % len(kinds)], "section": sections[index % len(sections)]},
+        )
+        channels.append(channel)
+    return channels
+
+
+def generate_posts(*, count: int, channels: list[Channel], days: int, min_chars: int, max_chars: int, stdout=None):
+    rng = random.Random(11)  # noqa: S311 - synthetic data
+    now = clock.now()
+    start = Post.objects.filter(external_id__startswith="load-").count()
+    statuses = (
+        [Post.Status.NEW] * 2
+        + [Post.Status.READ, Post.Status.FOLLOWED_UP, Post.Status.ANSWERED]
+        + [Post.Status.FILED] * 5
+    )
+    categories = list(ScreeningCategory.objects.filter(purpose="prohibited").values_list("pk", flat=True)) or [None]
+    # A pool of texts keeps generation fast; titles and keys stay unique.
+    bodies = [random_text(rng, rng.randint(min_chars, max_chars)) for _ in range(500)]
+    span = days * 24 * 3600
+    written = 0
+    for batch_start in range(start, start + count, BATCH):
+        posts = []
+        for number in range(batch_start, min(batch_start + BATCH, start + count)):
+            channel = channels[number % len(channels)]
+            found = now - timedelta(seconds=rng.randint(0, span))
+            flagged = rng.random() < 0.01
+            posts.append(
+                Post(
+                    channel_id=channel.pk,
+                    section_id=channel.section_id,
+                    external_id=f"load-{number}",
+                    dedupe_key=hashlib.sha256(f"load-{number}".encode()).hexdigest(),
+                    content_hash="0" * 64,
+                    title=f"{random_text(rng, 18)}#{number}",
+                    body=bodies[number % len(bodies)],
+                    author="负载用户",
+                    posted_at=found - timedelta(minutes=5),
+                    found_at=found,
+                    status=rng.choice(statuses),
+                    screening=Post.Screening.FLAGGED if flagged else Post.Screening.CLEAN,
+                    category_id=rng.choice(categories) if flagged else None,
+                    is_relevant=rng.random() < 0.1,
+                )
+            )
+        Post.objects.bulk_create(posts, batch_size=BATCH)
+        written += len(posts)
+        if stdout is not None and written % 100_000 < BATCH:
+            stdout.write(f"opinions: {written} posts")
+    return written
+
+
+def generate(*, options, stdout) -> dict:
+    channels = ensure_channels(max(options.get("opinions_channels", 20), 1))
+    keywords = generate_keywords(count=options.get("opinions_keywords", 10_000))
+    posts = generate_posts(
+        count=options.get("opinions_posts", 100_000),
+        channels=channels,
+        days=max(options.get("opinions_days", 365), 1),
+        min_chars=options.get("opinions_min_chars", 200),
+        max_chars=options.get("opinions_max_chars", 400),
+        stdout=stdout,
+    )
+    return {"opinions channels": len(channels), "opinions keywords": keywords, "opinions posts": posts}

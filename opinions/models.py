@@ -1,1 +1,0 @@
-"""opinions: models arrive with this app's issue."""

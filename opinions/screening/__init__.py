@@ -1,0 +1,1 @@
+"""Prohibited-content matching: text normalisation and the multi-pattern matcher."""

@@ -1,0 +1,93 @@
+"""The multi-pattern matcher over folded text (Aho-Corasick, built once per keyword-list version).
+
+``Matcher.scan(text)`` folds the text with one translate call, runs one automaton over it and
+maps each hit back to the original text, so the page can highlight exactly what was written."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick_rs
+
+from opinions.screening.normalise import PositionMap, fold, keyword_variants
+
+
+@dataclass(frozen=True)
+class Term:
+    """One keyword of one list."""
+
+    category_id: int
+    category_code: str
+    purpose: str
+    keyword: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    term: Term
+    start: int  # in the original text
+    end: int  # exclusive, in the original text
+    text: str  # what was written there, e.g. "賭 博"
+
+    def as_json(self, field: str) -> dict:
+        return {
+            "field": field,
+            "category_id": self.term.category_id,
+            "category": self.term.category_code,
+            "purpose": self.term.purpose,
+            "keyword": self.term.keyword,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+
+class Matcher:
+    def __init__(self, terms: Iterable[Term]):
+        patterns: list[str] = []
+        owners: list[list[Term]] = []
+        index_of: dict[str, int] = {}
+        for term in terms:
+            for variant in keyword_variants(term.keyword):
+                if variant not in index_of:
+                    index_of[variant] = len(patterns)
+                    patterns.append(variant)
+                    owners.append([])
+                if term not in owners[index_of[variant]]:
+                    owners[index_of[variant]].append(term)
+        self.pattern_count = len(patterns)
+        self._owners = owners
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(
+                patterns,
+                matchkind=ahocorasick_rs.MatchKind.Standard,
+            )
+            if patterns
+            else None
+        )
+
+    def raw_matches(self, folded: str) -> list[tuple[int, int, int]]:
+        """(pattern index, start, end) in the folded text; overlapping hits are all reported."""
+        if self._automaton is None or not folded:
+            return []
+        return self._automaton.find_matches_as_indexes(folded, overlapping=True)
+
+    def scan(self, text: str) -> list[Hit]:
+        """Every hit in ``text``, positions in the original text, in order of position."""
+        if self._automaton is None or not text:
+            return []
+        matches = self.raw_matches(fold(text))
+        if not matches:
+            return []
+        positions = PositionMap(text)
+        hits: list[Hit] = []
+        seen: set[tuple[int, int, int]] = set()
+        for pattern, start, end in matches:
+            original_start, original_end = positions.original(start), positions.original(end - 1) + 1
+            for term in self._owners[pattern]:
+                key = (term.category_id, original_start, original_end)
+                if key in seen:
+                    continue
+                seen.add(key)
+                hits.append(Hit(term, original_start, original_end, text[original_start:original_end]))
+        hits.sort(key=lambda hit: (hit.start, -hit.end))
+        return hits

@@ -1,0 +1,284 @@
+"""Storing incoming items as posts: dedupe, screening, edits kept in the archive; polling feeds.
+
+Guarantees: a post is stored once per channel whatever happens (unique constraint on
+(channel, dedupe_key), and the channel row is locked while a batch is stored); an item that comes
+back edited updates the post and the archive keeps its earlier text; screening runs on every new
+or edited post; one channel's failure never stops another's (each poll is its own task)."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from archive.services import archive_record
+from bureau import clock
+from opinions.intake.feeds import parse_feed
+from opinions.intake.fetch import FetchError, fetch_feed
+from opinions.intake.items import IncomingItem
+from opinions.models import Channel, Post
+from opinions.models.channels import FAILING_AFTER
+from opinions.services.screening import screen_text, screening_matcher
+
+logger = logging.getLogger(__name__)
+
+LOOKUP_CHUNK = 2000
+EDIT_FIELDS = ["title", "body", "link", "author", "content_hash", "hits", "category", "is_relevant", "screening"]
+
+
+@dataclass
+class IntakeResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    flagged: int = 0
+    created_ids: list[int] | None = None
+
+    def as_dict(self) -> dict:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "flagged": self.flagged}
+
+
+def _unique_items(items: list[IncomingItem]) -> dict[str, IncomingItem]:
+    """The last version of each item in the batch (a feed may repeat one)."""
+    return {item.dedupe_key: item for item in items}
+
+
+@transaction.atomic
+def posts_ingest(
+    *,
+    channel: Channel,
+    items: list[IncomingItem],
+    source: str = Post.Source.FEED,
+    actor=None,
+    request=None,
+    section=None,
+    now: datetime | None = None,
+) -> IntakeResult:
+    """Store a batch of items from one channel. Known items with the same content are skipped
+    without being screened again; edited ones are updated and re-screened."""
+    now = now or clock.now()
+    # Lock the channel row only (not its section): batches for one channel queue up, others don't.
+    channel = Channel.objects.select_for_update(of=("self",)).select_related("section").get(pk=channel.pk)
+    section = section or channel.section
+    batch = _unique_items(items)
+    existing: dict[str, tuple[int, str]] = {}
+    keys = list(batch)
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        chunk = keys[start : start + LOOKUP_CHUNK]
+        for pk, key, content_hash in Post.objects.filter(channel=channel, dedupe_key__in=chunk).values_list(
+            "pk", "dedupe_key", "content_hash"
+        ):
+            existing[key] = (pk, content_hash)
+
+    result = IntakeResult(created_ids=[])
+    matcher = None
+    new_posts: list[Post] = []
+    edited: list[tuple[int, IncomingItem]] = []
+    for key, item in batch.items():
+        known = existing.get(key)
+        if known is None:
+            matcher = matcher or screening_matcher()
+            screening = screen_text(title=item.title, body=item.body, matcher=matcher)
+            new_posts.append(
+                Post(
+                    channel=channel,
+                    section=section,
+                    source=source,
+                    external_id=item.external_id,
+                    dedupe_key=key,
+                    content_hash=item.content_hash,
+                    link=item.link,
+                    title=item.title[:500],
+                    body=item.body,
+                    author=item.author[:200],
+                    posted_at=item.posted_at or now,
+                    found_at=now,
+                    hits=screening.hits,
+                    category_id=screening.category_id,
+                    is_relevant=screening.is_relevant,
+                    screening=Post.Screening.FLAGGED if screening.is_prohibited else Post.Screening.CLEAN,
+                    entered_by=actor if source != Post.Source.FEED else None,
+                )
+            )
+        elif known[1] != item.content_hash:
+            edited.append((known[0], item))
+        else:
+            result.unchanged += 1
+
+    created = Post.objects.bulk_create(new_posts, batch_size=1000)
+    result.created = len(created)
+    result.created_ids = [post.pk for post in created]
+    for post in created:
+        if post.screening == Post.Screening.FLAGGED:
+            result.flagged += 1
+            _record_flagged(post, actor=actor, request=request, now=now)
+
+    for pk, item in edited:
+        matcher = matcher or screening_matcher()
+        if _apply_edit(pk, item, matcher=matcher, actor=actor, request=request, now=now):
+            result.flagged += 1
+        result.updated += 1
+
+    if result.created or result.updated:
+        archive_record(
+            action="opinions.channel.posts_received",
+            actor=actor,
+            request=request,
+            target=channel,
+            summary=_("%(created)s new, %(updated)s edited, %(flagged)s flagged")
+            % {"created": result.created, "updated": result.updated, "flagged": result.flagged},
+            after={**result.as_dict(), "source": source},
+            now=now,
+        )
+    return result
+
+
+def _record_flagged(post: Post, *, actor, request, now) -> None:
+    words = sorted({hit["text"] for hit in post.hits if hit["purpose"] == "prohibited"})
+    archive_record(
+        action="opinions.post.flagged",
+        actor=actor,
+        request=request,
+        target=post,
+        summary=_("Prohibited words found: %(words)s") % {"words": "、".join(words)[:300]},
+        after={"category_id": post.category_id, "words": words[:50]},
+        now=now,
+    )
+
+
+def _apply_edit(pk: int, item: IncomingItem, *, matcher, actor, request, now) -> bool:
+    """Update an edited post, keeping its earlier text in the archive. Returns True if it is newly flagged."""
+    post = Post.objects.select_for_update().get(pk=pk)
+    before = {"title": post.title, "body": post.body, "link": post.link, "author": post.author}
+    screening = screen_text(title=item.title, body=item.body, matcher=matcher)
+    post.title, post.body, post.link, post.author = item.title[:500], item.body, item.link, item.author[:200]
+    post.content_hash = item.content_hash
+    post.hits, post.is_relevant = screening.hits, screening.is_relevant
+    newly_flagged = False
+    # A decided post keeps its decision; an undecided one follows the new text.
+    if post.screening in (Post.Screening.CLEAN, Post.Screening.FLAGGED):
+        post.category_id = screening.category_id
+        newly_flagged = screening.is_prohibited and post.screening == Post.Screening.CLEAN
+        post.screening = Post.Screening.FLAGGED if screening.is_prohibited else Post.Screening.CLEAN
+    post.save(update_fields=EDIT_FIELDS)
+    archive_record(
+        action="opinions.post.edited",
+        actor=actor,
+        request=request,
+        target=post,
+        summary=_("The post was edited at its source."),
+        before=before,
+        after={"title": post.title, "body": post.body, "link": post.link, "author": post.author},
+        now=now,
+    )
+    if newly_flagged:
+        _record_flagged(post, actor=actor, request=request, now=now)
+    return newly_flagged
+
+
+# --- Polling ------------------------------------------------------------------------------------
+
+
+def channels_claim_due(*, now: datetime | None = None) -> list[int]:
+    """Claim every feed channel whose poll is due; returns their ids.
+
+    Each claim is a conditional UPDATE that moves ``next_poll_at`` forward, so two beats (or a
+    beat and a retry) never claim the same poll twice."""
+    now = now or clock.now()
+    due = list(
+        Channel.objects.feeds()
+        .filter(Q(next_poll_at__lte=now) | Q(next_poll_at__isnull=True))
+        .values_list("pk", "poll_interval_minutes", "next_poll_at")
+    )
+    claimed = []
+    for pk, interval, next_poll_at in due:
+        # Slightly under the interval, so a poll that ran a few seconds late does not skip a turn.
+        following = now + timedelta(minutes=interval) - timedelta(seconds=10)
+        updated = Channel.objects.filter(pk=pk, next_poll_at=next_poll_at).update(next_poll_at=following)
+        if updated:
+            claimed.append(pk)
+    return claimed
+
+
+def channels_dispatch_due(*, now: datetime | None = None) -> list[int]:
+    """The beat job: claim due channels and queue one fetch task each (after commit)."""
+    from opinions.tasks import channel_poll_task
+
+    with transaction.atomic():
+        claimed = channels_claim_due(now=now)
+
+        def publish():
+            for pk in claimed:
+                try:
+                    channel_poll_task.delay(pk)
+                except Exception:  # noqa: BLE001 - broker hiccup: the next minute's beat claims it again
+                    logger.warning("opinions.poll.publish_failed channel=%s", pk)
+                    Channel.objects.filter(pk=pk).update(next_poll_at=None)
+
+        transaction.on_commit(publish)
+    return claimed
+
+
+def channel_poll(*, channel_id: int, now: datetime | None = None) -> IntakeResult | None:
+    """Fetch, parse, screen, dedupe and store one channel's feed, then record its health.
+
+    Never raises for a feed problem: the error is stored on the channel."""
+    now = now or clock.now()
+    channel = Channel.objects.filter(pk=channel_id).select_related("section").first()
+    if channel is None or not channel.is_active or not channel.feed_url:
+        return None
+    try:
+        fetched = fetch_feed(channel.feed_url, etag=channel.feed_etag, last_modified=channel.feed_last_modified)
+        if fetched.not_modified or fetched.digest == channel.feed_digest:
+            result = IntakeResult(created_ids=[])  # nothing changed since the last successful poll
+        else:
+            result = posts_ingest(channel=channel, items=parse_feed(fetched.body), now=now)
+    except FetchError as error:
+        channel_record_failure(channel_id=channel.pk, error=str(error), now=now)
+        return None
+    except Exception as error:
+        logger.exception("opinions.poll.failed channel=%s", channel.pk)
+        channel_record_failure(channel_id=channel.pk, error=f"{error.__class__.__name__}: {error}"[:500], now=now)
+        return None
+    health = {"last_polled_at": now, "last_success_at": now, "last_error": "", "consecutive_failures": 0}
+    if not fetched.not_modified:
+        health.update(feed_etag=fetched.etag, feed_last_modified=fetched.last_modified, feed_digest=fetched.digest)
+    Channel.objects.filter(pk=channel.pk).update(**health)
+    return result
+
+
+@transaction.atomic
+def channel_record_failure(*, channel_id: int, error: str, now: datetime | None = None) -> int:
+    """Count one more consecutive failure; on reaching the limit, tell the supervisors once."""
+    now = now or clock.now()
+    Channel.objects.filter(pk=channel_id).update(
+        last_polled_at=now, last_error=error[:2000], consecutive_failures=F("consecutive_failures") + 1
+    )
+    channel = Channel.objects.get(pk=channel_id)
+    if channel.consecutive_failures == FAILING_AFTER:
+        _notify_failing(channel, now=now)
+    return channel.consecutive_failures
+
+
+def _notify_failing(channel: Channel, *, now: datetime) -> None:
+    from django.contrib.auth import get_user_model
+
+    from bureau.models import Role
+    from bureau.services import notification_create
+
+    since = channel.last_success_at.isoformat() if channel.last_success_at else "never"
+    supervisors = get_user_model().objects.filter(person__role=Role.OFFICE_HEAD, is_active=True)
+    for user in supervisors:
+        notification_create(
+            recipient=user,
+            kind="opinions.channel_failing",
+            dedupe_key=f"opinions.channel_failing:{channel.pk}:{since}",
+            title=_("Channel %(name)s is failing") % {"name": channel.name},
+            body=_("The last %(count)s polls failed. Last error: %(error)s")
+            % {"count": channel.consecutive_failures, "error": channel.last_error},
+            link=reverse("opinions:channel-list"),
+            now=now,
+        )

@@ -1,0 +1,25 @@
+"""Celery shells around the opinions services: ids in, one service call."""
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def channels_dispatch_due_task() -> int:
+    from opinions.services.intake import channels_dispatch_due
+
+    return len(channels_dispatch_due())
+
+
+@shared_task(ignore_result=True, soft_time_limit=240, time_limit=300)
+def channel_poll_task(channel_id: int) -> dict | None:
+    from opinions.services.intake import channel_poll
+
+    result = channel_poll(channel_id=channel_id)
+    return result.as_dict() if result else None
+
+
+@shared_task(ignore_result=True)
+def patrols_warn_overdue_task() -> int:
+    from opinions.services.patrol import patrols_warn_overdue
+
+    return patrols_warn_overdue()

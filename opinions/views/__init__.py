@@ -1,0 +1,1 @@
+"""The opinions pages, one module per sub-domain; each view: permission, selector, one service call."""

@@ -1,0 +1,137 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from bureau.exports import Sheet, csv_response, xlsx_response
+from opinions.forms import ClearForm, HandleForm, ImportForm, PostEntryForm, TakedownForm, UndoTakedownForm
+from opinions.intake.tables import COLUMNS, EXAMPLE_ROW, read_upload
+from opinions.selectors.channels import channels_for_entry
+from opinions.selectors.posts import highlight, hits_with_names, post_history
+from opinions.services.posts import post_enter, post_handle, post_view, posts_import
+from opinions.views.mixins import PostAccessMixin
+
+IMPORT_SESSION_KEY = "opinions.import"
+
+
+class PostDetailView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
+    """A post's text, channel, screening hits and archive history. Opening it is recorded."""
+
+    permission_required = "opinions.view_monitor"
+    template_name = "opinions/post_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        post_view(post=self.post_object, actor=request.user, request=request)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        post = self.post_object
+        hits = hits_with_names(post.hits)
+        prohibited = [hit for hit in hits if hit.get("purpose") == "prohibited"]
+        watch = [hit for hit in hits if hit.get("purpose") == "watch"]
+        context.update(
+            post=post,
+            title_segments=highlight(post.title, post.hits, "title"),
+            body_segments=highlight(post.body, post.hits, "body"),
+            prohibited_hits=prohibited,
+            watch_hits=watch,
+            history=post_history(post=post),
+            takedown_form=TakedownForm(initial={"category": post.category_id}),
+            clear_form=ClearForm(),
+            undo_form=UndoTakedownForm(),
+            handle_form=HandleForm(),
+        )
+        return context
+
+
+class PostHandleView(PermissionRequiredMixin, PostAccessMixin, View):
+    permission_required = "opinions.handle_post"
+
+    def post(self, request, pk):
+        form = HandleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a handling step."))
+            return redirect(self.post_object)
+        try:
+            post_handle(post=self.post_object, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The post's status was updated."))
+        return redirect(self.post_object)
+
+
+class PostEntryView(PermissionRequiredMixin, FormView):
+    """Enter a post that arrived by phone, letter or from a site without a feed."""
+
+    permission_required = "opinions.enter_post"
+    template_name = "opinions/post_entry.html"
+    form_class = PostEntryForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "channels": channels_for_entry()}
+
+    def form_valid(self, form):
+        try:
+            post = post_enter(actor=self.request.user, request=self.request, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)  # the page re-displays; nothing typed is lost
+            return self.form_invalid(form)
+        if post.is_flagged:
+            messages.warning(self.request, _("The post was saved and sent to the takedown queue."))
+        else:
+            messages.success(self.request, _("The post was saved."))
+        return redirect(post)
+
+
+class PostImportView(PermissionRequiredMixin, FormView):
+    """Upload a table; bad rows are listed and the person chooses: import the good rows, or nothing."""
+
+    permission_required = "opinions.enter_post"
+    template_name = "opinions/post_import.html"
+    form_class = ImportForm
+
+    def form_valid(self, form):
+        try:
+            preview = read_upload(form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self.form_invalid(form)
+        self.request.session[IMPORT_SESSION_KEY] = preview.good
+        return self.render_to_response(self.get_context_data(form=ImportForm(), preview=preview))
+
+
+class PostImportConfirmView(PermissionRequiredMixin, View):
+    permission_required = "opinions.enter_post"
+
+    def post(self, request):
+        rows = request.session.pop(IMPORT_SESSION_KEY, None)
+        if request.POST.get("choice") != "import" or not rows:
+            messages.info(request, _("Nothing was imported."))
+            return redirect("opinions:post-import")
+        totals = posts_import(rows=rows, actor=request.user, request=request)
+        messages.success(
+            request,
+            _("%(created)s posts imported (%(flagged)s to the takedown queue); %(unchanged)s already recorded.")
+            % totals,
+        )
+        return redirect("opinions:monitor")
+
+
+class ImportTemplateView(PermissionRequiredMixin, View):
+    permission_required = "opinions.enter_post"
+
+    def get(self, request, fmt):
+        header = [str(column) for column in COLUMNS]
+        if fmt == "xlsx":
+            widths = [14, 30, 50, 12, 30, 22, 16]
+            sheet = Sheet(title=_("Posts"), header=header, rows=[EXAMPLE_ROW], widths=widths)
+            return xlsx_response(filename="posts-import-template.xlsx", sheets=[sheet])
+        if fmt == "csv":
+            return csv_response(filename="posts-import-template.csv", header=header, rows=[EXAMPLE_ROW])
+        raise Http404

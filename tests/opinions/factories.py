@@ -1,0 +1,44 @@
+"""Factories for the opinions app: channels, posts and screening lists vary their channel and
+section so that N+1 queries show up in the list tests."""
+
+import hashlib
+
+import factory
+
+from bureau import clock
+from opinions.models import Channel, Post, ScreeningCategory
+from tests.factories import SectionFactory
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Channel
+
+    name = factory.Sequence(lambda n: f"渠道{n}")
+    kind = Channel.Kind.OWN_FORUM
+    section = factory.SubFactory(SectionFactory)
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    channel = factory.SubFactory(ChannelFactory)
+    section = factory.LazyAttribute(lambda post: post.channel.section)
+    title = factory.Sequence(lambda n: f"帖子标题{n}")
+    body = "群众反映的具体内容。"
+    dedupe_key = factory.Sequence(lambda n: hashlib.sha256(f"post{n}".encode()).hexdigest())
+    content_hash = factory.LazyAttribute(lambda post: hashlib.sha256(post.title.encode()).hexdigest())
+    posted_at = factory.LazyFunction(clock.now)
+    found_at = factory.LazyFunction(clock.now)
+
+
+class ScreeningCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScreeningCategory
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"list{n}")
+    name = factory.Sequence(lambda n: f"名单{n}")
+    keywords = ""
+    updated_at = factory.LazyFunction(clock.now)

@@ -1,0 +1,226 @@
+"""Polling real feeds from a local HTTP server: what is stored and what the channel shows."""
+
+from datetime import timedelta
+
+import pytest
+
+from archive.models import ArchiveRecord
+from bureau.models import Notification
+from opinions.models import Channel, Post
+from opinions.services.intake import channel_poll, channels_claim_due
+from tests.opinions.feedserver import atom, rss
+
+GOOD = rss(
+    [
+        {
+            "guid": "t-1",
+            "title": "城东网吧<b>深夜</b>接纳未成年人",
+            "description": "<p>网友反映：城东某网吧&amp;深夜仍有学生上网。</p><script>alert(1)</script>",
+            "link": "http://forum.example/t/1",
+            "author": "热心市民",
+            "pubDate": "Sun, 01 Mar 2026 08:00:00 GMT",
+        },
+        {"guid": "t-2", "title": "县文广旅局图书馆开放时间", "description": "请问周末几点开门？"},
+        {"guid": "t-3", "title": "有人在群里组织賭 博", "description": "每晚十点开局"},
+    ]
+)
+BOMB = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
+<rss version="2.0"><channel><title>x</title><item><title>&lol4;</title></item></channel></rss>"""
+
+
+@pytest.fixture
+def fast_limits(settings):
+    settings.OPINIONS_FEED_CONNECT_TIMEOUT = 1.0
+    settings.OPINIONS_FEED_READ_TIMEOUT = 0.5
+    settings.OPINIONS_FEED_MAX_BYTES = 200_000
+    settings.OPINIONS_FEED_MAX_REDIRECTS = 3
+
+
+def poll(channel):
+    result = channel_poll(channel_id=channel.pk)
+    channel.refresh_from_db()
+    return result
+
+
+def test_good_feed_is_stored_as_plain_text_and_screened(feed_server, channel_factory, fast_limits):
+    channel = channel_factory(feed_url=feed_server.add("/good.rss", GOOD))
+    result = poll(channel)
+    assert result.created == 3
+    assert channel.consecutive_failures == 0
+    assert channel.last_error == ""
+    assert channel.last_success_at
+    first = Post.objects.get(external_id="t-1")
+    assert first.title == "城东网吧深夜接纳未成年人"
+    assert first.body == "网友反映：城东某网吧&深夜仍有学生上网。"
+    assert "<" not in first.body
+    assert "alert" not in first.body
+    assert first.link == "http://forum.example/t/1"
+    assert first.author == "热心市民"
+    assert first.posted_at.isoformat() == "2026-03-01T08:00:00+00:00"
+    assert first.section == channel.section
+    assert first.status == Post.Status.NEW
+    assert Post.objects.get(external_id="t-2").is_relevant
+    flagged = Post.objects.get(external_id="t-3")
+    assert flagged.screening == Post.Screening.FLAGGED
+    assert flagged.category.code == "gambling"
+    assert flagged.hits[0]["text"] == "賭 博"
+    assert ArchiveRecord.objects.filter(action="opinions.post.flagged", target_id=str(flagged.pk)).exists()
+
+
+def test_atom_feed(feed_server, channel_factory, fast_limits):
+    url = feed_server.add(
+        "/atom.xml",
+        atom(
+            [{"id": "urn:w:1", "title": "微博网友@文旅局", "content": "&lt;p&gt;点赞&lt;/p&gt;", "link": "http://w/1"}]
+        ),
+    )
+    channel = channel_factory(feed_url=url, kind=Channel.Kind.MICROBLOG)
+    assert poll(channel).created == 1
+    post = Post.objects.get(channel=channel)
+    assert (post.title, post.body, post.author, post.external_id) == ("微博网友@文旅局", "点赞", "网友", "urn:w:1")
+
+
+def test_dedupe_across_polls_and_an_edited_item(feed_server, channel_factory, fast_limits):
+    channel = channel_factory(feed_url=feed_server.add("/good.rss", GOOD))
+    poll(channel)
+    feed_server.add("/good.rss", GOOD.replace("<title>论坛</title>", "<title>论坛（新）</title>"))
+    second = poll(channel)  # the document changed, its items did not
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 3)
+    assert Post.objects.filter(channel=channel).count() == 3
+    feed_server.add("/good.rss", GOOD.replace("请问周末几点开门？", "请问周末几点开门？已改：还有网上赌博"))
+    third = poll(channel)
+    assert (third.created, third.updated, third.unchanged, third.flagged) == (0, 1, 2, 1)
+    edited = Post.objects.get(external_id="t-2")
+    assert edited.body.endswith("还有网上赌博")
+    assert edited.screening == Post.Screening.FLAGGED
+    record = ArchiveRecord.objects.get(action="opinions.post.edited", target_id=str(edited.pk))
+    assert record.before["body"] == "请问周末几点开门？"
+
+
+def test_items_without_guid_dedupe_by_link_then_text(feed_server, channel_factory, fast_limits):
+    body = rss([{"title": "甲", "link": "http://f/1"}, {"title": "乙", "description": "无链接"}])
+    channel = channel_factory(feed_url=feed_server.add("/noguid.rss", body))
+    assert poll(channel).created == 2
+    assert poll(channel).created == 0
+    assert Post.objects.filter(channel=channel).count() == 2
+
+
+def test_same_item_on_two_channels_is_stored_for_each(feed_server, channel_factory, fast_limits):
+    url = feed_server.add("/good.rss", GOOD)
+    poll(channel_factory(feed_url=url))
+    poll(channel_factory(feed_url=url))
+    assert Post.objects.filter(external_id="t-1").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "route", "message"),
+    [
+        ("/broken.xml", {"body": "<rss><channel><item><title>半截"}, "not valid"),
+        ("/500", {"body": "oops", "status": 500}, "HTTP 500"),
+        ("/slow", {"body": GOOD, "delay": 2.0}, "did not answer in time"),
+        ("/bomb", {"body": BOMB}, "entities"),
+        ("/big", {"chunks": lambda: (b"<rss>" + b"x" * 50_000 for _ in range(20))}, "larger than"),
+        ("/html", {"body": "<html><body>not a feed</body></html>"}, "not"),
+    ],
+)
+def test_broken_feeds_are_recorded_on_the_channel(feed_server, channel_factory, fast_limits, path, route, message):
+    channel = channel_factory(feed_url=feed_server.add(path, **route))
+    assert poll(channel) is None
+    assert channel.consecutive_failures == 1
+    assert message in channel.last_error
+    assert channel.last_success_at is None
+    assert channel.last_polled_at
+    assert not Post.objects.filter(channel=channel).exists()
+
+
+def test_redirects_are_followed_a_few_times_only(feed_server, channel_factory, fast_limits):
+    feed_server.add("/good.rss", GOOD)
+    hop = feed_server.add("/hop", status=302, headers={"Location": "/good.rss"})
+    assert poll(channel_factory(feed_url=hop)).created == 3
+    loop = feed_server.add("/loop", status=302, headers={"Location": "/loop"})
+    channel = channel_factory(feed_url=loop)
+    assert poll(channel) is None
+    assert "Too many redirects" in channel.last_error
+    assert feed_server.hits["/loop"] == 4  # the first request and three redirects
+
+
+def test_redirect_to_another_scheme_is_refused(feed_server, channel_factory, fast_limits):
+    channel = channel_factory(feed_url=feed_server.add("/file", status=302, headers={"Location": "file:///etc/passwd"}))
+    assert poll(channel) is None
+    assert "http and https" in channel.last_error
+
+
+def test_one_failing_channel_does_not_stop_another(feed_server, channel_factory, fast_limits):
+    bad = channel_factory(feed_url=feed_server.add("/500", status=500))
+    good = channel_factory(feed_url=feed_server.add("/good.rss", GOOD))
+    for channel in (bad, good):
+        poll(channel)
+    assert bad.consecutive_failures == 1
+    assert good.consecutive_failures == 0
+    assert Post.objects.filter(channel=good).count() == 3
+
+
+def test_three_failures_in_a_row_mark_the_channel_failing_and_tell_supervisors(
+    feed_server, channel_factory, fast_limits, cast
+):
+    channel = channel_factory(feed_url=feed_server.add("/500", status=500))
+    for _ in range(3):
+        poll(channel)
+    assert channel.is_failing
+    assert Channel.objects.failing().filter(pk=channel.pk).exists()
+    assert Notification.objects.filter(recipient=cast["supervisor"].user, kind="opinions.channel_failing").count() == 1
+    poll(channel)
+    assert Notification.objects.filter(kind="opinions.channel_failing").count() == 1
+    feed_server.add("/500", GOOD)
+    poll(channel)
+    assert not channel.is_failing
+    assert channel.last_error == ""
+
+
+def test_due_channels_are_claimed_once(channel_factory, travel):
+    due = channel_factory(feed_url="http://127.0.0.1:9/a.rss", poll_interval_minutes=2)
+    channel_factory(feed_url="")  # entered by hand: never polled
+    channel_factory(feed_url="http://127.0.0.1:9/b.rss", is_active=False)
+    assert channels_claim_due() == [due.pk]
+    assert channels_claim_due() == []
+    travel.shift(timedelta(minutes=1))
+    assert channels_claim_due() == []
+    travel.shift(timedelta(minutes=1))
+    assert channels_claim_due() == [due.pk]
+
+
+def test_ten_thousand_items_in_one_run(feed_server, channel_factory, fast_limits, settings):
+    settings.OPINIONS_FEED_MAX_BYTES = 20_000_000
+    items = [{"guid": f"g{i}", "title": f"第{i}条帖子", "description": f"内容{i}" * 5} for i in range(10_000)]
+    items[5000]["description"] = "出售仿真枪"
+    channel = channel_factory(feed_url=feed_server.add("/big.rss", rss(items)))
+    result = poll(channel)
+    assert (result.created, result.flagged) == (10_000, 1)
+    feed_server.add("/big.rss", rss(items, title="另一个标题"))
+    assert poll(channel).unchanged == 10_000
+    assert Post.objects.filter(channel=channel).count() == 10_000
+
+
+def test_an_unchanged_feed_is_not_parsed_again(feed_server, channel_factory, fast_limits):
+    channel = channel_factory(feed_url=feed_server.add("/good.rss", GOOD))
+    poll(channel)
+    assert channel.feed_digest
+    Post.objects.filter(channel=channel).delete()  # were it parsed again, the posts would come back
+    again = poll(channel)
+    assert (again.created, again.unchanged) == (0, 0)
+    assert channel.last_success_at
+
+
+def test_not_modified_answers_keep_the_posts(feed_server, channel_factory, fast_limits):
+    url = feed_server.add("/etag.rss", GOOD, headers={"ETag": '"v1"'})
+    channel = channel_factory(feed_url=url)
+    poll(channel)
+    assert channel.feed_etag == '"v1"'
+    feed_server.add("/etag.rss", b"", status=304)
+    result = poll(channel)
+    assert channel.last_error == ""
+    assert result.created == 0
+    assert channel.consecutive_failures == 0
