@@ -81,12 +81,9 @@ def _people_on_duty(*, section: Section, now: datetime) -> list:
     """The logins to warn: whoever the duty roster has on duty now, and the section's owner."""
     from django.contrib.auth import get_user_model
 
-    try:
-        from assignments.selectors import on_duty_now  # the duty roster (assignments app)
+    from assignments.selectors import on_duty_now
 
-        person_ids = list(on_duty_now(now=now).values_list("person_id", flat=True))
-    except ImportError:
-        person_ids = []
+    person_ids = list(on_duty_now(now=now).values_list("person_id", flat=True))
     users = list(get_user_model().objects.filter(person__in=person_ids, is_active=True))
     owner_user = section.owner.user
     if owner_user not in users:

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from tests.publicity.factories import PlatformFactory
 
@@ -27,6 +28,7 @@ def draft(cast, platform, travel):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories create many logins; Argon2 would spend most of the suite hashing their passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _english():
+    """Messages are checked in their English source, whatever the catalogue says in Chinese."""
+    with translation.override("en"):
+        yield

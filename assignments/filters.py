@@ -1,0 +1,37 @@
+"""Filters for the list of tasks handed down, applied inside the selector."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assignments.models import CountyTask
+from bureau import clock
+
+
+class CountyTaskFilter(django_filters.FilterSet):
+    STATE_CHOICES = [("open", _("Open")), ("overdue", _("Overdue")), *CountyTask.State.choices]
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=STATE_CHOICES, method="filter_state", empty_label=_("All states")
+    )
+    kind = django_filters.ChoiceFilter(label=_("Type"), choices=CountyTask.Kind.choices, empty_label=_("All types"))
+    year = django_filters.NumberFilter(label=_("Year received"), method="filter_year", min_value=2000, max_value=2100)
+
+    class Meta:
+        model = CountyTask
+        fields = ["q", "state", "kind", "year"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(reference__icontains=value) | Q(content__icontains=value))
+
+    def filter_state(self, queryset, name, value):
+        if value == "open":
+            return queryset.filter(state__in=CountyTask.OPEN_STATES)
+        if value == "overdue":
+            return queryset.filter(overdue_at__isnull=False, state__in=CountyTask.OPEN_STATES)
+        return queryset.filter(state=value)
+
+    def filter_year(self, queryset, name, value):
+        start, end = clock.year_span(int(value))
+        return queryset.filter(received_at__gte=start, received_at__lt=end)

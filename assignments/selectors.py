@@ -1,0 +1,276 @@
+"""Reads of the assignments app, each in a fixed number of queries, scoped to the user where it matters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+
+from assignments.filters import CountyTaskFilter
+from assignments.models import (
+    CountyTask,
+    HandoverNote,
+    IncidentFollowUp,
+    IncidentReport,
+    Leave,
+    ResponsePlan,
+    Shift,
+    ShiftAssignment,
+    ShiftType,
+    TaskAttachment,
+    TaskNote,
+)
+from assignments.services.duty import SIGN_IN_EARLY_WINDOW
+from bureau import clock
+from bureau.models import Person
+
+# Handover notes of shifts that ended this long before a shift starts are shown to it.
+HANDOVER_LOOKBACK = timedelta(hours=24)
+
+
+def shift_type_list(*, active_only: bool = True) -> QuerySet[ShiftType]:
+    types = ShiftType.objects.all()
+    return types.filter(is_active=True) if active_only else types
+
+
+def duty_people() -> QuerySet[Person]:
+    """The people who can be put on the roster."""
+    return Person.objects.active().select_related("department")
+
+
+def _assignments_prefetch() -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=ShiftAssignment.objects.select_related("person").order_by("person__sort_order", "person__name"),
+    )
+
+
+def shift_list(*, start: date, end: date) -> QuerySet[Shift]:
+    """Shifts on days ``start``..``end`` with their people (for the calendars)."""
+    return (
+        Shift.objects.filter(on__gte=start, on__lte=end)
+        .select_related("shift_type")
+        .prefetch_related(_assignments_prefetch())
+        .order_by("on", "shift_type__sort_order", "starts_at")
+    )
+
+
+def shift_detail(*, pk: int) -> Shift:
+    return Shift.objects.select_related("shift_type").prefetch_related(_assignments_prefetch()).get(pk=pk)
+
+
+def on_duty_now(*, now: datetime | None = None) -> QuerySet[ShiftAssignment]:
+    """Who is on duty at this moment, with how to reach them."""
+    now = now or clock.now()
+    return (
+        ShiftAssignment.objects.filter(shift__starts_at__lte=now, shift__ends_at__gt=now)
+        .select_related("person", "person__department", "shift", "shift__shift_type")
+        .order_by("shift__starts_at", "person__sort_order")
+    )
+
+
+def upcoming_assignments(*, person: Person, now: datetime | None = None, limit: int = 10) -> list[ShiftAssignment]:
+    """The person's current and next shifts."""
+    now = now or clock.now()
+    return list(
+        ShiftAssignment.objects.filter(person=person, shift__ends_at__gt=now)
+        .select_related("shift", "shift__shift_type")
+        .order_by("shift__starts_at")[:limit]
+    )
+
+
+def sign_in_open(*, assignment: ShiftAssignment, now: datetime | None = None) -> bool:
+    now = now or clock.now()
+    shift = assignment.shift
+    return assignment.signed_in_at is None and shift.starts_at - SIGN_IN_EARLY_WINDOW <= now < shift.ends_at
+
+
+def handover_notes_for(*, shift: Shift) -> QuerySet[HandoverNote]:
+    """What the shifts before this one passed on: notes of shifts that ended in the 24 hours
+    before it started (or that overlap its start), newest first."""
+    return (
+        HandoverNote.objects.filter(
+            shift__ends_at__gt=shift.starts_at - HANDOVER_LOOKBACK, shift__starts_at__lt=shift.starts_at
+        )
+        .exclude(shift=shift)
+        .select_related("author", "shift", "shift__shift_type")
+    )
+
+
+def handover_notes_recent(*, now: datetime | None = None, hours: int = 24) -> QuerySet[HandoverNote]:
+    now = now or clock.now()
+    return HandoverNote.objects.filter(created_at__gt=now - timedelta(hours=hours), created_at__lte=now).select_related(
+        "author", "shift", "shift__shift_type"
+    )
+
+
+def handover_notes_of(*, shift: Shift) -> QuerySet[HandoverNote]:
+    return HandoverNote.objects.filter(shift=shift).select_related("author")
+
+
+def leave_list(*, since: date | None = None) -> QuerySet[Leave]:
+    leaves = Leave.objects.select_related("person", "person__department")
+    if since is not None:
+        leaves = leaves.filter(ends_on__gte=since)
+    return leaves.order_by("starts_on", "person__sort_order")
+
+
+def duty_gaps(*, now: datetime | None = None, days: int = 14) -> dict:
+    """The gaps supervisors must see: missing or late sign-ins of the last ``days`` days and
+    shifts (current or coming) with too few people."""
+    now = now or clock.now()
+    since = now - timedelta(days=days)
+    unsigned = (
+        ShiftAssignment.objects.filter(signed_in_at=None, shift__sign_in_due_at__lt=now, shift__starts_at__gte=since)
+        .select_related("person", "shift", "shift__shift_type")
+        .order_by("-shift__starts_at")
+    )
+    late = (
+        ShiftAssignment.objects.filter(
+            signed_in_at__isnull=False, shift__starts_at__gte=since, signed_in_at__gt=F("shift__sign_in_due_at")
+        )
+        .select_related("person", "shift", "shift__shift_type")
+        .order_by("-shift__starts_at")
+    )
+    understaffed = (
+        Shift.objects.filter(ends_at__gt=now, starts_at__lt=now + timedelta(days=days))
+        .annotate(filled=Count("assignments"))
+        .filter(filled__lt=F("people_needed"))
+        .select_related("shift_type")
+        .order_by("starts_at")
+    )
+    return {"unsigned": unsigned, "late": late, "understaffed": understaffed}
+
+
+@dataclass(frozen=True)
+class DutyFigures:
+    """Duty figures for a period (for the annual summary): shifts whose start falls in it."""
+
+    shifts: int
+    understaffed_shifts: int
+    assignments: int
+    on_time: int
+    late: int
+    missed: int
+    pending: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        due = self.on_time + self.late + self.missed
+        return self.on_time / due if due else None
+
+
+def duty_figures(*, start: datetime, end: datetime, now: datetime | None = None) -> DutyFigures:
+    """Shifts, sign-ins on time, late and missed for shifts starting in [start, end). Three queries."""
+    now = now or clock.now()
+    in_period = Shift.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    shifts = {
+        "total": in_period.count(),
+        "understaffed": in_period.annotate(filled=Count("assignments")).filter(filled__lt=F("people_needed")).count(),
+    }
+    signed = Q(signed_in_at__isnull=False)
+    due = F("shift__sign_in_due_at")
+    counts = ShiftAssignment.objects.filter(shift__starts_at__gte=start, shift__starts_at__lt=end).aggregate(
+        total=Count("pk"),
+        on_time=Count("pk", filter=signed & Q(signed_in_at__lte=due)),
+        late=Count("pk", filter=signed & Q(signed_in_at__gt=due)),
+        missed=Count("pk", filter=Q(signed_in_at=None, shift__ends_at__lte=now)),
+        pending=Count("pk", filter=Q(signed_in_at=None, shift__ends_at__gt=now)),
+    )
+    return DutyFigures(
+        shifts=shifts["total"],
+        understaffed_shifts=shifts["understaffed"],
+        assignments=counts["total"],
+        on_time=counts["on_time"],
+        late=counts["late"],
+        missed=counts["missed"],
+        pending=counts["pending"],
+    )
+
+
+# --- Tasks handed down ----------------------------------------------------------------------------
+
+
+def county_task_list(*, user, filters: dict | None = None) -> QuerySet[CountyTask]:
+    """The tasks the user may see: all of them with ``view_all_tasks``, else the ones they handle;
+    ``filters`` (query parameters) go through ``CountyTaskFilter``."""
+    if not user.is_authenticated or not user.has_perm("assignments.view_tasks"):
+        return CountyTask.objects.none()
+    tasks = CountyTask.objects.select_related("handler", "handler__department")
+    if not user.has_perm("assignments.view_all_tasks"):
+        tasks = tasks.filter(handler__user=user)
+    if filters:
+        tasks = CountyTaskFilter(filters, queryset=tasks).qs
+    return tasks.annotate(attachment_count=Count("attachments", distinct=True)).order_by("-received_at", "-pk")
+
+
+def county_task_for_user(*, user, pk: int) -> CountyTask:
+    """One task the user may see, with its notes and attachments; raises DoesNotExist otherwise."""
+    return (
+        county_task_list(user=user)
+        .select_related("feedback_approved_by", "created_by")
+        .prefetch_related(
+            Prefetch("notes", queryset=TaskNote.objects.select_related("author")),
+            Prefetch("attachments", queryset=TaskAttachment.objects.select_related("uploaded_by")),
+        )
+        .get(pk=pk)
+    )
+
+
+def task_attachment_for_user(*, user, pk: int) -> TaskAttachment:
+    """An attachment of a task the user may see; raises DoesNotExist otherwise."""
+    visible = county_task_list(user=user).filter(pk=OuterRef("task_id"))
+    return TaskAttachment.objects.filter(Exists(visible)).get(pk=pk)
+
+
+def county_task_figures(*, start: datetime, end: datetime, now: datetime | None = None) -> dict:
+    """Tasks received in [start, end): by type, handled (feedback approved), on time, overdue. One query."""
+    now = now or clock.now()
+    approved = Q(feedback_approved_at__isnull=False)
+    return CountyTask.objects.filter(received_at__gte=start, received_at__lt=end).aggregate(
+        received=Count("pk"),
+        special_reports=Count("pk", filter=Q(kind=CountyTask.Kind.SPECIAL_REPORT)),
+        assignments=Count("pk", filter=Q(kind=CountyTask.Kind.ASSIGNMENT)),
+        other=Count("pk", filter=Q(kind=CountyTask.Kind.OTHER)),
+        handled=Count("pk", filter=approved),
+        on_time=Count("pk", filter=approved & Q(feedback_approved_at__lte=F("due_at"))),
+        overdue=Count("pk", filter=Q(feedback_approved_at=None, due_at__lt=now)),
+    )
+
+
+# --- Reports upward -----------------------------------------------------------------------------
+
+
+def incident_report_list(*, user) -> QuerySet[IncidentReport]:
+    if not user.is_authenticated or not user.has_perm("assignments.view_reports"):
+        return IncidentReport.objects.none()
+    return (
+        IncidentReport.objects.select_related("reported_by", "response_plan")
+        .annotate(follow_up_count=Count("follow_ups"))
+        .order_by("-reported_at", "-pk")
+    )
+
+
+def incident_report_for_user(*, user, pk: int) -> IncidentReport:
+    return (
+        incident_report_list(user=user)
+        .prefetch_related(
+            Prefetch(
+                "follow_ups",
+                queryset=IncidentFollowUp.objects.select_related("reported_by"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def response_plan_list(*, active_only: bool = False) -> QuerySet[ResponsePlan]:
+    plans = ResponsePlan.objects.all()
+    return plans.filter(is_active=True) if active_only else plans
+
+
+def response_plan_for_user(*, user, pk: int) -> ResponsePlan:
+    if not user.has_perm("assignments.view_reports"):
+        raise ResponsePlan.DoesNotExist
+    return ResponsePlan.objects.get(pk=pk)

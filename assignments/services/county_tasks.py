@@ -1,0 +1,362 @@
+"""Tasks handed down by the county: register, handle, report back, close; the overdue sweep.
+
+received → in progress (progress notes) → feedback submitted → feedback approved (by a leader in
+charge) → closed. A leader may send the feedback back, which returns the task to "in progress"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from archive.services import archive_record
+from assignments.models import CountyTask, TaskAttachment, TaskNote
+from bureau import clock
+from bureau.files import DOCUMENT_KINDS, validate_upload
+from bureau.models import Person, Role, RoleGroup
+from bureau.services import notification_create
+
+State = CountyTask.State
+
+
+def _person_of(actor) -> Person:
+    person = getattr(actor, "person", None) if actor is not None else None
+    if person is None:
+        raise ValidationError(_("Your login is not linked to a person of the bureau."))
+    return person
+
+
+def _may_handle(task: CountyTask, actor) -> bool:
+    return task.handler.user_id == actor.pk or actor.has_perm("assignments.manage_tasks")
+
+
+def _lock(task: CountyTask) -> CountyTask:
+    return CountyTask.objects.select_for_update().select_related("handler", "handler__user").get(pk=task.pk)
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+@transaction.atomic
+def county_task_register(
+    *,
+    actor,
+    kind: str,
+    reference: str,
+    title: str,
+    issued_by: str,
+    received_at: datetime,
+    content: str,
+    due_at: datetime,
+    handler: Person,
+    request=None,
+    now: datetime | None = None,
+) -> CountyTask:
+    """Register a task received from the county; the handler is told. Raises ValidationError for
+    a reference already registered or a deadline before receipt."""
+    now = now or clock.now()
+    if due_at <= received_at:
+        raise ValidationError(_("The feedback deadline must be after the time the task was received."))
+    if CountyTask.objects.filter(reference=reference).exists():
+        raise ValidationError(_("A task with this reference number is already registered."))
+    task = CountyTask.objects.create(
+        kind=kind,
+        reference=reference,
+        title=title,
+        issued_by=issued_by,
+        received_at=received_at,
+        content=content,
+        due_at=due_at,
+        handler=handler,
+        created_by=actor,
+    )
+    archive_record(
+        action="assignments.countytask.received",
+        actor=actor,
+        request=request,
+        target=task,
+        summary=title,
+        after={"kind": kind, "reference": reference, "handler": handler.pk, "due_at": due_at},
+        now=now,
+    )
+    notification_create(
+        recipient=handler.user,
+        kind="assignments.task_assigned",
+        dedupe_key=f"assignments.task_assigned:{task.pk}:{handler.pk}",
+        title=_("Task handed down to you: %(reference)s %(title)s") % {"reference": reference, "title": title},
+        body=_("Feedback is due by %(due)s.") % {"due": _local(due_at)},
+        link=task.get_absolute_url(),
+        now=now,
+    )
+    return task
+
+
+@transaction.atomic
+def county_task_reassign(*, task: CountyTask, handler: Person, actor, request=None, now=None) -> CountyTask:
+    now = now or clock.now()
+    task = _lock(task)
+    if not task.is_open:
+        raise ValidationError(_("This task is no longer open."))
+    before = {"handler": task.handler_id}
+    task.handler = handler
+    task.save(update_fields=["handler"])
+    archive_record(
+        action="assignments.countytask.reassigned",
+        actor=actor,
+        request=request,
+        target=task,
+        summary=handler.name,
+        before=before,
+        after={"handler": handler.pk},
+        now=now,
+    )
+    notification_create(
+        recipient=handler.user,
+        kind="assignments.task_assigned",
+        dedupe_key=f"assignments.task_assigned:{task.pk}:{handler.pk}",
+        title=_("Task handed down to you: %(reference)s %(title)s")
+        % {"reference": task.reference, "title": task.title},
+        body=_("Feedback is due by %(due)s.") % {"due": _local(task.due_at)},
+        link=task.get_absolute_url(),
+        now=now,
+    )
+    return task
+
+
+@transaction.atomic
+def county_task_add_note(*, task: CountyTask, body: str, actor, request=None, now=None) -> TaskNote:
+    """A progress note by the handler (or a supervisor); the first one moves the task into progress."""
+    now = now or clock.now()
+    task = _lock(task)
+    if not _may_handle(task, actor):
+        raise ValidationError(_("Only the handler or a supervisor can record progress."))
+    if task.state in (State.FEEDBACK_APPROVED, State.CLOSED):
+        raise ValidationError(_("The feedback on this task has already been approved."))
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write the progress made."))
+    note = TaskNote.objects.create(task=task, author=_person_of(actor), body=body, created_at=now)
+    before = {"state": task.state}
+    if task.state == State.RECEIVED:
+        task.state = State.IN_PROGRESS
+        task.save(update_fields=["state"])
+    archive_record(
+        action="assignments.countytask.progressed",
+        actor=actor,
+        request=request,
+        target=task,
+        summary=body[:200],
+        before=before,
+        after={"state": task.state, "note": note.pk},
+        now=now,
+    )
+    return note
+
+
+@transaction.atomic
+def county_task_add_attachment(
+    *, task: CountyTask, uploaded_file, actor, request=None, now=None, max_bytes: int | None = None
+) -> TaskAttachment:
+    """Store a file for the task after checking its size and real type (by content). The stored
+    name is random; the original name (without any path) is kept for downloads."""
+    now = now or clock.now()
+    task = _lock(task)
+    if not (_may_handle(task, actor)):
+        raise ValidationError(_("Only the handler or a supervisor can add files to this task."))
+    kind = validate_upload(uploaded_file, allowed_kinds=DOCUMENT_KINDS, max_bytes=max_bytes)
+    original = (uploaded_file.name or "file").replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "")[:200]
+    attachment = TaskAttachment(
+        task=task,
+        original_name=original or "file",
+        kind=kind,
+        size=uploaded_file.size,
+        uploaded_by=_person_of(actor),
+        uploaded_at=now,
+    )
+    attachment.file.save(original or "file", uploaded_file, save=False)
+    attachment.save()
+    archive_record(
+        action="assignments.taskattachment.uploaded",
+        actor=actor,
+        request=request,
+        target=attachment,
+        summary=attachment.original_name,
+        after={"task": task.pk, "kind": kind, "size": attachment.size},
+        now=now,
+    )
+    return attachment
+
+
+def _leader_users():
+    return get_user_model().objects.filter(person__role=Role.LEADER, person__is_active=True, is_active=True)
+
+
+@transaction.atomic
+def county_task_submit_feedback(*, task: CountyTask, feedback: str, actor, request=None, now=None) -> CountyTask:
+    """The handler submits the text to report back; the leaders in charge are asked to approve it."""
+    now = now or clock.now()
+    task = _lock(task)
+    if not _may_handle(task, actor):
+        raise ValidationError(_("Only the handler or a supervisor can submit the feedback."))
+    if task.state not in (State.RECEIVED, State.IN_PROGRESS):
+        raise ValidationError(_("Feedback has already been submitted for this task."))
+    feedback = feedback.strip()
+    if not feedback:
+        raise ValidationError(_("Write the feedback to report back."))
+    before = {"state": task.state}
+    task.state, task.feedback, task.feedback_submitted_at = State.FEEDBACK_SUBMITTED, feedback, now
+    task.save(update_fields=["state", "feedback", "feedback_submitted_at"])
+    archive_record(
+        action="assignments.countytask.feedback_submitted",
+        actor=actor,
+        request=request,
+        target=task,
+        summary=feedback[:200],
+        before=before,
+        after={"state": task.state, "feedback": feedback},
+        now=now,
+    )
+    for user in _leader_users():
+        notification_create(
+            recipient=user,
+            kind="assignments.feedback_to_approve",
+            dedupe_key=f"assignments.feedback_to_approve:{task.pk}:{now.isoformat()}",
+            title=_("Feedback to approve: %(reference)s %(title)s")
+            % {"reference": task.reference, "title": task.title},
+            link=task.get_absolute_url(),
+            now=now,
+        )
+    return task
+
+
+@transaction.atomic
+def county_task_approve_feedback(*, task: CountyTask, actor, request=None, now=None) -> CountyTask:
+    """A leader in charge approves the feedback; it counts as reported back now."""
+    now = now or clock.now()
+    if not actor.has_perm("assignments.approve_feedback"):
+        raise ValidationError(_("Only a leader in charge can approve the feedback."))
+    task = _lock(task)
+    if task.state != State.FEEDBACK_SUBMITTED:
+        raise ValidationError(_("There is no feedback awaiting approval on this task."))
+    before = {"state": task.state}
+    task.state, task.feedback_approved_at, task.feedback_approved_by = State.FEEDBACK_APPROVED, now, _person_of(actor)
+    task.save(update_fields=["state", "feedback_approved_at", "feedback_approved_by"])
+    archive_record(
+        action="assignments.countytask.feedback_approved",
+        actor=actor,
+        request=request,
+        target=task,
+        before=before,
+        after={"state": task.state, "on_time": now <= task.due_at},
+        now=now,
+    )
+    notification_create(
+        recipient=task.handler.user,
+        kind="assignments.feedback_approved",
+        dedupe_key=f"assignments.feedback_approved:{task.pk}",
+        title=_("Feedback approved: %(reference)s %(title)s") % {"reference": task.reference, "title": task.title},
+        link=task.get_absolute_url(),
+        now=now,
+    )
+    return task
+
+
+@transaction.atomic
+def county_task_return_feedback(*, task: CountyTask, reason: str, actor, request=None, now=None) -> CountyTask:
+    """A leader sends the feedback back with a reason; the task is in progress again."""
+    now = now or clock.now()
+    if not actor.has_perm("assignments.approve_feedback"):
+        raise ValidationError(_("Only a leader in charge can send the feedback back."))
+    task = _lock(task)
+    if task.state != State.FEEDBACK_SUBMITTED:
+        raise ValidationError(_("There is no feedback awaiting approval on this task."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say what must change."))
+    before = {"state": task.state}
+    task.state, task.feedback_submitted_at = State.IN_PROGRESS, None
+    task.save(update_fields=["state", "feedback_submitted_at"])
+    TaskNote.objects.create(task=task, author=_person_of(actor), body=reason, created_at=now)
+    archive_record(
+        action="assignments.countytask.feedback_returned",
+        actor=actor,
+        request=request,
+        target=task,
+        summary=reason[:200],
+        before=before,
+        after={"state": task.state},
+        now=now,
+    )
+    notification_create(
+        recipient=task.handler.user,
+        kind="assignments.feedback_returned",
+        dedupe_key=f"assignments.feedback_returned:{task.pk}:{now.isoformat()}",
+        title=_("Feedback sent back: %(reference)s %(title)s") % {"reference": task.reference, "title": task.title},
+        body=reason,
+        link=task.get_absolute_url(),
+        now=now,
+    )
+    return task
+
+
+@transaction.atomic
+def county_task_close(*, task: CountyTask, actor, request=None, now=None) -> CountyTask:
+    """Close a task whose feedback was approved (and reported to the county)."""
+    now = now or clock.now()
+    if not actor.has_perm("assignments.manage_tasks"):
+        raise ValidationError(_("Only a supervisor can close a task."))
+    task = _lock(task)
+    if task.state != State.FEEDBACK_APPROVED:
+        raise ValidationError(_("A task is closed after its feedback has been approved."))
+    before = {"state": task.state}
+    task.state, task.closed_at = State.CLOSED, now
+    task.save(update_fields=["state", "closed_at"])
+    archive_record(
+        action="assignments.countytask.closed",
+        actor=actor,
+        request=request,
+        target=task,
+        before=before,
+        after={"state": task.state},
+        now=now,
+    )
+    return task
+
+
+@transaction.atomic
+def county_tasks_flag_overdue(*, now: datetime | None = None) -> int:
+    """Flag tasks whose feedback is not approved by the deadline, with one conditional UPDATE, and
+    tell each handler and the supervisors once. Safe to run twice or concurrently: a second run
+    flags nothing, and notifications are unique per task and recipient."""
+    now = now or clock.now()
+    flagged = CountyTask.objects.filter(
+        feedback_approved_at=None, overdue_at=None, due_at__lt=now, state__in=CountyTask.OPEN_STATES
+    ).update(overdue_at=now)
+    if not flagged:
+        return 0
+    supervisors = list(get_user_model().objects.filter(groups__name=RoleGroup.SUPERVISORS, is_active=True).distinct())
+    for task in CountyTask.objects.filter(overdue_at=now).select_related("handler__user"):
+        title = _("Task overdue: %(reference)s %(title)s") % {"reference": task.reference, "title": task.title}
+        body = _("Feedback was due by %(due)s.") % {"due": _local(task.due_at)}
+        for user in {task.handler.user, *supervisors}:
+            notification_create(
+                recipient=user,
+                kind="assignments.task_overdue",
+                dedupe_key=f"assignments.task_overdue:{task.pk}",
+                title=title,
+                body=body,
+                link=task.get_absolute_url(),
+                now=now,
+            )
+        archive_record(
+            action="assignments.countytask.flagged_overdue",
+            target=task,
+            after={"overdue_at": now},
+            now=now,
+        )
+    return flagged

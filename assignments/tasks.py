@@ -1,0 +1,17 @@
+"""Celery shells around the assignments services: one service call each."""
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def duty_flag_gaps_task() -> int:
+    from assignments.services import duty_flag_gaps
+
+    return duty_flag_gaps().total
+
+
+@shared_task(ignore_result=True)
+def county_tasks_flag_overdue_task() -> int:
+    from assignments.services import county_tasks_flag_overdue
+
+    return county_tasks_flag_overdue()

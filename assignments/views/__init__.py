@@ -1,0 +1,1 @@
+"""Pages of the assignments app: duty, tasks handed down, reports upward."""

@@ -1,0 +1,56 @@
+"""A staff member on duty signs in from the browser and writes the handover note."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from assignments.models import HandoverNote, ShiftAssignment, ShiftType
+from assignments.services import shift_ensure
+from bureau import clock
+from bureau.demo import DEMO_PASSWORD
+from bureau.models import Person
+from tests.bureau.test_celery import _restore_after_flush, committed_db  # noqa: F401 - shared fixtures
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("committed_db"),  # lets the flush at the end pass the archive's TRUNCATE guard
+]
+
+
+def _shift_for_staff_now() -> ShiftAssignment:
+    """A shift that started five minutes ago (real time: the live server does not travel)."""
+    local = timezone.localtime(clock.now())
+    begins = local - timedelta(minutes=5)
+    shift_type, _ = ShiftType.objects.update_or_create(
+        name="加班值守",
+        defaults={
+            "starts": begins.time().replace(second=0, microsecond=0),
+            "ends": (local + timedelta(hours=3)).time().replace(second=0, microsecond=0),
+            "sort_order": 9,
+        },
+    )
+    shift = shift_ensure(shift_type=shift_type, on=begins.date())
+    return ShiftAssignment.objects.create(shift=shift, person=Person.objects.get(user__username="staff"))
+
+
+def test_staff_signs_in_for_their_shift_and_writes_a_handover_note(login, live_server):
+    call_command("seed_demo", verbosity=0)
+    assignment = _shift_for_staff_now()
+    page = login("staff", DEMO_PASSWORD)
+    assert page.locator("[data-testid=duty-panel]").count() == 1  # the home page panel
+    page.goto(f"{live_server.url}/duty/")
+    page.click("[data-testid=sign-in]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=signed-in]").count() >= 1
+    assignment.refresh_from_db()
+    assert assignment.signed_in_at is not None
+    assert assignment.sign_in_ip == "127.0.0.1"
+    page.fill("textarea[name=body]", "民生诉求版块有两条网吧噪音投诉未回复，已转文化市场管理科，请下一班跟进。")
+    page.click("form[action$='/handover/'] [type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert HandoverNote.objects.filter(shift=assignment.shift, author__user__username="staff").exists()
+    assert "请下一班跟进" in page.inner_text("main")
+    page.screenshot(path="var/screenshots/assignments_duty.png", full_page=True)
