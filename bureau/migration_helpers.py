@@ -35,3 +35,49 @@ def revoke_permissions(apps, role_permissions: dict[str, list[str]]) -> None:
         for code in codes:
             app_label, codename = code.split(".")
             group.permissions.remove(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+
+
+def _touch_beat_schedule(apps) -> None:
+    """Tell a running beat that the schedule changed (the model's signals do not fire here)."""
+    from django.db.models.functions import Now
+
+    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
+    PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": Now()})
+
+
+def schedule_interval_jobs(apps, jobs: dict[str, tuple[str, int, str, str]], *, expire_seconds: int) -> None:
+    """Create or update django-celery-beat jobs, matched by name: ``{name: (task, every, period,
+    description)}``. ``expire_seconds``: a sweep that waited longer than that in the queue is
+    superseded by the next one, so a worker back from an outage runs one sweep, not a backlog."""
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    for name, (task, every, period, description) in jobs.items():
+        interval, _ = IntervalSchedule.objects.get_or_create(every=every, period=period)
+        PeriodicTask.objects.update_or_create(
+            name=name,
+            defaults={
+                "task": task,
+                "interval": interval,
+                "crontab": None,
+                "solar": None,
+                "clocked": None,
+                "args": "[]",
+                "kwargs": "{}",
+                "enabled": True,
+                "one_off": False,
+                "expire_seconds": expire_seconds,
+                "description": description,
+            },
+        )
+    _touch_beat_schedule(apps)
+
+
+def unschedule_interval_jobs(apps, jobs: dict[str, tuple[str, int, str, str]]) -> None:
+    """The reverse of ``schedule_interval_jobs``: the jobs go, and the interval schedules no other
+    job uses."""
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(name__in=list(jobs)).delete()
+    for _task, every, period, _description in jobs.values():
+        IntervalSchedule.objects.filter(every=every, period=period, periodictask__isnull=True).delete()
+    _touch_beat_schedule(apps)

@@ -5,7 +5,8 @@ the job updates it instead of duplicating it. Reversing removes the jobs (and th
 schedules no other job uses). Later apps add their own jobs in their own migrations."""
 
 from django.db import migrations
-from django.db.models.functions import Now
+
+from bureau.migration_helpers import schedule_interval_jobs, unschedule_interval_jobs
 
 # name → (task, every, period, description)
 PERIODIC_JOBS = {
@@ -22,43 +23,12 @@ PERIODIC_JOBS = {
 EXPIRE_SECONDS = 60
 
 
-def _touch_schedule(apps) -> None:
-    """Tell a running beat that the schedule changed (the model's signals do not fire here)."""
-    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": Now()})
-
-
 def create_jobs(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, (task, every, period, description) in PERIODIC_JOBS.items():
-        interval, _ = IntervalSchedule.objects.get_or_create(every=every, period=period)
-        PeriodicTask.objects.update_or_create(
-            name=name,
-            defaults={
-                "task": task,
-                "interval": interval,
-                "crontab": None,
-                "solar": None,
-                "clocked": None,
-                "args": "[]",
-                "kwargs": "{}",
-                "enabled": True,
-                "one_off": False,
-                "expire_seconds": EXPIRE_SECONDS,
-                "description": description,
-            },
-        )
-    _touch_schedule(apps)
+    schedule_interval_jobs(apps, PERIODIC_JOBS, expire_seconds=EXPIRE_SECONDS)
 
 
 def remove_jobs(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name__in=list(PERIODIC_JOBS)).delete()
-    for _task, every, period, _description in PERIODIC_JOBS.values():
-        IntervalSchedule.objects.filter(every=every, period=period, periodictask__isnull=True).delete()
-    _touch_schedule(apps)
+    unschedule_interval_jobs(apps, PERIODIC_JOBS)
 
 
 class Migration(migrations.Migration):
