@@ -7,7 +7,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bureau.files import validate_upload
-from opinions.models import Channel, PatrolRecord, PatrolRule, Post, ScreeningCategory
+from opinions.models import (
+    CalendarDay,
+    Channel,
+    Demand,
+    DemandRules,
+    PatrolRecord,
+    PatrolRule,
+    Post,
+    ReplyWindow,
+    ScreeningCategory,
+)
+from opinions.services.calendar import demand_config_save
 from opinions.services.channels import channel_save, patrol_rule_save
 from opinions.services.screening import screening_category_save
 
@@ -127,3 +138,52 @@ class PostAdmin(ReadOnlyAdmin):
 class PatrolRecordAdmin(ReadOnlyAdmin):
     list_display = ["reviewed_at", "section", "reviewer", "posts_seen"]
     list_select_related = ["section", "reviewer"]
+
+
+class _ConfigAdmin(admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        demand_config_save(obj=obj, actor=request.user, request=request)
+
+
+@admin.register(ReplyWindow)
+class ReplyWindowAdmin(_ConfigAdmin):
+    list_display = ["kind", "amount", "unit", "needs_review"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(_ConfigAdmin):
+    list_display = ["day", "is_working_day", "note"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "day"
+
+
+@admin.register(DemandRules)
+class DemandRulesAdmin(_ConfigAdmin):
+    list_display = ["__str__", "due_soon_window", "supervisor_after", "leader_after"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not DemandRules.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Demand)
+class DemandAdmin(admin.ModelAdmin):
+    """Read-only: demands change only through the office's pages."""
+
+    list_display = ["pk", "subject", "kind", "state", "channel", "handler", "received_at", "due_at"]
+    list_filter = ["kind", "state", "channel"]
+    list_select_related = ["channel", "handler"]
+    search_fields = ["subject"]
+    exclude = ["citizen_name", "citizen_contact"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

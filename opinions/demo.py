@@ -12,6 +12,7 @@ from django.utils import timezone
 from archive.models import ArchiveRecord
 from archive.services import archive_record
 from bureau.models import Person, Section, User
+from opinions import demo_demands
 from opinions.models import Channel, PatrolRecord, PatrolRule, Post, ScreeningCategory
 from opinions.services.screening import screen_text, screening_category_save, screening_matcher
 
@@ -270,11 +271,13 @@ def seed(*, today: date) -> dict[str, int]:
     channels = _seed_channels()
     _seed_posts(today, channels)
     _seed_patrol(today)
+    demand_counts = demo_demands.seed(today=today)
     return {
         "channels": Channel.objects.count(),
         "posts": Post.objects.count(),
         "in the takedown queue": Post.objects.filter(screening=Post.Screening.FLAGGED).count(),
         "taken down": Post.objects.filter(status=Post.Status.TAKEN_DOWN).count(),
         "patrol records": PatrolRecord.objects.count(),
+        **demand_counts,
         "archive records": ArchiveRecord.objects.count(),
     }

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bureau import clock
-from bureau.models import Section
-from opinions.models import Channel, Post, ScreeningCategory
+from bureau.models import Department, Person, Section
+from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
 
 
 class PostFilter(django_filters.FilterSet):
@@ -52,3 +52,46 @@ class PostFilter(django_filters.FilterSet):
 
     def filter_found_to(self, queryset, name, value):
         return queryset.filter(found_at__lt=clock.day_span(value)[1])
+
+
+class DemandFilter(django_filters.FilterSet):
+    """The supervisors' demand list: kind, channel, state, handler, department, overdue, received dates, text."""
+
+    q = django_filters.CharFilter(label=_("Text"), method="filter_text")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DemandKind.choices)
+    channel = django_filters.ModelChoiceFilter(label=_("Channel"), queryset=Channel.objects.all())
+    state = django_filters.ChoiceFilter(label=_("State"), choices=Demand.State.choices)
+    handler = django_filters.ModelChoiceFilter(label=_("Handler"), queryset=Person.objects.active())
+    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput)
+    received_from = django_filters.DateFilter(
+        label=_("Received from"), method="filter_received_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received until"), method="filter_received_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Demand
+        fields: list[str] = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(subject__icontains=value) | Q(content__icontains=value))
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(state__in=Demand.OPEN_STATES, due_at__lt=clock.now())
+
+    def filter_received_from(self, queryset, name, value):
+        return queryset.filter(received_at__gte=clock.local_midnight(value))
+
+    def filter_received_to(self, queryset, name, value):
+        return queryset.filter(received_at__lt=clock.day_span(value)[1])

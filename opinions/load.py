@@ -30,6 +30,7 @@ def add_arguments(parser) -> None:
     group.add_argument("--opinions-days", type=int, default=365, help="spread the posts over this many days")
     group.add_argument("--opinions-min-chars", type=int, default=200, help="shortest post text")
     group.add_argument("--opinions-max-chars", type=int, default=400, help="longest post text")
+    group.add_argument("--opinions-demands", type=int, default=100_000, help="demands to add (10%% open)")
 
 
 def random_text(rng: random.Random, length: int) -> str:
@@ -140,4 +141,69 @@ def generate(*, options, stdout) -> dict:
         max_chars=options.get("opinions_max_chars", 400),
         stdout=stdout,
     )
-    return {"opinions channels": len(channels), "opinions keywords": keywords, "opinions posts": posts}
+    demands = (
+        generate_demands(count=options.get("opinions_demands", 0), stdout=stdout)
+        if options.get("opinions_demands")
+        else 0
+    )
+    return {
+        "opinions channels": len(channels),
+        "opinions keywords": keywords,
+        "opinions posts": posts,
+        "opinions demands": demands,
+    }
+
+
+def ensure_demand_setup() -> tuple[list[int], list[int]]:
+    """Channel ids and staff person ids to spread generated demands over."""
+    from bureau.models import Person, Role
+
+    channel_ids = list(Channel.objects.values_list("pk", flat=True)) or [ch.pk for ch in ensure_channels(5)]
+    handler_ids = list(Person.objects.filter(role=Role.STAFF, is_active=True).values_list("pk", flat=True))
+    if not handler_ids:
+        raise CommandError("opinions load needs staff people: run seed_demo first.")
+    return channel_ids, handler_ids
+
+
+def generate_demands(*, count: int, open_share: float = 0.1, days: int = 365, stdout=None) -> int:
+    """``count`` demands over ``days``, the newest ``open_share`` of them still open (about half
+    of those past their deadline), with bulk_create. Subjects start with "负载诉求"."""
+    from opinions.models import Demand, DemandKind
+
+    rng = random.Random(13)  # noqa: S311 - synthetic data
+    channel_ids, handler_ids = ensure_demand_setup()
+    now = clock.now()
+    kinds = list(DemandKind.values)
+    open_from = int(count * (1 - open_share))
+    written = 0
+    for batch_start in range(0, count, BATCH):
+        rows = []
+        for number in range(batch_start, min(batch_start + BATCH, count)):
+            is_open = number >= open_from
+            if is_open:
+                received = now - timedelta(seconds=rng.randint(0, 48 * 3600))
+            else:
+                received = now - timedelta(days=days) + timedelta(seconds=rng.randint(0, (days - 3) * 86400))
+            replied = None if is_open else received + timedelta(hours=rng.choice([1, 3, 8, 20, 30]))
+            rows.append(
+                Demand(
+                    kind=kinds[number % len(kinds)],
+                    channel_id=channel_ids[number % len(channel_ids)],
+                    handler_id=handler_ids[number % len(handler_ids)],
+                    subject=f"负载诉求{number}",
+                    content=random_text(rng, 60),
+                    state=Demand.State.ASSIGNED if is_open else Demand.State.COMPLETED,
+                    received_at=received,
+                    due_at=received + timedelta(hours=24),
+                    assigned_at=received,
+                    replied_at=replied,
+                    first_replied_at=replied,
+                    completed_at=replied + timedelta(hours=24) if replied else None,
+                    satisfaction="" if is_open or number % 3 else Demand.Satisfaction.SATISFIED,
+                )
+            )
+        Demand.objects.bulk_create(rows, batch_size=BATCH)
+        written += len(rows)
+        if stdout is not None and written % 100_000 < BATCH:
+            stdout.write(f"opinions: {written} demands")
+    return written

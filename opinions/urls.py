@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opinions.views import channels, monitor, patrol, posts, takedowns
+from opinions.views import channels, demands, monitor, patrol, posts, takedowns
 
 app_name = "opinions"
 
@@ -19,4 +19,12 @@ urlpatterns = [
     path("channels/", channels.ChannelListView.as_view(), name="channel-list"),
     path("patrol/", patrol.PatrolLogView.as_view(), name="patrol-log"),
     path("patrol/review/", patrol.PatrolReviewView.as_view(), name="patrol-review"),
+    path("demands/", demands.DemandListView.as_view(), name="demand-list"),
+    path("demands/export.<str:fmt>", demands.DemandExportView.as_view(), name="demand-export"),
+    path("demands/new/", demands.DemandEntryView.as_view(), name="demand-entry"),
+    path("demands/faq/", demands.FaqView.as_view(), name="demand-faq"),
+    path("demands/<int:pk>/", demands.DemandDetailView.as_view(), name="demand-detail"),
+    path("demands/<int:pk>/print/", demands.DemandPrintView.as_view(), name="demand-print"),
+    path("demands/<int:pk>/<slug:action>/", demands.DemandActionView.as_view(), name="demand-action"),
+    path("posts/<int:pk>/demand/", demands.DemandFromPostView.as_view(), name="demand-from-post"),
 ]

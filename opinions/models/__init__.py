@@ -1,8 +1,30 @@
 """The opinions app's tables, one module per sub-domain (channels, posts, screening, patrol)."""
 
 from opinions.models.channels import Channel
+from opinions.models.demands import (
+    CalendarDay,
+    Demand,
+    DemandKind,
+    DemandPress,
+    DemandRules,
+    FaqEntry,
+    ReplyWindow,
+)
 from opinions.models.patrol import PatrolRecord, PatrolRule
 from opinions.models.posts import Post
 from opinions.models.screening import ScreeningCategory
 
-__all__ = ["Channel", "PatrolRecord", "PatrolRule", "Post", "ScreeningCategory"]
+__all__ = [
+    "CalendarDay",
+    "Channel",
+    "Demand",
+    "DemandKind",
+    "DemandPress",
+    "DemandRules",
+    "FaqEntry",
+    "ReplyWindow",
+    "PatrolRecord",
+    "PatrolRule",
+    "Post",
+    "ScreeningCategory",
+]

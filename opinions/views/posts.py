@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 from bureau.exports import Sheet, csv_response, xlsx_response
 from opinions.forms import ClearForm, HandleForm, ImportForm, PostEntryForm, TakedownForm, UndoTakedownForm
 from opinions.intake.tables import COLUMNS, EXAMPLE_ROW, read_upload
+from opinions.models import DemandKind
 from opinions.selectors.channels import channels_for_entry
 from opinions.selectors.posts import highlight, hits_with_names, post_history
 from opinions.services.posts import post_enter, post_handle, post_view, posts_import
@@ -45,6 +46,7 @@ class PostDetailView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
             clear_form=ClearForm(),
             undo_form=UndoTakedownForm(),
             handle_form=HandleForm(),
+            demand_kinds=DemandKind.choices,
         )
         return context
 

@@ -30,3 +30,26 @@
   window.setInterval(refresh, seconds * 1000);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) { refresh(); } });
 })();
+
+// Demand deadlines: each badge counts down (or up, once overdue) every 30 seconds.
+(function () {
+  "use strict";
+  function span(ms) {
+    var minutes = Math.floor(Math.abs(ms) / 60000);
+    var days = Math.floor(minutes / 1440);
+    var hours = Math.floor((minutes % 1440) / 60);
+    return days ? days + " d " + hours + " h" : hours + " h " + (minutes % 60) + " min";
+  }
+  function tick() {
+    document.querySelectorAll("[data-countdown]").forEach(function (badge) {
+      var left = new Date(badge.dataset.due).getTime() - Date.now();
+      var label = left < 0 ? badge.dataset.overdueLabel : badge.dataset.leftLabel;
+      if (!label) { return; }
+      badge.textContent = label.replace("SPAN", span(left));
+      badge.classList.toggle("text-bg-danger", left < 0);
+      badge.classList.toggle("text-bg-warning", left >= 0 && left < 7200000);
+      badge.classList.toggle("text-bg-light", left >= 7200000);
+    });
+  }
+  if (document.querySelector("[data-countdown]")) { window.setInterval(tick, 30000); }
+})();

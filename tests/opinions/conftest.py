@@ -2,7 +2,7 @@ import pytest
 from django.utils import translation
 
 from opinions.services import screening
-from tests.opinions.factories import ChannelFactory, PostFactory, ScreeningCategoryFactory
+from tests.opinions.factories import ChannelFactory, DemandFactory, PostFactory, ScreeningCategoryFactory
 from tests.opinions.feedserver import FeedServer
 
 
@@ -42,3 +42,8 @@ def post_factory(db):
 @pytest.fixture
 def category_factory(db):
     return ScreeningCategoryFactory
+
+
+@pytest.fixture
+def demand_factory(db):
+    return DemandFactory

@@ -2,11 +2,12 @@
 section so that N+1 queries show up in the list tests."""
 
 import hashlib
+from datetime import timedelta
 
 import factory
 
 from bureau import clock
-from opinions.models import Channel, Post, ScreeningCategory
+from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
 from tests.factories import SectionFactory
 
 
@@ -42,3 +43,18 @@ class ScreeningCategoryFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"名单{n}")
     keywords = ""
     updated_at = factory.LazyFunction(clock.now)
+
+
+class DemandFactory(factory.django.DjangoModelFactory):
+    """A demand received now, due 24 hours later, unassigned, in a channel of its own."""
+
+    class Meta:
+        model = Demand
+
+    kind = DemandKind.COMPLAINT
+    channel = factory.SubFactory(ChannelFactory)
+    section = factory.LazyAttribute(lambda demand: demand.channel.section)
+    subject = factory.Sequence(lambda n: f"诉求{n}：小区门口路灯不亮")
+    content = "群众反映小区门口路灯连续一周不亮，夜间出行不便。"
+    received_at = factory.LazyFunction(clock.now)
+    due_at = factory.LazyAttribute(lambda demand: demand.received_at + timedelta(hours=24))

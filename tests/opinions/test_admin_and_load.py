@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from archive.models import ArchiveRecord
+from bureau import clock
 from opinions import load
 from opinions.models import Channel, Post, ScreeningCategory
 from opinions.services.screening import screen_text
@@ -87,9 +88,25 @@ def test_load_generates_posts_and_keywords(db, travel):
     counts = load.generate(
         options={"opinions_posts": 1200, "opinions_channels": 3, "opinions_keywords": 600}, stdout=out
     )
-    assert counts == {"opinions channels": 3, "opinions keywords": 600, "opinions posts": 1200}
+    assert counts == {"opinions channels": 3, "opinions keywords": 600, "opinions posts": 1200, "opinions demands": 0}
     assert Post.objects.filter(external_id__startswith="load-").count() == 1200
     words = sum(c.keyword_count for c in ScreeningCategory.objects.filter(code__startswith="load-"))
     assert words == 600
     load.generate(options={"opinions_posts": 10, "opinions_channels": 3, "opinions_keywords": 600}, stdout=out)
     assert Post.objects.filter(external_id__startswith="load-").count() == 1210
+
+
+def test_load_generates_demands_some_open_some_overdue(db, travel):
+    from opinions.models import Demand
+    from tests.factories import PersonFactory
+
+    SectionFactory.create_batch(2)
+    PersonFactory.create_batch(2)
+    counts = load.generate(
+        options={"opinions_posts": 0, "opinions_channels": 2, "opinions_keywords": 6, "opinions_demands": 500},
+        stdout=io.StringIO(),
+    )
+    assert counts["opinions demands"] == 500
+    assert Demand.objects.count() == 500
+    assert Demand.objects.open().count() == 50
+    assert Demand.objects.open().filter(due_at__lt=clock.now()).exists()

@@ -1,0 +1,329 @@
+"""Public demands (诉求) and the 24-hour rule: reply windows, the working-day calendar, the demand
+with its stored deadline, pressing records (催办记录) and the escalation periods."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from bureau.models import Department, Person, Section
+from opinions.models.channels import Channel
+from opinions.models.posts import Post
+
+
+class DemandKind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    SUGGESTION = "suggestion", _("Suggestion")
+    CONSULTATION = "consultation", _("Consultation")
+    CRITICISM = "criticism", _("Criticism")
+    PRAISE = "praise", _("Praise")
+    OTHER = "other", _("Other")
+
+
+class ReplyWindow(models.Model):
+    """How long the office has to reply to one kind of demand. Without a row: 24 hours."""
+
+    class Unit(models.TextChoices):
+        HOURS = "hours", _("Hours, nights included")
+        WORKING_DAYS = "working_days", _("Working days (from the working-day calendar)")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=DemandKind.choices, unique=True)
+    amount = models.PositiveSmallIntegerField(_("amount"), default=24)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices, default=Unit.HOURS)
+    needs_review = models.BooleanField(
+        _("reply reviewed before it counts"),
+        default=False,
+        help_text=_("A spokesperson or a leader in charge approves the reply before it is given."),
+    )
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("reply window")
+        verbose_name_plural = _("reply windows")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="reply_window_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.amount} {self.get_unit_display()}"
+
+
+class CalendarDay(models.Model):
+    """An exception to Monday–Friday: a statutory holiday on a weekday, or a weekend make-up workday (调休)."""
+
+    day = models.DateField(_("day"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("working-day calendar entry")
+        verbose_name_plural = _("working-day calendar")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.note}"
+
+
+class DemandRules(models.Model):
+    """The escalation periods, one row (pk 1) kept by admins; without it the defaults apply."""
+
+    due_soon_window = models.DurationField(
+        _("warn the handler this long before the deadline"), default=timedelta(hours=2)
+    )
+    supervisor_after = models.DurationField(
+        _("tell the office head this long after the deadline"), default=timedelta(hours=2)
+    )
+    leader_after = models.DurationField(
+        _("tell the leader in charge this long after the deadline"), default=timedelta(hours=8)
+    )
+
+    class Meta:
+        verbose_name = _("escalation rules")
+        verbose_name_plural = _("escalation rules")
+
+    def __str__(self) -> str:
+        return str(_("Escalation rules"))
+
+
+class DemandQuerySet(models.QuerySet):
+    def open(self):
+        """Not yet replied to: the deadline still runs."""
+        return self.filter(state__in=Demand.OPEN_STATES)
+
+
+class Demand(models.Model):
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ASSIGNED = "assigned", _("Assigned")
+        IN_REVIEW = "in_review", _("Reply awaiting review")
+        HANDED_BACK = "handed_back", _("Handed back")
+        REPLIED = "replied", _("Replied")
+        COMPLETED = "completed", _("Completed")
+        MERGED = "merged", _("Merged as a duplicate")
+
+    class Level(models.TextChoices):
+        I = "I", _("Level I (major)")  # noqa: E741
+        II = "II", _("Level II")
+        III = "III", _("Level III (general)")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        FAIRLY = "fairly", _("Fairly satisfied")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied")
+        UNREACHABLE = "unreachable", _("Could not be reached")
+
+    # The deadline runs in these states; the sweep looks only at them.
+    OPEN_STATES = (State.RECEIVED, State.ASSIGNED, State.IN_REVIEW, State.HANDED_BACK)
+    REPLYABLE_STATES = (State.ASSIGNED,)
+    SIGN_OFF_KINDS = (DemandKind.CRITICISM,)
+
+    kind = models.CharField(_("kind"), max_length=20, choices=DemandKind.choices)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="demands", verbose_name=_("channel"))
+    post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, null=True, blank=True, related_name="demands", verbose_name=_("post")
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demands",
+        verbose_name=_("website section"),
+    )
+    citizen_name = models.CharField(_("citizen's name"), max_length=100, blank=True)
+    citizen_contact = models.CharField(_("citizen's contact"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    content = models.TextField(_("content"))
+    about_bureau = models.BooleanField(
+        _("complaint about the bureau"), default=False, help_text=_("Needs a leader's sign-off before completion.")
+    )
+    level = models.CharField(_("level"), max_length=3, choices=Level.choices, default=Level.III)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("department")
+    )
+    handler = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="demands", verbose_name=_("handler")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED)
+
+    received_at = models.DateTimeField(_("received at"))
+    due_at = models.DateTimeField(_("reply due at"))
+    assigned_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    # The first reply decides "replied on time"; a redo does not rewrite history.
+    first_replied_at = models.DateTimeField(_("first replied at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    called_back_at = models.DateTimeField(_("called back at"), null=True, blank=True)
+
+    # Sweep flags: each set once per handling round by a conditional UPDATE.
+    due_soon_at = models.DateTimeField(_("due-soon warning sent at"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    was_overdue = models.BooleanField(_("went overdue"), default=False)
+
+    reply_text = models.TextField(_("reply given publicly"), blank=True)
+    internal_notes = models.TextField(_("internal notes"), blank=True)
+    reply_submitted_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reply written by")
+    )
+    reviewed_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
+    )
+    review_opinion = models.TextField(_("review opinion"), blank=True)
+    measures = models.TextField(_("measures taken"), blank=True)
+    resolution = models.TextField(_("how it was resolved"), blank=True)
+    signed_off_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("signed off by")
+    )
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True)
+    redo_count = models.PositiveSmallIntegerField(_("times handled again"), default=0)
+
+    handback_reason = models.TextField(_("reason for handing back"), blank=True)
+    extension_until = models.DateTimeField(_("extension asked until"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    faq_entry = models.ForeignKey(
+        "opinions.FaqEntry",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demands",
+        verbose_name=_("policy FAQ entry"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = DemandQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("demand")
+        verbose_name_plural = _("demands")
+        indexes = [
+            # The sweeps: only open rows not yet flagged are in these indexes.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(state__in=["received", "assigned", "in_review", "handed_back"], overdue_at=None),
+                name="demand_due_idx",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(
+                    state__in=["received", "assigned", "in_review", "handed_back"], overdue_at=None, due_soon_at=None
+                ),
+                name="demand_due_soon_idx",
+            ),
+            models.Index(
+                fields=["due_at", "escalation_level"],
+                condition=Q(
+                    state__in=["received", "assigned", "in_review", "handed_back"],
+                    overdue_at__isnull=False,
+                    escalation_level__lt=3,
+                ),
+                name="demand_escalate_idx",
+            ),
+            models.Index(fields=["received_at"], name="demand_received_idx"),
+            models.Index(fields=["due_at", "id"], name="demand_list_idx"),
+            # Open demands are few among a million: "my work" and the overdue filter read only them.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(state__in=["received", "assigned", "in_review", "handed_back"]),
+                name="demand_open_idx",
+            ),
+            models.Index(
+                fields=["handler", "due_at", "id"],
+                condition=Q(state__in=["received", "assigned", "in_review", "handed_back"]),
+                name="demand_open_handler_idx",
+            ),
+            models.Index(
+                fields=["section", "due_at", "id"], condition=Q(state="received"), name="demand_unassigned_idx"
+            ),
+            models.Index(fields=["handler", "due_at"], name="demand_handler_idx"),
+            models.Index(fields=["section", "due_at"], name="demand_section_idx"),
+            models.Index(fields=["state", "due_at"], name="demand_state_idx"),
+        ]
+        permissions = [
+            ("enter_demand", _("Can enter demands and create them from posts")),
+            ("handle_demand", _("Can sign for, reply to and complete demands")),
+            ("supervise_demand", _("Can assign, press, extend, merge and accept hand-backs")),
+            ("view_all_demands", _("Can see every demand")),
+            ("review_demand", _("Can review replies before they are given")),
+            ("sign_off_demand", _("Can sign off criticism and complaints about the bureau")),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("opinions:demand-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @property
+    def needs_sign_off(self) -> bool:
+        return self.kind in self.SIGN_OFF_KINDS or self.about_bureau
+
+
+class DemandPress(models.Model):
+    """A pressing record (催办记录): the sweep's due-soon, overdue and escalation notices and a
+    supervisor's 督办. Sweep records are unique per demand, step and deadline."""
+
+    class Step(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue: handler told")
+        SUPERVISOR = "supervisor", _("Overdue: office head told")
+        LEADER = "leader", _("Overdue: leader in charge told")
+        PRESSED = "pressed", _("Pressed by a supervisor")
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="presses", verbose_name=_("demand"))
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
+    round = models.PositiveSmallIntegerField(_("handling round"), default=0)
+    # The deadline the notice was about: a new deadline (extension, redo) is a new round of notices.
+    due_at = models.DateTimeField(_("deadline concerned"), null=True, blank=True)
+    created_at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("pressing record")
+        verbose_name_plural = _("pressing records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demand", "step", "due_at"], condition=~Q(step="pressed"), name="demand_press_once_per_step"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.demand_id} {self.get_step_display()}"
+
+
+class FaqEntry(models.Model):
+    """A policy explanation (政策宣传条目) made from a replied consultation."""
+
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("policy FAQ entry")
+        verbose_name_plural = _("policy FAQ entries")
+
+    def __str__(self) -> str:
+        return self.question[:80]

@@ -1,0 +1,166 @@
+"""Reads of demands. Who may see which demand is decided in ``demands_visible`` and nothing else:
+every list, detail page, export and count starts from it."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from archive.selectors import archive_history_for
+from bureau import clock
+from bureau.models import Person
+from opinions.models import Demand, DemandPress, FaqEntry
+
+LIST_RELATED = ("channel", "handler", "department", "section")
+
+
+def demands_visible(*, user) -> QuerySet[Demand]:
+    """Supervisors and leaders see every demand; a staff member sees the demands of the sections
+    they own and those assigned to them; anyone else sees none."""
+    if not user.is_authenticated:
+        return Demand.objects.none()
+    if user.has_perm("opinions.view_all_demands"):
+        return Demand.objects.all()
+    if not user.has_perm("opinions.handle_demand"):
+        return Demand.objects.none()
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        return Demand.objects.none()
+    return Demand.objects.filter(Q(handler=person) | Q(section__owner=person))
+
+
+def demand_list(*, user, filters: Mapping[str, Any] | None = None):
+    """The filtered list, soonest deadline first; rows carry channel, handler, department and section."""
+    from opinions.filters import DemandFilter
+
+    queryset = demands_visible(user=user).select_related(*LIST_RELATED).defer("content", "reply_text")
+    demand_filter = DemandFilter(filters or {}, queryset=queryset.order_by("due_at", "pk"), user=user)
+    return demand_filter, (demand_filter.qs if demand_filter.is_valid() else demand_filter.queryset)
+
+
+def demand_get(*, user, pk: int) -> Demand | None:
+    return (
+        demands_visible(user=user)
+        .select_related(
+            "channel",
+            "post",
+            "section__owner",
+            "department",
+            "handler",
+            "reviewed_by",
+            "signed_off_by",
+            "reply_submitted_by",
+            "duplicate_of",
+            "faq_entry",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def my_demands(*, user, person: Person | None, limit: int = 50) -> list[Demand]:
+    """The person's open demands, soonest deadline first."""
+    if person is None:
+        return []
+    return list(
+        demands_visible(user=user)
+        .filter(handler=person, state__in=Demand.OPEN_STATES)
+        .select_related(*LIST_RELATED)
+        .defer("content", "reply_text")
+        .order_by("due_at", "pk")[:limit]
+    )
+
+
+def unassigned_in_my_sections(*, user, person: Person | None, limit: int = 50) -> list[Demand]:
+    if person is None:
+        return []
+    return list(
+        demands_visible(user=user)
+        .filter(section__owner=person, state=Demand.State.RECEIVED)
+        .select_related(*LIST_RELATED)
+        .defer("content", "reply_text")
+        .order_by("due_at", "pk")[:limit]
+    )
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    what: str
+    who: str
+    detail: str
+
+
+def demand_timeline(*, demand: Demand) -> list[TimelineEntry]:
+    """The archive records of the demand and its pressing records, oldest first."""
+    entries = [
+        TimelineEntry(
+            at=record.created_at,
+            what=str(STEP_LABELS.get(record.action.rsplit(".", 1)[-1], record.action)),
+            who=str(getattr(getattr(record.actor, "person", None), "name", "") or record.actor or ""),
+            detail=record.summary if record.action.endswith("received") else _after_text(record.after),
+        )
+        for record in archive_history_for(target=demand)
+    ]
+    entries += [
+        TimelineEntry(
+            at=press.created_at,
+            what=str(press.get_step_display()),
+            who=press.by.name if press.by else "",
+            detail=press.note,
+        )
+        for press in demand.presses.select_related("by").exclude(step=DemandPress.Step.PRESSED)
+    ]
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+STEP_LABELS = {
+    "received": _("Received"),
+    "claimed": _("Signed for"),
+    "assigned": _("Assigned"),
+    "reassigned": _("Reassigned"),
+    "reply_submitted": _("Reply submitted for review"),
+    "reply_approved": _("Reply approved"),
+    "reply_refused": _("Reply sent back"),
+    "replied": _("Replied"),
+    "signed_off": _("Signed off by the leader"),
+    "completed": _("Completed"),
+    "called_back": _("Called back"),
+    "reopened": _("Reopened after an unsatisfied call-back"),
+    "handed_back": _("Handed back"),
+    "hand_back_accepted": _("Hand-back accepted"),
+    "hand_back_refused": _("Hand-back refused"),
+    "extension_requested": _("Extension requested"),
+    "extension_approved": _("Extension approved"),
+    "extension_refused": _("Extension refused"),
+    "merged": _("Merged as a duplicate"),
+    "pressed": _("Pressed"),
+    "faq_linked": _("Linked to a policy entry"),
+}
+# Only what a person wrote is shown under a step; ids and states are in the archive.
+TEXT_KEYS = ("reply", "resolution", "reason", "note", "opinion", "until", "due_at")
+
+
+def _after_text(after: dict | None) -> str:
+    if not after:
+        return ""
+    return "; ".join(str(after[key]) for key in TEXT_KEYS if after.get(key) not in ("", None))
+
+
+def overdue_for(demand: Demand, now: datetime | None = None):
+    """How long past its deadline an open demand is (None if not overdue)."""
+    now = now or clock.now()
+    if demand.is_open and demand.due_at < now:
+        return now - demand.due_at
+    return None
+
+
+def faq_entries(*, search: str = "") -> QuerySet[FaqEntry]:
+    """Policy entries, hot issues first: ranked by how many consultations each answered."""
+    queryset = FaqEntry.objects.annotate(answered=Count("demands")).order_by("-answered", "-created_at", "pk")
+    if search.strip():
+        queryset = queryset.filter(Q(question__icontains=search.strip()) | Q(answer__icontains=search.strip()))
+    return queryset

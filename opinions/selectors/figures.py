@@ -1,0 +1,96 @@
+"""The demand figures, defined once (../shared/DOMAIN.md, "Figures, defined once"). Dashboards,
+exports and the annual summary use this module and nothing else.
+
+For the demands received in [start, end) and visible to the user:
+- received: their count (duplicates merged into another demand are not demands of their own);
+- replied: a reply was given (approved, where replies are reviewed); replied on time: the first
+  reply was given by the deadline (the deadline as extended, if an extension was approved);
+- completed: completed now (a case reopened after an unsatisfied call-back is not);
+- overdue: not replied and past the deadline, at ``now``;
+- reply rate = replied ÷ received, on-time rate = replied on time ÷ received, completion rate =
+  completed ÷ received; satisfaction = satisfied or fairly satisfied ÷ those reached on call-back.
+Rates are None when their denominator is 0."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, F, Q
+
+from bureau import clock
+from opinions.models import Demand
+from opinions.selectors.demands import demands_visible
+
+GROUPS = {"kind": "kind", "channel": "channel__name", "department": "department__name"}
+REACHED = (Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY, Demand.Satisfaction.UNSATISFIED)
+
+
+@dataclass
+class Figures:
+    key: str | None
+    received: int
+    replied: int
+    replied_on_time: int
+    completed: int
+    overdue: int
+    called_back: int
+    satisfied: int
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return round(part / whole, 4) if whole else None
+
+    @property
+    def reply_rate(self) -> float | None:
+        return self._rate(self.replied, self.received)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self._rate(self.replied_on_time, self.received)
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self._rate(self.completed, self.received)
+
+    @property
+    def satisfaction(self) -> float | None:
+        return self._rate(self.satisfied, self.called_back)
+
+
+def _aggregates(now: datetime) -> dict:
+    return {
+        "received": Count("pk"),
+        "replied": Count("pk", filter=Q(first_replied_at__isnull=False)),
+        "replied_on_time": Count("pk", filter=Q(first_replied_at__lte=F("due_at"))),
+        "completed": Count("pk", filter=Q(completed_at__isnull=False)),
+        "overdue": Count("pk", filter=Q(state__in=Demand.OPEN_STATES, due_at__lt=now)),
+        "called_back": Count("pk", filter=Q(satisfaction__in=REACHED)),
+        "satisfied": Count(
+            "pk", filter=Q(satisfaction__in=(Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY))
+        ),
+    }
+
+
+def demand_figures(
+    *, user, start: datetime, end: datetime, group_by: str | None = None, now: datetime | None = None
+) -> tuple[Figures, list[Figures]]:
+    """The totals and, if ``group_by`` is "kind", "channel" or "department", one row per group.
+    One grouped aggregate query (or one plain aggregate without ``group_by``), whatever the size."""
+    now = now or clock.now()
+    queryset = (
+        demands_visible(user=user)
+        .filter(received_at__gte=start, received_at__lt=end)
+        .exclude(state=Demand.State.MERGED)
+        .order_by()
+    )
+    aggregates = _aggregates(now)
+    if not group_by:
+        return Figures(key=None, **queryset.aggregate(**aggregates)), []
+    field = GROUPS[group_by]
+    rows = []
+    for row in queryset.values(field).annotate(**aggregates).order_by(field):
+        key = row.pop(field)
+        rows.append(Figures(key=key, **row))
+    # Every demand is in exactly one group: the totals are the groups' sums (one query, not two).
+    counts = ("received", "replied", "replied_on_time", "completed", "overdue", "called_back", "satisfied")
+    total = Figures(key=None, **{name: sum(getattr(row, name) for row in rows) for name in counts})
+    return total, rows

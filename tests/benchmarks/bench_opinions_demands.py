@@ -1,0 +1,212 @@
+"""Demand benchmarks: the deadline sweep, the demand list and "my work", the year's figures.
+
+``run()`` expects Django set up on a benchmark database (tests/benchmarks/run.py does that).
+Sizes from the environment: BENCH_DEMANDS_LARGE (1000000), BENCH_DEMANDS_OPEN (100000 of them
+open, half of those past their deadline), BENCH_DEMANDS_SMALL (10000). Rows are written with
+INSERT ... SELECT generate_series (PostgreSQL), so a million takes seconds."""
+
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+LARGE = int(os.environ.get("BENCH_DEMANDS_LARGE", "1000000"))
+OPEN = int(os.environ.get("BENCH_DEMANDS_OPEN", "100000"))
+SMALL = int(os.environ.get("BENCH_DEMANDS_SMALL", "10000"))
+OPEN_STATES = ("received", "assigned", "in_review", "handed_back")
+
+
+def _result(name, value, unit, target, met) -> dict:
+    return {"name": name, "value": round(value, 3), "unit": unit, "target": target, "met": bool(met)}
+
+
+def _fill(total: int, open_count: int) -> None:
+    """``total`` demands over the last year; the last ``open_count`` are open, half overdue."""
+    from django.db import connection
+
+    from bureau import clock
+    from opinions.load import ensure_demand_setup
+
+    channel_ids, handler_ids = ensure_demand_setup()
+    now = clock.now()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE opinions_demandpress, opinions_demand RESTART IDENTITY CASCADE")
+        cursor.execute(
+            """
+            INSERT INTO opinions_demand (kind, channel_id, section_id, citizen_name, citizen_contact, subject,
+                content, about_bureau, level, department_id, handler_id, state, received_at, due_at, assigned_at,
+                replied_at, first_replied_at, completed_at, called_back_at, due_soon_at, overdue_at,
+                escalation_level, was_overdue, reply_text, internal_notes, review_opinion, measures, resolution,
+                satisfaction, redo_count, handback_reason, extension_reason)
+            SELECT (ARRAY['complaint','suggestion','consultation','criticism','praise','other'])[1 + g %% 6],
+                (%(channels)s::int[])[1 + g %% array_length(%(channels)s::int[], 1)], NULL, '', '',
+                '负载诉求 ' || g, '内容', false, 'III', NULL,
+                (%(handlers)s::int[])[1 + g %% array_length(%(handlers)s::int[], 1)],
+                CASE WHEN g > %(closed)s THEN 'assigned' ELSE 'completed' END,
+                r, r + interval '24 hours', r,
+                CASE WHEN g > %(closed)s THEN NULL ELSE r + interval '3 hours' END,
+                CASE WHEN g > %(closed)s THEN NULL ELSE r + interval '3 hours' END,
+                CASE WHEN g > %(closed)s THEN NULL ELSE r + interval '30 hours' END,
+                NULL, NULL, NULL, 0, false, '', '', '', '', '',
+                CASE WHEN g %% 4 = 0 AND g <= %(closed)s THEN 'satisfied' ELSE '' END, 0, '', ''
+            FROM generate_series(1, %(total)s) AS g,
+                LATERAL (SELECT CASE WHEN g > %(closed)s
+                    THEN %(now)s - ((g - %(closed)s) * (interval '48 hours' / %(open)s))
+                    ELSE %(now)s - interval '365 days' + (g * (interval '360 days' / %(total)s)) END AS r) AS t
+            """,
+            {
+                "channels": channel_ids,
+                "handlers": handler_ids,
+                "closed": total - open_count,
+                "total": total,
+                "open": max(open_count, 1),
+                "now": now,
+            },
+        )
+        cursor.execute("VACUUM ANALYZE opinions_demand")
+
+
+def _timed(call, repeat: int = 1) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def bench_sweep() -> list[dict]:
+    from django.db import connection, transaction
+
+    from bureau import clock
+    from opinions.services.demand_sweep import demands_sweep_deadlines
+
+    _fill(LARGE, OPEN)
+    now = clock.now()
+
+    def raw_update():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE opinions_demand SET overdue_at = %s, escalation_level = 1, was_overdue = true "
+                "WHERE state IN %s AND overdue_at IS NULL AND due_at <= %s",
+                [now, OPEN_STATES, now],
+            )
+            transaction.set_rollback(True)
+
+    raw = _timed(raw_update, repeat=3)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE opinions_demand")
+    result = None
+
+    def sweep():
+        nonlocal result
+        result = demands_sweep_deadlines(now=now)
+
+    first = _timed(sweep)
+    flagged = result.overdue
+    second = _timed(sweep, repeat=3)
+    return [
+        _result(f"demands: first sweep at {LARGE:,} demands ({flagged:,} flagged)", first, "s", None, True),
+        _result("demands: raw UPDATE doing the same flagging", raw, "s", None, True),
+        _result("demands: first sweep ÷ raw UPDATE", first / raw if raw else 0, "×", 1.5, first <= 1.5 * raw),
+        _result("demands: second sweep ÷ first (nothing to do)", second / first, "ratio", 0.05, second < first * 0.05),
+    ]
+
+
+def _page_measure(client, url) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return _timed(lambda: client.get(url), repeat=5), len(queries)
+
+
+def bench_pages_and_figures() -> list[dict]:
+    from django.db import connection
+    from django.test import Client
+
+    from bureau import clock
+    from bureau.models import User
+    from opinions.selectors.figures import demand_figures
+
+    supervisor = User.objects.get(username="supervisor")
+    staff = User.objects.get(username="wangli")
+    results = []
+    measured = {}
+    start, end = clock.now() - timedelta(days=365), clock.now()
+    for size in (SMALL, LARGE):
+        _fill(size, min(OPEN, size // 10))
+        client = Client()
+        client.force_login(supervisor)
+        own = Client()
+        own.force_login(staff)
+        list_time, list_queries = _page_measure(client, "/opinions/demands/")
+        filtered_time, _q = _page_measure(client, "/opinions/demands/?overdue=true&kind=complaint")
+        home_time, home_queries = _page_measure(own, "/")
+        figures_time = _timed(lambda: demand_figures(user=supervisor, start=start, end=end, group_by="kind"), 3)
+
+        def raw_figures():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT kind, count(*), count(*) FILTER (WHERE first_replied_at IS NOT NULL),"
+                    " count(*) FILTER (WHERE first_replied_at <= due_at),"
+                    " count(*) FILTER (WHERE completed_at IS NOT NULL),"
+                    " count(*) FILTER (WHERE state IN %s AND due_at < %s),"
+                    " count(*) FILTER (WHERE satisfaction IN ('satisfied','fairly','unsatisfied')),"
+                    " count(*) FILTER (WHERE satisfaction IN ('satisfied','fairly'))"
+                    " FROM opinions_demand WHERE received_at >= %s AND received_at < %s AND state <> 'merged'"
+                    " GROUP BY kind",
+                    [OPEN_STATES, end, start, end],
+                )
+                cursor.fetchall()
+
+        raw_time = _timed(raw_figures, 3)
+        measured[size] = (list_time, list_queries, filtered_time, home_time, home_queries, figures_time, raw_time)
+    small, large = measured[SMALL], measured[LARGE]
+    results += [
+        _result(f"demands: list at {LARGE:,}", large[0] * 1000, "ms", None, True),
+        _result(
+            f"demands: list at {LARGE:,} ÷ at {SMALL:,}", large[0] / small[0], "×", 1.5, large[0] <= 1.5 * small[0]
+        ),
+        _result("demands: list queries (large − small)", large[1] - small[1], "queries", 0, large[1] == small[1]),
+        _result(
+            f"demands: overdue complaints filter at {LARGE:,} ÷ at {SMALL:,}",
+            large[2] / small[2],
+            "×",
+            1.5,
+            large[2] <= 1.5 * small[2],
+        ),
+        _result(
+            f"demands: my work at {LARGE:,} ÷ at {SMALL:,}", large[3] / small[3], "×", 1.5, large[3] <= 1.5 * small[3]
+        ),
+        _result("demands: my work queries (large − small)", large[4] - small[4], "queries", 0, large[4] == small[4]),
+        _result(f"demands: a year's figures by kind at {LARGE:,}", large[5] * 1000, "ms", None, True),
+        _result("demands: figures ÷ raw SQL aggregate", large[5] / large[6], "×", 1.5, large[5] <= 1.5 * large[6]),
+    ]
+    return results
+
+
+def run() -> list[dict]:
+    from django.db import connection
+
+    from bureau import clock
+    from bureau import demo as bureau_demo
+
+    bureau_demo.seed(today=clock.today())  # the office's people and sections
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")  # filling a million rows takes longer than a page may
+    return [*bench_sweep(), *bench_pages_and_figures()]
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bureau.settings")
+    import django
+
+    django.setup()
+    for row in run():
+        print(row)

@@ -1,0 +1,56 @@
+"""In a real browser: a post becomes a demand, is signed for, replied to, completed, and its
+handling form printed."""
+
+import pytest
+from django.core.management import call_command
+
+from bureau.demo import DEMO_PASSWORD
+from opinions.models import Demand, Post
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_from_post_to_printed_handling_form(login, live_server):
+    call_command("seed_demo", verbosity=0)
+    post = (
+        Post.objects.filter(
+            section__owner__user__username="supervisor", status__in=["new", "read"], screening="clean", demands=None
+        ).first()
+        or Post.objects.filter(status__in=["new", "read"], screening="clean", demands=None).first()
+    )
+    assert post is not None
+    page = login("supervisor", DEMO_PASSWORD)
+    page.screenshot(path="var/screenshots/demands_home.png", full_page=True)
+
+    page.goto(f"{live_server.url}/opinions/posts/{post.pk}/")
+    page.select_option("[data-testid=post-demand] select[name=kind]", "complaint")
+    page.click("[data-testid=post-demand] button[type=submit]")
+    page.wait_for_selector("[data-testid=demand-state]")
+    demand = Demand.objects.get(post=post)
+
+    page.click("[data-testid=action-claim] button")
+    page.wait_for_selector("[data-testid=action-reply]")
+    page.fill(
+        "[data-testid=action-reply] textarea[name=reply_text]", "您好，已安排执法队现场核查，情况属实将依法处理。"
+    )
+    page.click("[data-testid=action-reply] button")
+    page.wait_for_selector("[data-testid=reply-text]")
+    page.fill("[data-testid=action-complete] textarea[name=measures]", "执法队现场检查，责令整改。")
+    page.fill("[data-testid=action-complete] textarea[name=resolution]", "经营者已整改，噪音问题解决。")
+    page.click("[data-testid=action-complete] button")
+    page.wait_for_selector("[data-testid=action-call-back]")
+    demand.refresh_from_db()
+    assert demand.state == Demand.State.COMPLETED
+    page.screenshot(path="var/screenshots/demands_detail.png", full_page=True)
+
+    page.goto(f"{live_server.url}/opinions/demands/?overdue=true")
+    page.screenshot(path="var/screenshots/demands_list_overdue.png", full_page=True)
+
+    page.goto(f"{live_server.url}/opinions/demands/{demand.pk}/print/")
+    assert "执法队现场检查" in page.inner_text("body")
+    page.screenshot(path="var/screenshots/demands_print.png", full_page=True)
+    page.emulate_media(media="print")
+    page.pdf(path="var/screenshots/demands_print.pdf", format="A4")

@@ -1,0 +1,116 @@
+"""The deadline sweep under time travel: due soon, overdue, each escalation step, run twice."""
+
+from datetime import timedelta
+
+import pytest
+
+from bureau.models import Notification, Role
+from opinions.models import DemandPress, DemandRules
+from opinions.services import demands as s
+from opinions.services.demand_sweep import demands_sweep_deadlines
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.usefixtures("travel")
+
+
+@pytest.fixture
+def handled(cast, demand_factory):
+    """A demand received now (due in 24 h), signed for by the cast's staff member."""
+    demand = demand_factory(channel__section__owner=cast["staff"])
+    s.demand_claim(demand=demand, actor=cast["staff"].user)
+    return demand
+
+
+def steps(demand):
+    return list(DemandPress.objects.filter(demand=demand).order_by("pk").values_list("step", flat=True))
+
+
+def kinds_for(user):
+    return sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+def test_each_step_at_its_time(handled, cast, travel):
+    staff, supervisor, leader = cast["staff"].user, cast["supervisor"].user, cast["leader"].user
+    travel.shift(timedelta(hours=21, minutes=59))
+    assert demands_sweep_deadlines().as_dict() == {"due_soon": 0, "overdue": 0, "supervisor": 0, "leader": 0}
+    travel.shift(timedelta(minutes=1))  # 2 hours before the deadline
+    assert demands_sweep_deadlines().due_soon == 1
+    assert kinds_for(staff) == ["opinions.demand.due_soon"]
+    travel.shift(timedelta(hours=2, seconds=-1))
+    assert demands_sweep_deadlines().overdue == 0
+    travel.shift(timedelta(seconds=1))
+    assert demands_sweep_deadlines().overdue == 1
+    handled.refresh_from_db()
+    assert handled.overdue_at is not None
+    assert handled.was_overdue
+    assert handled.escalation_level == 1
+    assert "opinions.demand.overdue" in kinds_for(staff)
+    travel.shift(timedelta(hours=2))
+    assert demands_sweep_deadlines().supervisor == 1
+    assert kinds_for(supervisor) == ["opinions.demand.supervisor"]
+    assert kinds_for(leader) == []
+    travel.shift(timedelta(hours=6))
+    assert demands_sweep_deadlines().leader == 1
+    assert kinds_for(leader) == ["opinions.demand.leader"]
+    assert steps(handled) == ["due_soon", "overdue", "supervisor", "leader"]
+    assert demands_sweep_deadlines().as_dict() == {"due_soon": 0, "overdue": 0, "supervisor": 0, "leader": 0}
+
+
+def test_second_sweep_flags_nothing(handled, travel):
+    travel.shift(timedelta(days=2))
+    first = demands_sweep_deadlines()
+    assert (first.overdue, first.supervisor, first.leader) == (1, 1, 1)
+    notices = Notification.objects.count()
+    assert demands_sweep_deadlines().as_dict() == {"due_soon": 0, "overdue": 0, "supervisor": 0, "leader": 0}
+    assert Notification.objects.count() == notices
+    assert DemandPress.objects.filter(demand=handled).count() == 3
+
+
+def test_replied_demand_is_never_flagged(handled, cast, travel):
+    s.demand_reply(demand=handled, actor=cast["staff"].user, reply_text="已答复")
+    travel.shift(timedelta(days=3))
+    assert demands_sweep_deadlines().overdue == 0
+
+
+def test_periods_are_configurable(handled, travel):
+    DemandRules.objects.create(pk=1, supervisor_after=timedelta(minutes=30), leader_after=timedelta(hours=1))
+    travel.shift(timedelta(hours=24, minutes=30))
+    result = demands_sweep_deadlines()
+    assert (result.overdue, result.supervisor, result.leader) == (1, 1, 0)
+    travel.shift(timedelta(minutes=30))
+    assert demands_sweep_deadlines().leader == 1
+
+
+def test_unassigned_overdue_goes_to_section_owner(cast, demand_factory, travel):
+    demand_factory(channel__section__owner=cast["staff"])
+    travel.shift(timedelta(hours=25))
+    demands_sweep_deadlines()
+    assert "opinions.demand.overdue" in kinds_for(cast["staff"].user)
+
+
+def test_approved_extension_withdraws_the_flag(handled, cast, travel):
+    travel.shift(timedelta(hours=23))
+    s.demand_request_extension(
+        demand=handled, actor=cast["staff"].user, until=handled.due_at + timedelta(days=1), reason="需核实"
+    )
+    travel.shift(timedelta(hours=2))
+    assert demands_sweep_deadlines().overdue == 1
+    s.demand_decide_extension(demand=handled, actor=cast["supervisor"].user, approve=True)
+    handled.refresh_from_db()
+    assert handled.overdue_at is None
+    assert handled.escalation_level == 0
+    assert handled.was_overdue
+    assert demands_sweep_deadlines().overdue == 0
+    travel.shift(timedelta(days=1))
+    assert demands_sweep_deadlines().overdue == 1
+    # The extended deadline is a new round: pressed and told again.
+    assert steps(handled).count("overdue") == 2
+    assert kinds_for(cast["staff"].user).count("opinions.demand.overdue") == 2
+
+
+def test_leaders_only_get_the_last_step(handled, cast, travel):
+    other_leader = PersonFactory(role=Role.LEADER)
+    travel.shift(timedelta(days=2))
+    demands_sweep_deadlines()
+    assert kinds_for(other_leader.user) == ["opinions.demand.leader"]
+    assert kinds_for(cast["director"].user) == []
