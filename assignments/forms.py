@@ -221,3 +221,24 @@ class FollowUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reported_at"].initial = clock.now()
         self.helper = _helper(_("Add the follow-up"))
+
+
+class OpinionLinkForm(forms.Form):
+    """Pick a recent post and/or a demand the user may see; the service re-checks visibility."""
+
+    post = forms.TypedChoiceField(label=_("Post"), coerce=int, required=False, empty_value=None)
+    demand = forms.TypedChoiceField(label=_("Demand"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, post_choices=(), demand_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].choices = [("", "---------"), *post_choices]
+        self.fields["demand"].choices = [("", "---------"), *demand_choices]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("link", _("Link")))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("post") and not cleaned_data.get("demand"):
+            raise forms.ValidationError(_("Choose a post or a demand to link."))
+        return cleaned_data

@@ -158,9 +158,8 @@ class HandoverNote(models.Model):
 
 
 class CountyTask(models.Model):
-    """A task handed down by the county propaganda department (舆情专报 / 舆情交办).
-
-    Linked posts and demands arrive with the opinions app (a follow-up adds the relations)."""
+    """A task handed down by the county propaganda department (舆情专报 / 舆情交办), with the posts
+    and demands it concerns."""
 
     class Kind(models.TextChoices):
         SPECIAL_REPORT = "special_report", _("Opinion special report")
@@ -195,6 +194,12 @@ class CountyTask(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
+    posts = models.ManyToManyField(
+        "opinions.Post", blank=True, related_name="county_tasks", verbose_name=_("linked posts")
+    )
+    demands = models.ManyToManyField(
+        "opinions.Demand", blank=True, related_name="county_tasks", verbose_name=_("linked demands")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("registered by")
     )
@@ -319,6 +324,12 @@ class IncidentReport(models.Model):
     reported_at = models.DateTimeField(_("reported at"))
     reported_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by"))
     created_at = models.DateTimeField(_("recorded at"))
+    posts = models.ManyToManyField(
+        "opinions.Post", blank=True, related_name="incident_reports", verbose_name=_("linked posts")
+    )
+    demands = models.ManyToManyField(
+        "opinions.Demand", blank=True, related_name="incident_reports", verbose_name=_("linked demands")
+    )
 
     class Meta:
         ordering = ["-reported_at", "-pk"]

@@ -213,6 +213,8 @@ def county_task_for_user(*, user, pk: int) -> CountyTask:
         .prefetch_related(
             Prefetch("notes", queryset=TaskNote.objects.select_related("author")),
             Prefetch("attachments", queryset=TaskAttachment.objects.select_related("uploaded_by")),
+            "posts",
+            "demands",
         )
         .get(pk=pk)
     )
@@ -259,7 +261,9 @@ def incident_report_for_user(*, user, pk: int) -> IncidentReport:
             Prefetch(
                 "follow_ups",
                 queryset=IncidentFollowUp.objects.select_related("reported_by"),
-            )
+            ),
+            "posts",
+            "demands",
         )
         .get(pk=pk)
     )
@@ -274,3 +278,22 @@ def response_plan_for_user(*, user, pk: int) -> ResponsePlan:
     if not user.has_perm("assignments.view_reports"):
         raise ResponsePlan.DoesNotExist
     return ResponsePlan.objects.get(pk=pk)
+
+
+def opinion_link_choices(*, user, limit: int = 200) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The recent posts and demands a user may link to a task or report, newest first."""
+    from opinions.selectors.demands import demands_visible
+    from opinions.selectors.posts import post_list
+
+    _filter, posts = post_list(user=user)
+    post_choices = [
+        (pk, f"#{pk} {found_at:%Y-%m-%d} {title}")
+        for pk, found_at, title in posts.values_list("pk", "found_at", "title")[:limit]
+    ]
+    demand_choices = [
+        (pk, f"#{pk} {received_at:%Y-%m-%d} {subject}")
+        for pk, received_at, subject in demands_visible(user=user)
+        .order_by("-received_at", "-pk")
+        .values_list("pk", "received_at", "subject")[:limit]
+    ]
+    return post_choices, demand_choices

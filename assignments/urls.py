@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assignments.views import duty, reports, tasks
+from assignments.views import duty, links, reports, tasks
 
 app_name = "assignments"
 
@@ -32,12 +32,14 @@ urlpatterns = [
     path("tasks/<int:pk>/return/", tasks.TaskReturnView.as_view(), name="task-return"),
     path("tasks/<int:pk>/close/", tasks.TaskCloseView.as_view(), name="task-close"),
     path("tasks/<int:pk>/reassign/", tasks.TaskReassignView.as_view(), name="task-reassign"),
+    path("tasks/<int:pk>/links/", links.TaskLinkView.as_view(), name="task-links"),
     path("attachments/<int:pk>/", tasks.AttachmentDownloadView.as_view(), name="attachment-download"),
     path("reports/", reports.ReportListView.as_view(), name="report-list"),
     path("reports/new/", reports.ReportCreateView.as_view(), name="report-create"),
     path("reports/<int:pk>/", reports.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<int:pk>/print/", reports.ReportPrintView.as_view(), name="report-print"),
     path("reports/<int:pk>/follow-up/", reports.FollowUpView.as_view(), name="report-follow-up"),
+    path("reports/<int:pk>/links/", links.ReportLinkView.as_view(), name="report-links"),
     path("plans/", reports.ResponsePlanListView.as_view(), name="plan-list"),
     path("plans/<int:pk>/file/", reports.ResponsePlanFileView.as_view(), name="plan-file"),
 ]

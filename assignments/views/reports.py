@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -12,6 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from assignments import selectors, services
 from assignments.forms import FollowUpForm, IncidentReportForm
 from assignments.models import IncidentReport, ResponsePlan
+from assignments.views.links import opinion_link_form
 from bureau.files import protected_file_response
 
 
@@ -59,8 +61,10 @@ class ReportDetailView(PermissionRequiredMixin, ReportAccessMixin, TemplateView)
         context = super().get_context_data(**kwargs)
         context["report"] = self.report
         context["follow_ups"] = self.report.follow_ups.all()
+        context["links_url"] = reverse("assignments:report-links", args=[self.report.pk])
         if self.request.user.has_perm("assignments.manage_reports"):
             context["follow_up_form"] = FollowUpForm()
+            context["link_form"] = opinion_link_form(user=self.request.user)
         return context
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -21,6 +22,7 @@ from assignments.forms import (
     TaskNoteForm,
 )
 from assignments.models import CountyTask, TaskAttachment
+from assignments.views.links import opinion_link_form
 from bureau.files import protected_file_response
 
 
@@ -104,6 +106,8 @@ class TaskDetailView(PermissionRequiredMixin, TaskAccessMixin, TemplateView):
             and task.state == CountyTask.State.FEEDBACK_SUBMITTED,
             return_form=ReturnFeedbackForm() if user.has_perm("assignments.approve_feedback") else None,
             may_close=user.has_perm("assignments.manage_tasks") and task.state == CountyTask.State.FEEDBACK_APPROVED,
+            link_form=opinion_link_form(user=user) if may_handle else None,
+            links_url=reverse("assignments:task-links", args=[task.pk]),
             reassign_form=ReassignForm(initial={"handler": task.handler_id})
             if user.has_perm("assignments.manage_tasks") and task.is_open
             else None,
