@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,50 @@ def _rules() -> DemandRules:
 
 
 LINK_PLACEHOLDER = 999999999
+
+
+def _step_portable(*, orm_filter: Q, orm_update: dict, step: str, title: str, role: str | None, now) -> int:
+    """The same step for databases without data-modifying CTEs (SQLite in the embedded office,
+    where writers are serialised anyway): claim with a conditional UPDATE, then insert the
+    pressing records and notices, each guarded by the same unique constraints."""
+    open_demands = Demand.objects.filter(state__in=Demand.OPEN_STATES)
+    rows = list(
+        open_demands.filter(orm_filter).values(
+            "id", "subject", "due_at", "handler_id", "section_id", "handler__user_id", "section__owner__user_id"
+        )
+    )
+    if not rows:
+        return 0
+    claimed = open_demands.filter(orm_filter, pk__in=[row["id"] for row in rows]).update(**orm_update)
+    DemandPress.objects.bulk_create(
+        [DemandPress(demand_id=row["id"], step=step, round=0, due_at=row["due_at"], created_at=now) for row in rows],
+        ignore_conflicts=True,
+    )
+    kind = f"opinions.demand.{step}"
+    fallback = list(
+        Person.objects.filter(role=role or Role.OFFICE_HEAD, is_active=True).values_list("user_id", flat=True)
+    )
+    notices = []
+    for row in rows:
+        if role is not None:
+            user_ids = fallback
+        elif row["handler__user_id"] or row["section__owner__user_id"]:
+            user_ids = [row["handler__user_id"] or row["section__owner__user_id"]]
+        else:
+            user_ids = fallback if row["handler_id"] is None and row["section_id"] is None else []
+        for user_id in user_ids:
+            notices.append(
+                Notification(
+                    recipient_id=user_id,
+                    kind=kind,
+                    dedupe_key=f"{kind}:{row['id']}:{int(row['due_at'].timestamp())}",
+                    title=title.replace("%(subject)s", row["subject"])[:200],
+                    link=reverse("opinions:demand-detail", args=[row["id"]]),
+                    created_at=now,
+                )
+            )
+    Notification.objects.bulk_create(notices, ignore_conflicts=True)
+    return claimed
 
 
 def _step(*, set_sql: str, where_sql: str, params: dict, step: str, title: str, role: str | None, now) -> int:
@@ -98,45 +143,74 @@ def _step(*, set_sql: str, where_sql: str, params: dict, step: str, title: str, 
 
 
 @transaction.atomic
-def demands_sweep_deadlines(*, now: datetime | None = None) -> SweepResult:
-    """Warn, flag and escalate. Safe to run twice or from two schedulers at once."""
+def demands_sweep_deadlines(*, now: datetime | None = None, portable: bool | None = None) -> SweepResult:
+    """Warn, flag and escalate. Safe to run twice or from two schedulers at once.
+
+    ``portable`` forces the ORM path (the default picks it on databases other than PostgreSQL)."""
     now = now or clock.now()
     rules = _rules()
+    if portable is None:
+        portable = connection.vendor != "postgresql"
+    soon, supervisor_cutoff, leader_cutoff = (
+        now + rules.due_soon_window,
+        now - rules.supervisor_after,
+        now - rules.leader_after,
+    )
+    steps = [
+        (
+            "due_soon",
+            "due_soon_at = %(now)s",
+            "overdue_at IS NULL AND due_soon_at IS NULL AND due_at > %(now)s AND due_at <= %(soon)s",
+            {"soon": soon},
+            Q(overdue_at=None, due_soon_at=None, due_at__gt=now, due_at__lte=soon),
+            {"due_soon_at": now},
+            DemandPress.Step.DUE_SOON,
+            _("Reply due soon: %(subject)s"),
+            None,
+        ),
+        (
+            "overdue",
+            "overdue_at = %(now)s, escalation_level = 1, was_overdue = true",
+            "overdue_at IS NULL AND due_at <= %(now)s",
+            {},
+            Q(overdue_at=None, due_at__lte=now),
+            {"overdue_at": now, "escalation_level": 1, "was_overdue": True},
+            DemandPress.Step.OVERDUE,
+            _("Overdue, reply now: %(subject)s"),
+            None,
+        ),
+        (
+            "supervisor",
+            "escalation_level = 2",
+            "overdue_at IS NOT NULL AND escalation_level = 1 AND due_at <= %(cutoff)s",
+            {"cutoff": supervisor_cutoff},
+            Q(overdue_at__isnull=False, escalation_level=1, due_at__lte=supervisor_cutoff),
+            {"escalation_level": F("escalation_level") + 1},
+            DemandPress.Step.SUPERVISOR,
+            _("Overdue demand not yet answered: %(subject)s"),
+            Role.OFFICE_HEAD,
+        ),
+        (
+            "leader",
+            "escalation_level = 3",
+            "overdue_at IS NOT NULL AND escalation_level = 2 AND due_at <= %(cutoff)s",
+            {"cutoff": leader_cutoff},
+            Q(overdue_at__isnull=False, escalation_level=2, due_at__lte=leader_cutoff),
+            {"escalation_level": F("escalation_level") + 1},
+            DemandPress.Step.LEADER,
+            _("Demand long overdue, for the leader in charge: %(subject)s"),
+            Role.LEADER,
+        ),
+    ]
     result = SweepResult()
-    result.due_soon = _step(
-        set_sql="due_soon_at = %(now)s",
-        where_sql="overdue_at IS NULL AND due_soon_at IS NULL AND due_at > %(now)s AND due_at <= %(soon)s",
-        params={"soon": now + rules.due_soon_window},
-        step=DemandPress.Step.DUE_SOON,
-        title=_("Reply due soon: %(subject)s"),
-        role=None,
-        now=now,
-    )
-    result.overdue = _step(
-        set_sql="overdue_at = %(now)s, escalation_level = 1, was_overdue = true",
-        where_sql="overdue_at IS NULL AND due_at <= %(now)s",
-        params={},
-        step=DemandPress.Step.OVERDUE,
-        title=_("Overdue, reply now: %(subject)s"),
-        role=None,
-        now=now,
-    )
-    result.supervisor = _step(
-        set_sql="escalation_level = 2",
-        where_sql="overdue_at IS NOT NULL AND escalation_level = 1 AND due_at <= %(cutoff)s",
-        params={"cutoff": now - rules.supervisor_after},
-        step=DemandPress.Step.SUPERVISOR,
-        title=_("Overdue demand not yet answered: %(subject)s"),
-        role=Role.OFFICE_HEAD,
-        now=now,
-    )
-    result.leader = _step(
-        set_sql="escalation_level = 3",
-        where_sql="overdue_at IS NOT NULL AND escalation_level = 2 AND due_at <= %(cutoff)s",
-        params={"cutoff": now - rules.leader_after},
-        step=DemandPress.Step.LEADER,
-        title=_("Demand long overdue, for the leader in charge: %(subject)s"),
-        role=Role.LEADER,
-        now=now,
-    )
+    for field, set_sql, where_sql, params, orm_filter, orm_update, step, title, role in steps:
+        if portable:
+            count = _step_portable(
+                orm_filter=orm_filter, orm_update=orm_update, step=step, title=title, role=role, now=now
+            )
+        else:
+            count = _step(
+                set_sql=set_sql, where_sql=where_sql, params=params, step=step, title=title, role=role, now=now
+            )
+        setattr(result, field, count)
     return result

@@ -6,11 +6,30 @@ import pytest
 
 from bureau.models import Notification, Role
 from opinions.models import DemandPress, DemandRules
+from opinions.services import demand_sweep
 from opinions.services import demands as s
-from opinions.services.demand_sweep import demands_sweep_deadlines
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.usefixtures("travel")
+
+
+@pytest.fixture(params=[False, True], ids=["postgresql-statement", "portable-orm"])
+def sweep_path(request):
+    """Every test runs both paths: the one-statement PostgreSQL sweep and the ORM path that the
+    embedded (SQLite) office uses; they must behave alike."""
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def _both_paths(sweep_path, monkeypatch):
+    original = demand_sweep.demands_sweep_deadlines
+    monkeypatch.setattr(
+        demand_sweep, "demands_sweep_deadlines", lambda **kwargs: original(portable=sweep_path, **kwargs)
+    )
+
+
+def demands_sweep_deadlines(**kwargs):
+    return demand_sweep.demands_sweep_deadlines(**kwargs)
 
 
 @pytest.fixture
