@@ -77,5 +77,11 @@ def test_a_report_upward_links_a_demand_from_its_page(client_as, cast):
 def test_an_empty_link_form_is_refused_with_a_message(client_as, cast):
     task = CountyTaskFactory(handler=cast["staff"])
     client = client_as("staff")
-    response = client.post(reverse("assignments:task-links", args=[task.pk]), {"post": "", "demand": ""}, follow=True)
+    response = client.post(
+        reverse("assignments:task-links", args=[task.pk]),
+        {"post": "", "demand": ""},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert "Choose a post or a demand" in response.content.decode()
+    assert not task.posts.exists()
