@@ -96,3 +96,12 @@ def travel(time_machine):
 
     time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
     return time_machine
+
+
+@pytest.fixture
+def committed_db():
+    """For transactional tests whose rows other threads must see (a Celery worker, a second
+    sender): this thread's connections are closed afterwards. The flush at the end and the rows
+    migrations wrote are taken care of once for the session by ``django_db_setup`` above."""
+    yield
+    connections.close_all()  # only this thread's; worker threads close their own

@@ -12,7 +12,6 @@ from assignments.models import ShiftAssignment
 from assignments.services import duty_flag_gaps, shift_sign_in
 from bureau.models import Notification
 from tests.assignments.factories import ShiftAssignmentFactory, ShiftFactory
-from tests.bureau.test_celery import _restore_after_flush, committed_db  # noqa: F401 - shared fixtures
 from tests.factories import PersonFactory
 
 pytestmark = [

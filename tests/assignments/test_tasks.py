@@ -11,12 +11,7 @@ from assignments.tasks import county_tasks_flag_overdue_task, duty_flag_gaps_tas
 from bureau import clock
 from bureau.models import Notification
 from tests.assignments.factories import ShiftAssignmentFactory, ShiftFactory, ShiftTypeFactory
-from tests.bureau.test_celery import (  # noqa: F401 - fixtures used by name
-    _restore_after_flush,
-    committed_db,
-    redis_worker,
-    wait_until,
-)
+from tests.bureau.test_celery import redis_worker, wait_until  # noqa: F401 - shared fixtures
 from tests.factories import PersonFactory
 
 

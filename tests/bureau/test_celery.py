@@ -15,7 +15,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from kombu.exceptions import OperationalError
 
@@ -71,52 +71,6 @@ def unreachable_broker() -> Iterator[str]:
 
 
 # Triggers that fire on TRUNCATE (bit 5 of tgtype), such as the archive's append-only guard.
-_TRUNCATE_TRIGGERS = """
-    SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-    WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 32) <> 0
-"""
-
-
-@pytest.fixture(scope="module")
-def _restore_after_flush(django_db_setup, django_db_blocker) -> Iterator[set[tuple[str, str]]]:
-    """After this module's transactional tests, leave the test database as migrations left it.
-
-    Each transactional test ends with a flush that empties every table, including the rows data
-    migrations wrote (role groups, permissions, periodic jobs) that later tests rely on. This runs
-    after the last flush of the module: it switches the TRUNCATE triggers back on and reloads the
-    migrated rows Django serialised when it created the test database."""
-    disabled: set[tuple[str, str]] = set()
-    yield disabled
-    with django_db_blocker.unblock():
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            for table, trigger in sorted(disabled):
-                cursor.execute(f"ALTER TABLE {quote(table)} ENABLE TRIGGER {quote(trigger)}")
-        for each in connections.all():
-            contents = getattr(each, "_test_serialized_contents", None)
-            if contents:
-                each.creation.deserialize_db_from_string(contents)
-
-
-@pytest.fixture
-def committed_db(_restore_after_flush) -> Iterator[None]:
-    """For ``@pytest.mark.django_db(transaction=True, serialized_rollback=True)`` tests.
-
-    Rows are really committed, so other threads (a worker, a second sender) see them. On
-    PostgreSQL the flush at the end would be refused by the archive's append-only TRUNCATE
-    trigger; it is switched off here, just before the flush, and back on by the module fixture."""
-    yield
-    connections.close_all()  # only this thread's; worker threads close their own
-    if connection.vendor != "postgresql":
-        return
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(_TRUNCATE_TRIGGERS)
-        for table, trigger in cursor.fetchall():
-            cursor.execute(f"ALTER TABLE {quote(table)} DISABLE TRIGGER {quote(trigger)}")
-            _restore_after_flush.add((table, trigger))
-
-
 def wait_until(condition, *, seconds: float = 20.0, every: float = 0.1) -> bool:
     """Poll ``condition()`` until it is true or the deadline passes; returns the last answer."""
     deadline = time.monotonic() + seconds

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from tests.bureau.test_celery import PUBLISH_DEADLINE_SECONDS, unreachable_broker  # noqa: F401 - a fixture
+from tests.bureau.test_celery import PUBLISH_DEADLINE_SECONDS, unreachable_broker  # noqa: F401 - shared fixtures
 
 
 @pytest.mark.django_db

@@ -12,12 +12,7 @@ from django.db import connection, connections, transaction
 from bureau import clock
 from bureau.models import Notification
 from bureau.services import notification_create, notification_send_email, notifications_send_pending
-from tests.bureau.test_celery import (  # noqa: F401 - fixtures shared with test_celery.py
-    PUBLISH_DEADLINE_SECONDS,
-    _restore_after_flush,
-    committed_db,
-    unreachable_broker,
-)
+from tests.bureau.test_celery import PUBLISH_DEADLINE_SECONDS, unreachable_broker  # noqa: F401 - shared fixtures
 from tests.factories import UserFactory
 
 

@@ -5,7 +5,6 @@ from django.core.management import call_command
 
 from assignments.models import CountyTask
 from bureau.demo import DEMO_PASSWORD
-from tests.bureau.test_celery import _restore_after_flush, committed_db  # noqa: F401 - shared fixtures
 
 pytestmark = [
     pytest.mark.browser,

@@ -11,7 +11,6 @@ from assignments.services import shift_ensure
 from bureau import clock
 from bureau.demo import DEMO_PASSWORD
 from bureau.models import Person
-from tests.bureau.test_celery import _restore_after_flush, committed_db  # noqa: F401 - shared fixtures
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,7 +5,6 @@ from bureau import demo as bureau_demo
 from bureau.demo import DEMO_PASSWORD
 from publicity import demo as publicity_demo
 from publicity.models import PublicityPost
-from tests.bureau.test_celery import _restore_after_flush, committed_db  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -17,7 +17,6 @@ from opinions.models import Demand, DemandPress
 from opinions.services import demands as s
 from opinions.services.demand_sweep import demands_sweep_deadlines
 from opinions.tasks import demands_sweep_deadlines_task
-from tests.bureau.test_celery import _restore_after_flush, committed_db  # noqa: F401 - shared fixtures
 from tests.factories import PersonFactory
 from tests.opinions.factories import DemandFactory
 

@@ -8,7 +8,6 @@ from celery.contrib.testing.worker import start_worker
 from bureau.celery import app
 from opinions.models import Channel, Post
 from opinions.tasks import channels_dispatch_due_task
-from tests.bureau.test_celery import _restore_after_flush, committed_db  # noqa: F401 - shared fixtures
 from tests.opinions.factories import ChannelFactory
 from tests.opinions.feedserver import rss
 

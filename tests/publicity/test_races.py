@@ -8,7 +8,6 @@ from archive.models import ArchiveRecord
 from bureau.models import Role
 from publicity.models import PublicityPost
 from publicity.services import post_approve, post_return, post_submit
-from tests.bureau.test_celery import _restore_after_flush, committed_db  # noqa: F401 - fixtures
 from tests.factories import PersonFactory
 from tests.publicity.factories import PublicityPostFactory
 

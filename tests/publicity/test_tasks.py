@@ -10,7 +10,7 @@ from bureau.models import Notification
 from publicity.models import QuotaWarning
 from publicity.services import quotas_warn_behind_pace
 from publicity.tasks import quotas_warn_behind_pace_task
-from tests.bureau.test_celery import _restore_after_flush, committed_db, redis_worker, wait_until  # noqa: F401
+from tests.bureau.test_celery import redis_worker, wait_until  # noqa: F401 - shared fixtures
 from tests.publicity.factories import PublicityPostFactory, QuotaFactory
 
 
