@@ -81,3 +81,46 @@ def unschedule_interval_jobs(apps, jobs: dict[str, tuple[str, int, str, str]]) -
     for _task, every, period, _description in jobs.values():
         IntervalSchedule.objects.filter(every=every, period=period, periodictask__isnull=True).delete()
     _touch_beat_schedule(apps)
+
+
+def schedule_crontab_jobs(apps, jobs: dict[str, tuple[str, dict[str, str], str]], *, expire_seconds: int) -> None:
+    """Create or update django-celery-beat jobs that run at set times, matched by name:
+    ``{name: (task, crontab, description)}`` where ``crontab`` holds any of minute, hour,
+    day_of_month, month_of_year, day_of_week (the rest default to "*"). Times are read in the
+    office's time zone (Asia/Shanghai), so "30 1 * * *" is half past one at night locally."""
+    from django.conf import settings
+
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    for name, (task, crontab, description) in jobs.items():
+        fields = {key: "*" for key in ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")}
+        fields.update(crontab)
+        schedule, _ = CrontabSchedule.objects.get_or_create(timezone=settings.TIME_ZONE, **fields)
+        PeriodicTask.objects.update_or_create(
+            name=name,
+            defaults={
+                "task": task,
+                "interval": None,
+                "crontab": schedule,
+                "solar": None,
+                "clocked": None,
+                "args": "[]",
+                "kwargs": "{}",
+                "enabled": True,
+                "one_off": False,
+                "expire_seconds": expire_seconds,
+                "description": description,
+            },
+        )
+    _touch_beat_schedule(apps)
+
+
+def unschedule_crontab_jobs(apps, jobs: dict[str, tuple[str, dict[str, str], str]]) -> None:
+    """The reverse of ``schedule_crontab_jobs``: the jobs go, and the schedules no other job uses."""
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    jobs_rows = PeriodicTask.objects.filter(name__in=list(jobs))
+    schedule_ids = list(jobs_rows.exclude(crontab=None).values_list("crontab_id", flat=True))
+    jobs_rows.delete()
+    CrontabSchedule.objects.filter(pk__in=schedule_ids, periodictask__isnull=True).delete()
+    _touch_beat_schedule(apps)

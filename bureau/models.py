@@ -97,6 +97,7 @@ class Person(models.Model):
         permissions = [
             ("view_organisation", _("Can view the organisation page")),
             ("manage_organisation", _("Can manage the organisation")),
+            ("view_dashboard", _("Can view the supervisors' dashboard")),
         ]
 
     def __str__(self) -> str:

@@ -30,6 +30,8 @@ urlpatterns = [
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("dashboard/", include("bureau.dashboard.urls")),
+    path("annual/", include("bureau.annual.urls")),
     path("archive/", include("archive.urls")),
     path("opinions/", include("opinions.urls")),
     path("publicity/", include("publicity.urls")),

@@ -1,0 +1,1 @@
+"""The supervisors dashboard: figures for a period, charts, the per-department assessment."""
