@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db.models import Count, F, Q
 
 from bureau import clock
-from opinions.models import Demand
+from opinions.models import Demand, Post
 from opinions.selectors.demands import demands_visible
 
 GROUPS = {"kind": "kind", "channel": "channel__name", "department": "department__name"}
@@ -94,3 +94,42 @@ def demand_figures(
     counts = ("received", "replied", "replied_on_time", "completed", "overdue", "called_back", "satisfied")
     total = Figures(key=None, **{name: sum(getattr(row, name) for row in rows) for name in counts})
     return total, rows
+
+
+# --- Posts ---------------------------------------------------------------------------------------
+# For the posts found in [start, end): found, relevant to the bureau, handled (followed up, answered
+# or filed), and taken down — overall and by prohibited-content category. A post counts in the
+# period it was found in, however late it was taken down, so a day's figures are a fixed set.
+
+
+@dataclass
+class PostFigures:
+    found: int
+    relevant: int
+    handled: int
+    taken_down: int
+    # (category pk, category name, posts taken down), largest first; the pk keys the list link.
+    taken_down_by_category: list[tuple[int | None, str, int]]
+
+
+def _post_aggregates() -> dict:
+    return {
+        "found": Count("pk"),
+        "relevant": Count("pk", filter=Q(is_relevant=True)),
+        "handled": Count("pk", filter=Q(status__in=Post.HANDLING_STATUSES)),
+        "taken_down": Count("pk", filter=Q(status=Post.Status.TAKEN_DOWN)),
+    }
+
+
+def post_figures(*, start: datetime, end: datetime) -> PostFigures:
+    """Two queries: the totals, and the takedowns grouped by category."""
+    posts = Post.objects.filter(found_at__gte=start, found_at__lt=end).order_by()
+    totals = posts.aggregate(**_post_aggregates())
+    by_category = (
+        posts.filter(status=Post.Status.TAKEN_DOWN)
+        .values("category_id", "category__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "category__name")
+    )
+    rows = [(row["category_id"], row["category__name"] or "", row["count"]) for row in by_category]
+    return PostFigures(**totals, taken_down_by_category=rows)
