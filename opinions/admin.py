@@ -4,6 +4,7 @@ patrol log are read-only here; their changes go through the office's pages and s
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bureau.files import validate_upload
@@ -27,6 +28,8 @@ KEYWORD_FILE_MAX_BYTES = 2 * 1024 * 1024
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
+    # An address typed without a scheme is read as https (as in the office's own forms).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",
         "kind",

@@ -2,6 +2,7 @@
 through ``quota_save``/``quota_delete`` so the archive records them). Domain rows are read-only."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from publicity.models import (
@@ -19,6 +20,8 @@ from publicity.services import quota_delete, quota_save
 
 @admin.register(Platform)
 class PlatformAdmin(admin.ModelAdmin):
+    # An address typed without a scheme is read as https (as in the office's own forms).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "section", "kind", "is_active", "sort_order"]
     list_filter = ["kind", "is_active"]
     list_editable = ["sort_order"]
@@ -28,6 +31,8 @@ class PlatformAdmin(admin.ModelAdmin):
 
 @admin.register(MediaOutlet)
 class MediaOutletAdmin(admin.ModelAdmin):
+    # An address typed without a scheme is read as https (as in the office's own forms).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "level", "kind", "is_active", "sort_order"]
     list_filter = ["level", "kind", "is_active"]
     list_editable = ["sort_order"]

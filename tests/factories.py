@@ -35,6 +35,8 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        # The hook below saves what it changes itself; the factory's extra save would be wasted.
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     name = factory.Sequence(lambda n: f"测试人员{n}")
