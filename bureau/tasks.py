@@ -11,7 +11,7 @@ def notification_send_email_task(notification_id: int) -> bool:
 
 
 @shared_task(ignore_result=True)
-def notifications_send_pending_task() -> int:
+def notifications_send_pending_task(older_than_seconds: int = 30) -> int:
     from bureau.services import notifications_send_pending
 
-    return notifications_send_pending()
+    return notifications_send_pending(older_than_seconds=older_than_seconds)

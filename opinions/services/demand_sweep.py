@@ -4,8 +4,10 @@ Each step is one SQL statement: a conditional ``UPDATE ... RETURNING`` over the 
 (PostgreSQL re-checks the condition for rows a concurrent sweep changed, so two sweeps never claim
 one row) whose rows feed ``INSERT ... SELECT`` of their pressing records and notices, both also
 guarded by unique constraints (``ON CONFLICT DO NOTHING``): a repeat finds nothing to do and sends
-nothing twice. E-mails go out through the notification outbox sweep."""
+nothing twice. Their e-mails are queued right after commit (the outbox sweep catches any the
+broker could not take)."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +19,8 @@ from django.utils.translation import gettext as _
 from bureau import clock
 from bureau.models import Notification, Person, Role, Section
 from opinions.models import Demand, DemandPress, DemandRules
+
+logger = logging.getLogger(__name__)
 
 OPEN = tuple(str(state) for state in Demand.OPEN_STATES)
 
@@ -213,4 +217,17 @@ def demands_sweep_deadlines(*, now: datetime | None = None, portable: bool | Non
                 set_sql=set_sql, where_sql=where_sql, params=params, step=step, title=title, role=role, now=now
             )
         setattr(result, field, count)
+    if any(result.as_dict().values()):
+        # The notices were written by SQL, not by notification_create, so nothing queued their
+        # e-mails: send them right after commit instead of waiting for the outbox sweep.
+        transaction.on_commit(_send_sweep_notices)
     return result
+
+
+def _send_sweep_notices() -> None:
+    from bureau.tasks import notifications_send_pending_task
+
+    try:
+        notifications_send_pending_task.delay(older_than_seconds=0)
+    except Exception:  # noqa: BLE001 - the broker is down; the outbox sweep sends them later
+        logger.warning("demand_sweep.publish_failed (the outbox sweep will send the notices)")

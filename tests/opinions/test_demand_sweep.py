@@ -133,3 +133,28 @@ def test_leaders_only_get_the_last_step(handled, cast, travel):
     demands_sweep_deadlines()
     assert kinds_for(other_leader.user) == ["opinions.demand.leader"]
     assert kinds_for(cast["director"].user) == []
+
+
+def test_notices_are_queued_for_e_mail_right_after_the_sweep_commits(
+    handled, travel, monkeypatch, django_capture_on_commit_callbacks
+):
+    from bureau import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.notifications_send_pending_task, "delay", lambda **kwargs: queued.append(kwargs))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert demands_sweep_deadlines().as_dict() == {"due_soon": 0, "overdue": 0, "supervisor": 0, "leader": 0}
+    assert queued == []  # nothing claimed, nothing to send
+    travel.shift(timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert demands_sweep_deadlines().overdue == 1
+    assert queued == [{"older_than_seconds": 0}]
+
+
+def test_the_queued_send_mails_the_sweep_notices_at_once(handled, travel, mailoutbox):
+    from bureau.services import notifications_send_pending
+
+    travel.shift(timedelta(days=1))
+    demands_sweep_deadlines()
+    assert notifications_send_pending(older_than_seconds=0) == Notification.objects.count() > 0
+    assert len(mailoutbox) == Notification.objects.count()
