@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from bureau import clock
@@ -70,6 +70,17 @@ class DemandFilter(django_filters.FilterSet):
     received_to = django_filters.DateFilter(
         label=_("Received until"), method="filter_received_to", widget=forms.DateInput(attrs={"type": "date"})
     )
+    # The figures of opinions.selectors.figures, so a dashboard number opens the list of what it counts.
+    FIGURE_CHOICES = [
+        ("received", _("Received (duplicates left out)")),
+        ("replied", _("Replied")),
+        ("replied_on_time", _("Replied on time")),
+        ("completed", _("Completed")),
+        ("called_back", _("Reached on call-back")),
+        ("satisfied", _("Satisfied on call-back")),
+        ("overdue", _("Overdue now")),
+    ]
+    figure = django_filters.ChoiceFilter(label=_("Figure"), choices=FIGURE_CHOICES, method="filter_figure")
 
     class Meta:
         model = Demand
@@ -89,6 +100,21 @@ class DemandFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(state__in=Demand.OPEN_STATES, due_at__lt=clock.now())
+
+    def filter_figure(self, queryset, name, value):
+        from opinions.selectors.figures import REACHED
+
+        queryset = queryset.exclude(state=Demand.State.MERGED)
+        conditions = {
+            "received": Q(),
+            "replied": Q(first_replied_at__isnull=False),
+            "replied_on_time": Q(first_replied_at__lte=F("due_at")),
+            "completed": Q(completed_at__isnull=False),
+            "called_back": Q(satisfaction__in=REACHED),
+            "satisfied": Q(satisfaction__in=(Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY)),
+            "overdue": Q(state__in=Demand.OPEN_STATES, due_at__lt=clock.now()),
+        }
+        return queryset.filter(conditions.get(value, Q()))
 
     def filter_received_from(self, queryset, name, value):
         return queryset.filter(received_at__gte=clock.local_midnight(value))

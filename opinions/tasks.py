@@ -30,3 +30,10 @@ def demands_sweep_deadlines_task() -> dict:
     from opinions.services.demand_sweep import demands_sweep_deadlines
 
     return demands_sweep_deadlines().as_dict()
+
+
+@shared_task(ignore_result=True)
+def daily_figures_refresh_task() -> dict:
+    from opinions.services.daily_figures import daily_figures_refresh
+
+    return daily_figures_refresh()

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+"""The supervisors dashboard: figures for a period, charts, the per-department assessment."""
+
+from django.urls import path
+
+from bureau.dashboard import views
 
 app_name = "dashboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("assessment/", views.AssessmentView.as_view(), name="assessment"),
+]

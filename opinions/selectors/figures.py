@@ -11,10 +11,13 @@ For the demands received in [start, end) and visible to the user:
   completed ÷ received; satisfaction = satisfied or fairly satisfied ÷ those reached on call-back.
 Rates are None when their denominator is 0."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from bureau import clock
 from opinions.models import Demand, Post
@@ -133,3 +136,114 @@ def post_figures(*, start: datetime, end: datetime) -> PostFigures:
     )
     rows = [(row["category_id"], row["category__name"] or "", row["count"]) for row in by_category]
     return PostFigures(**totals, taken_down_by_category=rows)
+
+
+# --- Per local day -------------------------------------------------------------------------------
+# The same definitions, grouped by the local (Asia/Shanghai) day of receipt or discovery: the rows the
+# daily aggregates (``opinions.models.aggregates``) store. "overdue" depends on the moment asked, so a
+# day's row leaves it out; it is read live or from ``OverdueDay``.
+
+DAILY_DEMAND_COUNTS = ("received", "replied", "replied_on_time", "completed", "called_back", "satisfied")
+DAILY_POST_COUNTS = ("found", "relevant", "handled", "taken_down")
+
+
+def _local_day(field: str) -> TruncDate:
+    return TruncDate(field, tzinfo=timezone.get_default_timezone())
+
+
+def _day_ranges(days: Iterable[date]) -> list[tuple[datetime, datetime]]:
+    """``days`` as half-open ranges of aware moments, contiguous days merged into one range."""
+    ranges: list[tuple[datetime, datetime]] = []
+    ordered = sorted(set(days))
+    while ordered:
+        first = last = ordered.pop(0)
+        while ordered and ordered[0] == last + timedelta(days=1):
+            last = ordered.pop(0)
+        ranges.append((clock.local_midnight(first), clock.local_midnight(last + timedelta(days=1))))
+    return ranges
+
+
+def _span_filter(field: str, days: Iterable[date]) -> Q:
+    condition = Q(pk__in=[])
+    for start, end in _day_ranges(days):
+        condition |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    return condition
+
+
+def demand_daily_rows(
+    *, days: Iterable[date] | None = None, start: datetime | None = None, end: datetime | None = None
+):
+    """Per local day of receipt, kind, channel and department: the demand counts (no "overdue"), for
+    the demands received on ``days`` or in [start, end). All demands, whoever asks (the dashboard's
+    readers see every demand). One grouped query."""
+    queryset = Demand.objects.exclude(state=Demand.State.MERGED).order_by()
+    if days is not None:
+        queryset = queryset.filter(_span_filter("received_at", days))
+    if start is not None:
+        queryset = queryset.filter(received_at__gte=start)
+    if end is not None:
+        queryset = queryset.filter(received_at__lt=end)
+    aggregates = _aggregates(clock.now())
+    del aggregates["overdue"]
+    return (
+        queryset.annotate(day=_local_day("received_at"))
+        .values("day", "kind", "channel_id", "department_id")
+        .annotate(**aggregates)
+        .order_by("day", "kind", "channel_id", "department_id")
+    )
+
+
+def post_daily_rows(
+    *, days: Iterable[date] | None = None, start: datetime | None = None, end: datetime | None = None
+):
+    """Per local day found, channel and category: the post counts of ``post_figures``. One grouped query."""
+    queryset = Post.objects.order_by()
+    if days is not None:
+        queryset = queryset.filter(_span_filter("found_at", days))
+    if start is not None:
+        queryset = queryset.filter(found_at__gte=start)
+    if end is not None:
+        queryset = queryset.filter(found_at__lt=end)
+    return (
+        queryset.annotate(day=_local_day("found_at"))
+        .values("day", "channel_id", "category_id")
+        .annotate(**_post_aggregates())
+        .order_by("day", "channel_id", "category_id")
+    )
+
+
+def overdue_now_count(*, now: datetime | None = None) -> int:
+    """Demands overdue at ``now`` (not replied, deadline passed), whenever received: the open rows only
+    (served by the open-demands partial index)."""
+    now = now or clock.now()
+    return Demand.objects.filter(state__in=Demand.OPEN_STATES, due_at__lt=now).count()
+
+
+def overdue_history(*, before: datetime | None = None) -> dict[date, int]:
+    """For rebuilding ``OverdueDay`` from history: per local day, demands overdue at its end (deadline
+    passed and not first replied by then). A demand adds one on the day its deadline passes unreplied
+    and takes it back on the day a late first reply comes: two grouped queries and a running sum."""
+    went = (
+        Demand.objects.exclude(state=Demand.State.MERGED)
+        .filter(Q(first_replied_at__isnull=True) | Q(first_replied_at__gt=F("due_at")))
+        .order_by()
+    )
+    if before is not None:
+        went = went.filter(due_at__lt=before)
+    changes: dict[date, int] = {}
+    for row in went.annotate(day=_local_day("due_at")).values("day").annotate(n=Count("pk")).order_by():
+        changes[row["day"]] = changes.get(row["day"], 0) + row["n"]
+    late = went.filter(first_replied_at__isnull=False)
+    for row in late.annotate(day=_local_day("first_replied_at")).values("day").annotate(n=Count("pk")).order_by():
+        changes[row["day"]] = changes.get(row["day"], 0) - row["n"]
+    running, result = 0, {}
+    if not changes:
+        return result
+    day, last = min(changes), max(changes)
+    if before is not None:
+        last = max(last, timezone.localdate(before) - timedelta(days=1))
+    while day <= last:
+        running += changes.get(day, 0)
+        result[day] = running
+        day += timedelta(days=1)
+    return result

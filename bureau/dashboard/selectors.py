@@ -1,0 +1,420 @@
+"""The supervisors' dashboard: the figures of a period, read from the daily aggregates for the days
+before today and live for today, so the cost does not grow with the data. Every count is defined in
+``opinions.selectors.figures`` (the same definitions as ``demand_figures`` and ``post_figures``)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from assignments.models import CountyTask, ShiftAssignment
+from assignments.selectors import DutyFigures, duty_figures
+from bureau import clock
+from bureau.models import Department
+from opinions.models import Channel, Demand, DemandDay, DemandKind, OverdueDay, PostDay, ScreeningCategory
+from opinions.selectors.figures import (
+    DAILY_DEMAND_COUNTS,
+    DAILY_POST_COUNTS,
+    Figures,
+    demand_daily_rows,
+    post_daily_rows,
+)
+from opinions.selectors.posts import failing_channels
+from publicity.models import PublicityPost
+from publicity.selectors import QuotaProgress, quota_progress_list
+
+PERIODS = {
+    "today": _("Today"),
+    "week": _("This week"),
+    "month": _("This month"),
+    "year": _("This year"),
+    "range": _("Chosen dates"),
+}
+MAX_RANGE_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    first: date  # first local day, included
+    last: date  # last local day, included
+
+    @property
+    def start(self) -> datetime:
+        return clock.local_midnight(self.first)
+
+    @property
+    def end(self) -> datetime:
+        return clock.local_midnight(self.last + timedelta(days=1))
+
+    @property
+    def label(self):
+        return PERIODS[self.key]
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+    @property
+    def is_whole_year(self) -> bool:
+        return self.first == date(self.first.year, 1, 1) and self.last == date(self.first.year, 12, 31)
+
+
+def period_for(*, key: str | None, today: date, first: date | None = None, last: date | None = None) -> Period:
+    """today | week (Monday to Sunday) | month | year | range (``first``..``last``, at most three years)."""
+    if key == "range" and first and last:
+        if last < first:
+            first, last = last, first
+        last = min(last, first + timedelta(days=MAX_RANGE_DAYS))
+        return Period("range", first, last)
+    if key == "today":
+        return Period("today", today, today)
+    if key == "week":
+        monday = today - timedelta(days=today.weekday())
+        return Period("week", monday, monday + timedelta(days=6))
+    if key == "month":
+        first = today.replace(day=1)
+        following = date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
+        return Period("month", first, following - timedelta(days=1))
+    return Period("year", date(today.year, 1, 1), date(today.year, 12, 31))
+
+
+def year_period(year: int) -> Period:
+    return Period("range", date(year, 1, 1), date(year, 12, 31))
+
+
+# --- Demands -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    """One row of a breakdown: the group's id (for the list link), its label and figures."""
+
+    key: object
+    label: str
+    figures: Figures
+
+
+@dataclass
+class DemandBreakdown:
+    total: Figures
+    by_kind: list[Group]
+    by_channel: list[Group]
+    by_department: list[Group]
+    per_day: list[tuple[date, int, int]]  # (day, received, replied)
+
+
+def _empty(key=None) -> Figures:
+    return Figures(
+        key=key, received=0, replied=0, replied_on_time=0, completed=0, overdue=0, called_back=0, satisfied=0
+    )
+
+
+def _add(target: Figures, row: dict) -> None:
+    for name in (*DAILY_DEMAND_COUNTS, "overdue"):
+        setattr(target, name, getattr(target, name) + (row.get(name) or 0))
+
+
+def demand_breakdown(*, period: Period, today: date, now: datetime) -> DemandBreakdown:
+    """The demand figures of the period: totals, by kind, channel and department, and per day.
+    Four queries whatever the number of demands (plus two for the names)."""
+    stored_last = min(period.last, today - timedelta(days=1))
+    rows: list[dict] = []
+    per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    if period.first <= stored_last:
+        stored = DemandDay.objects.filter(day__gte=period.first, day__lte=stored_last)
+        rows.extend(
+            stored.values("kind", "channel_id", "department_id")
+            .annotate(**{name: Sum(name) for name in DAILY_DEMAND_COUNTS})
+            .order_by()
+        )
+        daily = stored.values("day").annotate(Sum("received"), Sum("replied")).order_by()
+        for day, received, replied in daily.values_list("day", "received__sum", "replied__sum"):
+            per_day[day] = [received, replied]
+    if period.first <= today <= period.last:
+        live = list(demand_daily_rows(days=[today]))
+        rows.extend(live)
+        per_day[today] = [sum(row["received"] for row in live), sum(row["replied"] for row in live)]
+    # "Overdue" is what it is now: open, deadline passed, received in the period (the open rows only).
+    overdue = (
+        Demand.objects.filter(
+            state__in=Demand.OPEN_STATES, due_at__lt=now, received_at__gte=period.start, received_at__lt=period.end
+        )
+        .values("kind", "channel_id", "department_id")
+        .annotate(overdue=Count("pk"))
+        .order_by()
+    )
+    rows.extend(overdue)
+
+    total = _empty()
+    by_kind: dict = {}
+    by_channel: dict = {}
+    by_department: dict = {}
+    for row in rows:
+        _add(total, row)
+        keys = ((by_kind, row["kind"]), (by_channel, row["channel_id"]), (by_department, row["department_id"]))
+        for groups, key in keys:
+            _add(groups.setdefault(key, _empty(key)), row)
+    kinds = dict(DemandKind.choices)
+    channels = dict(Channel.objects.filter(pk__in=[k for k in by_channel if k]).values_list("pk", "name"))
+    departments = dict(
+        Department.objects.filter(pk__in=[k for k in by_department if k]).values_list("pk", "name")
+    )
+    no_department = str(_("No department yet"))
+
+    def groups(mapping: dict, names: dict, empty: str = "") -> list[Group]:
+        result = [Group(key, str(names.get(key, empty)), figures) for key, figures in mapping.items()]
+        return sorted(result, key=lambda group: (-group.figures.received, group.label))
+
+    return DemandBreakdown(
+        total=total,
+        by_kind=groups(by_kind, kinds),
+        by_channel=groups(by_channel, channels),
+        by_department=groups(by_department, departments, no_department),
+        per_day=[(day, *per_day.get(day, (0, 0))) for day in period.days if day <= today],
+    )
+
+
+# --- Posts ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class PostBreakdown:
+    found: int = 0
+    relevant: int = 0
+    handled: int = 0
+    taken_down: int = 0
+    by_category: list[tuple[int | None, str, int]] = field(default_factory=list)
+
+
+def post_breakdown(*, period: Period, today: date) -> PostBreakdown:
+    """``post_figures`` of the period from the aggregates (days before today) and live (today)."""
+    stored_last = min(period.last, today - timedelta(days=1))
+    rows: list[dict] = []
+    if period.first <= stored_last:
+        rows.extend(
+            PostDay.objects.filter(day__gte=period.first, day__lte=stored_last)
+            .values("category_id")
+            .annotate(**{name: Sum(name) for name in DAILY_POST_COUNTS})
+            .order_by()
+        )
+    if period.first <= today <= period.last:
+        rows.extend(post_daily_rows(days=[today]))
+    result = PostBreakdown()
+    by_category: dict = defaultdict(int)
+    for row in rows:
+        for name in DAILY_POST_COUNTS:
+            setattr(result, name, getattr(result, name) + (row[name] or 0))
+        if row["taken_down"]:
+            by_category[row["category_id"]] += row["taken_down"]
+    names = dict(ScreeningCategory.objects.filter(pk__in=[k for k in by_category if k]).values_list("pk", "name"))
+    result.by_category = sorted(
+        ((key, names.get(key, ""), count) for key, count in by_category.items()), key=lambda row: (-row[2], row[1])
+    )
+    return result
+
+
+# --- Overdue over time, publicity, duty, tasks ---------------------------------------------------
+
+
+def overdue_series(*, period: Period, today: date, overdue_now: int) -> list[tuple[date, int]]:
+    """Overdue at the end of each day of the period up to yesterday (stored), and now for today."""
+    stored = dict(
+        OverdueDay.objects.filter(day__gte=period.first, day__lte=min(period.last, today)).values_list(
+            "day", "overdue"
+        )
+    )
+    series = [(day, stored.get(day, 0)) for day in period.days if day < today]
+    if period.first <= today <= period.last:
+        series.append((today, overdue_now))
+    return series
+
+
+def overdue_now(*, now: datetime) -> int:
+    return Demand.objects.filter(state__in=Demand.OPEN_STATES, due_at__lt=now).count()
+
+
+@dataclass
+class PublicityFigures:
+    published: int  # in the period
+    progress: QuotaProgress | None  # the bureau's quota of the period's (last) year
+    department_progress: list[QuotaProgress]
+    cumulative: list[tuple[date, int]]  # published by the end of each day of the year, up to today
+
+
+def publicity_figures(*, period: Period, today: date) -> PublicityFigures:
+    year = period.last.year
+    published = (
+        PublicityPost.objects.published()
+        .filter(published_on__gte=period.first, published_on__lte=period.last)
+        .count()
+    )
+    progress_list = quota_progress_list(year=year, today=today)
+    bureau = next((p for p in progress_list if not p.quota.is_scoped), None)
+    per_day = dict(
+        PublicityPost.objects.published()
+        .filter(published_on__gte=date(year, 1, 1), published_on__lte=min(date(year, 12, 31), today))
+        .values_list("published_on")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    cumulative, running, day = [], 0, date(year, 1, 1)
+    while day <= min(date(year, 12, 31), today):
+        running += per_day.get(day, 0)
+        cumulative.append((day, running))
+        day += timedelta(days=1)
+    departments = [
+        p for p in progress_list if p.quota.department_id and not p.quota.platform_id and not p.quota.platform_kind
+    ]
+    return PublicityFigures(
+        published=published, progress=bureau, department_progress=departments, cumulative=cumulative
+    )
+
+
+@dataclass
+class TaskFigures:
+    open: int
+    overdue: int
+
+
+def task_figures() -> TaskFigures:
+    """Tasks handed down still open now, and those flagged overdue (the task list's "open" and "overdue")."""
+    counts = CountyTask.objects.filter(state__in=CountyTask.OPEN_STATES).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(overdue_at__isnull=False))
+    )
+    return TaskFigures(**counts)
+
+
+# --- The page ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    today: date
+    now: datetime
+    demands: DemandBreakdown
+    overdue_now: int
+    overdue_series: list[tuple[date, int]]
+    posts: PostBreakdown
+    publicity: PublicityFigures
+    duty: DutyFigures
+    tasks: TaskFigures
+    failing_channels: list[Channel]
+    refreshed_at: datetime | None
+
+
+def dashboard(*, period: Period, now: datetime | None = None, refresh: bool = True) -> Dashboard:
+    """Everything the dashboard shows, in a fixed number of queries. With ``refresh`` the days touched
+    since the beat job's last run are recomputed first (cheap: proportional to the recent changes),
+    so the stored days are exact."""
+    from opinions.models import DailyFiguresState
+    from opinions.services.daily_figures import daily_figures_refresh
+
+    now = now or clock.now()
+    today = _local_day(now)
+    if refresh:
+        daily_figures_refresh(now=now, inline=True)
+    state = DailyFiguresState.objects.filter(pk=1).first()
+    overdue = overdue_now(now=now)
+    return Dashboard(
+        period=period,
+        today=today,
+        now=now,
+        demands=demand_breakdown(period=period, today=today, now=now),
+        overdue_now=overdue,
+        overdue_series=overdue_series(period=period, today=today, overdue_now=overdue),
+        posts=post_breakdown(period=period, today=today),
+        publicity=publicity_figures(period=period, today=today),
+        duty=duty_figures(start=period.start, end=period.end, now=now),
+        tasks=task_figures(),
+        failing_channels=failing_channels(),
+        refreshed_at=state.refreshed_at if state else None,
+    )
+
+
+def _local_day(moment: datetime) -> date:
+    from django.utils import timezone
+
+    return timezone.localdate(moment)
+
+
+# --- The per-department assessment (年度目标责任制考核) -------------------------------------------
+
+
+@dataclass
+class AssessmentRow:
+    department: Department | None
+    demands: Figures
+    quota: QuotaProgress | None
+    duty_total: int = 0
+    duty_on_time: int = 0
+    duty_late: int = 0
+    duty_missed: int = 0
+    tasks_received: int = 0
+    tasks_handled: int = 0
+    tasks_on_time: int = 0
+
+    @property
+    def sign_in_rate(self) -> float | None:
+        return Figures._rate(self.duty_on_time + self.duty_late, self.duty_total)
+
+    @property
+    def tasks_on_time_rate(self) -> float | None:
+        return Figures._rate(self.tasks_on_time, self.tasks_received)
+
+
+def assessment(
+    *, year: int, demands: DemandBreakdown, publicity: PublicityFigures, now: datetime
+) -> list[AssessmentRow]:
+    """Per department, for the year: demands (by the department they were assigned to), publicity
+    against the department's quota, duty sign-ins of its people, tasks handed down to its people.
+    ``demands`` and ``publicity`` are the year's breakdowns (already read for the page); two queries more."""
+    start, end = clock.year_span(year)
+    departments = list(Department.objects.order_by("sort_order", "name"))
+    rows = {d.pk: AssessmentRow(department=d, demands=_empty(d.pk), quota=None) for d in departments}
+    for group in demands.by_department:
+        if group.key in rows:
+            rows[group.key].demands = group.figures
+    for progress in publicity.department_progress:
+        if progress.quota.year == year and progress.quota.department_id in rows:
+            rows[progress.quota.department_id].quota = progress
+    signed = Q(signed_in_at__isnull=False)
+    duty = (
+        ShiftAssignment.objects.filter(shift__starts_at__gte=start, shift__starts_at__lt=end)
+        .values("person__department_id")
+        .annotate(
+            total=Count("pk"),
+            on_time=Count("pk", filter=signed & Q(signed_in_at__lte=F("shift__sign_in_due_at"))),
+            late=Count("pk", filter=signed & Q(signed_in_at__gt=F("shift__sign_in_due_at"))),
+            missed=Count("pk", filter=Q(signed_in_at=None, shift__ends_at__lte=now)),
+        )
+        .order_by()
+    )
+    for row in duty:
+        if row["person__department_id"] in rows:
+            target = rows[row["person__department_id"]]
+            target.duty_total, target.duty_on_time = row["total"], row["on_time"]
+            target.duty_late, target.duty_missed = row["late"], row["missed"]
+    approved = Q(feedback_approved_at__isnull=False)
+    tasks = (
+        CountyTask.objects.filter(received_at__gte=start, received_at__lt=end)
+        .values("handler__department_id")
+        .annotate(
+            received=Count("pk"),
+            handled=Count("pk", filter=approved),
+            on_time=Count("pk", filter=approved & Q(feedback_approved_at__lte=F("due_at"))),
+        )
+        .order_by()
+    )
+    for row in tasks:
+        if row["handler__department_id"] in rows:
+            target = rows[row["handler__department_id"]]
+            target.tasks_received, target.tasks_handled, target.tasks_on_time = (
+                row["received"],
+                row["handled"],
+                row["on_time"],
+            )
+    return list(rows.values())

@@ -1,0 +1,157 @@
+"""The supervisors' dashboard and the per-department assessment table."""
+
+from datetime import date
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from bureau import clock
+from bureau.dashboard import charts
+from bureau.dashboard.links import Links
+from bureau.dashboard.selectors import PERIODS, assessment, dashboard, period_for, year_period
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def demand_cards(figures, links: Links) -> list[dict]:
+    return [
+        {"label": _("Received"), "value": figures.received, "url": links.demands("received"), "key": "received"},
+        {"label": _("Replied"), "value": figures.replied, "url": links.demands("replied"), "key": "replied"},
+        {"label": _("Replied on time"), "value": figures.replied_on_time, "url": links.demands("replied_on_time"),
+         "key": "replied_on_time"},
+        {"label": _("Completed"), "value": figures.completed, "url": links.demands("completed"), "key": "completed"},
+        {"label": _("Overdue (received in the period)"), "value": figures.overdue, "url": links.demands("overdue"),
+         "key": "overdue"},
+        {"label": _("Reply rate"), "value": percent(figures.reply_rate), "url": "", "key": "reply_rate"},
+        {"label": _("On-time rate"), "value": percent(figures.on_time_rate), "url": "", "key": "on_time_rate"},
+        {"label": _("Completion rate"), "value": percent(figures.completion_rate), "url": "", "key": "completion_rate"},
+        {"label": _("Satisfaction"), "value": percent(figures.satisfaction), "url": links.demands("called_back"),
+         "key": "satisfaction"},
+    ]
+
+
+def group_rows(groups, links: Links, param: str) -> list[dict]:
+    return [
+        {
+            "label": group.label,
+            "figures": group.figures,
+            "reply_rate": percent(group.figures.reply_rate),
+            "on_time_rate": percent(group.figures.on_time_rate),
+            "completion_rate": percent(group.figures.completion_rate),
+            "url": links.demands("received", **{param: group.key}) if group.key else "",
+            "replied_url": links.demands("replied", **{param: group.key}) if group.key else "",
+        }
+        for group in groups
+    ]
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
+class DashboardView(PermissionRequiredMixin, TemplateView):
+    permission_required = "bureau.view_dashboard"
+    template_name = "bureau/dashboard/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        today = clock.today()
+        period = period_for(
+            key=params.get("period"), today=today, first=_date(params.get("from")), last=_date(params.get("to"))
+        )
+        board = dashboard(period=period)
+        days = [day for day, _received, _replied in board.demands.per_day]
+        by_channel = [(group.label, group.figures.received) for group in board.demands.by_channel]
+        publicity = board.publicity
+        links = Links(period=period)
+        posts = board.posts
+        context.update(
+            demand_cards=demand_cards(board.demands.total, links),
+            by_kind=group_rows(board.demands.by_kind, links, "kind"),
+            by_channel=group_rows(board.demands.by_channel, links, "channel"),
+            by_department=group_rows(board.demands.by_department, links, "department"),
+            post_cards=[
+                {"label": _("Posts found"), "value": posts.found, "url": links.posts(), "key": "found"},
+                {"label": _("Relevant to the bureau"), "value": posts.relevant, "url": links.posts(relevant="on"),
+                 "key": "relevant"},
+                {"label": _("Taken down"), "value": posts.taken_down, "url": links.posts(status="taken_down"),
+                 "key": "taken_down"},
+            ],
+            takedowns=[
+                {"label": name or _("No category"), "value": count,
+                 "url": links.posts(status="taken_down", category=pk) if pk else ""}
+                for pk, name, count in posts.by_category
+            ],
+            overdue_now_url=links.overdue_now(),
+            publicity_url=links.publicity(),
+            publicity_year_url=links.publicity(first=date(period.last.year, 1, 1), last=date(period.last.year, 12, 31)),
+            tasks_open_url=links.tasks("open"),
+            tasks_overdue_url=links.tasks("overdue"),
+            duty_rate=percent(board.duty.on_time_rate),
+            board=board,
+            periods=[(key, label) for key, label in PERIODS.items() if key != "range"],
+            chart_received=charts.line_chart(
+                title=_("Demands received and replied per day"),
+                days=days,
+                series=[
+                    (_("Received"), [received for _day, received, _replied in board.demands.per_day]),
+                    (_("Replied"), [replied for _day, _received, replied in board.demands.per_day]),
+                ],
+            ),
+            chart_channels=charts.bar_chart(title=_("Demands by channel"), rows=by_channel),
+            chart_quota=charts.quota_chart(
+                title=_("Publicity published through the year against the quota"),
+                cumulative=publicity.cumulative,
+                minimum=publicity.progress.minimum if publicity.progress else None,
+                year=period.last.year,
+            ),
+            chart_overdue=charts.line_chart(
+                title=_("Demands overdue at the end of each day"),
+                days=[day for day, _count in board.overdue_series],
+                series=[(_("Overdue"), [count for _day, count in board.overdue_series])],
+            ),
+        )
+        return context
+
+
+class AssessmentView(PermissionRequiredMixin, TemplateView):
+    """年度目标责任制考核: per department, the year's figures."""
+
+    permission_required = "bureau.view_dashboard"
+    template_name = "bureau/dashboard/assessment.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = clock.today()
+        try:
+            year = int(self.request.GET.get("year") or today.year)
+        except ValueError:
+            year = today.year
+        year = min(max(year, 2000), today.year + 1)
+        period = year_period(year)
+        board = dashboard(period=period)
+        links = Links(period=period)
+        rows = []
+        for row in assessment(year=year, demands=board.demands, publicity=board.publicity, now=board.now):
+            department = row.department.pk if row.department else None
+            rows.append(
+                {
+                    "row": row,
+                    "on_time_rate": percent(row.demands.on_time_rate),
+                    "completion_rate": percent(row.demands.completion_rate),
+                    "sign_in_rate": percent(row.sign_in_rate),
+                    "tasks_on_time_rate": percent(row.tasks_on_time_rate),
+                    "demands_url": links.demands("received", department=department),
+                    "publicity_url": links.publicity(department=department),
+                }
+            )
+        context.update(year=year, years=list(range(today.year, today.year - 6, -1)), rows=rows, board=board)
+        return context

@@ -1,0 +1,104 @@
+"""Daily aggregates behind the supervisors' dashboard: per local day (Asia/Shanghai) the figures of
+the demands received and the posts found that day, and the number of demands overdue at the end of
+each day. They are derived data, rebuilt from the demands and posts by ``opinions.services.daily_figures``
+(never edited by hand); the definitions are those of ``opinions.selectors.figures``."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bureau.models import Department
+from opinions.models.channels import Channel
+from opinions.models.screening import ScreeningCategory
+
+
+class DemandDay(models.Model):
+    """The demands received on ``day``, of one kind, channel and department (merged duplicates left out)."""
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=20)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("department")
+    )
+    received = models.PositiveIntegerField(_("received"), default=0)
+    replied = models.PositiveIntegerField(_("replied"), default=0)
+    replied_on_time = models.PositiveIntegerField(_("replied on time"), default=0)
+    completed = models.PositiveIntegerField(_("completed"), default=0)
+    called_back = models.PositiveIntegerField(_("called back"), default=0)
+    satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
+
+    class Meta:
+        ordering = ["day", "kind", "channel", "department"]
+        verbose_name = _("daily demand figures")
+        verbose_name_plural = _("daily demand figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "kind", "channel", "department"], name="demand_day_once", nulls_distinct=False
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.channel_id} {self.department_id}: {self.received}"
+
+
+class PostDay(models.Model):
+    """The posts found on ``day`` on one channel, with one prohibited-content category (or none)."""
+
+    day = models.DateField(_("day"))
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
+    category = models.ForeignKey(
+        ScreeningCategory,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    found = models.PositiveIntegerField(_("found"), default=0)
+    relevant = models.PositiveIntegerField(_("relevant"), default=0)
+    handled = models.PositiveIntegerField(_("handled"), default=0)
+    taken_down = models.PositiveIntegerField(_("taken down"), default=0)
+
+    class Meta:
+        ordering = ["day", "channel", "category"]
+        verbose_name = _("daily post figures")
+        verbose_name_plural = _("daily post figures")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "channel", "category"], name="post_day_once", nulls_distinct=False)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel_id} {self.category_id}: {self.found}"
+
+
+class OverdueDay(models.Model):
+    """Demands overdue (not replied, deadline passed) at the end of ``day``. ``measured_at`` is when the
+    beat job counted them, the last time it ran that day; empty when rebuilt from history afterwards
+    (then: due before the day's end and not first replied by then)."""
+
+    day = models.DateField(_("day"), unique=True)
+    overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    measured_at = models.DateTimeField(_("measured at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("overdue at the end of a day")
+        verbose_name_plural = _("overdue at the end of each day")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.overdue}"
+
+
+class DailyFiguresState(models.Model):
+    """One row (pk 1): how far the refresh has read the archive, and when it last ran."""
+
+    archive_watermark = models.BigIntegerField(_("archive records read up to"), default=0)
+    refreshed_at = models.DateTimeField(_("last refreshed at"), null=True, blank=True)
+    rebuilt_at = models.DateTimeField(_("last rebuilt at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("daily figures state")
+        verbose_name_plural = _("daily figures state")
+
+    def __str__(self) -> str:
+        return f"{self.archive_watermark} @ {self.refreshed_at}"

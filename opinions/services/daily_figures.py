@@ -1,0 +1,136 @@
+"""Keeping the daily aggregates (``opinions.models.aggregates``) equal to the figures selectors.
+
+A day's rows are recomputed as a whole (delete and insert, from ``demand_daily_rows`` and
+``post_daily_rows``), so recomputing is idempotent and two runs never disagree. Which days to recompute
+does not rely on each service remembering to say so: every change of a demand or a post writes an
+archive record (``archive_record``, serialised, so primary-key order is commit order), and the refresh
+reads the records past its watermark, maps their targets to the day they were received or found and
+recomputes those days, plus today and yesterday (new posts and demands arrive there). The deadline
+sweep writes no record, but it only sets flags (overdue_at, due_soon_at, escalation) that no stored
+count reads; "overdue" is counted live, and at each run for ``OverdueDay``."""
+
+from datetime import date, datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from archive.models import ArchiveRecord
+from bureau import clock
+from opinions.models import DailyFiguresState, Demand, DemandDay, OverdueDay, Post, PostDay
+from opinions.selectors.figures import demand_daily_rows, overdue_history, overdue_now_count, post_daily_rows
+
+# Names the advisory lock that serialises refreshes (a dashboard load and the beat job).
+_LOCK_KEY = 7_420_517
+# Archive records re-read at each run: recomputing a day twice is harmless, missing one is not.
+OVERLAP = 50
+DEMAND_TARGET, POST_TARGET = Demand._meta.label_lower, Post._meta.label_lower
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
+def _state() -> DailyFiguresState:
+    state, _created = DailyFiguresState.objects.select_for_update().get_or_create(pk=1)
+    return state
+
+
+def _local_days(moments) -> set[date]:
+    return {timezone.localdate(moment) for moment in moments if moment is not None}
+
+
+def demand_days_recompute(*, days) -> int:
+    """Replace the stored rows of ``days`` with fresh ones; returns the rows written."""
+    days = set(days)
+    if not days:
+        return 0
+    DemandDay.objects.filter(day__in=days).delete()
+    rows = [DemandDay(**row) for row in demand_daily_rows(days=days)]
+    DemandDay.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def post_days_recompute(*, days) -> int:
+    days = set(days)
+    if not days:
+        return 0
+    PostDay.objects.filter(day__in=days).delete()
+    rows = [PostDay(**row) for row in post_daily_rows(days=days)]
+    PostDay.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _overdue_measure(now: datetime) -> None:
+    OverdueDay.objects.update_or_create(
+        day=timezone.localdate(now), defaults={"overdue": overdue_now_count(now=now), "measured_at": now}
+    )
+
+
+@transaction.atomic
+def daily_figures_rebuild(*, now: datetime | None = None) -> dict:
+    """Recompute every day from scratch (first run, or after bulk loading). Days already measured
+    keep their overdue count; the others get it from history."""
+    now = now or clock.now()
+    _lock()
+    state = _state()
+    watermark = ArchiveRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    DemandDay.objects.all().delete()
+    PostDay.objects.all().delete()
+    demand_rows = [DemandDay(**row) for row in demand_daily_rows()]
+    DemandDay.objects.bulk_create(demand_rows, batch_size=5000)
+    post_rows = [PostDay(**row) for row in post_daily_rows()]
+    PostDay.objects.bulk_create(post_rows, batch_size=5000)
+    today = timezone.localdate(now)
+    history = overdue_history(before=clock.local_midnight(today))
+    measured = set(OverdueDay.objects.filter(measured_at__isnull=False).values_list("day", flat=True))
+    OverdueDay.objects.filter(measured_at__isnull=True).delete()
+    OverdueDay.objects.bulk_create(
+        [OverdueDay(day=day, overdue=count) for day, count in history.items() if day < today and day not in measured],
+        batch_size=5000,
+    )
+    _overdue_measure(now)
+    state.archive_watermark, state.refreshed_at, state.rebuilt_at = watermark, now, now
+    state.save()
+    return {"rebuilt": True, "demand_rows": len(demand_rows), "post_rows": len(post_rows)}
+
+
+@transaction.atomic
+def daily_figures_refresh(*, now: datetime | None = None, inline: bool = False) -> dict:
+    """Recompute the days touched since the last run, today and yesterday; safe to run twice or
+    concurrently (an advisory lock serialises runs). The first run rebuilds everything.
+
+    ``inline`` (a dashboard load, which reads today live and counts overdue itself): only the days
+    the archive names, and yesterday if no run has happened since midnight (posts from the feeds
+    write no record; the first run after midnight settles yesterday)."""
+    now = now or clock.now()
+    _lock()
+    state = _state()
+    if state.rebuilt_at is None:
+        return daily_figures_rebuild(now=now)
+    records = list(
+        ArchiveRecord.objects.filter(pk__gt=max(state.archive_watermark - OVERLAP, 0))
+        .order_by("pk")
+        .values_list("pk", "target_type", "target_id")
+    )
+    demand_ids, post_ids = set(), set()
+    for _pk, target_type, target_id in records:
+        if target_type in (DEMAND_TARGET, POST_TARGET) and target_id.isdigit():
+            (demand_ids if target_type == DEMAND_TARGET else post_ids).add(int(target_id))
+    today = timezone.localdate(now)
+    recent = {today, today - timedelta(days=1)}
+    if inline:
+        settled = state.refreshed_at is not None and state.refreshed_at >= clock.local_midnight(today)
+        recent = set() if settled else {today - timedelta(days=1)}
+    demand_days = recent | _local_days(Demand.objects.filter(pk__in=demand_ids).values_list("received_at", flat=True))
+    post_days = recent | _local_days(Post.objects.filter(pk__in=post_ids).values_list("found_at", flat=True))
+    demand_days_recompute(days=demand_days)
+    post_days_recompute(days=post_days)
+    if not inline:
+        _overdue_measure(now)
+    if records:
+        state.archive_watermark = max(state.archive_watermark, records[-1][0])
+    state.refreshed_at = now
+    state.save(update_fields=["archive_watermark", "refreshed_at"])
+    return {"rebuilt": False, "demand_days": len(demand_days), "post_days": len(post_days)}

@@ -1,0 +1,132 @@
+"""Dashboard benchmark: the year view at 1,000,000 demands and posts against 10,000.
+
+``run()`` expects Django set up on a benchmark database (tests/benchmarks/run.py does that).
+Sizes from the environment: BENCH_DASHBOARD_LARGE (1000000), BENCH_DASHBOARD_SMALL (10000). Demands
+are written by bench_opinions_demands' INSERT ... SELECT generate_series, posts the same way; then the
+daily aggregates are rebuilt once (timed too) and the page is measured: its time (median of five)
+and query count must not grow with the data."""
+
+import importlib.util
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+LARGE = int(os.environ.get("BENCH_DASHBOARD_LARGE", "1000000"))
+SMALL = int(os.environ.get("BENCH_DASHBOARD_SMALL", "10000"))
+HERE = Path(__file__).resolve().parent
+
+
+def _result(name, value, unit, target, met) -> dict:
+    return {"name": name, "value": round(value, 3), "unit": unit, "target": target, "met": bool(met)}
+
+
+def _demands_module():
+    spec = importlib.util.spec_from_file_location("bench_opinions_demands", HERE / "bench_opinions_demands.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fill_posts(total: int) -> None:
+    """``total`` posts found over the last year on the load channels; 1 in 50 taken down by category."""
+    from django.db import connection
+
+    from bureau import clock
+    from opinions.load import ensure_channels
+    from opinions.models import ScreeningCategory
+
+    channels = ensure_channels(20)
+    categories = list(
+        ScreeningCategory.objects.filter(purpose=ScreeningCategory.Purpose.PROHIBITED).values_list("pk", flat=True)
+    ) or [None]
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE opinions_post RESTART IDENTITY CASCADE")
+        cursor.execute(
+            """
+            INSERT INTO opinions_post (source, external_id, dedupe_key, content_hash, link, title, body, author,
+                posted_at, found_at, status, screening, hits, is_relevant, status_before_takedown, decision_reason,
+                channel_id, section_id, category_id)
+            SELECT 'feed', 'bench-' || g, md5('bench' || g), md5('c' || g), '', '负载帖子 ' || g, '内容', '',
+                r, r,
+                CASE WHEN g %% 50 = 0 THEN 'taken_down' WHEN g %% 7 = 0 THEN 'filed' ELSE 'read' END,
+                CASE WHEN g %% 50 = 0 THEN 'confirmed' ELSE 'clean' END, '[]'::jsonb, g %% 5 = 0,
+                '', '', c.id, c.section_id,
+                CASE WHEN g %% 50 = 0
+                    THEN (%(categories)s::bigint[])[1 + g %% array_length(%(categories)s::bigint[], 1)] END
+            FROM generate_series(1, %(total)s) AS g
+            JOIN LATERAL (SELECT %(now)s - interval '365 days' + (g * (interval '365 days' / %(total)s)) AS r) t ON true
+            JOIN opinions_channel c ON c.id = (%(channels)s::bigint[])[1 + g %% array_length(%(channels)s::bigint[], 1)]
+            """,
+            {"total": total, "now": clock.now(), "channels": [c.pk for c in channels], "categories": categories},
+        )
+        cursor.execute("VACUUM ANALYZE opinions_post")
+
+
+def _timed(call, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def bench_dashboard() -> list[dict]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bureau.models import User
+    from opinions.services.daily_figures import daily_figures_rebuild
+
+    demands = _demands_module()
+    supervisor = User.objects.get(username="supervisor")
+    measured = {}
+    for size in (SMALL, LARGE):
+        demands._fill(size, min(100_000, size // 10))
+        _fill_posts(size)
+        rebuild_time = _timed(daily_figures_rebuild, repeat=1)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE opinions_demandday; ANALYZE opinions_postday")
+        client = Client()
+        client.force_login(supervisor)
+        url = "/dashboard/?period=year"
+        assert client.get(url).status_code == 200
+        connection.queries_log.clear()  # a full log (DEBUG on, 9,000 entries) would make the capture read 0
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        page_time = _timed(lambda client=client, url=url: client.get(url))
+        measured[size] = (page_time, len(queries), rebuild_time)
+    small, large = measured[SMALL], measured[LARGE]
+    return [
+        _result(f"dashboard: year view at {SMALL:,}", small[0] * 1000, "ms", None, True),
+        _result(f"dashboard: year view at {LARGE:,}", large[0] * 1000, "ms", None, True),
+        _result(f"dashboard: at {LARGE:,} ÷ at {SMALL:,}", large[0] / small[0], "×", 1.5, large[0] <= 1.5 * small[0]),
+        _result("dashboard: queries (large − small)", large[1] - small[1], "queries", 0, large[1] == small[1]),
+        _result("dashboard: queries per page", large[1], "queries", None, True),
+        _result(f"dashboard: rebuild daily figures at {LARGE:,}", large[2], "s", None, True),
+    ]
+
+
+def run() -> list[dict]:
+    from django.db import connection
+
+    from bureau import clock
+    from bureau import demo as bureau_demo
+
+    bureau_demo.seed(today=clock.today())  # the office's people and sections
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
+    return bench_dashboard()
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bureau.settings")
+    import django
+
+    django.setup()
+    for row in run():
+        print(row)

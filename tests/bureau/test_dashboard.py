@@ -1,0 +1,224 @@
+"""The supervisors' dashboard: a crafted year known by hand, equal to ``demand_figures``; permissions;
+constant query count; every number links to a list showing the same count; local-time cut."""
+
+import re
+from datetime import date, datetime, timedelta
+from html import unescape
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bureau.dashboard.selectors import dashboard, period_for, year_period
+from opinions.models import Demand, DemandKind, Post
+from opinions.selectors.figures import demand_figures, post_figures
+from opinions.services.daily_figures import daily_figures_rebuild
+from tests.assignments.factories import CountyTaskFactory
+from tests.factories import DepartmentFactory
+from tests.opinions.factories import ChannelFactory, DemandFactory, PostFactory, ScreeningCategoryFactory
+from tests.publicity.factories import PublicityPostFactory, QuotaFactory
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.usefixtures("travel")  # now: 2026-03-02 09:00
+URL = "/dashboard/"
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+def _figures(total) -> tuple:
+    return (
+        total.received,
+        total.replied,
+        total.replied_on_time,
+        total.completed,
+        total.overdue,
+        total.called_back,
+        total.satisfied,
+    )
+
+
+@pytest.fixture
+def crafted(db):
+    """2025: 10 complaints on the hotline (8 replied, 6 of them on time, 5 completed, 4 called back: 3
+    satisfied), 4 consultations on the forum (none replied, all overdue), a merged duplicate (not
+    counted). On 1 January 2026 at 00:30 one more (2026, not 2025). Today (2 March 2026): 2 more,
+    1 replied. Posts: 6 found in 2025, 2 taken down as 谣言. Department 办公室 has 10 of the demands."""
+    office = DepartmentFactory(name="办公室")
+    hotline, forum = ChannelFactory(name="12345热线"), ChannelFactory(name="论坛")
+    start = at(2025, 4, 1, 9)
+    for i in range(10):
+        received = start + timedelta(days=i * 20)
+        replied = received + timedelta(hours=30 if i in (6, 7) else 2) if i < 8 else None
+        DemandFactory(
+            channel=hotline,
+            department=office,
+            kind=DemandKind.COMPLAINT,
+            received_at=received,
+            state=Demand.State.COMPLETED if i < 5 else (Demand.State.REPLIED if i < 8 else Demand.State.ASSIGNED),
+            first_replied_at=replied,
+            replied_at=replied,
+            completed_at=received + timedelta(days=2) if i < 5 else None,
+            satisfaction=["satisfied", "satisfied", "fairly", "unsatisfied", ""][i] if i < 5 else "",
+        )
+    for i in range(4):
+        DemandFactory(channel=forum, kind=DemandKind.CONSULTATION, received_at=at(2025, 11, 1 + i, 10))
+    DemandFactory(channel=forum, received_at=at(2025, 5, 5), state=Demand.State.MERGED)
+    DemandFactory(channel=forum, received_at=at(2026, 1, 1, 0, 30), state=Demand.State.ASSIGNED)
+    DemandFactory(channel=hotline, received_at=at(2026, 3, 2, 8), state=Demand.State.ASSIGNED)
+    DemandFactory(
+        channel=hotline,
+        received_at=at(2026, 3, 2, 7),
+        state=Demand.State.REPLIED,
+        first_replied_at=at(2026, 3, 2, 8),
+        replied_at=at(2026, 3, 2, 8),
+    )
+    rumour = ScreeningCategoryFactory(name="谣言", purpose="prohibited")
+    for i in range(6):
+        PostFactory(
+            channel=forum,
+            found_at=at(2025, 7, 1 + i, 12),
+            status=Post.Status.TAKEN_DOWN if i < 2 else Post.Status.NEW,
+            category=rumour if i < 2 else None,
+        )
+    daily_figures_rebuild()
+    return {"office": office, "hotline": hotline, "forum": forum, "rumour": rumour}
+
+
+def test_crafted_year_is_known_by_hand(crafted):
+    board = dashboard(period=year_period(2025))
+    assert _figures(board.demands.total) == (14, 8, 6, 5, 6, 4, 3)
+    assert {group.label: group.figures.received for group in board.demands.by_channel} == {"12345热线": 10, "论坛": 4}
+    by_kind = {group.key: group.figures.received for group in board.demands.by_kind}
+    assert by_kind == {"complaint": 10, "consultation": 4}
+    assert (board.posts.found, board.posts.taken_down) == (6, 2)
+    assert board.posts.by_category == [(crafted["rumour"].pk, "谣言", 2)]
+
+
+def test_year_totals_equal_demand_figures(crafted, cast):
+    user = cast["supervisor"].user
+    for year in (2025, 2026):
+        board = dashboard(period=year_period(year))
+        total, _rows = demand_figures(user=user, start=at(year, 1, 1), end=at(year + 1, 1, 1))
+        assert _figures(board.demands.total) == _figures(total), year
+        posts = post_figures(start=at(year, 1, 1), end=at(year + 1, 1, 1))
+        assert (board.posts.found, board.posts.taken_down) == (posts.found, posts.taken_down)
+        for group_by, groups in (("kind", board.demands.by_kind), ("department", board.demands.by_department)):
+            _total, rows = demand_figures(user=user, start=at(year, 1, 1), end=at(year + 1, 1, 1), group_by=group_by)
+            assert sorted(row.received for row in rows) == sorted(group.figures.received for group in groups)
+
+
+def test_this_year_includes_today_live_and_the_new_years_half_past_midnight(crafted):
+    board = dashboard(period=period_for(key="year", today=date(2026, 3, 2)))
+    assert (board.demands.total.received, board.demands.total.replied) == (3, 1)
+    today = dashboard(period=period_for(key="today", today=date(2026, 3, 2)))
+    assert today.demands.total.received == 2
+    new_year = period_for(key="range", today=date(2026, 3, 2), first=date(2026, 1, 1), last=date(2026, 1, 1))
+    assert dashboard(period=new_year).demands.total.received == 1
+    eve = period_for(key="range", today=date(2026, 3, 2), first=date(2025, 12, 31), last=date(2025, 12, 31))
+    assert dashboard(period=eve).demands.total.received == 0
+
+
+def test_a_late_change_shows_at_once(crafted, cast):
+    from opinions.services.demands import demand_merge
+
+    open_one = Demand.objects.filter(kind=DemandKind.CONSULTATION).first()
+    into = Demand.objects.filter(kind=DemandKind.COMPLAINT).first()
+    demand_merge(demand=open_one, actor=cast["supervisor"].user, into=into)
+    board = dashboard(period=year_period(2025))  # refreshes the touched day first
+    assert board.demands.total.received == 13
+
+
+@pytest.mark.parametrize(("role", "status"), [("supervisor", 200), ("leader", 200), ("staff", 403), ("outsider", 403)])
+def test_permissions(db, client_as, role, status):
+    assert client_as(role).get(URL).status_code == status
+    assert client_as(role).get(reverse("dashboard:assessment")).status_code == status
+
+
+def test_anonymous_goes_to_login(db, client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+@pytest.mark.parametrize("period", ["today", "week", "month", "year"])
+def test_periods_render(crafted, client_as, period):
+    response = client_as("supervisor").get(URL, {"period": period})
+    assert response.status_code == 200
+    assert b"<svg" in response.content
+
+
+def test_range_renders(crafted, client_as):
+    response = client_as("supervisor").get(URL, {"period": "range", "from": "2025-01-01", "to": "2025-12-31"})
+    assert response.status_code == 200
+    assert response.context["board"].demands.total.received == 14
+
+
+def test_query_count_does_not_grow(crafted, client_as):
+    client = client_as("supervisor")
+    params = {"period": "range", "from": "2025-01-01", "to": "2025-12-31"}
+    client.get(URL, params)
+    with CaptureQueriesContext(connection) as small:
+        client.get(URL, params)
+    channels = [ChannelFactory() for _ in range(3)]
+    for i in range(60):
+        DemandFactory(channel=channels[i % 3], received_at=at(2025, 1 + i % 12, 3, 10), department=DepartmentFactory())
+        PostFactory(channel=channels[i % 3], found_at=at(2025, 1 + i % 12, 4, 10))
+    DemandFactory.create_batch(5)  # today
+    daily_figures_rebuild()
+    with CaptureQueriesContext(connection) as large:
+        client.get(URL, params)
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+    with CaptureQueriesContext(connection) as assessment:
+        client.get(reverse("dashboard:assessment"), {"year": 2025})
+    assert len(assessment) <= len(large) + 4
+
+
+def _links(html: str) -> list[tuple[str, int]]:
+    return [
+        (unescape(href), int(number))
+        for href, number in re.findall(r'<a[^>]*href="([^"]*count=1[^"]*)"[^>]*>\s*(\d+)\s*</a>', html)
+    ]
+
+
+def _count(client, href: str) -> int:
+    response = client.get(href)
+    assert response.status_code == 200, href
+    match = re.search(rb'data-testid="list-count" data-count="(\d+)"', response.content)
+    assert match, href
+    return int(match.group(1))
+
+
+@pytest.mark.parametrize("period", ["year", "range"])
+def test_every_number_links_to_a_list_with_the_same_count(crafted, client_as, period):
+    PublicityPostFactory.create_batch(3, published=date(2025, 5, 1), department=crafted["office"])
+    QuotaFactory(year=2025, minimum=10)
+    CountyTaskFactory(received_at=at(2025, 9, 1), due_at=at(2025, 9, 3), overdue_at=at(2025, 9, 3))
+    CountyTaskFactory()
+    client = client_as("leader")
+    params = {"period": period} if period == "year" else {"period": "range", "from": "2025-01-01", "to": "2025-12-31"}
+    html = client.get(URL, params).content.decode()
+    links = _links(html)
+    assert len(links) >= 15
+    nonzero = 0
+    for href, number in links:
+        assert _count(client, href) == number, href
+        nonzero += number > 0
+    if period == "range":
+        assert nonzero >= 10
+
+
+def test_assessment_links_and_figures(crafted, client_as):
+    QuotaFactory(year=2025, minimum=5, department=crafted["office"])
+    PublicityPostFactory.create_batch(2, published=date(2025, 5, 1), department=crafted["office"])
+    client = client_as("leader")
+    response = client.get(reverse("dashboard:assessment"), {"year": 2025})
+    rows = {item["row"].department.name: item for item in response.context["rows"]}
+    office = rows["办公室"]["row"]
+    assert office.demands.received == 10
+    assert (office.quota.published, office.quota.minimum) == (2, 5)
+    for href, number in _links(response.content.decode()):
+        assert _count(client, href) == number, href
