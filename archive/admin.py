@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from archive.models import ArchiveRecord
+from archive.models import ArchiveCheck, ArchiveRecord
 
 
 @admin.register(ArchiveRecord)
@@ -37,4 +37,37 @@ class ArchiveRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Also removes the "delete selected" bulk action from the list page.
+        return False
+
+
+@admin.register(ArchiveCheck)
+class ArchiveCheckAdmin(admin.ModelAdmin):
+    """Chain checks, read-only: they are written by the check itself (page, command, nightly job)."""
+
+    list_display = ["started_at", "source", "checked_by", "is_ok", "records_checked", "broken_record_id"]
+    list_filter = ["is_ok", "source"]
+    list_select_related = ["checked_by__person"]
+    date_hierarchy = "started_at"
+    fields = [
+        "started_at",
+        "finished_at",
+        "source",
+        "checked_by",
+        "is_ok",
+        "records_checked",
+        "broken_record_id",
+        "broken_at",
+        "broken_action",
+        "broken_reason",
+        "last_hash",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

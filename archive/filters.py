@@ -40,13 +40,15 @@ class ArchiveRecordFilter(django_filters.FilterSet):
         help_text=_("For example opinions.demand.replied, or opinions. for all of them."),
     )
     target_type = django_filters.ChoiceFilter(label=_("Object type"), choices=object_type_choices)
+    # With the object type: "everything about demand 17", served by archive_target_idx.
+    target_id = django_filters.CharFilter(label=_("Object id"), lookup_expr="exact")
     actor = django_filters.ModelChoiceFilter(label=_("By"), queryset=_actor_queryset)
     date_from = django_filters.DateFilter(label=_("From (day)"), method="filter_date_from", widget=_day_input())
     date_to = django_filters.DateFilter(label=_("To (day)"), method="filter_date_to", widget=_day_input())
 
     class Meta:
         model = ArchiveRecord
-        fields = ["q", "action", "target_type", "actor", "date_from", "date_to"]
+        fields = ["q", "action", "target_type", "target_id", "actor", "date_from", "date_to"]
         form = ArchiveRecordFilterForm
 
     def filter_search(self, queryset, name, value):

@@ -18,7 +18,8 @@ class ArchiveRecordFilterForm(forms.Form):
             Row(
                 Column("q", css_class="col-md-4"),
                 Column("action", css_class="col-md-4"),
-                Column("target_type", css_class="col-md-4"),
+                Column("target_type", css_class="col-md-3"),
+                Column("target_id", css_class="col-md-1"),
             ),
             Row(
                 Column("actor", css_class="col-md-4"),

@@ -91,3 +91,47 @@ class ArchiveRecord(models.Model):
 
 def _as_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+class ArchiveCheck(models.Model):
+    """One walk of the chain by ``archive_check_run``: when, by whom (or the nightly job), and what
+    it found. Kept so administrators see the latest result without walking the chain themselves."""
+
+    class Source(models.TextChoices):
+        PAGE = "page", _("Checked on the page")
+        COMMAND = "command", _("verify_archive command")
+        NIGHTLY = "nightly", _("Nightly job")
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"))
+    source = models.CharField(_("run by"), max_length=20, choices=Source.choices)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    is_ok = models.BooleanField(_("chain intact"))
+    records_checked = models.PositiveBigIntegerField(_("records checked"))
+    broken_record_id = models.BigIntegerField(_("first broken record"), null=True, blank=True)
+    broken_at = models.DateTimeField(_("time of the first broken record"), null=True, blank=True)
+    broken_action = models.CharField(_("action of the first broken record"), max_length=100, blank=True)
+    broken_reason = models.CharField(_("reason"), max_length=20, blank=True)  # a services.BreakReason value
+    last_hash = models.CharField(_("hash of the newest record checked"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        get_latest_by = ["started_at", "pk"]
+        verbose_name = _("archive chain check")
+        verbose_name_plural = _("archive chain checks")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {'ok' if self.is_ok else 'broken'} ({self.records_checked})"
+
+    @property
+    def broken_reason_text(self) -> str:
+        from archive.services import BreakReason  # services import this module
+
+        return BreakReason(self.broken_reason).label if self.broken_reason in BreakReason.values else ""

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import QuerySet
 
 from archive.filters import ArchiveRecordFilter
-from archive.models import ArchiveRecord
+from archive.models import ArchiveCheck, ArchiveRecord
 
 
 def archive_record_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[ArchiveRecord]:
@@ -30,3 +30,17 @@ def archive_history_for(*, target: models.Model) -> QuerySet[ArchiveRecord]:
         .select_related("actor__person")
         .order_by("-pk")
     )
+
+
+def archive_check_latest(*, user) -> ArchiveCheck | None:
+    """The most recent stored chain check, for those who may run one; None for everyone else."""
+    if not user.has_perm("archive.verify_archive"):
+        return None
+    return ArchiveCheck.objects.select_related("checked_by__person").order_by("-started_at", "-pk").first()
+
+
+def archive_check_history(*, user, limit: int = 20) -> list[ArchiveCheck]:
+    """The latest ``limit`` chain checks, newest first (one query)."""
+    if not user.has_perm("archive.verify_archive"):
+        return []
+    return list(ArchiveCheck.objects.select_related("checked_by__person").order_by("-started_at", "-pk")[:limit])

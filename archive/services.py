@@ -11,9 +11,10 @@ from typing import Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import ArchiveRecord
+from archive.models import ArchiveCheck, ArchiveRecord
 from bureau import clock
 from bureau.auth import client_ip
 
@@ -249,3 +250,71 @@ def archive_verify(*, batch_size: int = 2000) -> ArchiveVerification:
             )
         expected_previous = record.record_hash
     return ArchiveVerification(checked=checked, last_hash=expected_previous)
+
+
+# --- Stored chain checks ------------------------------------------------------------------------
+
+
+def _verifiers():
+    """Active users who may run the chain check (leaders and administrators by default)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    permission = Permission.objects.filter(content_type__app_label="archive", codename="verify_archive").first()
+    users = get_user_model().objects.filter(is_active=True)
+    if permission is None:
+        return users.filter(is_superuser=True)
+    return users.filter(
+        Q(is_superuser=True) | Q(groups__permissions=permission) | Q(user_permissions=permission)
+    ).distinct()
+
+
+def archive_check_run(
+    *, source: str, actor=None, batch_size: int = 2000, now: datetime | None = None
+) -> ArchiveCheck:
+    """Walk the chain with ``archive_verify`` and store the result as an ``ArchiveCheck``.
+
+    The walk reads only and holds no transaction (it may take minutes on a large archive). A
+    nightly check already stored for the same office day is returned instead of walking again, so
+    a job delivered twice checks once. When the chain is broken, everyone who may run the check
+    is notified once per broken record."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from bureau.services import notification_create
+
+    started_at = now or clock.now()
+    if source == ArchiveCheck.Source.NIGHTLY:
+        day_start, day_end = clock.day_span(timezone.localdate(started_at))
+        done = ArchiveCheck.objects.filter(source=source, started_at__gte=day_start, started_at__lt=day_end).first()
+        if done is not None:
+            return done
+    result = archive_verify(batch_size=batch_size)
+    finished_at = clock.now() if now is None else now
+    with transaction.atomic():
+        check = ArchiveCheck.objects.create(
+            started_at=started_at,
+            finished_at=max(finished_at, started_at),
+            source=source,
+            checked_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+            is_ok=result.ok,
+            records_checked=result.checked,
+            broken_record_id=result.broken_id,
+            broken_at=result.broken_at,
+            broken_action=result.broken_action,
+            broken_reason=result.reason.value if result.reason else "",
+            last_hash=result.last_hash,
+        )
+        if not result.ok:
+            for user in _verifiers():
+                notification_create(
+                    recipient=user,
+                    kind="archive.chain_broken",
+                    dedupe_key=f"archive.chain_broken:{result.broken_id}:{result.reason.value}",
+                    title=gettext("The archive chain is broken at record %(id)s") % {"id": result.broken_id},
+                    body=result.reason_text,
+                    link=reverse("archive:verify"),
+                    now=finished_at,
+                )
+    return check

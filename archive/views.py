@@ -1,11 +1,19 @@
-"""Archive pages: the filtered list, one record, and the chain check."""
+"""Archive pages: the filtered list and its export, one record, and the chain check."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from archive.exports import archive_export_xlsx
 from archive.filters import ArchiveRecordFilter
-from archive.selectors import archive_record_list
-from archive.services import archive_verify
+from archive.models import ArchiveCheck
+from archive.selectors import archive_check_history, archive_check_latest, archive_record_list
+from archive.services import archive_check_run
+from bureau.exports import XLSX_CONTENT_TYPE
 
 
 class ArchiveRecordListView(PermissionRequiredMixin, ListView):
@@ -23,9 +31,22 @@ class ArchiveRecordListView(PermissionRequiredMixin, ListView):
         params.pop("page", None)
         # The form only re-displays the request's values and errors; the selector did the filtering.
         context["filter_form"] = ArchiveRecordFilter(self.request.GET).form
-        context["query_string"] = params.urlencode()  # _pagination.html keeps the filters across pages
+        context["query_string"] = params.urlencode()  # _pagination.html and the export keep the filters
         context["is_filtered"] = bool(params)
+        context["latest_check"] = archive_check_latest(user=self.request.user)
         return context
+
+
+class ArchiveExportView(PermissionRequiredMixin, View):
+    """The filtered list as xlsx, streamed from a temporary file; the export is itself archived."""
+
+    permission_required = "archive.view_archiverecord"
+
+    def get(self, request, *args, **kwargs):
+        stream, filename, _rows = archive_export_xlsx(user=request.user, filters=request.GET, request=request)
+        response = FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class ArchiveRecordDetailView(PermissionRequiredMixin, DetailView):
@@ -38,10 +59,20 @@ class ArchiveRecordDetailView(PermissionRequiredMixin, DetailView):
 
 
 class ArchiveVerifyView(PermissionRequiredMixin, TemplateView):
-    """A button that walks the chain (POST, so no link prefetcher or crawler starts the walk)."""
+    """The latest stored checks, and a button that walks the chain now (POST, so no link prefetcher
+    or crawler starts the walk); the result is stored and shown after a redirect."""
 
     permission_required = "archive.verify_archive"
     template_name = "archive/verify.html"
 
+    def get_context_data(self, **kwargs):
+        history = archive_check_history(user=self.request.user)
+        return super().get_context_data(result=history[0] if history else None, history=history, **kwargs)
+
     def post(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(result=archive_verify()))
+        check = archive_check_run(source=ArchiveCheck.Source.PAGE, actor=request.user)
+        if check.is_ok:
+            messages.success(request, _("The archive chain was checked."))
+        else:
+            messages.error(request, _("The archive chain is broken."))
+        return redirect("archive:verify")

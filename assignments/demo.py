@@ -304,12 +304,14 @@ def seed(*, today: date) -> dict[str, int]:
     for username, offset, days, reason in LEAVES:
         if username in people:
             starts_on = today + timedelta(days=offset)
+            # Keyed on the person and the reason, not the dates: seeding on a later day must not
+            # add a second, overlapping leave; the first seed's dates stay.
             Leave.objects.get_or_create(
                 person=people[username],
-                starts_on=starts_on,
+                reason=reason,
                 defaults={
+                    "starts_on": starts_on,
                     "ends_on": starts_on + timedelta(days=days - 1),
-                    "reason": reason,
                     "created_at": _at(starts_on - timedelta(days=7), 10),
                     "created_by": admin,
                 },

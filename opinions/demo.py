@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from archive.models import ArchiveRecord
-from archive.services import archive_record
 from bureau.models import Person, Section, User
 from opinions import demo_demands
 from opinions.models import Channel, PatrolRecord, PatrolRule, Post, ScreeningCategory
 from opinions.services.screening import screen_text, screening_category_save, screening_matcher
+from opinions.services.takedowns import takedown_clear, takedown_confirm
 
 TIMEOUT = "The server did not answer in time."
 # (name, kind, section name, feed url, interval, failures, last error)
@@ -71,6 +71,8 @@ PROHIBITED = [
     ("某某局领导收受贿赂（造谣）", "有人在论坛捏造事实，恶意中伤局领导，内容完全不实。"),
     ("高价收购冰 毒", "长期收购，联系方式见主页。"),
     ("网上百家乐，稳赚不赔", "注册就送彩金，澳门网上赌场线上开户。"),
+    ("同城约炮交友，私信发黄片资源", "同城交友，私聊获取资源。"),
+    ("城北夜市持刀伤人视频流出", "有人上传了夜市打砸、持刀伤人的现场视频，画面血腥。"),
 ]
 AUTHORS = [
     "热心市民",
@@ -89,8 +91,8 @@ AUTHORS = [
 REASONS = {Post.Status.TAKEN_DOWN: "经核实含违禁内容，已删除", Post.Status.FILED: "误报：群众举报线索，予以保留"}
 
 
-def _key(number: int) -> str:
-    return hashlib.sha256(f"demo-post-{number}".encode()).hexdigest()
+def _key(external_id: str) -> str:
+    return hashlib.sha256(f"demo-post-{external_id}".encode()).hexdigest()
 
 
 def _seed_keywords() -> None:
@@ -124,16 +126,17 @@ def _seed_channels() -> dict[str, Channel]:
 
 
 def _post_specs(today: date, channels: dict[str, Channel]):
-    """About a year of posts: 3–6 a day, some prohibited, most handled, the last days still new."""
-    rng = random.Random(20260302)  # noqa: S311 - demo data, reproducible on purpose
+    """About a year of posts: 3–6 a day, some prohibited, most handled, the last days still new.
+    Each day's posts come from that day alone (a seeded random per day, keys like
+    ``demo-20260302-3``), so seeding again on a later day keeps every earlier post as it was."""
     names = list(channels)
-    number = 0
     for days_ago in range(365, -1, -1):
         day = today - timedelta(days=days_ago)
-        for _ in range(rng.randint(3, 6)):
-            number += 1
+        rng = random.Random(f"demo-posts-{day.isoformat()}")  # noqa: S311 - demo data, reproducible
+        for number in range(1, rng.randint(3, 6) + 1):
             found = timezone.make_aware(datetime.combine(day, time(rng.randint(7, 22), rng.randint(0, 59))))
-            if rng.random() < 0.06:
+            # Every fifth day brings at least one prohibited post, so the queue is never empty for long.
+            if rng.random() < 0.03 or (number == 1 and day.toordinal() % 5 == 0):
                 title, body = rng.choice(PROHIBITED)
                 section = None
             else:
@@ -141,7 +144,7 @@ def _post_specs(today: date, channels: dict[str, Channel]):
                 title = title.format(n=rng.randint(1, 9))
             channel = channels[rng.choice(names)]
             yield {
-                "number": number,
+                "key": f"demo-{day:%Y%m%d}-{number}",
                 "days_ago": days_ago,
                 "channel": channel,
                 "section_name": section,
@@ -173,11 +176,19 @@ def _status_for(spec, flagged: bool) -> tuple[str, str]:
 
 
 def _seed_posts(today: date, channels: dict[str, Channel]) -> None:
+    """Posts arrive as the feed stores them (flagged ones wait in the queue); takedowns and
+    cleared flags are then decided through the takedown services, at the time they were decided,
+    so the archive and the figures hold what the office did. A decided post is left alone."""
     matcher = screening_matcher()
     sections = {section.name: section for section in Section.objects.all()}
     staff = User.objects.filter(username="staff").first()
-    existing = dict(Post.objects.filter(external_id__startswith="demo-").values_list("dedupe_key", "pk"))
-    new_posts, updates = [], []
+    existing = {
+        key: (pk, status, screening)
+        for key, pk, status, screening in Post.objects.filter(external_id__startswith="demo-").values_list(
+            "external_id", "pk", "status", "screening"
+        )
+    }
+    new_posts, updates, decisions = [], [], []
     for spec in _post_specs(today, channels):
         screening = screen_text(title=spec["title"], body=spec["body"], matcher=matcher)
         status, screening_state = _status_for(spec, screening.is_prohibited)
@@ -186,45 +197,47 @@ def _seed_posts(today: date, channels: dict[str, Channel]) -> None:
             "channel": spec["channel"],
             "section": sections.get(spec["section_name"]) or spec["channel"].section,
             "source": Post.Source.FEED if spec["channel"].feed_url else Post.Source.MANUAL,
-            "external_id": f"demo-{spec['number']}",
-            "dedupe_key": _key(spec["number"]),
+            "external_id": spec["key"],
+            "dedupe_key": _key(spec["key"]),
             "content_hash": hashlib.sha256((spec["title"] + spec["body"]).encode()).hexdigest(),
             "title": spec["title"],
             "body": spec["body"],
             "author": spec["author"],
             "posted_at": spec["posted_at"],
             "found_at": spec["found_at"],
-            "status": status,
-            "screening": screening_state,
+            # Before any decision: a flagged post waits in the queue (read, or filed if cleared later).
+            "status": (Post.Status.READ if status == Post.Status.TAKEN_DOWN else status) if decided else status,
+            "screening": Post.Screening.FLAGGED if decided else screening_state,
             "category_id": screening.category_id,
             "hits": screening.hits,
             "is_relevant": screening.is_relevant,
-            "decided_at": spec["found_at"] + timedelta(minutes=8) if decided else None,
-            "decided_by": staff if decided else None,
-            "decision_reason": ("经核实含违禁内容，已删除" if status == Post.Status.TAKEN_DOWN else "误报")
-            if decided
-            else "",
-            "status_before_takedown": Post.Status.READ if status == Post.Status.TAKEN_DOWN else "",
         }
-        pk = existing.get(values["dedupe_key"])
-        if pk is None:
+        known = existing.get(spec["key"])
+        if known is not None and known[2] in (Post.Screening.CONFIRMED, Post.Screening.CLEARED):
+            continue  # already decided: history stays as it was
+        if known is None:
             new_posts.append(Post(**values))
         else:
-            updates.append(Post(pk=pk, **values))
-    created = Post.objects.bulk_create(new_posts, batch_size=1000)
-    fields = [name for name in values if name not in ("channel", "dedupe_key")]
+            updates.append(Post(pk=known[0], **values))
+        if decided and staff is not None:
+            decisions.append((spec["key"], screening_state, screening.category_id, spec["found_at"]))
+    Post.objects.bulk_create(new_posts, batch_size=1000)
+    fields = [name for name in values if name not in ("channel", "dedupe_key", "external_id")]
     Post.objects.bulk_update(updates, fields, batch_size=500)
-    # The archive keeps the takedowns; written once, when the demo post is first created.
-    for post in created:
-        if post.status == Post.Status.TAKEN_DOWN:
-            archive_record(
-                action="opinions.post.taken_down",
-                actor=staff,
-                target=post,
-                summary=post.decision_reason,
-                after={"status": post.status, "category_id": post.category_id},
-                now=post.decided_at,
+    if not decisions:
+        return
+    keys = [key for key, *_rest in decisions]
+    posts = {post.external_id: post for post in Post.objects.filter(external_id__in=keys)}
+    categories = ScreeningCategory.objects.in_bulk()
+    for key, outcome, category_id, found_at in sorted(decisions, key=lambda decision: decision[3]):
+        post, decided_at = posts[key], found_at + timedelta(minutes=8)
+        if outcome == Post.Screening.CONFIRMED and category_id in categories:
+            takedown_confirm(
+                post=post, actor=staff, category=categories[category_id], reason=REASONS[Post.Status.TAKEN_DOWN],
+                now=decided_at,
             )
+        else:
+            takedown_clear(post=post, actor=staff, reason=REASONS[Post.Status.FILED], now=decided_at)
 
 
 def _seed_patrol(today: date) -> None:

@@ -1,12 +1,17 @@
 """Demo publicity: platforms and outlets, last year's quota met early, this year's behind pace,
 posts at every stage (some waiting too long, some returned), coverage, monthly statistics and
-the disclosure ledger. Idempotent: rows are found by natural keys (titles, names, months)."""
+the disclosure ledger. Posts and coverage go through the publicity services (created, submitted,
+approved, published, recorded at the times they happened). Idempotent: rows are found by natural
+keys (titles, names, months) that do not depend on the day the demo is seeded."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from bureau import clock
 from bureau.models import Department, Person
 from publicity.models import (
     DisclosureItem,
@@ -17,6 +22,8 @@ from publicity.models import (
     PublicityPost,
     PublicityQuota,
 )
+from publicity.services import posts as services
+from publicity.services.records import coverage_create
 
 # key → (name, section, kind, url)
 PLATFORMS = {
@@ -120,7 +127,7 @@ def _seed_quotas(today: date, platforms: dict[str, Platform]) -> None:
             department=None,
             platform=None,
             platform_kind="",
-            defaults={"minimum": 30 if year < today.year else 40, "notes": "县委宣传部下达的年度正面宣传任务数"},
+            defaults={"minimum": 30 if year < today.year else 50, "notes": "县委宣传部下达的年度正面宣传任务数"},
         )
         PublicityQuota.objects.update_or_create(
             year=year,
@@ -139,108 +146,160 @@ def _seed_quotas(today: date, platforms: dict[str, Platform]) -> None:
         )
 
 
-def _post(
-    *, title, activity, author, platform, planned_on, state, reviewer=None, comment="", published_on=None, link=""
-):
-    submitted_at = _moment(planned_on - timedelta(days=3), 10) if state != PublicityPost.State.DRAFT else None
-    reviewed_at = _moment(planned_on - timedelta(days=2), 15) if reviewer else None
-    post, _ = PublicityPost.objects.update_or_create(
-        title=title,
-        defaults={
-            "body": f"近日，我局{activity}。活动得到群众广泛好评，进一步提升了群众的获得感和满意度。",
-            "department": author.department,
-            "author": author,
-            "platform": platform,
-            "planned_on": planned_on,
-            "state": state,
-            "created_at": _moment(planned_on - timedelta(days=5)),
-            "updated_at": reviewed_at or submitted_at or _moment(planned_on - timedelta(days=5)),
-            "submitted_at": submitted_at,
-            "reviewer": reviewer,
-            "reviewed_at": reviewed_at,
-            "review_comment": comment,
-            "published_on": published_on,
-            "link": link,
-            "published_by": author if published_on else None,
-        },
-    )
-    return post
+_STEPS_DONE = {"draft": 1, "submitted": 2, "returned": 3, "approved": 3, "published": 4}
 
 
-def _seed_posts(today: date, platforms: dict[str, Platform], people: dict[str, Person]) -> list[PublicityPost]:
-    """Last year: 46 published (met early in the autumn). This year: published at about four
-    fifths of the pace the quota needs, so it is behind; plus posts waiting at every stage."""
-    published = []
-    start_last = date(today.year - 1, 1, 1)
-    this_year_start = date(today.year, 1, 1)
-    elapsed = max((today - this_year_start).days, 1)
-    plan = [(start_last, 46, 365)]
-    this_year_count = max(int(40 * 0.78 * elapsed / 365), 1)
-    plan.append((this_year_start, this_year_count, max(elapsed - 4, 1)))
-    serial = 0
-    for first_day, count, span in plan:
-        for index in range(count):
+@dataclass
+class _PostPlan:
+    title: str
+    activity: str
+    author: Person
+    platform: Platform
+    planned_on: date
+    state: str  # where the post ends up
+    reviewer: Person | None = None
+    comment: str = ""
+    link: str = ""
+
+
+def _history(today: date, platforms: dict[str, Platform], people: dict[str, Person]) -> list[_PostPlan]:
+    """Last year's and this year's published posts: one every eight days from 3 January, up to four
+    days ago. The dates come from the calendar alone, so a later seed day only adds new posts."""
+    plans = []
+    for year in (today.year - 1, today.year):
+        day, number = date(year, 1, 3), 0
+        while day.year == year and day <= today - timedelta(days=4):
+            serial = year * 100 + number
             username, keys = AUTHORS[serial % len(AUTHORS)]
-            author = people[username]
-            day = first_day + timedelta(days=(index * span) // count + 2)
             platform = platforms[keys[serial % len(keys)]]
             activity = ACTIVITIES[serial % len(ACTIVITIES)]
-            published.append(
-                _post(
+            plans.append(
+                _PostPlan(
                     title=f"{day.year}年{day.month}月{day.day}日：我局{activity}",
                     activity=activity,
-                    author=author,
+                    author=people[username],
                     platform=platform,
                     planned_on=day,
                     state=PublicityPost.State.PUBLISHED,
                     reviewer=people[REVIEWERS[serial % 2]],
-                    published_on=day,
                     link=f"{platform.url or 'https://wgl.example.gov.cn'}/art/{day:%Y%m%d}/{serial}.html",
                 )
             )
-            serial += 1
-    pending = [
-        # (days from today, author, platform, state, comment)
-        (-12, "wangli", "county", PublicityPost.State.SUBMITTED, ""),  # waiting far too long
-        (-1, "zhaomin", "rongmei", PublicityPost.State.SUBMITTED, ""),
-        (2, "staff", "site", PublicityPost.State.SUBMITTED, ""),
-        (3, "liuyang", "county", PublicityPost.State.SUBMITTED, ""),
-        (-6, "sunhao", "tv", PublicityPost.State.RETURNED, "数据需与县统计局口径一致，请核实后再报。"),
-        (1, "staff", "weibo", PublicityPost.State.RETURNED, "标题过长，请精简；配图需注明来源。"),
-        (-4, "zhouting", "paper", PublicityPost.State.APPROVED, "同意。"),  # approved, not yet out
-        (1, "wangli", "wechat", PublicityPost.State.APPROVED, ""),
-        (5, "staff", "county", PublicityPost.State.DRAFT, ""),
-        (7, "zhangwei", "site", PublicityPost.State.DRAFT, ""),
-    ]
-    for offset, (days, username, key, state, comment) in enumerate(pending):
-        day = today + timedelta(days=days)
-        reviewer = people[REVIEWERS[offset % 2]] if state in ("approved", "returned") else None
+            number, day = number + 1, day + timedelta(days=8)
+    return plans
+
+
+# (days from today, author, platform, state, comment): posts waiting at every stage. Their titles
+# carry no date, so a later seed day finds the same posts (their dates stay where they were).
+PENDING = [
+    (-12, "wangli", "county", PublicityPost.State.SUBMITTED, ""),  # waiting far too long
+    (-1, "zhaomin", "rongmei", PublicityPost.State.SUBMITTED, ""),
+    (2, "staff", "site", PublicityPost.State.SUBMITTED, ""),
+    (3, "liuyang", "county", PublicityPost.State.SUBMITTED, ""),
+    (-6, "sunhao", "tv", PublicityPost.State.RETURNED, "数据需与县统计局口径一致，请核实后再报。"),
+    (1, "staff", "weibo", PublicityPost.State.RETURNED, "标题过长，请精简；配图需注明来源。"),
+    (-4, "zhouting", "paper", PublicityPost.State.APPROVED, "同意。"),  # approved, not yet out
+    (1, "wangli", "wechat", PublicityPost.State.APPROVED, ""),
+    (5, "staff", "county", PublicityPost.State.DRAFT, ""),
+    (7, "zhangwei", "site", PublicityPost.State.DRAFT, ""),
+]
+
+
+def _pending(today: date, platforms: dict[str, Platform], people: dict[str, Person]) -> list[_PostPlan]:
+    plans = []
+    for offset, (days, username, key, state, comment) in enumerate(PENDING):
         activity = ACTIVITIES[(offset * 3) % len(ACTIVITIES)]
-        _post(
-            title=f"我局{activity}（{day.month}月{day.day}日）",
-            activity=activity,
-            author=people[username],
-            platform=platforms[key],
-            planned_on=day,
-            state=state,
-            reviewer=reviewer,
-            comment=comment,
+        plans.append(
+            _PostPlan(
+                title=f"我局{activity}",
+                activity=activity,
+                author=people[username],
+                platform=platforms[key],
+                planned_on=today + timedelta(days=days),
+                state=state,
+                reviewer=people[REVIEWERS[offset % 2]] if state in ("approved", "returned") else None,
+                comment=comment,
+            )
         )
+    return plans
+
+
+def _advance(plan: _PostPlan, post: PublicityPost | None, now: datetime) -> PublicityPost:
+    """Take the post through the real services up to its planned state, from wherever it is."""
+    target = _STEPS_DONE[plan.state]
+    done = _STEPS_DONE[post.state] if post is not None else 0
+    times = [
+        _moment(plan.planned_on - timedelta(days=5)),
+        _moment(plan.planned_on - timedelta(days=3), 10),
+        _moment(plan.planned_on - timedelta(days=2), 15),
+        _moment(plan.planned_on, 9),
+    ]
+    # Nothing happens in the future: steps planned after now are moved to just before it, in order.
+    times = [min(moment, now - timedelta(minutes=10 * (len(times) - index))) for index, moment in enumerate(times)]
+    author = plan.author.user
+    for step in range(done, target):
+        moment = times[step]
+        if step == 0:
+            post = services.post_create(
+                actor=author,
+                title=plan.title,
+                body=f"近日，我局{plan.activity}。活动得到群众广泛好评，进一步提升了群众的获得感和满意度。",
+                department=plan.author.department,
+                platform=plan.platform,
+                planned_on=plan.planned_on,
+                now=moment,
+            )
+        elif step == 1:
+            post = services.post_submit(post=post, actor=author, now=moment)
+        elif step == 2 and plan.state == PublicityPost.State.RETURNED:
+            post = services.post_return(post=post, actor=plan.reviewer.user, comment=plan.comment, now=moment)
+        elif step == 2:
+            post = services.post_approve(post=post, actor=plan.reviewer.user, comment=plan.comment, now=moment)
+        else:
+            post = services.post_publish(
+                post=post, actor=author, published_on=plan.planned_on, link=plan.link, now=moment
+            )
+    return post
+
+
+def _seed_posts(today: date, platforms: dict[str, Platform], people: dict[str, Person]) -> list[PublicityPost]:
+    """Published at one post every eight days (last year's quota met early; this year's, raised,
+    is behind pace), plus posts waiting at every stage, all through the publicity services."""
+    now = clock.now()
+    plans = _history(today, platforms, people) + _pending(today, platforms, people)
+    titles = [plan.title for plan in plans]
+    existing = {post.title: post for post in PublicityPost.objects.filter(title__in=titles).order_by("pk")}
+    published = []
+    for plan in plans:
+        post = existing.get(plan.title)
+        if post is None or _STEPS_DONE[post.state] < _STEPS_DONE[plan.state]:
+            try:
+                post = _advance(plan, post, now)
+            except ValidationError:
+                continue  # changed by hand in the demo meanwhile: leave it as it is
+        if plan.state == PublicityPost.State.PUBLISHED:
+            published.append(post)
     return published
 
 
 def _seed_coverage(today: date, outlets: list[MediaOutlet], posts: list[PublicityPost], recorder: Person) -> None:
-    for index, post in enumerate(posts[::3]):
-        outlet = outlets[(index * 5) % len(outlets)]
-        MediaCoverage.objects.update_or_create(
+    """Every third published post was reported by an outlet the next day, recorded through the service."""
+    known = set(MediaCoverage.objects.values_list("outlet_id", "title", "reported_on"))
+    for post in posts:
+        if post.published_on is None or post.published_on.toordinal() % 3:
+            continue
+        outlet = outlets[(post.published_on.toordinal() // 3 * 5) % len(outlets)]
+        title = post.title.split("：", 1)[-1].replace("我局", "县文广旅局", 1)
+        reported_on = post.published_on + timedelta(days=1)
+        if reported_on > today or (outlet.pk, title, reported_on) in known:
+            continue
+        coverage_create(
+            actor=recorder.user,
             outlet=outlet,
-            title=post.title.split("：", 1)[-1].replace("我局", "县文广旅局", 1),
-            reported_on=post.published_on + timedelta(days=1),
-            defaults={
-                "post": post,
-                "recorded_by": recorder,
-                "recorded_at": _moment(post.published_on + timedelta(days=2)),
-            },
+            reported_on=reported_on,
+            title=title,
+            post=post,
+            now=min(_moment(post.published_on + timedelta(days=2)), clock.now()),
         )
 
 

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from archive.models import ArchiveRecord
+from archive.models import ArchiveCheck, ArchiveRecord
 from archive.selectors import archive_history_for
 from archive.services import archive_record
 from tests.archive.factories import ArchiveRecordFactory
@@ -101,25 +101,32 @@ def test_the_detail_page_needs_the_permission(client_as):
     assert client_as("supervisor").get(reverse("archive:record-detail", args=[record.pk + 1000])).status_code == 404
 
 
-def test_the_chain_check_page_reports_an_intact_chain(client_as):
+def test_the_chain_check_page_reports_an_intact_chain_and_stores_it(client_as, cast):
     ArchiveRecordFactory.create_batch(3)
     client = client_as("leader")
 
     assert client.get(reverse("archive:verify")).status_code == 200
-    response = client.post(reverse("archive:verify"))
+    total = ArchiveRecord.objects.count()  # the three, and the leader's login
+    response = client.post(reverse("archive:verify"), follow=True, HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.status_code == 200
-    assert response.context["result"].ok
+    check = ArchiveCheck.objects.get()
+    assert (check.source, check.checked_by, check.is_ok) == ("page", cast["leader"].user, True)
+    assert check.records_checked == total
+    assert response.context["result"] == check
+    assert list(response.context["history"]) == [check]
+    assert 'data-ok="true"' in response.content.decode()
 
 
 def test_the_chain_check_page_names_the_broken_record(client_as, tamper):
     records = ArchiveRecordFactory.create_batch(3)
     tamper(f'UPDATE "{TABLE}" SET summary = %s WHERE id = %s', ["篡改", records[1].pk])
 
-    response = client_as("admin").post(reverse("archive:verify"))
+    response = client_as("admin").post(reverse("archive:verify"), follow=True)
 
-    assert response.context["result"].broken_id == records[1].pk
-    assert reverse("archive:record-detail", args=[records[1].pk]) in response.content.decode()
+    assert response.context["result"].broken_record_id == records[1].pk
+    page = response.content.decode()
+    assert 'data-ok="false"' in page
+    assert reverse("archive:record-detail", args=[records[1].pk]) in page
 
 
 def test_the_chain_check_needs_its_permission(client_as):

@@ -2,7 +2,8 @@
 
 The archive is the office's evidence for inspections. Each record's hash covers its content and
 the previous record's hash, so rewriting or removing a record breaks the chain from there on.
-This command walks the whole chain and exits non-zero, naming the first broken record, when it
+This command walks the whole chain, stores the result (shown to administrators on the archive
+pages), and exits non-zero, naming the first broken record, when it
 does not hold, so a scheduled job or an inspector can check it without opening the site."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -10,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from archive.services import archive_verify
+from archive.models import ArchiveCheck
+from archive.services import archive_check_run
 
 
 class Command(BaseCommand):
@@ -27,30 +29,30 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size: int, verbosity: int, **options) -> None:
         if batch_size < 1:
             raise CommandError(_("--batch-size must be at least 1."))
-        result = archive_verify(batch_size=batch_size)
-        if not result.ok:
+        check = archive_check_run(source=ArchiveCheck.Source.COMMAND, batch_size=batch_size)
+        if not check.is_ok:
             raise CommandError(
                 ngettext(
                     "The archive chain is broken at record %(id)s (%(time)s, %(action)s): %(reason)s "
                     "%(checked)s record checked.",
                     "The archive chain is broken at record %(id)s (%(time)s, %(action)s): %(reason)s "
                     "%(checked)s records checked.",
-                    result.checked,
+                    check.records_checked,
                 )
                 % {
-                    "id": result.broken_id,
-                    "time": timezone.localtime(result.broken_at).isoformat(timespec="seconds"),
-                    "action": result.broken_action,
-                    "reason": result.reason_text,
-                    "checked": result.checked,
+                    "id": check.broken_record_id,
+                    "time": timezone.localtime(check.broken_at).isoformat(timespec="seconds"),
+                    "action": check.broken_action,
+                    "reason": check.broken_reason_text,
+                    "checked": check.records_checked,
                 }
             )
         if verbosity >= 1:
             message = ngettext(
                 "The archive chain is intact: %(checked)s record checked.",
                 "The archive chain is intact: %(checked)s records checked.",
-                result.checked,
+                check.records_checked,
             )
-            self.stdout.write(self.style.SUCCESS(message % {"checked": result.checked}))
-        if verbosity >= 2 and result.last_hash:
-            self.stdout.write(_("Hash of the newest record: %(hash)s") % {"hash": result.last_hash})
+            self.stdout.write(self.style.SUCCESS(message % {"checked": check.records_checked}))
+        if verbosity >= 2 and check.last_hash:
+            self.stdout.write(_("Hash of the newest record: %(hash)s") % {"hash": check.last_hash})
