@@ -284,3 +284,8 @@ LOGGING = {
 # The office reaches us from one shared public address, so lock-out counts per username on
 # purpose; counting per IP address would lock the whole office out at once.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The daily aggregates' unique keys treat an empty department or category as one value (NULLS
+    # NOT DISTINCT), which SQLite cannot declare. Nothing relies on it there: the rows are only
+    # ever written by one locked delete-and-insert per day.
+    SILENCED_SYSTEM_CHECKS.append("models.W047")

@@ -9,7 +9,7 @@ from datetime import timedelta
 from importlib import import_module
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
 from bureau import clock
@@ -28,7 +28,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = clock.today()
         with transaction.atomic():
-            queued = len(connection.run_on_commit)
             for module_name in SEEDERS:
                 try:
                     module = import_module(module_name)
@@ -40,11 +39,9 @@ class Command(BaseCommand):
                 if options["verbosity"] >= 1:
                     summary = ", ".join(f"{label}: {count}" for label, count in counts.items())
                     self.stdout.write(self.style.SUCCESS(f"{module_name}: {summary}"))
+            # The e-mails the services queue after commit find the old notices already claimed and
+            # send nothing; the recent ones go out as they would have.
             settled = _settle_notifications()
-            # The services queued an e-mail for each notice of the past year, to go out after commit:
-            # a broker round trip apiece, for notices just marked as sent. The recent ones stay
-            # unsent, and the outbox sweep (notifications_send_pending) delivers them.
-            del connection.run_on_commit[queued:]
         if options["verbosity"] >= 1:
             self.stdout.write(self.style.SUCCESS(f"notifications settled: {settled}"))
 
