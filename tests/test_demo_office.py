@@ -1,0 +1,231 @@
+"""The demo office (``seed_demo``): a realistic bureau with a year of activity, the same after a
+second run, and extended (not duplicated) when seeded again on a later day.
+
+Seeding a year through the real services takes half a minute, so the office is seeded once for
+this module, inside a transaction rolled back at the end; each test runs in a savepoint within it."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import models, transaction
+from django.db.models import Count
+from django.test import override_settings
+from django.utils import timezone
+
+from archive.models import ArchiveRecord
+from archive.services import archive_verify
+from assignments.models import (
+    CountyTask,
+    HandoverNote,
+    IncidentFollowUp,
+    IncidentReport,
+    Leave,
+    ResponsePlan,
+    Shift,
+    ShiftAssignment,
+    ShiftType,
+    TaskAttachment,
+    TaskNote,
+)
+from assignments.selectors import duty_figures
+from bureau import clock
+from bureau.demo import DEMO_PASSWORD
+from bureau.models import (
+    Department,
+    Equipment,
+    Notification,
+    Person,
+    ResponsibilityArea,
+    Role,
+    Section,
+    TrainingRecord,
+    User,
+)
+from opinions.models import (
+    CalendarDay,
+    Channel,
+    Demand,
+    DemandPress,
+    FaqEntry,
+    PatrolRecord,
+    PatrolRule,
+    Post,
+    ReplyWindow,
+    ScreeningCategory,
+)
+from opinions.selectors.figures import demand_figures
+from publicity.models import MediaCoverage, PublicityPost
+
+# The same moment as the ``travel`` fixture's, so module and tests share one clock.
+SEEDED_AT = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+TABLES = [
+    User,
+    Department,
+    Person,
+    Section,
+    ResponsibilityArea,
+    Equipment,
+    TrainingRecord,
+    Channel,
+    Post,
+    PatrolRecord,
+    PatrolRule,
+    ScreeningCategory,
+    Demand,
+    DemandPress,
+    FaqEntry,
+    CalendarDay,
+    ReplyWindow,
+    ShiftType,
+    Shift,
+    ShiftAssignment,
+    HandoverNote,
+    Leave,
+    CountyTask,
+    TaskNote,
+    TaskAttachment,
+    ResponsePlan,
+    IncidentReport,
+    IncidentFollowUp,
+]
+
+
+@pytest.fixture(scope="module")
+def demo_office(django_db_setup, django_db_blocker):
+    # The tests' fast password hasher (tests/conftest.py) must already apply while seeding.
+    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), time_machine.travel(SEEDED_AT, tick=False), fast_hasher, transaction.atomic():
+        call_command("seed_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.usefixtures("demo_office", "db", "travel")
+
+
+def snapshot() -> dict:
+    data = {}
+    for model in TABLES:
+        # Timestamps the services stamp with "now" are the seed's own, hence comparable; ids and
+        # stored file names are not.
+        fields = [f.attname for f in model._meta.concrete_fields if f.name not in ("id", "file", "password")]
+        data[model.__name__] = sorted(map(repr, model.objects.values_list(*fields)))
+    data["groups"] = sorted(User.objects.values_list("username", "groups__name"))
+    data["attendees"] = sorted(TrainingRecord.attendees.through.objects.values_list("trainingrecord_id", "person_id"))
+    data["archive"] = ArchiveRecord.objects.count()
+    data["notifications"] = Notification.objects.count()
+    data["publicity"] = sorted(PublicityPost.objects.values_list("title", "state", "published_on"))
+    data["coverage"] = MediaCoverage.objects.count()
+    return data
+
+
+def test_seed_demo_twice_gives_the_same_data():
+    first = snapshot()
+    call_command("seed_demo", verbosity=0)
+    assert snapshot() == first
+
+
+def test_a_realistic_bureau():
+    assert Person.objects.count() >= 12
+    assert {role for role, _label in Role.choices} <= set(Person.objects.values_list("role", flat=True))
+    assert Person.objects.spokespeople().exists()
+    assert not Section.objects.filter(owner__isnull=True).exists()
+    for username in ("admin", "leader", "supervisor", "staff"):
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="leader").has_perm("archive.view_archiverecord")
+    assert not User.objects.get(username="staff").has_perm("archive.view_archiverecord")
+
+
+def test_a_year_of_demands_handled_through_the_services():
+    now = clock.now()
+    received = Demand.objects.values_list("received_at", flat=True)
+    weeks = {timezone.localtime(moment).isocalendar()[:2] for moment in received}
+    assert len(weeks) >= 52
+    oldest = Demand.objects.order_by("received_at").first().received_at
+    assert (Demand.objects.order_by("-received_at").first().received_at - oldest).days >= 360
+    supervisor = User.objects.get(username="supervisor")
+    figures, _rows = demand_figures(user=supervisor, start=now - timedelta(days=364), end=now)
+    assert figures.received > 500
+    assert 0.85 < figures.reply_rate < 1
+    assert 0.75 < figures.on_time_rate < figures.reply_rate
+    assert figures.completed > 0.7 * figures.received
+    assert 0 < figures.overdue < 25
+    assert Demand.objects.open().filter(overdue_at__isnull=False).exists()
+    assert Demand.objects.filter(was_overdue=True, state=Demand.State.COMPLETED).exists()
+    assert Demand.objects.filter(satisfaction=Demand.Satisfaction.UNSATISFIED).exists()
+    assert Demand.objects.filter(called_back_at__isnull=False).exclude(satisfaction="").exists()
+    assert Demand.objects.filter(redo_count=1).exists()
+    assert FaqEntry.objects.filter(demands__isnull=False).exists()
+    replied = ArchiveRecord.objects.filter(action__in=["opinions.demand.replied", "opinions.demand.reply_approved"])
+    assert replied.count() >= Demand.objects.filter(first_replied_at__isnull=False).count()
+    assert ArchiveRecord.objects.filter(action="opinions.demand.received").count() == Demand.objects.count()
+    assert len(set(Demand.objects.values_list("kind", flat=True))) >= 5
+    assert Demand.objects.values("channel").distinct().count() >= 6
+    assert Demand.objects.values("department").exclude(department=None).distinct().count() >= 4
+
+
+def test_a_year_of_posts_with_takedowns_and_something_to_do():
+    assert Post.objects.count() > 1000
+    oldest = Post.objects.order_by("found_at").first().found_at
+    assert (Post.objects.order_by("-found_at").first().found_at - oldest).days >= 360
+    assert Post.objects.filter(screening=Post.Screening.FLAGGED).exists()
+    assert Post.objects.filter(status=Post.Status.NEW).exists()
+    assert Post.objects.filter(is_relevant=True).exists()
+    taken_down = Post.objects.filter(status=Post.Status.TAKEN_DOWN)
+    assert taken_down.values("category").distinct().count() >= 3
+    assert ArchiveRecord.objects.filter(action="opinions.post.taken_down").count() == taken_down.count()
+    assert Channel.objects.failing().exists()
+    assert PatrolRecord.objects.exists()
+    assert set(Channel.objects.values_list("kind", flat=True)) >= {k for k, _ in Channel.Kind.choices} - {"other"}
+
+
+def test_publicity_through_the_year_against_the_quota():
+    today = clock.today()
+    published = PublicityPost.objects.filter(state=PublicityPost.State.PUBLISHED, published_on__year=today.year)
+    assert published.dates("published_on", "month").count() >= min(today.month, 12) - 1
+    assert ArchiveRecord.objects.filter(action="publicity.publicitypost.published").count() >= published.count()
+    assert MediaCoverage.objects.filter(post__in=published).exists()
+
+
+def test_a_year_of_duty_with_gaps_and_overdue_tasks():
+    today = clock.today()
+    assert Shift.objects.filter(on__lte=today).count() >= 2 * 365
+    figures = duty_figures(start=clock.year_span(today.year - 1)[0], end=clock.now())
+    assert figures.on_time > figures.late > 0
+    assert figures.missed > 0
+    assert ShiftAssignment.objects.filter(missed_flagged_at__isnull=False).exists()
+    assert Shift.objects.filter(on__gt=today).annotate(n=models.Count("assignments")).filter(n=0).exists()
+    assert 1 <= CountyTask.objects.filter(overdue_at__isnull=False, closed_at__isnull=True).count() <= 3
+    assert CountyTask.objects.filter(overdue_at__isnull=False, state=CountyTask.State.IN_PROGRESS).exists()
+    assert CountyTask.objects.filter(state=CountyTask.State.FEEDBACK_SUBMITTED).exists()
+    assert IncidentReport.objects.filter(level=IncidentReport.Level.MAJOR).exists()
+    assert HandoverNote.objects.exists()
+
+
+def test_the_history_is_settled_and_the_chain_holds():
+    now = clock.now()
+    assert not Notification.objects.filter(created_at__lt=now - timedelta(days=3), emailed_at=None).exists()
+    assert archive_verify().ok
+
+
+def test_seeding_again_on_a_later_day_keeps_the_history_and_adds_the_new_days(travel):
+    first_demands = set(Demand.objects.values_list("subject", "received_at"))
+    first_posts = set(Post.objects.values_list("external_id", "found_at"))
+    leaves = sorted(Leave.objects.values_list("person_id", "reason", "starts_on"))
+    publicity = set(PublicityPost.objects.values_list("title", flat=True))
+
+    travel.shift(timedelta(days=3))
+    call_command("seed_demo", verbosity=0)
+
+    demands = set(Demand.objects.values_list("subject", "received_at"))
+    assert first_demands < demands
+    assert not Demand.objects.values("subject", "received_at").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    assert first_posts < set(Post.objects.values_list("external_id", "found_at"))
+    assert sorted(Leave.objects.values_list("person_id", "reason", "starts_on")) == leaves
+    assert publicity <= set(PublicityPost.objects.values_list("title", flat=True))
+    assert PublicityPost.objects.count() - len(publicity) <= 1  # at most one post every eight days
+    assert archive_verify().ok
