@@ -3,7 +3,7 @@ cell becomes a formula when the file is opened (CSV/formula injection)."""
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -37,6 +37,14 @@ def safe_cell(value):
     return text
 
 
+class Heading(str):
+    """Text shown bold inside a sheet's rows: the title or the header row of a table below the first."""
+
+
+class Percent(float):
+    """A rate (0.25 for 25 %) written as a number formatted as a percentage."""
+
+
 @dataclass
 class Sheet:
     title: str
@@ -45,8 +53,41 @@ class Sheet:
     widths: Sequence[int] | None = None
 
 
-def write_xlsx(sheets: Sequence[Sheet], stream) -> None:
-    """Write the sheets in write-only mode (constant memory) with a bold, frozen header row."""
+# Rows between two calls of ``write_xlsx``'s ``progress`` callback.
+PROGRESS_EVERY = 5_000
+
+
+def _row_cells(worksheet, row: Sequence) -> list:
+    """Plain values go in as they are (cheap for large sheets); dates, rates and headings get a
+    styled cell."""
+    cells = []
+    for value in row:
+        if isinstance(value, Heading):
+            cell = WriteOnlyCell(worksheet, value=safe_cell(str(value)))
+            cell.font = Font(bold=True)
+        elif isinstance(value, Percent):
+            cell = WriteOnlyCell(worksheet, value=float(value))
+            cell.number_format = "0.0%"
+        else:
+            value = safe_cell(value)
+            if isinstance(value, datetime):
+                cell = WriteOnlyCell(worksheet, value=value)
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, date):
+                cell = WriteOnlyCell(worksheet, value=value)
+                cell.number_format = "yyyy-mm-dd"
+            else:
+                cell = value
+        cells.append(cell)
+    return cells
+
+
+def write_xlsx(
+    sheets: Sequence[Sheet], stream, *, progress: Callable[[str, int], None] | None = None
+) -> None:
+    """Write the sheets in write-only mode (constant memory) with a bold, frozen header row.
+    ``progress(sheet title, rows written)`` is called every ``PROGRESS_EVERY`` rows and at each
+    sheet's end."""
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=str(sheet.title)[:31])
@@ -60,16 +101,14 @@ def write_xlsx(sheets: Sequence[Sheet], stream) -> None:
             cell.font = Font(bold=True)
             header_cells.append(cell)
         worksheet.append(header_cells)
+        written = 0
         for row in sheet.rows:
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(worksheet, value=safe_cell(value))
-                if isinstance(cell.value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            worksheet.append(cells)
+            worksheet.append(_row_cells(worksheet, row))
+            written += 1
+            if progress is not None and written % PROGRESS_EVERY == 0:
+                progress(str(sheet.title), written)
+        if progress is not None:
+            progress(str(sheet.title), written)
     workbook.save(stream)
 
 
@@ -83,6 +122,11 @@ def xlsx_response(*, filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
     buffer = io.BytesIO()
     write_xlsx(sheets, buffer)
     return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE), filename)
+
+
+def bytes_response(*, filename: str, content: bytes, content_type: str) -> HttpResponse:
+    """A finished file (a .docx, say) as a download."""
+    return _attachment(HttpResponse(content, content_type=content_type), filename)
 
 
 def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bureau.files import random_upload_path
+
 
 class User(AbstractUser):
     """A login. The person behind it (name, phone, role) is the linked ``Person``."""
@@ -236,3 +238,39 @@ class Notification(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("notification-open", args=[self.pk])
+
+
+class AnnualSummary(models.Model):
+    """The compiled figures of one year's summary (年度工作总结), one row per year: compiling again
+    replaces the figures (the archive keeps each compilation). ``is_final`` is set when the year
+    had ended at compile time. The workbook is written from these figures by a task afterwards;
+    ``workbook_revision`` tells which compilation (``revision``) the stored file belongs to."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    is_final = models.BooleanField(_("final"), default=False)
+    figures = models.JSONField(_("figures"), default=dict)
+    compiled_at = models.DateTimeField(_("compiled at"))
+    compiled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compiled by"),
+    )
+    workbook = models.FileField(_("workbook"), upload_to=random_upload_path, max_length=200, blank=True)
+    revision = models.PositiveIntegerField(_("compilation number"), default=0)
+    workbook_revision = models.PositiveIntegerField(_("workbook written for compilation"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("annual summary")
+        verbose_name_plural = _("annual summaries")
+        permissions = [("compile_annualsummary", _("Can compile the annual summary on demand"))]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    @property
+    def has_current_workbook(self) -> bool:
+        return bool(self.workbook) and self.workbook_revision == self.revision

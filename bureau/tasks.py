@@ -2,6 +2,12 @@
 
 from celery import shared_task
 
+from bureau.annual.tasks import (  # noqa: F401 - registered through this module
+    annual_summary_compile_current_task,
+    annual_summary_compile_final_task,
+    annual_summary_write_workbook_task,
+)
+
 
 @shared_task(ignore_result=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=3)
 def notification_send_email_task(notification_id: int) -> bool:

@@ -1,0 +1,62 @@
+"""Readable labels for the keys the compiled figures store (kinds, levels, periods), translated
+in the active language when shown: the stored figures hold keys, never translated text."""
+
+from django.utils.translation import gettext as _
+
+
+def _choice_label(choices, key: str) -> str:
+    return str(dict(choices).get(key, key))
+
+
+def demand_kind_label(key: str) -> str:
+    from opinions.models import DemandKind
+
+    return _choice_label(DemandKind.choices, key)
+
+
+def outlet_level_label(key: str) -> str:
+    from publicity.models import MediaOutlet
+
+    return _choice_label(MediaOutlet.Level.choices, key)
+
+
+def outlet_kind_label(key: str) -> str:
+    from publicity.models import MediaOutlet
+
+    return _choice_label(MediaOutlet.Kind.choices, key)
+
+
+def equipment_kind_label(key: str) -> str:
+    from bureau.models import Equipment
+
+    return _choice_label(Equipment.Kind.choices, key)
+
+
+def section_site_label(key: str) -> str:
+    from bureau.models import Section
+
+    return _choice_label(Section.Site.choices, key)
+
+
+def incident_level_label(key: str) -> str:
+    from assignments.models import IncidentReport
+
+    return _choice_label(IncidentReport.Level.choices, key)
+
+
+def period_label(key: str) -> str:
+    """"Q2" → the second quarter, "2026-03" → March 2026, "2026" → the year."""
+    if key.startswith("Q"):
+        return _("Quarter %(number)s") % {"number": key[1:]}
+    if "-" in key:
+        year, month = key.split("-")
+        return _("%(year)s-%(month)s") % {"year": year, "month": month}
+    return _("Year %(year)s") % {"year": key}
+
+
+def percent(rate) -> str:
+    """A rate as text: 0.8333 → "83.3%", None (nothing to divide by) → "—"."""
+    if rate is None:
+        return "—"
+    text = f"{rate * 100:.1f}".removesuffix(".0")
+    return f"{text}%"

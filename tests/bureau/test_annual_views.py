@@ -1,0 +1,135 @@
+"""The annual summary pages: who may see and compile, the compile button, the downloads, the menu."""
+
+import io
+
+import docx
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from archive.models import ArchiveRecord
+from bureau.annual.services import annual_summary_compile, annual_summary_write_workbook
+from bureau.models import AnnualSummary
+from tests.bureau.test_annual import YEAR, build_year
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def compiled(db, travel):
+    build_year()
+    return annual_summary_compile(year=YEAR, schedule_workbook=False)
+
+
+@pytest.mark.parametrize(("role", "status"), [("leader", 200), ("supervisor", 200), ("admin", 200), ("staff", 403)])
+def test_who_may_open_the_summary(client_as, compiled, role, status):
+    client = client_as(role)
+    assert client.get(reverse("annual:summary-list")).status_code == status
+    assert client.get(reverse("annual:summary-detail", args=[YEAR])).status_code == status
+    assert client.get(reverse("annual:summary-draft", args=[YEAR])).status_code == status
+
+
+def test_anonymous_is_sent_to_log_in(client, compiled):
+    response = client.get(reverse("annual:summary-list"))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_a_year_never_compiled_is_not_found(client_as, compiled):
+    assert client_as("leader").get(reverse("annual:summary-detail", args=[2019])).status_code == 404
+
+
+def test_the_page_shows_the_stored_figures(client_as, compiled):
+    response = client_as("supervisor").get(reverse("annual:summary-detail", args=[YEAR]), **EN)
+    page = response.content.decode()
+    assert "The office received 4 demands from the public." in page
+    assert "75%" in page
+    assert "66.7%" in page
+    assert "Compiled at" in page
+    assert "nightly job" in page
+    assert reverse("annual:summary-compile") in page  # the supervisor may compile
+
+
+def test_admin_sees_no_compile_button_and_may_not_compile(client_as, compiled):
+    client = client_as("admin")
+    page = client.get(reverse("annual:summary-detail", args=[YEAR]), **EN).content.decode()
+    assert reverse("annual:summary-compile") not in page
+    assert client.post(reverse("annual:summary-compile"), {"year": YEAR}).status_code == 403
+    assert client_as("staff").post(reverse("annual:summary-compile"), {"year": YEAR}).status_code == 403
+
+
+def test_compile_now_stores_the_summary_and_says_so(client_as, cast, db, travel):
+    build_year()
+    client = client_as("leader")
+    response = client.post(reverse("annual:summary-compile"), {"year": YEAR}, follow=True, **EN)
+    assert response.redirect_chain == [(reverse("annual:summary-detail", args=[YEAR]), 302)]
+    assert "The 2025 summary was compiled." in response.content.decode()
+    summary = AnnualSummary.objects.get(year=YEAR)
+    assert summary.compiled_by == cast["leader"].user
+    assert summary.is_final
+    assert summary.figures["demands"]["total"]["received"] == 4
+    record = ArchiveRecord.objects.get(action="bureau.annualsummary.compiled")
+    assert record.actor == cast["leader"].user
+
+
+@pytest.mark.parametrize("year", ["1999", "2027", "abc"])
+def test_compile_refuses_a_bad_year(client_as, db, travel, year):
+    response = client_as("supervisor").post(reverse("annual:summary-compile"), {"year": year}, follow=True, **EN)
+    assert response.redirect_chain == [(reverse("annual:summary-list"), 302)]
+    assert not AnnualSummary.objects.exists()
+
+
+def test_compile_is_post_only(client_as, db):
+    assert client_as("supervisor").get(reverse("annual:summary-compile")).status_code == 405
+
+
+def test_workbook_download_waits_for_the_workbook(client_as, compiled):
+    client = client_as("leader")
+    url = reverse("annual:summary-workbook", args=[YEAR])
+    response = client.get(url, follow=True, **EN)
+    assert "still being written" in response.content.decode()
+    annual_summary_write_workbook(summary_id=compiled.pk)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(book.sheetnames) == 7
+    assert book.worksheets[0].cell(row=2, column=2).value == 4  # demands received in the year
+
+
+def test_draft_download_is_a_docx_with_the_figures(client_as, compiled):
+    response = client_as("leader").get(reverse("annual:summary-draft", args=[YEAR]))
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "2025" in text
+    assert "4" in text
+
+
+def test_list_shows_each_year_and_who_compiled(client_as, compiled):
+    page = client_as("leader").get(reverse("annual:summary-list"), **EN).content.decode()
+    assert reverse("annual:summary-detail", args=[YEAR]) in page
+    assert "Final" in page
+    assert "Nightly job" in page
+
+
+def test_menu_entry_follows_the_permission(client_as, db):
+    url = reverse("annual:summary-list")
+    assert url in client_as("supervisor").get(reverse("home")).content.decode()
+    assert url not in client_as("staff").get(reverse("home")).content.decode()
+
+
+def test_list_queries_do_not_grow_with_the_years(client_as, cast, db, travel):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, url = client_as("leader"), reverse("annual:summary-list")
+    annual_summary_compile(year=2026, actor=cast["leader"].user, schedule_workbook=False)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for year in (2023, 2024, 2025):
+        annual_summary_compile(year=year, actor=cast["supervisor"].user, schedule_workbook=False)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.content.decode().count("/annual/20") >= 4
+    assert len(large) == len(small), [query["sql"] for query in large.captured_queries]
