@@ -16,7 +16,15 @@ from bureau import clock
 from bureau.models import Notification
 
 # Order matters: later seeders use the people and sections the earlier ones create.
-SEEDERS = ["bureau.demo", "opinions.demo", "assignments.demo", "publicity.demo"]
+SEEDERS = [
+    "bureau.demo",
+    "opinions.demo",
+    "assignments.demo",
+    "publicity.demo",
+    # The statistics read what the others made.
+    "bureau.dashboard.demo",
+    "bureau.annual.demo",
+]
 
 # Notices older than this were read and e-mailed long ago, as far as the demo is concerned.
 SETTLED_AFTER = timedelta(days=2)
