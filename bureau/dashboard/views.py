@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from bureau import clock
@@ -49,6 +50,23 @@ def group_rows(groups, links: Links, param: str) -> list[dict]:
     ]
 
 
+RECEIVED_TITLES = {
+    charts.DAY: gettext_lazy("Demands received and replied per day"),
+    charts.WEEK: gettext_lazy("Demands received and replied per week"),
+    charts.MONTH: gettext_lazy("Demands received and replied per month"),
+}
+
+
+def received_chart(per_day) -> charts.Chart:
+    """Received and replied side by side, per day, week or month as the length of the period asks."""
+    days = [day for day, _received, _replied in per_day]
+    columns = [[received for _day, received, _replied in per_day], [replied for _day, _received, replied in per_day]]
+    unit, buckets = charts.group_days(days, columns)
+    return charts.column_chart(
+        title=str(RECEIVED_TITLES[unit]), unit=unit, buckets=buckets, names=[_("Received"), _("Replied")]
+    )
+
+
 def _date(value: str | None) -> date | None:
     try:
         return parse_date(value or "")
@@ -68,7 +86,6 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             key=params.get("period"), today=today, first=_date(params.get("from")), last=_date(params.get("to"))
         )
         board = dashboard(period=period)
-        days = [day for day, _received, _replied in board.demands.per_day]
         by_channel = [(group.label, group.figures.received) for group in board.demands.by_channel]
         publicity = board.publicity
         links = Links(period=period)
@@ -98,14 +115,7 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             duty_rate=percent(board.duty.on_time_rate),
             board=board,
             periods=[(key, label) for key, label in PERIODS.items() if key != "range"],
-            chart_received=charts.line_chart(
-                title=_("Demands received and replied per day"),
-                days=days,
-                series=[
-                    (_("Received"), [received for _day, received, _replied in board.demands.per_day]),
-                    (_("Replied"), [replied for _day, _received, replied in board.demands.per_day]),
-                ],
-            ),
+            chart_received=received_chart(board.demands.per_day),
             chart_channels=charts.bar_chart(title=_("Demands by channel"), rows=by_channel),
             chart_quota=charts.quota_chart(
                 title=_("Publicity published through the year against the quota"),

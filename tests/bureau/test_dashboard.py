@@ -222,3 +222,157 @@ def test_assessment_links_and_figures(crafted, client_as):
     assert (office.quota.published, office.quota.minimum) == (2, 5)
     for href, number in _links(response.content.decode()):
         assert _count(client, href) == number, href
+
+
+# --- Charts: buckets, ticks, labels, no inline style ----------------------------------------------
+
+
+def _bars(html: str) -> list[tuple[str, str, int]]:
+    """(series, span, value) of every bar of the received/replied chart."""
+    chart = re.search(r'<figure[^>]*data-testid="chart-received".*?</figure>', html, re.S).group(0)
+    pattern = r'<rect class="chart-bar"[^>]*><title>(\w+) ([-\d –]+): (\d+)</title>'
+    return [(name, span, int(value)) for name, span, value in re.findall(pattern, chart)]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "unit", "buckets"),
+    [
+        (date(2025, 11, 1), date(2025, 12, 31), "day", 61),
+        (date(2025, 8, 1), date(2025, 12, 31), "week", 23),
+        (date(2025, 1, 1), date(2025, 12, 31), "month", 12),
+    ],
+)
+def test_received_chart_buckets_add_up_to_the_period(crafted, client_as, first, last, unit, buckets):
+    params = {"period": "range", "from": first.isoformat(), "to": last.isoformat()}
+    response = client_as("supervisor").get(URL, params, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    total = response.context["board"].demands.total
+    assert response.context["chart_received"].title == f"Demands received and replied per {unit}"
+    assert f'aria-label="Demands received and replied per {unit}"' in html
+    bars = _bars(html)
+    assert len(bars) == 2 * buckets  # received and replied side by side per bucket
+    assert sum(value for name, _span, value in bars if name == "Received") == total.received
+    assert sum(value for name, _span, value in bars if name == "Replied") == total.replied
+    assert total.received > 0
+
+
+def test_group_days_picks_the_bucket_and_keeps_the_sums():
+    from bureau.dashboard.charts import group_days
+
+    start = date(2025, 1, 1)  # a Wednesday
+    for count, unit in ((1, "day"), (62, "day"), (63, "week"), (186, "week"), (187, "month"), (365, "month")):
+        days = [start + timedelta(days=n) for n in range(count)]
+        received, replied = [n % 5 for n in range(count)], [n % 3 for n in range(count)]
+        chosen, buckets = group_days(days, [received, replied])
+        assert chosen == unit, count
+        assert sum(bucket.values[0] for bucket in buckets) == sum(received)
+        assert sum(bucket.values[1] for bucket in buckets) == sum(replied)
+        assert buckets[0].first == start
+        assert buckets[-1].last == days[-1]
+    _unit, weeks = group_days([start + timedelta(days=n) for n in range(100)], [[1] * 100])
+    assert [week.first for week in weeks[:3]] == [date(2025, 1, 1), date(2025, 1, 6), date(2025, 1, 13)]
+    assert weeks[0].values == (5,)  # Wednesday to Sunday
+    assert all(week.first.weekday() == 0 for week in weeks[1:])
+    _unit, months = group_days([start + timedelta(days=n) for n in range(365)], [[1] * 365])
+    assert [month.values[0] for month in months] == [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+
+@pytest.mark.parametrize(
+    ("value", "ticks"),
+    [
+        (0, [0, 1]),
+        (1, [0, 1]),
+        (3, [0, 1, 2, 3]),
+        (5, [0, 1, 2, 3, 4, 5]),
+        (6, [0, 2, 4, 6]),
+        (7, [0, 2, 4, 6, 8]),
+        (13, [0, 5, 10, 15]),
+        (100, [0, 20, 40, 60, 80, 100]),
+        (101, [0, 50, 100, 150]),
+        (1_234_567, [0, 500_000, 1_000_000, 1_500_000]),
+    ],
+)
+def test_nice_ticks_are_integers(value, ticks):
+    from bureau.dashboard.charts import nice_ticks
+
+    assert nice_ticks(value) == ticks
+
+
+def _ticks(svg: str) -> list[str]:
+    return re.findall(r'<text x="[\d.]+" y="[\d.]+" text-anchor="end" fill="#6c757d">([^<]+)</text>', svg)
+
+
+def test_count_charts_have_integer_ticks_and_survive_all_zeros():
+    from bureau.dashboard import charts
+
+    days = [date(2025, 1, 1) + timedelta(days=n) for n in range(365)]
+    zeros = str(charts.line_chart(title="t", days=days, series=[("Overdue", [0] * 365)]))
+    assert _ticks(zeros) == ["0", "1"]
+    odd = str(charts.line_chart(title="t", days=days[:10], series=[("A", [0, 1, 2, 3, 5, 0, 0, 0, 0, 0])]))
+    assert _ticks(odd) == ["0", "1", "2", "3", "4", "5"]
+    unit, buckets = charts.group_days(days, [[3000] * 365])
+    big = str(charts.column_chart(title="t", unit=unit, buckets=buckets, names=["A"]))
+    assert _ticks(big) == ["0", "20,000", "40,000", "60,000", "80,000", "100,000"]
+    empty = str(charts.column_chart(title="t", unit="day", buckets=[], names=["A"]))
+    assert "No data" in empty
+
+
+def test_year_charts_label_months(db):
+    from django.utils import translation
+
+    from bureau.dashboard import charts
+
+    days = [date(2025, 1, 1) + timedelta(days=n) for n in range(365)]
+    with translation.override("en"):
+        overdue = str(charts.line_chart(title="t", days=days, series=[("Overdue", [n % 4 for n in range(365)])]))
+        quota = str(charts.quota_chart(title="t", cumulative=[(days[0], 1)], minimum=12, year=2025))
+        unit, buckets = charts.group_days(days, [[1] * 365, [1] * 365])
+        received = str(charts.column_chart(title="t", unit=unit, buckets=buckets, names=["A", "B"]))
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    for svg in (overdue, quota, received):
+        labels = re.findall(r'text-anchor="middle" fill="#6c757d">([^<]+)</text>', svg)
+        assert labels
+        assert set(labels) <= set(months), labels
+        assert "Jan" in labels
+    assert re.findall(r'text-anchor="middle" fill="#6c757d">([^<]+)</text>', quota) == months
+    across = [date(2025, 7, 1) + timedelta(days=n) for n in range(365)]
+    unit, buckets = charts.group_days(across, [[1] * 365])
+    with translation.override("en"):
+        svg = str(charts.column_chart(title="t", unit=unit, buckets=buckets, names=["A"]))
+    assert ">2026</text>" in svg  # a range over two years marks the new year
+
+
+def test_channel_chart_fits_long_chinese_names():
+    from bureau.dashboard import charts
+
+    long_name = "县人民政府门户网站政民互动留言板（含县长信箱与部门信箱）"
+    svg = str(charts.bar_chart(title="Demands by channel", rows=[(long_name, 120), ("论坛", 3)]))
+    assert 'width="100%"' in svg
+    assert re.search(r'viewBox="0 0 \d+ \d+"', svg)
+    label = re.search(r'<text x="([\d.]+)"[^>]*text-anchor="end"[^>]*>([^<]+)</text>', svg)
+    right_edge, shown = float(label.group(1)), label.group(2)
+    assert shown.endswith("…")
+    assert charts.text_width(shown) <= right_edge  # the label fits left of its right edge
+    first_bar = float(re.search(r'<rect class="chart-bar" x="([\d.]+)"', svg).group(1))
+    assert first_bar > right_edge  # and does not run into the bars
+    assert f"<title>{long_name}: 120</title>" in svg  # the full name on hover
+
+
+@pytest.mark.parametrize("period", ["week", "month", "year"])
+def test_charts_are_accessible_and_need_no_inline_style(crafted, client_as, period):
+    html = client_as("supervisor").get(URL, {"period": period}).content.decode()
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(svgs) == 4
+    for svg in svgs:
+        assert re.match(r'<svg[^>]*role="img"[^>]*aria-label="[^"]+"', svg)
+        assert re.search(r"<title>[^<]+</title>", svg)
+        assert "<script" not in svg
+    assert " style=" not in html
+    assert "<style" not in html
+
+
+def test_assessment_year_form_does_not_wrap(db, client_as):
+    html = client_as("leader").get(reverse("dashboard:assessment")).content.decode()
+    form = re.search(r'<form[^>]*data-testid="year-form".*?</form>', html, re.S).group(0)
+    assert "input-group" in form
+    assert form.count("text-nowrap") >= 2
