@@ -207,7 +207,8 @@ def _x_labels(labels: Sequence[tuple[float, str]], step: float, bottom: float) -
 
 
 def _no_data(width: int, y: float) -> str:
-    return f'<text x="{width / 2}" y="{y}" text-anchor="middle" fill="{MUTED}">{escape(_("No data"))}</text>'
+    message = escape(_("No data"))
+    return f'<text x="{width / 2}" y="{y}" text-anchor="middle" fill="{MUTED}">{message}</text>'
 
 
 # --- Charts --------------------------------------------------------------------------------------
