@@ -1,13 +1,25 @@
-"""Demo data for duty, tasks handed down and reports upward: about a year of activity.
+"""Demo data for duty, tasks handed down and reports upward: about a year of activity, made through
+the services in assignments/services/, each step at the moment it happened (``now=``), so the
+archive holds the year's records as it would.
 
-Idempotent: rows are found by natural keys (shift type and day, person and shift, task reference,
-report title); values that look random come from a hash of those keys, so a second run changes
-nothing. Bulk inserts keep it quick (a year of shifts takes a second or two)."""
+- Duty: leave is declared, the roster is generated and published month by month (a few places in
+  the coming weeks left open), a few shifts are swapped before they start, people sign in at their
+  shift's time (most on time, some late, a few never), the gap sweep runs when a sign-in is overdue
+  and when a shift has ended without one, and the outgoing shift writes handover notes.
+- Tasks handed down are received, assigned, progressed, reported back, approved and closed; the
+  overdue sweep runs when a deadline passes.
+- Reports upward and their follow-ups.
+
+Idempotent: rows are found by natural keys (shift type and day, person and shift, task title,
+report title, note text); a step already taken is not taken again, and days that already have
+shifts are not planned again, so seeding on a later day only adds what happened since. Values
+that look random come from a hash of those keys. Nothing is dated after ``clock.now()``: a step
+planned later is taken by a later seed."""
 
 import hashlib
 from datetime import date, datetime, time, timedelta
 
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,7 +36,25 @@ from assignments.models import (
     TaskAttachment,
     TaskNote,
 )
-from assignments.services.duty import roster_plan, shift_times
+from assignments.services import (
+    assignments_swap,
+    county_task_add_attachment,
+    county_task_add_note,
+    county_task_approve_feedback,
+    county_task_close,
+    county_task_reassign,
+    county_task_register,
+    county_task_submit_feedback,
+    county_tasks_flag_overdue,
+    duty_flag_gaps,
+    handover_note_create,
+    incident_follow_up_add,
+    incident_report_create,
+    leave_declare,
+    roster_plan,
+    roster_save,
+    shift_sign_in,
+)
 from bureau import clock
 from bureau.models import Person, User
 
@@ -181,8 +211,8 @@ TASKS = [
         "assignment",
         "关于文化惠民演出信息发布不及时的网民诉求",
         "网民反映惠民演出信息发布滞后，请改进并反馈。",
-        20,
-        72,
+        4,
+        120,
         "wangli",
         "submitted",
     ),
@@ -275,6 +305,17 @@ REPORTS = [
 ]
 
 
+# Tasks first given to someone else and passed on to the handler an hour later (title → first handler).
+REASSIGNED = {"关于转发网络安全宣传周活动方案的通知": "zhouting", "关于乡镇文化站开放情况的舆情交办": "sunhao"}
+# About one day shift in this many is swapped with the same shift a week later, two days before.
+SWAP_ONE_IN = 40
+
+_DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
 def _pick(*parts) -> int:
     """A stable number from the given parts: the demo's dice."""
     return int(hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:8], 16)
@@ -284,15 +325,23 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
+def _run(events: list[tuple], now: datetime) -> None:
+    """Take the steps (moment, order, callable) in the order they happened, up to now."""
+    for moment, _order, step in sorted(events, key=lambda event: event[:2]):
+        if moment <= now:
+            step(moment)
+
+
 @transaction.atomic
 def seed(*, today: date) -> dict[str, int]:
     people = {p.user.username: p for p in Person.objects.select_related("user").filter(user__username__in=ROSTER)}
     people_list = [people[name] for name in ROSTER if name in people]
-    if not people_list:
+    supervisor = User.objects.filter(username="supervisor").first()
+    if not people_list or supervisor is None:
         return {}
-    admin = User.objects.filter(username="supervisor").first()
     now = clock.now()
 
+    # Shift types are configuration (kept in the admin), not a change of state.
     day_type, _ = ShiftType.objects.update_or_create(
         name="白班", defaults={"starts": time(8, 30), "ends": time(17, 30), "is_night": False, "sort_order": 1}
     )
@@ -301,98 +350,9 @@ def seed(*, today: date) -> dict[str, int]:
     )
     types = {"白班": day_type, "夜班": night_type}
 
-    for username, offset, days, reason in LEAVES:
-        if username in people:
-            starts_on = today + timedelta(days=offset)
-            # Keyed on the person and the reason, not the dates: seeding on a later day must not
-            # add a second, overlapping leave; the first seed's dates stay.
-            Leave.objects.get_or_create(
-                person=people[username],
-                reason=reason,
-                defaults={
-                    "starts_on": starts_on,
-                    "ends_on": starts_on + timedelta(days=days - 1),
-                    "created_at": _at(starts_on - timedelta(days=7), 10),
-                    "created_by": admin,
-                },
-            )
-
-    start, end = today - timedelta(days=HISTORY_DAYS), today + timedelta(days=FUTURE_DAYS)
-    plan = roster_plan(start=start, end=end, shift_types=[day_type, night_type], people=people_list)
-    left_open = {(today + timedelta(days=offset), types[name].pk) for offset, name in OPEN_PLACES}
-    new_shifts = []
-    for slot in plan.slots:
-        starts_at, ends_at, due_at = shift_times(shift_type=slot.shift_type, on=slot.on)
-        new_shifts.append(
-            Shift(
-                shift_type=slot.shift_type,
-                on=slot.on,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                sign_in_due_at=due_at,
-                people_needed=slot.shift_type.people_needed,
-            )
-        )
-    Shift.objects.bulk_create(new_shifts, ignore_conflicts=True)
-    shifts = {(s.on, s.shift_type_id): s for s in Shift.objects.filter(on__gte=start, on__lte=end)}
-    ShiftAssignment.objects.bulk_create(
-        [
-            ShiftAssignment(shift=shifts[(slot.on, slot.shift_type.pk)], person=person)
-            for slot in plan.slots
-            if (slot.on, slot.shift_type.pk) not in left_open
-            for person in slot.added
-        ],
-        ignore_conflicts=True,
-    )
-
-    # Sign-ins for finished shifts: most on time, some late, a few missed (already flagged).
-    finished = list(
-        ShiftAssignment.objects.filter(
-            shift__ends_at__lte=now, signed_in_at=None, missed_flagged_at=None, shift__on__gte=start
-        ).select_related("shift")
-    )
-    for assignment in finished:
-        shift, dice = assignment.shift, _pick(assignment.shift.on, assignment.shift.shift_type_id, assignment.person_id)
-        roll = dice % 100
-        if roll < 4:
-            assignment.missed_flagged_at = shift.ends_at
-            assignment.late_flagged_at = shift.sign_in_due_at + timedelta(minutes=5)
-        elif roll < 11:
-            assignment.signed_in_at = shift.sign_in_due_at + timedelta(minutes=1 + dice % 50)
-            assignment.late_flagged_at = shift.sign_in_due_at + timedelta(minutes=1)
-            assignment.sign_in_ip = f"10.12.3.{20 + dice % 30}"
-        else:
-            assignment.signed_in_at = shift.starts_at - timedelta(minutes=dice % 25)
-            assignment.sign_in_ip = f"10.12.3.{20 + dice % 30}"
-    ShiftAssignment.objects.bulk_update(
-        finished, ["signed_in_at", "sign_in_ip", "late_flagged_at", "missed_flagged_at"], batch_size=500
-    )
-
-    # Handover notes on recent finished shifts.
-    recent = (
-        ShiftAssignment.objects.filter(shift__ends_at__lte=now, shift__on__gte=today - timedelta(days=60))
-        .exclude(signed_in_at=None)
-        .select_related("shift")
-    )
-    noted = set(
-        HandoverNote.objects.filter(shift__on__gte=today - timedelta(days=60)).values_list("shift_id", flat=True)
-    )
-    notes = []
-    for assignment in recent:
-        shift = assignment.shift
-        dice = _pick("handover", shift.on, shift.shift_type_id)
-        if shift.pk in noted or dice % 3:
-            continue
-        notes.append(
-            HandoverNote(
-                shift=shift,
-                author_id=assignment.person_id,
-                body=HANDOVER_TEXTS[dice % len(HANDOVER_TEXTS)],
-                created_at=shift.ends_at - timedelta(minutes=10 + dice % 20),
-            )
-        )
-        noted.add(shift.pk)
-    HandoverNote.objects.bulk_create(notes)
+    _seed_leave(today=today, now=now, people=people, supervisor=supervisor)
+    _seed_roster(today=today, now=now, types=types, people_list=people_list, supervisor=supervisor)
+    _seed_sign_ins(today=today, now=now)
 
     counts = {
         "shift types": ShiftType.objects.count(),
@@ -401,87 +361,274 @@ def seed(*, today: date) -> dict[str, int]:
         "handover notes": HandoverNote.objects.count(),
         "leave": Leave.objects.count(),
     }
-    counts.update(_seed_tasks(today=today, now=now, admin=admin))
-    counts.update(_seed_reports(today=today))
+    counts.update(_seed_tasks(today=today, now=now, supervisor=supervisor))
+    counts.update(_seed_reports(today=today, now=now, supervisor=supervisor))
     return counts
 
 
-_DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+# --- Duty ---------------------------------------------------------------------------------------
 
 
-def _seed_tasks(*, today: date, now: datetime, admin) -> dict[str, int]:
+def _seed_leave(*, today: date, now: datetime, people: dict[str, Person], supervisor) -> None:
+    """Leave declared a week ahead (before the roster of those days is generated)."""
+    for username, offset, days, reason in LEAVES:
+        person = people.get(username)
+        # Keyed on the person and the reason, not the dates: seeding on a later day must not add a
+        # second, overlapping leave; the first seed's dates stay.
+        if person is None or Leave.objects.filter(person=person, reason=reason).exists():
+            continue
+        starts_on = today + timedelta(days=offset)
+        leave_declare(
+            person=person,
+            starts_on=starts_on,
+            ends_on=starts_on + timedelta(days=days - 1),
+            reason=reason,
+            actor=supervisor,
+            now=min(_at(starts_on - timedelta(days=7), 10), now - timedelta(hours=1)),
+        )
+
+
+def _seed_roster(*, today: date, now: datetime, types: dict, people_list: list[Person], supervisor) -> None:
+    """The roster of the days that have no shifts yet, generated and published month by month five
+    days ahead, with a few future places left open and a few shifts swapped before they start."""
+    start, end = today - timedelta(days=HISTORY_DAYS), today + timedelta(days=FUTURE_DAYS)
+    shift_types = [types["白班"], types["夜班"]]
+    planned = set(Shift.objects.filter(on__gte=start, on__lte=end).values_list("on", flat=True).distinct())
+    batches: dict[tuple[int, int], list[date]] = {}
+    day = start
+    while day <= end:
+        if day not in planned:
+            batches.setdefault((day.year, day.month), []).append(day)
+        day += timedelta(days=1)
+    if not batches:
+        return
+    left_open = {(today + timedelta(days=offset), types[name].pk) for offset, name in OPEN_PLACES}
+    leave_days = {
+        (leave.person_id, day)
+        for leave in Leave.objects.filter(ends_on__gte=start, starts_on__lte=end)
+        for day in (leave.starts_on + timedelta(days=n) for n in range((leave.ends_on - leave.starts_on).days + 1))
+    }
+    for days in batches.values():
+        first, last = days[0], days[-1]
+        published = min(_at(first - timedelta(days=5), 16), now - timedelta(minutes=30))
+        plan = roster_plan(start=first, end=last, shift_types=shift_types, people=people_list)
+        data = plan.as_data()
+        # Every shift of the batch is published, the places left open with nobody on them.
+        data["slots"] = [
+            [
+                slot.on.isoformat(),
+                slot.shift_type.pk,
+                [] if (slot.on, slot.shift_type.pk) in left_open else [person.pk for person in slot.added],
+            ]
+            for slot in plan.slots
+            if slot.on in days
+        ]
+        roster_save(data=data, actor=supervisor, now=published)
+        _swap_some(
+            days=days, published=published, now=now, day_type=types["白班"], leave_days=leave_days, actor=supervisor
+        )
+
+
+def _swap_some(*, days: list[date], published: datetime, now: datetime, day_type, leave_days: set, actor) -> None:
+    in_batch = {
+        assignment.shift.on: assignment
+        for assignment in ShiftAssignment.objects.filter(shift__shift_type=day_type, shift__on__in=days).select_related(
+            "shift", "person"
+        )
+    }
+    for day in days:
+        first, second = in_batch.get(day), in_batch.get(day + timedelta(days=7))
+        if _pick("swap", day) % SWAP_ONE_IN or first is None or second is None:
+            continue
+        moment = max(_at(day - timedelta(days=2), 11), published + timedelta(hours=1))
+        if (
+            first.person_id == second.person_id
+            or moment > now
+            or moment >= first.shift.starts_at
+            or (first.person_id, second.shift.on) in leave_days
+            or (second.person_id, first.shift.on) in leave_days
+        ):
+            continue
+        first, second = assignments_swap(first=first, second=second, actor=actor, now=moment)
+        in_batch[first.shift.on], in_batch[second.shift.on] = first, second
+
+
+def _seed_sign_ins(*, today: date, now: datetime) -> None:
+    """Sign-ins at the shift's time (most on time, some late, a few missed), the gap sweep when a
+    sign-in is overdue and when a shift ended without one, and handover notes on recent shifts."""
+    start = today - timedelta(days=HISTORY_DAYS)
+    events: list[tuple] = []
+    sweeps: set[datetime] = set()
+    outcome: dict[int, bool] = {}  # shift → someone on it signs in
+
+    def sign_in(assignment: ShiftAssignment, address: str):
+        return lambda moment: shift_sign_in(
+            assignment=assignment, actor=assignment.person.user, ip_address=address, now=moment
+        )
+
+    pending = ShiftAssignment.objects.filter(
+        shift__on__gte=start,
+        shift__starts_at__lte=now + timedelta(minutes=30),
+        signed_in_at=None,
+        missed_flagged_at=None,
+    ).select_related("shift", "person__user")
+    for assignment in pending:
+        shift = assignment.shift
+        dice = _pick(shift.on, shift.shift_type_id, assignment.person_id)
+        roll, address = dice % 100, f"10.12.3.{20 + dice % 30}"
+        if roll < 11 and assignment.late_flagged_at is None:
+            sweeps.add(shift.sign_in_due_at + timedelta(minutes=5))  # the sweep finds them not signed in
+        if roll < 4:
+            sweeps.add(shift.ends_at + timedelta(minutes=5))  # … and the shift over without them
+        elif roll < 11:
+            events.append((shift.sign_in_due_at + timedelta(minutes=6 + dice % 45), 0, sign_in(assignment, address)))
+        else:
+            events.append((shift.starts_at - timedelta(minutes=dice % 25), 0, sign_in(assignment, address)))
+        outcome[shift.pk] = outcome.get(shift.pk, False) or roll >= 4
+    events.extend((moment, 1, lambda moment: duty_flag_gaps(now=moment)) for moment in sweeps)
+
+    # Handover notes on about a third of the last two months' shifts, by someone who signed in.
+    recent = today - timedelta(days=60)
+    noted = set(HandoverNote.objects.filter(shift__on__gte=recent).values_list("shift_id", flat=True))
+    for assignment in ShiftAssignment.objects.filter(
+        shift__on__gte=recent, shift__starts_at__lte=now
+    ).select_related("shift", "person__user"):
+        shift = assignment.shift
+        dice = _pick("handover", shift.on, shift.shift_type_id)
+        if shift.pk in noted or dice % 3 or not (assignment.signed_in_at or outcome.get(shift.pk)):
+            continue
+        noted.add(shift.pk)
+        body = HANDOVER_TEXTS[dice % len(HANDOVER_TEXTS)]
+
+        def handover(moment, shift=shift, author=assignment.person.user, body=body):
+            handover_note_create(shift=shift, body=body, actor=author, now=moment)
+
+        events.append((shift.ends_at - timedelta(minutes=10 + dice % 20), 2, handover))
+    _run(events, now)
+    duty_flag_gaps(now=now)  # where the beat job has got to
+
+
+# --- Tasks handed down --------------------------------------------------------------------------
+
+
+def _seed_tasks(*, today: date, now: datetime, supervisor) -> dict[str, int]:
+    """Each task taken through its steps, all tasks' steps in the order they happened."""
     people = {p.user.username: p for p in Person.objects.select_related("user")}
-    leader = people.get("leader")
-    for reference, kind, title, content, days_ago, hours, handler, outcome in TASKS:
-        received_at = _at(today - timedelta(days=days_ago), 9, 15)
-        due_at = received_at + timedelta(hours=hours)
-        handled_in = timedelta(hours=hours * (1.4 if outcome == "late" else 0.6))
-        approved_at = received_at + handled_in if outcome in ("closed", "late", "approved") else None
-        state = {
-            "closed": CountyTask.State.CLOSED,
-            "late": CountyTask.State.CLOSED,
-            "approved": CountyTask.State.FEEDBACK_APPROVED,
-            "submitted": CountyTask.State.FEEDBACK_SUBMITTED,
-            "progress": CountyTask.State.IN_PROGRESS,
-            "overdue": CountyTask.State.IN_PROGRESS,
-            "received": CountyTask.State.RECEIVED,
-        }[outcome]
-        feedback = ""
+    leader = User.objects.filter(username="leader").first()
+    existing = {task.title: task for task in CountyTask.objects.filter(title__in=[t[2] for t in TASKS])}
+    events: list[tuple] = []
+
+    def current(title: str) -> CountyTask | None:
+        return CountyTask.objects.select_related("handler__user").filter(title=title).first()
+
+    for reference, kind, title, content, days_ago, hours, handler_name, outcome in TASKS:
+        handler = people[handler_name]
+        task = existing.get(title)
+        if task is not None:
+            received_at, due_at = task.received_at, task.due_at
+        else:
+            received_at = min(_at(today - timedelta(days=days_ago), 9, 15), now - timedelta(minutes=30))
+            due_at = received_at + timedelta(hours=hours)
+        handled_at = received_at + timedelta(hours=hours * (1.4 if outcome == "late" else 0.6))
+        first_handler = people.get(REASSIGNED.get(title, ""), handler)
+
+        def register(moment, reference=reference, kind=kind, title=title, content=content, received_at=received_at,
+                     due_at=due_at, first_handler=first_handler):
+            if current(title) is None:
+                county_task_register(
+                    actor=supervisor,
+                    kind=kind,
+                    reference=reference.format(year=received_at.year),
+                    title=title,
+                    issued_by="县委宣传部",
+                    received_at=received_at,
+                    content=content,
+                    due_at=due_at,
+                    handler=first_handler,
+                    now=moment,
+                )
+
+        events.append((received_at + timedelta(minutes=10), 0, register))
+
+        if _pick("attachment", title) % 2 == 0:
+
+            def attach(moment, title=title):
+                task = current(title)
+                if task is not None and not task.attachments.exists():
+                    name = f"{task.reference}.pdf"
+                    upload = SimpleUploadedFile(name, _DEMO_PDF, content_type="application/pdf")
+                    county_task_add_attachment(task=task, uploaded_file=upload, actor=supervisor, now=moment)
+
+            events.append((received_at + timedelta(minutes=20), 1, attach))
+
+        if first_handler != handler:
+
+            def reassign(moment, title=title, handler=handler):
+                task = current(title)
+                if task is not None and task.handler_id != handler.pk and task.is_open:
+                    county_task_reassign(task=task, handler=handler, actor=supervisor, now=moment)
+
+            events.append((received_at + timedelta(minutes=40), 2, reassign))
+
+        notes = []
+        if outcome != "received":
+            notes.append((received_at + timedelta(hours=3), "已联系相关科室和单位核实情况，正在办理。"))
+        if outcome == "overdue":
+            notes.append((received_at + timedelta(hours=30), "涉及多个部门，协调中，反馈材料尚未形成。"))
+        for moment, body in notes:
+
+            def note(moment, title=title, body=body):
+                task = current(title)
+                if task is not None and not TaskNote.objects.filter(task=task, body=body).exists():
+                    county_task_add_note(task=task, body=body, actor=task.handler.user, now=moment)
+
+            events.append((moment, 3, note))
+
+        if outcome in ("late", "overdue"):
+
+            def sweep(moment, title=title):
+                task = current(title)
+                if task is not None and task.overdue_at is None:
+                    county_tasks_flag_overdue(now=moment)
+
+            events.append((due_at + timedelta(minutes=5), 4, sweep))
+
         if outcome in ("closed", "late", "approved", "submitted"):
             subject = title.removeprefix("关于").removesuffix("的舆情交办").removesuffix("的舆情专报")
             feedback = (
                 f"经核查，{subject}问题部分属实，已责成相关单位整改，并在县论坛和官方网站作了回复说明，网民反响良好。"
             )
-        # The reference carries the year the task came in; the title is the demo's natural key.
-        reference = reference.format(year=received_at.year)
-        task, _ = CountyTask.objects.update_or_create(
-            title=title,
-            defaults={
-                "reference": reference,
-                "kind": kind,
-                "issued_by": "县委宣传部",
-                "received_at": received_at,
-                "content": content,
-                "due_at": due_at,
-                "handler": people[handler],
-                "state": state,
-                "feedback": feedback,
-                "feedback_submitted_at": approved_at - timedelta(hours=2)
-                if approved_at
-                else (received_at + timedelta(hours=20) if outcome == "submitted" else None),
-                "feedback_approved_at": approved_at,
-                "feedback_approved_by": leader if approved_at else None,
-                "closed_at": approved_at + timedelta(hours=4) if outcome in ("closed", "late") else None,
-                "overdue_at": due_at + timedelta(minutes=5) if outcome in ("late", "overdue") else None,
-                "created_by": admin,
-            },
-        )
-        if outcome != "received":
-            TaskNote.objects.get_or_create(
-                task=task,
-                body="已联系相关科室和单位核实情况，正在办理。",
-                defaults={"author": people[handler], "created_at": received_at + timedelta(hours=3)},
-            )
-        if outcome in ("overdue",):
-            TaskNote.objects.get_or_create(
-                task=task,
-                body="涉及多个部门，协调中，反馈材料尚未形成。",
-                defaults={"author": people[handler], "created_at": received_at + timedelta(hours=30)},
-            )
-        if _pick("attachment", title) % 2 == 0 and not task.attachments.exists():
-            attachment = TaskAttachment(
-                task=task,
-                original_name=f"{reference}.pdf",
-                kind="pdf",
-                size=len(_DEMO_PDF),
-                uploaded_by=people.get("supervisor", people[handler]),
-                uploaded_at=received_at + timedelta(minutes=20),
-            )
-            attachment.file.save(f"{reference}.pdf", ContentFile(_DEMO_PDF), save=False)
-            attachment.save()
+            submitted_at = handled_at - timedelta(hours=2)
+            if outcome == "submitted":
+                submitted_at = received_at + timedelta(hours=20)
+
+            def submit(moment, title=title, feedback=feedback):
+                task = current(title)
+                if task is not None and task.state in (CountyTask.State.RECEIVED, CountyTask.State.IN_PROGRESS):
+                    county_task_submit_feedback(task=task, feedback=feedback, actor=task.handler.user, now=moment)
+
+            events.append((submitted_at, 5, submit))
+
+        if outcome in ("closed", "late", "approved") and leader is not None:
+
+            def approve(moment, title=title):
+                task = current(title)
+                if task is not None and task.state == CountyTask.State.FEEDBACK_SUBMITTED:
+                    county_task_approve_feedback(task=task, actor=leader, now=moment)
+
+            events.append((handled_at, 6, approve))
+
+        if outcome in ("closed", "late"):
+
+            def close(moment, title=title):
+                task = current(title)
+                if task is not None and task.state == CountyTask.State.FEEDBACK_APPROVED:
+                    county_task_close(task=task, actor=supervisor, now=moment)
+
+            events.append((handled_at + timedelta(hours=4), 7, close))
+
+    _run(events, now)
+    county_tasks_flag_overdue(now=now)  # where the beat job has got to
     return {
         "tasks handed down": CountyTask.objects.count(),
         "task notes": TaskNote.objects.count(),
@@ -489,35 +636,39 @@ def _seed_tasks(*, today: date, now: datetime, admin) -> dict[str, int]:
     }
 
 
-def _seed_reports(*, today: date) -> dict[str, int]:
+# --- Reports upward -----------------------------------------------------------------------------
+
+
+def _seed_reports(*, today: date, now: datetime, supervisor) -> dict[str, int]:
+    # Response plans are adopted documents kept in the admin, not a change of state.
     plans = []
     for order, (title, scope) in enumerate(PLANS):
         plan, _ = ResponsePlan.objects.update_or_create(
             title=title, defaults={"scope": scope, "is_active": True, "adopted_on": date(today.year - 1, 3 + order, 1)}
         )
         plans.append(plan)
-    reporter = Person.objects.filter(user__username="supervisor").first() or Person.objects.first()
     for title, level, days_ago, plan_index, summary, measures, follow_ups in REPORTS:
-        reported_at = _at(today - timedelta(days=days_ago), 15, 40)
-        report, _ = IncidentReport.objects.update_or_create(
-            title=title,
-            defaults={
-                "level": level,
-                "summary": summary,
-                "measures": measures,
-                "response_plan": plans[plan_index] if plan_index is not None else None,
-                "reported_to": "县委宣传部",
-                "reported_at": reported_at,
-                "reported_by": reporter,
-                "created_at": reported_at,
-            },
-        )
-        for number, body in enumerate(follow_ups, start=1):
-            IncidentFollowUp.objects.get_or_create(
-                report=report,
-                body=body,
-                defaults={"reported_at": reported_at + timedelta(hours=6 * number), "reported_by": reporter},
+        report = IncidentReport.objects.filter(title=title).first()
+        if report is None:
+            reported_at = _at(today - timedelta(days=days_ago), 15, 40)
+            if reported_at + timedelta(minutes=5) > now:
+                continue  # a later seed reports it
+            report = incident_report_create(
+                actor=supervisor,
+                title=title,
+                level=level,
+                summary=summary,
+                measures=measures,
+                reported_to="县委宣传部",
+                reported_at=reported_at,
+                response_plan=plans[plan_index] if plan_index is not None else None,
+                now=reported_at + timedelta(minutes=5),
             )
+        for number, body in enumerate(follow_ups, start=1):
+            reported_at = report.reported_at + timedelta(hours=6 * number)
+            if reported_at > now or IncidentFollowUp.objects.filter(report=report, body=body).exists():
+                continue
+            incident_follow_up_add(report=report, body=body, reported_at=reported_at, actor=supervisor, now=reported_at)
     return {
         "response plans": ResponsePlan.objects.count(),
         "reports upward": IncidentReport.objects.count(),

@@ -134,7 +134,7 @@ def _seed_quotas(today: date, platforms: dict[str, Platform]) -> None:
             department=None,
             platform=None,
             platform_kind=Platform.Kind.COUNTY_SITE,
-            defaults={"minimum": 20 if year < today.year else 30, "notes": "县指定网站及版块"},
+            defaults={"minimum": 15 if year < today.year else 30, "notes": "县指定网站及版块"},
         )
     if publicity_department:
         PublicityQuota.objects.update_or_create(
@@ -282,25 +282,53 @@ def _seed_posts(today: date, platforms: dict[str, Platform], people: dict[str, P
     return published
 
 
+# Who picks up the bureau's news, in turn: the county's own media most often, then the city paper
+# and news site, now and then a provincial outlet or the national one. No name repeats within three
+# places, so a post reported by several outlets is reported by different ones.
+COVERAGE_ROTATION = [
+    "县融媒体中心",
+    "南通日报",
+    "江海明珠网",
+    "县融媒体中心",
+    "交汇点新闻客户端",
+    "南通日报",
+    "县融媒体中心",
+    "新华日报",
+    "江海明珠网",
+    "县融媒体中心",
+    "南通日报",
+    "人民网",
+]
+# How many outlets report the n-th published post of a year, in turn (one on average).
+COVERAGE_PER_POST = [1, 0, 2, 1, 0, 3, 1, 0]
+
+
 def _seed_coverage(today: date, outlets: list[MediaOutlet], posts: list[PublicityPost], recorder: Person) -> None:
-    """Every third published post was reported by an outlet the next day, recorded through the service."""
+    """Published posts picked up by the media a day or two later, spread over outlets of every level
+    (the county's, the city's, the province's) in a fixed rotation that starts again each year, so a
+    later seed day only adds the new reports. Recorded through the service."""
+    by_name = {outlet.name: outlet for outlet in outlets}
     known = set(MediaCoverage.objects.values_list("outlet_id", "title", "reported_on"))
-    for post in posts:
-        if post.published_on is None or post.published_on.toordinal() % 3:
-            continue
-        outlet = outlets[(post.published_on.toordinal() // 3 * 5) % len(outlets)]
+    position: dict[int, tuple[int, int]] = {}  # year → (posts seen, reports planned)
+    for post in sorted((p for p in posts if p.published_on is not None), key=lambda p: (p.published_on, p.pk)):
+        year = post.published_on.year
+        seen, planned = position.get(year, (0, 0))
+        reports = COVERAGE_PER_POST[seen % len(COVERAGE_PER_POST)]
+        position[year] = (seen + 1, planned + reports)
         title = post.title.split("：", 1)[-1].replace("我局", "县文广旅局", 1)
-        reported_on = post.published_on + timedelta(days=1)
-        if reported_on > today or (outlet.pk, title, reported_on) in known:
-            continue
-        coverage_create(
-            actor=recorder.user,
-            outlet=outlet,
-            reported_on=reported_on,
-            title=title,
-            post=post,
-            now=min(_moment(post.published_on + timedelta(days=2)), clock.now()),
-        )
+        for number in range(reports):
+            outlet = by_name.get(COVERAGE_ROTATION[(planned + number) % len(COVERAGE_ROTATION)])
+            reported_on = post.published_on + timedelta(days=1 + number)
+            if outlet is None or reported_on > today or (outlet.pk, title, reported_on) in known:
+                continue
+            coverage_create(
+                actor=recorder.user,
+                outlet=outlet,
+                reported_on=reported_on,
+                title=title,
+                post=post,
+                now=min(_moment(reported_on + timedelta(days=1)), clock.now()),
+            )
 
 
 def _seed_statistics(today: date, platforms: dict[str, Platform], recorder: Person) -> None:

@@ -58,6 +58,7 @@ from opinions.models import (
 )
 from opinions.selectors.figures import demand_figures
 from publicity.models import MediaCoverage, PublicityPost
+from publicity.selectors import outlet_counts
 
 # The same moment as the ``travel`` fixture's, so module and tests share one clock.
 SEEDED_AT = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -189,6 +190,13 @@ def test_publicity_through_the_year_against_the_quota():
     assert published.dates("published_on", "month").count() >= min(today.month, 12) - 1
     assert ArchiveRecord.objects.filter(action="publicity.publicitypost.published").count() >= published.count()
     assert MediaCoverage.objects.filter(post__in=published).exists()
+    # The outlets that reported the bureau this year: several, of different levels, with different counts.
+    outlets = list(outlet_counts(year=today.year))
+    assert len(outlets) >= 4
+    assert len({outlet.level for outlet in outlets}) >= 2
+    assert len({outlet.reports for outlet in outlets}) >= 2
+    recorded = ArchiveRecord.objects.filter(action="publicity.mediacoverage.recorded")
+    assert recorded.count() == MediaCoverage.objects.count()
 
 
 def test_a_year_of_duty_with_gaps_and_overdue_tasks():
@@ -206,6 +214,42 @@ def test_a_year_of_duty_with_gaps_and_overdue_tasks():
     assert HandoverNote.objects.exists()
 
 
+def test_duty_and_tasks_leave_archive_records():
+    """The history went through the services: every change of state left its archive record."""
+    actions = dict(
+        ArchiveRecord.objects.filter(action__startswith="assignments.").values_list("action").annotate(n=Count("pk"))
+    )
+    assert actions["assignments.roster.generated"] >= 12  # published month by month
+    assert actions["assignments.leave.declared"] == Leave.objects.count()
+    signed_in = ShiftAssignment.objects.exclude(signed_in_at=None)
+    assert actions["assignments.shiftassignment.signed_in"] == signed_in.count()
+    assert actions["assignments.shift.gaps_flagged"] > 0
+    assert actions["assignments.shiftassignment.swapped"] > 0
+    assert actions["assignments.handovernote.written"] == HandoverNote.objects.count()
+    assert actions["assignments.countytask.received"] == CountyTask.objects.count()
+    assert actions["assignments.countytask.progressed"] <= TaskNote.objects.count()
+    assert actions["assignments.countytask.feedback_submitted"] >= CountyTask.objects.exclude(feedback="").count()
+    approved = CountyTask.objects.exclude(feedback_approved_at=None)
+    assert actions["assignments.countytask.feedback_approved"] >= approved.count()
+    assert actions["assignments.countytask.closed"] == CountyTask.objects.filter(state=CountyTask.State.CLOSED).count()
+    assert actions["assignments.countytask.flagged_overdue"] == CountyTask.objects.exclude(overdue_at=None).count()
+    assert actions["assignments.taskattachment.uploaded"] == TaskAttachment.objects.count()
+    assert actions["assignments.incidentreport.reported"] == IncidentReport.objects.count()
+    assert actions["assignments.incidentreport.followed_up"] == IncidentFollowUp.objects.count()
+    # Each at the moment it happened, none in the future.
+    duty = ArchiveRecord.objects.filter(action__startswith="assignments.")
+    assert not duty.filter(created_at__gt=clock.now()).exists()
+    assert duty.filter(created_at__lt=clock.now() - timedelta(days=300)).exists()
+    signed = ArchiveRecord.objects.filter(action="assignments.shiftassignment.signed_in").order_by("pk").first()
+    assert signed.created_at == ShiftAssignment.objects.get(pk=signed.target_id).signed_in_at
+    # A late sign-in was flagged by the sweep before the person signed in; a missed one after the shift.
+    late = ShiftAssignment.objects.exclude(signed_in_at=None).exclude(late_flagged_at=None).select_related("shift")
+    assert late.exists()
+    assert all(a.shift.sign_in_due_at < a.late_flagged_at < a.signed_in_at for a in late)
+    missed = ShiftAssignment.objects.exclude(missed_flagged_at=None).select_related("shift")
+    assert all(a.missed_flagged_at > a.shift.ends_at for a in missed)
+
+
 def test_the_history_is_settled_and_the_chain_holds():
     now = clock.now()
     assert not Notification.objects.filter(created_at__lt=now - timedelta(days=3), emailed_at=None).exists()
@@ -217,6 +261,10 @@ def test_seeding_again_on_a_later_day_keeps_the_history_and_adds_the_new_days(tr
     first_posts = set(Post.objects.values_list("external_id", "found_at"))
     leaves = sorted(Leave.objects.values_list("person_id", "reason", "starts_on"))
     publicity = set(PublicityPost.objects.values_list("title", flat=True))
+    last_shift = Shift.objects.order_by("-on").first().on
+    tasks = set(CountyTask.objects.values_list("title", "reference", "received_at"))
+    signed_in = set(ShiftAssignment.objects.exclude(signed_in_at=None).values_list("pk", "signed_in_at"))
+    coverage = set(MediaCoverage.objects.values_list("outlet_id", "title", "reported_on"))
 
     travel.shift(timedelta(days=3))
     call_command("seed_demo", verbosity=0)
@@ -228,4 +276,9 @@ def test_seeding_again_on_a_later_day_keeps_the_history_and_adds_the_new_days(tr
     assert sorted(Leave.objects.values_list("person_id", "reason", "starts_on")) == leaves
     assert publicity <= set(PublicityPost.objects.values_list("title", flat=True))
     assert PublicityPost.objects.count() - len(publicity) <= 1  # at most one post every eight days
+    assert Shift.objects.order_by("-on").first().on == last_shift + timedelta(days=3)
+    assert not Shift.objects.values("on", "shift_type").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    assert set(CountyTask.objects.values_list("title", "reference", "received_at")) == tasks
+    assert signed_in < set(ShiftAssignment.objects.exclude(signed_in_at=None).values_list("pk", "signed_in_at"))
+    assert coverage <= set(MediaCoverage.objects.values_list("outlet_id", "title", "reported_on"))
     assert archive_verify().ok
