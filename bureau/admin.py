@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from bureau.models import (
+    AnnualSummary,
     Department,
     Equipment,
     Notification,
@@ -120,4 +121,24 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnnualSummary)
+class AnnualSummaryAdmin(admin.ModelAdmin):
+    """Read-only: summaries are compiled by the nightly job or the 年度工作总结 page, which also
+    archive each compilation; figures typed here would contradict the records they come from."""
+
+    list_display = ["year", "is_final", "compiled_at", "compiled_by", "revision"]
+    list_select_related = ["compiled_by__person"]
+    readonly_fields = ["year", "is_final", "figures", "compiled_at", "compiled_by", "revision", "workbook_revision"]
+    exclude = ["workbook"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

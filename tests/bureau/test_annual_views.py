@@ -133,3 +133,17 @@ def test_list_queries_do_not_grow_with_the_years(client_as, cast, db, travel):
         response = client.get(url)
     assert response.content.decode().count("/annual/20") >= 4
     assert len(large) == len(small), [query["sql"] for query in large.captured_queries]
+
+
+def test_the_admin_shows_summaries_read_only(client_as, compiled):
+    client = client_as("admin")
+    changelist = client.get(reverse("admin:bureau_annualsummary_changelist"))
+    assert changelist.status_code == 200
+    assert str(YEAR) in changelist.content.decode()
+    detail = client.get(reverse("admin:bureau_annualsummary_change", args=[compiled.pk]))
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
+    assert client.get(reverse("admin:bureau_annualsummary_add")).status_code == 403
+    delete = reverse("admin:bureau_annualsummary_delete", args=[compiled.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert AnnualSummary.objects.filter(pk=compiled.pk).exists()
