@@ -57,11 +57,16 @@ class Sheet:
 PROGRESS_EVERY = 5_000
 
 
-def _row_cells(worksheet, row: Sequence) -> list:
+DATE_FORMATS = {datetime: "yyyy-mm-dd hh:mm", date: "yyyy-mm-dd"}
+
+
+def _row_cells(worksheet, row: Sequence, styled: dict) -> list:
     """Plain values go in as they are (cheap for large sheets); dates, rates and headings get a
-    styled cell."""
+    styled cell. A write-only row is written out as soon as it is appended, so one styled date
+    cell per column (``styled``) is reused row after row: styling a new cell for every date costs
+    as much again as the whole row."""
     cells = []
-    for value in row:
+    for column, value in enumerate(row):
         if isinstance(value, Heading):
             cell = WriteOnlyCell(worksheet, value=safe_cell(str(value)))
             cell.font = Font(bold=True)
@@ -70,14 +75,15 @@ def _row_cells(worksheet, row: Sequence) -> list:
             cell.number_format = "0.0%"
         else:
             value = safe_cell(value)
-            if isinstance(value, datetime):
-                cell = WriteOnlyCell(worksheet, value=value)
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, date):
-                cell = WriteOnlyCell(worksheet, value=value)
-                cell.number_format = "yyyy-mm-dd"
-            else:
+            kind = datetime if isinstance(value, datetime) else date if isinstance(value, date) else None
+            if kind is None:
                 cell = value
+            else:
+                cell = styled.get((column, kind))
+                if cell is None:
+                    cell = styled[(column, kind)] = WriteOnlyCell(worksheet)
+                    cell.number_format = DATE_FORMATS[kind]
+                cell.value = value
         cells.append(cell)
     return cells
 
@@ -101,9 +107,9 @@ def write_xlsx(
             cell.font = Font(bold=True)
             header_cells.append(cell)
         worksheet.append(header_cells)
-        written = 0
+        written, styled = 0, {}
         for row in sheet.rows:
-            worksheet.append(_row_cells(worksheet, row))
+            worksheet.append(_row_cells(worksheet, row, styled))
             written += 1
             if progress is not None and written % PROGRESS_EVERY == 0:
                 progress(str(sheet.title), written)

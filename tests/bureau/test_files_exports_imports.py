@@ -97,6 +97,25 @@ def test_xlsx_export_opens_back_with_safe_cells():
     assert sheet.freeze_panes == "A2"
 
 
+def test_dates_are_local_and_formatted_in_every_row():
+    shanghai = ZoneInfo("Asia/Shanghai")
+    rows = [
+        [datetime(2026, 1, 1, 0, 30, tzinfo=shanghai), datetime(2025, 12, 31, 16, 0, tzinfo=ZoneInfo("UTC")).date()],
+        [datetime(2026, 3, 2, 9, 15, tzinfo=shanghai), None],
+        ["not a date", datetime(2026, 5, 1, tzinfo=shanghai).date()],
+    ]
+    buffer = io.BytesIO()
+    write_xlsx([Sheet(title="时间", header=["时刻", "日期"], rows=rows)], buffer)
+    sheet = load_workbook(buffer)["时间"]
+    assert [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)] == [
+        [datetime(2026, 1, 1, 0, 30), datetime(2025, 12, 31)],
+        [datetime(2026, 3, 2, 9, 15), None],
+        ["not a date", datetime(2026, 5, 1)],
+    ]
+    assert sheet["A2"].number_format == sheet["A3"].number_format == "yyyy-mm-dd hh:mm"
+    assert sheet["B2"].number_format == sheet["B4"].number_format == "yyyy-mm-dd"
+
+
 def test_csv_export_is_excel_friendly_and_safe():
     response = csv_response(filename="a.csv", header=["标题"], rows=[["=1+1"], ["好"]])
     text = response.content.decode("utf-8")
