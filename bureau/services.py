@@ -1,6 +1,9 @@
 """Changes to the organisation, and notifications. Each writes its archive record."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,6 +17,21 @@ from bureau import clock
 from bureau.models import Notification, Person, RoleGroup
 
 logger = logging.getLogger(__name__)
+
+# Off inside ``notifications_left_to_outbox``: notices are written but not queued one by one.
+_queue_after_commit: ContextVar[bool] = ContextVar("queue_notification_after_commit", default=True)
+
+
+@contextmanager
+def notifications_left_to_outbox() -> Iterator[None]:
+    """For bulk work (seeding a year of history, large imports): the notices are committed as
+    usual but their e-mails are not queued one task per notice — a backlog that would hold up the
+    periodic jobs behind it. The outbox sweep (``notifications_send_pending``) sends them."""
+    token = _queue_after_commit.set(False)
+    try:
+        yield
+    finally:
+        _queue_after_commit.reset(token)
 
 
 @transaction.atomic
@@ -69,8 +87,25 @@ def notification_create(
             )
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: _publish_email(notification.pk))
+    if _queue_after_commit.get():
+        transaction.on_commit(lambda: _publish_email(notification.pk))
     return notification
+
+
+def notifications_send_after_commit() -> None:
+    """For notices written in bulk by SQL rather than by ``notification_create`` (the deadline
+    sweep): queue one outbox sweep right after commit, so they go out at once."""
+    if _queue_after_commit.get():
+        transaction.on_commit(_publish_pending)
+
+
+def _publish_pending() -> None:
+    from bureau.tasks import notifications_send_pending_task
+
+    try:
+        notifications_send_pending_task.delay(older_than_seconds=0)
+    except Exception:  # noqa: BLE001 - the broker is down; the periodic outbox sweep sends them
+        logger.warning("notification.publish_pending_failed (the periodic sweep will send them)")
 
 
 def _publish_email(notification_id: int) -> None:

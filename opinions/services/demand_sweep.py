@@ -7,7 +7,6 @@ guarded by unique constraints (``ON CONFLICT DO NOTHING``): a repeat finds nothi
 nothing twice. Their e-mails are queued right after commit (the outbox sweep catches any the
 broker could not take)."""
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.models import Notification, Person, Role, Section
+from bureau.services import notifications_send_after_commit
 from opinions.models import Demand, DemandPress, DemandRules
-
-logger = logging.getLogger(__name__)
 
 OPEN = tuple(str(state) for state in Demand.OPEN_STATES)
 
@@ -218,16 +216,6 @@ def demands_sweep_deadlines(*, now: datetime | None = None, portable: bool | Non
             )
         setattr(result, field, count)
     if any(result.as_dict().values()):
-        # The notices were written by SQL, not by notification_create, so nothing queued their
-        # e-mails: send them right after commit instead of waiting for the outbox sweep.
-        transaction.on_commit(_send_sweep_notices)
+        # The notices were written by SQL, not by notification_create: nothing queued their e-mails.
+        notifications_send_after_commit()
     return result
-
-
-def _send_sweep_notices() -> None:
-    from bureau.tasks import notifications_send_pending_task
-
-    try:
-        notifications_send_pending_task.delay(older_than_seconds=0)
-    except Exception:  # noqa: BLE001 - the broker is down; the outbox sweep sends them later
-        logger.warning("demand_sweep.publish_failed (the outbox sweep will send the notices)")

@@ -139,3 +139,21 @@ def test_concurrent_sends_of_one_notice_send_one_mail():
     assert errors == []
     assert sorted(results) == [False, False, False, True]
     assert len(mail.outbox) == 1
+
+
+def test_bulk_work_leaves_the_e_mails_to_the_outbox_sweep(db, django_capture_on_commit_callbacks, mailoutbox):
+    from bureau.services import notifications_left_to_outbox, notifications_send_after_commit
+
+    user = UserFactory()
+    with django_capture_on_commit_callbacks() as queued:
+        notification_create(recipient=user, kind="test", dedupe_key="one", title="一")
+        notifications_send_after_commit()
+    assert len(queued) == 2
+    with notifications_left_to_outbox(), django_capture_on_commit_callbacks() as queued:
+        notification_create(recipient=user, kind="test", dedupe_key="two", title="二")
+        notifications_send_after_commit()
+    assert queued == []
+    assert Notification.objects.filter(recipient=user).count() == 2
+    # The sweep sends what was left to it.
+    assert notifications_send_pending(now=clock.now() + timedelta(minutes=1)) == 2
+    assert len(mailoutbox) == 2

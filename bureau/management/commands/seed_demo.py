@@ -14,6 +14,7 @@ from django.db.models import F
 
 from bureau import clock
 from bureau.models import Notification
+from bureau.services import notifications_left_to_outbox
 
 # Order matters: later seeders use the people and sections the earlier ones create.
 SEEDERS = [
@@ -35,7 +36,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = clock.today()
-        with transaction.atomic():
+        # A year of history writes hundreds of notices: the old ones are settled below, the recent
+        # ones go out with the outbox sweep instead of one queued task each.
+        with notifications_left_to_outbox(), transaction.atomic():
             for module_name in SEEDERS:
                 try:
                     module = import_module(module_name)
@@ -47,8 +50,6 @@ class Command(BaseCommand):
                 if options["verbosity"] >= 1:
                     summary = ", ".join(f"{label}: {count}" for label, count in counts.items())
                     self.stdout.write(self.style.SUCCESS(f"{module_name}: {summary}"))
-            # The e-mails the services queue after commit find the old notices already claimed and
-            # send nothing; the recent ones go out as they would have.
             settled = _settle_notifications()
         if options["verbosity"] >= 1:
             self.stdout.write(self.style.SUCCESS(f"notifications settled: {settled}"))
