@@ -63,11 +63,12 @@ class Period:
 
 
 def period_for(*, key: str | None, today: date, first: date | None = None, last: date | None = None) -> Period:
-    """today | week (Monday to Sunday) | month | year | range (``first``..``last``, at most three years)."""
+    """today | week (Monday to Sunday) | month | year | range (``first``..``last``, at most three years:
+    a longer one keeps its most recent three years). Without both dates a range is this year."""
     if key == "range" and first and last:
         if last < first:
             first, last = last, first
-        last = min(last, first + timedelta(days=MAX_RANGE_DAYS))
+        first = max(first, last - timedelta(days=MAX_RANGE_DAYS))
         return Period("range", first, last)
     if key == "today":
         return Period("today", today, today)

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -78,13 +79,27 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
     permission_required = "bureau.view_dashboard"
     template_name = "bureau/dashboard/dashboard.html"
 
+    def _explain_range(self, first: date | None, last: date | None, period) -> None:
+        """Say so when the dates asked for are not the dates shown."""
+        if not (first and last):
+            messages.warning(self.request, _("Give a valid start and end date. This year is shown instead."))
+        elif last < first:
+            messages.info(self.request, _("The start date was after the end date, so the two were swapped."))
+        elif period.first != first:
+            messages.info(
+                self.request,
+                _("A range covers at most three years: shown from %(first)s to %(last)s.")
+                % {"first": period.first.isoformat(), "last": period.last.isoformat()},
+            )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET
         today = clock.today()
-        period = period_for(
-            key=params.get("period"), today=today, first=_date(params.get("from")), last=_date(params.get("to"))
-        )
+        first, last = _date(params.get("from")), _date(params.get("to"))
+        period = period_for(key=params.get("period"), today=today, first=first, last=last)
+        if params.get("period") == "range":
+            self._explain_range(first, last, period)
         board = dashboard(period=period)
         by_channel = [(group.label, group.figures.received) for group in board.demands.by_channel]
         publicity = board.publicity

@@ -378,3 +378,18 @@ def test_assessment_year_form_does_not_wrap(db, client_as):
     form = re.search(r'<form[^>]*data-testid="year-form".*?</form>', html, re.S).group(0)
     assert "input-group" in form
     assert form.count("text-nowrap") >= 2
+
+
+@pytest.mark.parametrize(
+    ("params", "shown", "message"),
+    [
+        ({"from": "2026-12-01", "to": "2026-01-01"}, ("2026-01-01", "2026-12-01"), "were swapped"),
+        ({"from": "garbage", "to": "2026-01-01"}, ("2026-01-01", "2026-12-31"), "Give a valid start and end date"),
+        ({"from": "2010-01-01", "to": "2026-01-01"}, ("2022-12-30", "2026-01-01"), "at most three years"),
+    ],
+)
+def test_a_range_that_cannot_be_shown_as_asked_says_so(db, client_as, travel, params, shown, message):
+    response = client_as("supervisor").get(URL, {"period": "range", **params}, HTTP_ACCEPT_LANGUAGE="en")
+    period = response.context["board"].period
+    assert (period.first.isoformat(), period.last.isoformat()) == shown
+    assert message in response.content.decode()
