@@ -45,6 +45,24 @@ def _touch_beat_schedule(apps) -> None:
     PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": Now()})
 
 
+def _save_job(PeriodicTask, name: str, task: str, description: str, expire_seconds: int, **schedule) -> None:
+    """Create or update one job by name, on exactly the one schedule given (interval or crontab)."""
+    schedules = {"interval": None, "crontab": None, "solar": None, "clocked": None, **schedule}
+    PeriodicTask.objects.update_or_create(
+        name=name,
+        defaults={
+            "task": task,
+            **schedules,
+            "args": "[]",
+            "kwargs": "{}",
+            "enabled": True,
+            "one_off": False,
+            "expire_seconds": expire_seconds,
+            "description": description,
+        },
+    )
+
+
 def schedule_interval_jobs(apps, jobs: dict[str, tuple[str, int, str, str]], *, expire_seconds: int) -> None:
     """Create or update django-celery-beat jobs, matched by name: ``{name: (task, every, period,
     description)}``. ``expire_seconds``: a sweep that waited longer than that in the queue is
@@ -53,22 +71,7 @@ def schedule_interval_jobs(apps, jobs: dict[str, tuple[str, int, str, str]], *, 
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     for name, (task, every, period, description) in jobs.items():
         interval, _ = IntervalSchedule.objects.get_or_create(every=every, period=period)
-        PeriodicTask.objects.update_or_create(
-            name=name,
-            defaults={
-                "task": task,
-                "interval": interval,
-                "crontab": None,
-                "solar": None,
-                "clocked": None,
-                "args": "[]",
-                "kwargs": "{}",
-                "enabled": True,
-                "one_off": False,
-                "expire_seconds": expire_seconds,
-                "description": description,
-            },
-        )
+        _save_job(PeriodicTask, name, task, description, expire_seconds, interval=interval)
     _touch_beat_schedule(apps)
 
 
@@ -96,22 +99,7 @@ def schedule_crontab_jobs(apps, jobs: dict[str, tuple[str, dict[str, str], str]]
         fields = {key: "*" for key in ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")}
         fields.update(crontab)
         schedule, _ = CrontabSchedule.objects.get_or_create(timezone=settings.TIME_ZONE, **fields)
-        PeriodicTask.objects.update_or_create(
-            name=name,
-            defaults={
-                "task": task,
-                "interval": None,
-                "crontab": schedule,
-                "solar": None,
-                "clocked": None,
-                "args": "[]",
-                "kwargs": "{}",
-                "enabled": True,
-                "one_off": False,
-                "expire_seconds": expire_seconds,
-                "description": description,
-            },
-        )
+        _save_job(PeriodicTask, name, task, description, expire_seconds, crontab=schedule)
     _touch_beat_schedule(apps)
 
 
