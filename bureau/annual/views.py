@@ -2,11 +2,13 @@
 "compile now" button."""
 
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -37,7 +39,8 @@ class AnnualSummaryListView(PermissionRequiredMixin, TemplateView):
             summaries=summaries,
             this_year=this_year,
             this_year_missing=all(summary.year != this_year for summary in summaries),
-            form=AnnualCompileForm(initial={"year": this_year}),
+            # After a refused year the form shows what was typed, beside the message saying why.
+            form=AnnualCompileForm(initial={"year": self.request.GET.get("year", "")[:10] or this_year}),
         )
         return context
 
@@ -83,7 +86,8 @@ class AnnualSummaryCompileView(PermissionRequiredMixin, View):
         if not form.is_valid():
             for error in form.errors.get("year", []):
                 messages.error(request, error)
-            return redirect("annual:summary-list")
+            typed = urlencode({"year": request.POST.get("year", "")[:10]})
+            return redirect(f"{reverse('annual:summary-list')}?{typed}")
         summary = annual_summary_compile(year=form.cleaned_data["year"], actor=request.user, request=request)
         messages.success(
             request,

@@ -75,8 +75,9 @@ def test_compile_now_stores_the_summary_and_says_so(client_as, cast, db, travel)
 @pytest.mark.parametrize("year", ["1999", "2027", "abc"])
 def test_compile_refuses_a_bad_year(client_as, db, travel, year):
     response = client_as("supervisor").post(reverse("annual:summary-compile"), {"year": year}, follow=True, **EN)
-    assert response.redirect_chain == [(reverse("annual:summary-list"), 302)]
+    assert response.redirect_chain == [(f"{reverse('annual:summary-list')}?year={year}", 302)]
     assert not AnnualSummary.objects.exists()
+    assert f'value="{year}"' in response.content.decode()  # what was typed is still in the form
 
 
 def test_compile_is_post_only(client_as, db):
