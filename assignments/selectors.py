@@ -161,6 +161,35 @@ class DutyFigures:
         return self.on_time / due if due else None
 
 
+def _assignments_in(start: datetime, end: datetime) -> QuerySet[ShiftAssignment]:
+    return ShiftAssignment.objects.filter(shift__starts_at__gte=start, shift__starts_at__lt=end)
+
+
+def _sign_in_counts(now: datetime) -> dict:
+    """The sign-in figures, defined once: on time, late, missed (the shift ended unsigned), pending."""
+    signed = Q(signed_in_at__isnull=False)
+    due = F("shift__sign_in_due_at")
+    return {
+        "total": Count("pk"),
+        "on_time": Count("pk", filter=signed & Q(signed_in_at__lte=due)),
+        "late": Count("pk", filter=signed & Q(signed_in_at__gt=due)),
+        "missed": Count("pk", filter=Q(signed_in_at=None, shift__ends_at__lte=now)),
+        "pending": Count("pk", filter=Q(signed_in_at=None, shift__ends_at__gt=now)),
+    }
+
+
+def sign_ins_by_department(*, start: datetime, end: datetime, now: datetime | None = None) -> dict:
+    """``duty_figures``' sign-in counts per department of the person on duty: {department id: counts}.
+    One query."""
+    rows = (
+        _assignments_in(start, end)
+        .values("person__department_id")
+        .annotate(**_sign_in_counts(now or clock.now()))
+        .order_by()
+    )
+    return {row.pop("person__department_id"): row for row in rows}
+
+
 def duty_figures(*, start: datetime, end: datetime, now: datetime | None = None) -> DutyFigures:
     """Shifts, sign-ins on time, late and missed for shifts starting in [start, end). Three queries."""
     now = now or clock.now()
@@ -169,15 +198,7 @@ def duty_figures(*, start: datetime, end: datetime, now: datetime | None = None)
         "total": in_period.count(),
         "understaffed": in_period.annotate(filled=Count("assignments")).filter(filled__lt=F("people_needed")).count(),
     }
-    signed = Q(signed_in_at__isnull=False)
-    due = F("shift__sign_in_due_at")
-    counts = ShiftAssignment.objects.filter(shift__starts_at__gte=start, shift__starts_at__lt=end).aggregate(
-        total=Count("pk"),
-        on_time=Count("pk", filter=signed & Q(signed_in_at__lte=due)),
-        late=Count("pk", filter=signed & Q(signed_in_at__gt=due)),
-        missed=Count("pk", filter=Q(signed_in_at=None, shift__ends_at__lte=now)),
-        pending=Count("pk", filter=Q(signed_in_at=None, shift__ends_at__gt=now)),
-    )
+    counts = _assignments_in(start, end).aggregate(**_sign_in_counts(now))
     return DutyFigures(
         shifts=shifts["total"],
         understaffed_shifts=shifts["understaffed"],
@@ -228,17 +249,31 @@ def task_attachment_for_user(*, user, pk: int) -> TaskAttachment:
 
 def county_task_figures(*, start: datetime, end: datetime, now: datetime | None = None) -> dict:
     """Tasks received in [start, end): by type, handled (feedback approved), on time, overdue. One query."""
-    now = now or clock.now()
+    return _tasks_in(start, end).aggregate(**_task_counts(now or clock.now()))
+
+
+def county_tasks_by_department(*, start: datetime, end: datetime, now: datetime | None = None) -> dict:
+    """``county_task_figures`` per department of the handler: {department id: counts}. One query."""
+    rows = _tasks_in(start, end).values("handler__department_id").annotate(**_task_counts(now or clock.now()))
+    return {row.pop("handler__department_id"): row for row in rows.order_by()}
+
+
+def _tasks_in(start: datetime, end: datetime) -> QuerySet[CountyTask]:
+    return CountyTask.objects.filter(received_at__gte=start, received_at__lt=end)
+
+
+def _task_counts(now: datetime) -> dict:
+    """The figures of tasks handed down, defined once."""
     approved = Q(feedback_approved_at__isnull=False)
-    return CountyTask.objects.filter(received_at__gte=start, received_at__lt=end).aggregate(
-        received=Count("pk"),
-        special_reports=Count("pk", filter=Q(kind=CountyTask.Kind.SPECIAL_REPORT)),
-        assignments=Count("pk", filter=Q(kind=CountyTask.Kind.ASSIGNMENT)),
-        other=Count("pk", filter=Q(kind=CountyTask.Kind.OTHER)),
-        handled=Count("pk", filter=approved),
-        on_time=Count("pk", filter=approved & Q(feedback_approved_at__lte=F("due_at"))),
-        overdue=Count("pk", filter=Q(feedback_approved_at=None, due_at__lt=now)),
-    )
+    return {
+        "received": Count("pk"),
+        "special_reports": Count("pk", filter=Q(kind=CountyTask.Kind.SPECIAL_REPORT)),
+        "assignments": Count("pk", filter=Q(kind=CountyTask.Kind.ASSIGNMENT)),
+        "other": Count("pk", filter=Q(kind=CountyTask.Kind.OTHER)),
+        "handled": Count("pk", filter=approved),
+        "on_time": Count("pk", filter=approved & Q(feedback_approved_at__lte=F("due_at"))),
+        "overdue": Count("pk", filter=Q(feedback_approved_at=None, due_at__lt=now)),
+    }
 
 
 # --- Reports upward -----------------------------------------------------------------------------

@@ -6,11 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from assignments.models import CountyTask, ShiftAssignment
-from assignments.selectors import DutyFigures, duty_figures
+from assignments.models import CountyTask
+from assignments.selectors import DutyFigures, county_tasks_by_department, duty_figures, sign_ins_by_department
 from bureau import clock
 from bureau.models import Department
 from opinions.models import Channel, Demand, DemandDay, DemandKind, OverdueDay, PostDay, ScreeningCategory
@@ -382,40 +382,14 @@ def assessment(
     for progress in publicity.department_progress:
         if progress.quota.year == year and progress.quota.department_id in rows:
             rows[progress.quota.department_id].quota = progress
-    signed = Q(signed_in_at__isnull=False)
-    duty = (
-        ShiftAssignment.objects.filter(shift__starts_at__gte=start, shift__starts_at__lt=end)
-        .values("person__department_id")
-        .annotate(
-            total=Count("pk"),
-            on_time=Count("pk", filter=signed & Q(signed_in_at__lte=F("shift__sign_in_due_at"))),
-            late=Count("pk", filter=signed & Q(signed_in_at__gt=F("shift__sign_in_due_at"))),
-            missed=Count("pk", filter=Q(signed_in_at=None, shift__ends_at__lte=now)),
-        )
-        .order_by()
-    )
-    for row in duty:
-        if row["person__department_id"] in rows:
-            target = rows[row["person__department_id"]]
-            target.duty_total, target.duty_on_time = row["total"], row["on_time"]
-            target.duty_late, target.duty_missed = row["late"], row["missed"]
-    approved = Q(feedback_approved_at__isnull=False)
-    tasks = (
-        CountyTask.objects.filter(received_at__gte=start, received_at__lt=end)
-        .values("handler__department_id")
-        .annotate(
-            received=Count("pk"),
-            handled=Count("pk", filter=approved),
-            on_time=Count("pk", filter=approved & Q(feedback_approved_at__lte=F("due_at"))),
-        )
-        .order_by()
-    )
-    for row in tasks:
-        if row["handler__department_id"] in rows:
-            target = rows[row["handler__department_id"]]
-            target.tasks_received, target.tasks_handled, target.tasks_on_time = (
-                row["received"],
-                row["handled"],
-                row["on_time"],
-            )
+    for department_id, counts in sign_ins_by_department(start=start, end=end, now=now).items():
+        if department_id in rows:
+            target = rows[department_id]
+            target.duty_total, target.duty_on_time = counts["total"], counts["on_time"]
+            target.duty_late, target.duty_missed = counts["late"], counts["missed"]
+    for department_id, counts in county_tasks_by_department(start=start, end=end, now=now).items():
+        if department_id in rows:
+            target = rows[department_id]
+            target.tasks_received, target.tasks_handled = counts["received"], counts["handled"]
+            target.tasks_on_time = counts["on_time"]
     return list(rows.values())
