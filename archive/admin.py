@@ -3,10 +3,11 @@
 from django.contrib import admin
 
 from archive.models import ArchiveCheck, ArchiveRecord
+from bureau.admin_base import ReadOnlyAdmin
 
 
 @admin.register(ArchiveRecord)
-class ArchiveRecordAdmin(admin.ModelAdmin):
+class ArchiveRecordAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor_name", "action", "target_type", "target_text", "ip_address"]
     list_filter = ["action", "target_type"]
     search_fields = ["summary", "target_text", "actor_name", "action"]
@@ -29,19 +30,9 @@ class ArchiveRecordAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Also removes the "delete selected" bulk action from the list page.
-        return False
-
 
 @admin.register(ArchiveCheck)
-class ArchiveCheckAdmin(admin.ModelAdmin):
+class ArchiveCheckAdmin(ReadOnlyAdmin):
     """Chain checks, read-only: they are written by the check itself (page, command, nightly job)."""
 
     list_display = ["started_at", "source", "checked_by", "is_ok", "records_checked", "broken_record_id"]
@@ -62,12 +53,3 @@ class ArchiveCheckAdmin(admin.ModelAdmin):
         "last_hash",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

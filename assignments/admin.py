@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 
 from assignments.models import CountyTask, IncidentReport, ResponsePlan, Shift, ShiftType
+from bureau.admin_base import ReadOnlyAdmin
 from bureau.files import DOCUMENT_KINDS, validate_upload
 
 
@@ -39,17 +40,6 @@ class ResponsePlanAdmin(admin.ModelAdmin):
         if isinstance(uploaded, UploadedFile):
             obj.original_name = uploaded.name.replace("\\", "/").rsplit("/", 1)[-1][:200]
         super().save_model(request, obj, form, change)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Shift)

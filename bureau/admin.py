@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from bureau.admin_base import ReadOnlyAdmin
 from bureau.models import (
     AnnualSummary,
     Department,
@@ -125,7 +126,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnnualSummary)
-class AnnualSummaryAdmin(admin.ModelAdmin):
+class AnnualSummaryAdmin(ReadOnlyAdmin):
     """Read-only: summaries are compiled by the nightly job or the 年度工作总结 page, which also
     archive each compilation; figures typed here would contradict the records they come from."""
 
@@ -133,12 +134,3 @@ class AnnualSummaryAdmin(admin.ModelAdmin):
     list_select_related = ["compiled_by__person"]
     readonly_fields = ["year", "is_final", "figures", "compiled_at", "compiled_by", "revision", "workbook_revision"]
     exclude = ["workbook"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bureau.admin_base import ReadOnlyAdmin
 from bureau.files import validate_upload
 from opinions.models import (
     CalendarDay,
@@ -117,17 +118,6 @@ class PatrolRuleAdmin(admin.ModelAdmin):
         patrol_rule_save(rule=obj, actor=request.user, request=request)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Post)
 class PostAdmin(ReadOnlyAdmin):
     list_display = ["title", "channel", "section", "status", "screening", "found_at"]
@@ -173,7 +163,7 @@ class DemandRulesAdmin(_ConfigAdmin):
 
 
 @admin.register(Demand)
-class DemandAdmin(admin.ModelAdmin):
+class DemandAdmin(ReadOnlyAdmin):
     """Read-only: demands change only through the office's pages."""
 
     list_display = ["pk", "subject", "kind", "state", "channel", "handler", "received_at", "due_at"]
@@ -181,12 +171,3 @@ class DemandAdmin(admin.ModelAdmin):
     list_select_related = ["channel", "handler"]
     search_fields = ["subject"]
     exclude = ["citizen_name", "citizen_contact"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

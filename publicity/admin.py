@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bureau.admin_base import ReadOnlyAdmin
 from publicity.models import (
     DisclosureItem,
     MediaCoverage,
@@ -60,19 +61,6 @@ class PublicityQuotaAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for quota in queryset:
             quota_delete(quota=quota, actor=request.user, request=request)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by the office through the pages; the admin only shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PublicityPost)
