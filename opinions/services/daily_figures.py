@@ -41,25 +41,23 @@ def _local_days(moments) -> set[date]:
     return {timezone.localdate(moment) for moment in moments if moment is not None}
 
 
-def demand_days_recompute(*, days) -> int:
-    """Replace the stored rows of ``days`` with fresh ones; returns the rows written."""
+def _days_recompute(model, rows_of, days) -> int:
+    """Replace the stored rows of ``days`` with fresh ones from ``rows_of(days=...)``; returns the rows written."""
     days = set(days)
     if not days:
         return 0
-    DemandDay.objects.filter(day__in=days).delete()
-    rows = [DemandDay(**row) for row in demand_daily_rows(days=days)]
-    DemandDay.objects.bulk_create(rows, batch_size=2000)
+    model.objects.filter(day__in=days).delete()
+    rows = [model(**row) for row in rows_of(days=days)]
+    model.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def demand_days_recompute(*, days) -> int:
+    return _days_recompute(DemandDay, demand_daily_rows, days)
 
 
 def post_days_recompute(*, days) -> int:
-    days = set(days)
-    if not days:
-        return 0
-    PostDay.objects.filter(day__in=days).delete()
-    rows = [PostDay(**row) for row in post_daily_rows(days=days)]
-    PostDay.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return _days_recompute(PostDay, post_daily_rows, days)
 
 
 def _overdue_measure(now: datetime) -> None:
