@@ -367,12 +367,18 @@ class AssessmentRow:
         return Figures._rate(self.tasks_on_time, self.tasks_received)
 
 
-def assessment(
-    *, year: int, demands: DemandBreakdown, publicity: PublicityFigures, now: datetime
-) -> list[AssessmentRow]:
+def assessment(*, year: int, now: datetime | None = None) -> list[AssessmentRow]:
     """Per department, for the year: demands (by the department they were assigned to), publicity
     against the department's quota, duty sign-ins of its people, tasks handed down to its people.
-    ``demands`` and ``publicity`` are the year's breakdowns (already read for the page); two queries more."""
+    Reads only what the table needs (after the same inline refresh as the dashboard), in a fixed
+    number of queries."""
+    from opinions.services.daily_figures import daily_figures_refresh
+
+    now = now or clock.now()
+    today, period = _local_day(now), year_period(year)
+    daily_figures_refresh(now=now, inline=True)
+    demands = demand_breakdown(period=period, today=today, now=now)
+    publicity = publicity_figures(period=period, today=today)
     start, end = clock.year_span(year)
     departments = list(Department.objects.order_by("sort_order", "name"))
     rows = {d.pk: AssessmentRow(department=d, demands=_empty(d.pk), quota=None) for d in departments}

@@ -161,11 +161,9 @@ class AssessmentView(PermissionRequiredMixin, TemplateView):
         except ValueError:
             year = today.year
         year = min(max(year, 2000), today.year + 1)
-        period = year_period(year)
-        board = dashboard(period=period)
-        links = Links(period=period)
+        links = Links(period=year_period(year))
         rows = []
-        for row in assessment(year=year, demands=board.demands, publicity=board.publicity, now=board.now):
+        for row in assessment(year=year):
             department = row.department.pk if row.department else None
             rows.append(
                 {
@@ -178,5 +176,5 @@ class AssessmentView(PermissionRequiredMixin, TemplateView):
                     "publicity_url": links.publicity(department=department),
                 }
             )
-        context.update(year=year, years=list(range(today.year, today.year - 6, -1)), rows=rows, board=board)
+        context.update(year=year, years=list(range(today.year, today.year - 6, -1)), rows=rows)
         return context
