@@ -28,7 +28,15 @@ HEADER = [
 ]
 WIDTHS = [10, 18, 14, 16, 32, 22, 10, 36, 60]
 _COLUMNS = [
-    "pk", "created_at", "actor_name", "ip_address", "action", "target_type", "target_id", "target_text", "summary"
+    "pk",
+    "created_at",
+    "actor_name",
+    "ip_address",
+    "action",
+    "target_type",
+    "target_id",
+    "target_text",
+    "summary",
 ]
 CHUNK_SIZE = 2000
 

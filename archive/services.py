@@ -270,9 +270,7 @@ def _verifiers():
     ).distinct()
 
 
-def archive_check_run(
-    *, source: str, actor=None, batch_size: int = 2000, now: datetime | None = None
-) -> ArchiveCheck:
+def archive_check_run(*, source: str, actor=None, batch_size: int = 2000, now: datetime | None = None) -> ArchiveCheck:
     """Walk the chain with ``archive_verify`` and store the result as an ``ArchiveCheck``.
 
     The walk reads only and holds no transaction (it may take minutes on a large archive). A

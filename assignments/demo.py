@@ -490,9 +490,9 @@ def _seed_sign_ins(*, today: date, now: datetime) -> None:
     # Handover notes on about a third of the last two months' shifts, by someone who signed in.
     recent = today - timedelta(days=60)
     noted = set(HandoverNote.objects.filter(shift__on__gte=recent).values_list("shift_id", flat=True))
-    for assignment in ShiftAssignment.objects.filter(
-        shift__on__gte=recent, shift__starts_at__lte=now
-    ).select_related("shift", "person__user"):
+    for assignment in ShiftAssignment.objects.filter(shift__on__gte=recent, shift__starts_at__lte=now).select_related(
+        "shift", "person__user"
+    ):
         shift = assignment.shift
         dice = _pick("handover", shift.on, shift.shift_type_id)
         if shift.pk in noted or dice % 3 or not (assignment.signed_in_at or outcome.get(shift.pk)):
@@ -532,8 +532,16 @@ def _seed_tasks(*, today: date, now: datetime, supervisor) -> dict[str, int]:
         handled_at = received_at + timedelta(hours=hours * (1.4 if outcome == "late" else 0.6))
         first_handler = people.get(REASSIGNED.get(title, ""), handler)
 
-        def register(moment, reference=reference, kind=kind, title=title, content=content, received_at=received_at,
-                     due_at=due_at, first_handler=first_handler):
+        def register(
+            moment,
+            reference=reference,
+            kind=kind,
+            title=title,
+            content=content,
+            received_at=received_at,
+            due_at=due_at,
+            first_handler=first_handler,
+        ):
             if current(title) is None:
                 county_task_register(
                     actor=supervisor,

@@ -88,9 +88,7 @@ def _row_cells(worksheet, row: Sequence, styled: dict) -> list:
     return cells
 
 
-def write_xlsx(
-    sheets: Sequence[Sheet], stream, *, progress: Callable[[str, int], None] | None = None
-) -> None:
+def write_xlsx(sheets: Sequence[Sheet], stream, *, progress: Callable[[str, int], None] | None = None) -> None:
     """Write the sheets in write-only mode (constant memory) with a bold, frozen header row.
     ``progress(sheet title, rows written)`` is called every ``PROGRESS_EVERY`` rows and at each
     sheet's end."""

@@ -233,7 +233,10 @@ def _seed_posts(today: date, channels: dict[str, Channel]) -> None:
         post, decided_at = posts[key], found_at + timedelta(minutes=8)
         if outcome == Post.Screening.CONFIRMED and category_id in categories:
             takedown_confirm(
-                post=post, actor=staff, category=categories[category_id], reason=REASONS[Post.Status.TAKEN_DOWN],
+                post=post,
+                actor=staff,
+                category=categories[category_id],
+                reason=REASONS[Post.Status.TAKEN_DOWN],
                 now=decided_at,
             )
         else:

@@ -6,34 +6,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0003_append_only_trigger'),
+        ("archive", "0003_append_only_trigger"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArchiveCheck',
+            name="ArchiveCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(verbose_name='started at')),
-                ('finished_at', models.DateTimeField(verbose_name='finished at')),
-                ('source', models.CharField(choices=[('page', 'Checked on the page'), ('command', 'verify_archive command'), ('nightly', 'Nightly job')], max_length=20, verbose_name='run by')),
-                ('is_ok', models.BooleanField(verbose_name='chain intact')),
-                ('records_checked', models.PositiveBigIntegerField(verbose_name='records checked')),
-                ('broken_record_id', models.BigIntegerField(blank=True, null=True, verbose_name='first broken record')),
-                ('broken_at', models.DateTimeField(blank=True, null=True, verbose_name='time of the first broken record')),
-                ('broken_action', models.CharField(blank=True, max_length=100, verbose_name='action of the first broken record')),
-                ('broken_reason', models.CharField(blank=True, max_length=20, verbose_name='reason')),
-                ('last_hash', models.CharField(blank=True, max_length=64, verbose_name='hash of the newest record checked')),
-                ('checked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField(verbose_name="started at")),
+                ("finished_at", models.DateTimeField(verbose_name="finished at")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("page", "Checked on the page"),
+                            ("command", "verify_archive command"),
+                            ("nightly", "Nightly job"),
+                        ],
+                        max_length=20,
+                        verbose_name="run by",
+                    ),
+                ),
+                ("is_ok", models.BooleanField(verbose_name="chain intact")),
+                ("records_checked", models.PositiveBigIntegerField(verbose_name="records checked")),
+                ("broken_record_id", models.BigIntegerField(blank=True, null=True, verbose_name="first broken record")),
+                (
+                    "broken_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="time of the first broken record"),
+                ),
+                (
+                    "broken_action",
+                    models.CharField(blank=True, max_length=100, verbose_name="action of the first broken record"),
+                ),
+                ("broken_reason", models.CharField(blank=True, max_length=20, verbose_name="reason")),
+                (
+                    "last_hash",
+                    models.CharField(blank=True, max_length=64, verbose_name="hash of the newest record checked"),
+                ),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="checked by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'archive chain check',
-                'verbose_name_plural': 'archive chain checks',
-                'ordering': ['-started_at', '-pk'],
-                'get_latest_by': ['started_at', 'pk'],
+                "verbose_name": "archive chain check",
+                "verbose_name_plural": "archive chain checks",
+                "ordering": ["-started_at", "-pk"],
+                "get_latest_by": ["started_at", "pk"],
             },
         ),
     ]

@@ -45,7 +45,7 @@ def incident_level_label(key: str) -> str:
 
 
 def period_label(key: str) -> str:
-    """"Q2" → the second quarter, "2026-03" → March 2026, "2026" → the year."""
+    """ "Q2" → the second quarter, "2026-03" → March 2026, "2026" → the year."""
     if key.startswith("Q"):
         return _("Quarter %(number)s") % {"number": key[1:]}
     if "-" in key:

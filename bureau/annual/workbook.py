@@ -168,8 +168,21 @@ def demand_rows(*, year: int, now) -> Iterator[list]:
     satisfaction = {key: str(label) for key, label in Demand.Satisfaction.choices}
     open_states = set(Demand.OPEN_STATES)
     rows = demand_year_queryset(year=year).order_by("received_at", "pk").values_list(*DEMAND_COLUMNS)
-    for (pk, received, kind, channel, subject, department, handler, state, due, replied, completed, called_back,
-         _was_overdue) in rows.iterator(chunk_size=CHUNK):
+    for (
+        pk,
+        received,
+        kind,
+        channel,
+        subject,
+        department,
+        handler,
+        state,
+        due,
+        replied,
+        completed,
+        called_back,
+        _was_overdue,
+    ) in rows.iterator(chunk_size=CHUNK):
         yield [
             pk,
             received,
@@ -291,8 +304,13 @@ def duty_rows(*, year: int, figures: dict, now) -> Iterator[list]:
         ShiftAssignment.objects.filter(shift__starts_at__gte=start, shift__starts_at__lt=end)
         .order_by("shift__starts_at", "pk")
         .values_list(
-            "shift__on", "shift__shift_type__name", "person__name", "shift__starts_at", "shift__sign_in_due_at",
-            "signed_in_at", "shift__ends_at",
+            "shift__on",
+            "shift__shift_type__name",
+            "person__name",
+            "shift__starts_at",
+            "shift__sign_in_due_at",
+            "signed_in_at",
+            "shift__ends_at",
         )
     )
     for on, shift, person, starts, due, signed, ends in assignments.iterator(chunk_size=CHUNK):
@@ -316,7 +334,14 @@ def task_rows(*, year: int, figures: dict, now) -> Iterator[list]:
         CountyTask.objects.filter(received_at__gte=start, received_at__lt=end)
         .order_by("received_at", "pk")
         .values_list(
-            "reference", "kind", "title", "issued_by", "received_at", "due_at", "handler__name", "state",
+            "reference",
+            "kind",
+            "title",
+            "issued_by",
+            "received_at",
+            "due_at",
+            "handler__name",
+            "state",
             "feedback_approved_at",
         )
     )
@@ -396,12 +421,26 @@ def annual_sheets(*, year: int, figures: dict, now) -> list[Sheet]:
     post_header = [_("Period"), _("Found"), _("Relevant"), _("Handled"), _("Taken down"), "", ""]
     publicity_header = [_("Quota"), _("Minimum"), _("Published"), _("Progress"), _("Met on"), _("Met early")]
     duty_header = [
-        _("Period"), _("Shifts"), _("Short of people"), _("Assignments"), _("On time"), _("Late"), _("Missed"),
+        _("Period"),
+        _("Shifts"),
+        _("Short of people"),
+        _("Assignments"),
+        _("On time"),
+        _("Late"),
+        _("Missed"),
         _("Sign-in on-time rate"),
     ]
     task_header = [
-        _("Reference"), _("Type"), _("Title"), _("Issued by"), _("Received at"), _("Feedback due by"), _("Handler"),
-        _("State"), _("Feedback approved at"), _("On time"),
+        _("Reference"),
+        _("Type"),
+        _("Title"),
+        _("Issued by"),
+        _("Received at"),
+        _("Feedback due by"),
+        _("Handler"),
+        _("State"),
+        _("Feedback approved at"),
+        _("On time"),
     ]
     return [
         Sheet(sheet_title("Overview"), overview_header(year), overview_rows(figures), widths=[28, 12] + [10] * 16),
@@ -445,7 +484,12 @@ def annual_sheets(*, year: int, figures: dict, now) -> list[Sheet]:
 
 
 def write_annual_workbook(
-    *, year: int, figures: dict, stream, language: str = "zh-hans", now=None,
+    *,
+    year: int,
+    figures: dict,
+    stream,
+    language: str = "zh-hans",
+    now=None,
     progress: Callable[[str, int], None] | None = None,
 ) -> None:
     """Write the workbook of the year into ``stream`` (a binary file). ``figures`` is a compiled

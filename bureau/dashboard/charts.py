@@ -324,9 +324,7 @@ def bar_chart(*, title: str, rows: Sequence[tuple[str, int]], css: str = "chart-
             f'<text x="{label_width + w + 4:.1f}" y="{y + row_height / 2 + FONT * 0.35:.1f}" fill="{TEXT}">'
             f"{tick_text(value)}</text>"
         )
-    body.append(
-        f'<line x1="{label_width:.1f}" y1="{top}" x2="{label_width:.1f}" y2="{height - 8}" stroke="{AXIS}"/>'
-    )
+    body.append(f'<line x1="{label_width:.1f}" y1="{top}" x2="{label_width:.1f}" y2="{height - 8}" stroke="{AXIS}"/>')
     return _svg(title, body, width=width, height=height, css=css)
 
 

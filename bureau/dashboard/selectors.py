@@ -160,9 +160,7 @@ def demand_breakdown(*, period: Period, today: date, now: datetime) -> DemandBre
             _add(groups.setdefault(key, _empty(key)), row)
     kinds = dict(DemandKind.choices)
     channels = dict(Channel.objects.filter(pk__in=[k for k in by_channel if k]).values_list("pk", "name"))
-    departments = dict(
-        Department.objects.filter(pk__in=[k for k in by_department if k]).values_list("pk", "name")
-    )
+    departments = dict(Department.objects.filter(pk__in=[k for k in by_department if k]).values_list("pk", "name"))
     no_department = str(_("No department yet"))
 
     def groups(mapping: dict, names: dict, empty: str = "") -> list[Group]:
@@ -223,9 +221,7 @@ def post_breakdown(*, period: Period, today: date) -> PostBreakdown:
 def overdue_series(*, period: Period, today: date, overdue_now: int) -> list[tuple[date, int]]:
     """Overdue at the end of each day of the period up to yesterday (stored), and now for today."""
     stored = dict(
-        OverdueDay.objects.filter(day__gte=period.first, day__lte=min(period.last, today)).values_list(
-            "day", "overdue"
-        )
+        OverdueDay.objects.filter(day__gte=period.first, day__lte=min(period.last, today)).values_list("day", "overdue")
     )
     series = [(day, stored.get(day, 0)) for day in period.days if day < today]
     if period.first <= today <= period.last:
@@ -248,9 +244,7 @@ class PublicityFigures:
 def publicity_figures(*, period: Period, today: date) -> PublicityFigures:
     year = period.last.year
     published = (
-        PublicityPost.objects.published()
-        .filter(published_on__gte=period.first, published_on__lte=period.last)
-        .count()
+        PublicityPost.objects.published().filter(published_on__gte=period.first, published_on__lte=period.last).count()
     )
     progress_list = quota_progress_list(year=year, today=today)
     bureau = next((p for p in progress_list if not p.quota.is_scoped), None)

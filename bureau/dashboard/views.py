@@ -23,16 +23,28 @@ def demand_cards(figures, links: Links) -> list[dict]:
     return [
         {"label": _("Received"), "value": figures.received, "url": links.demands("received"), "key": "received"},
         {"label": _("Replied"), "value": figures.replied, "url": links.demands("replied"), "key": "replied"},
-        {"label": _("Replied on time"), "value": figures.replied_on_time, "url": links.demands("replied_on_time"),
-         "key": "replied_on_time"},
+        {
+            "label": _("Replied on time"),
+            "value": figures.replied_on_time,
+            "url": links.demands("replied_on_time"),
+            "key": "replied_on_time",
+        },
         {"label": _("Completed"), "value": figures.completed, "url": links.demands("completed"), "key": "completed"},
-        {"label": _("Overdue (received in the period)"), "value": figures.overdue, "url": links.demands("overdue"),
-         "key": "overdue"},
+        {
+            "label": _("Overdue (received in the period)"),
+            "value": figures.overdue,
+            "url": links.demands("overdue"),
+            "key": "overdue",
+        },
         {"label": _("Reply rate"), "value": percent(figures.reply_rate), "url": "", "key": "reply_rate"},
         {"label": _("On-time rate"), "value": percent(figures.on_time_rate), "url": "", "key": "on_time_rate"},
         {"label": _("Completion rate"), "value": percent(figures.completion_rate), "url": "", "key": "completion_rate"},
-        {"label": _("Satisfaction"), "value": percent(figures.satisfaction), "url": links.demands("called_back"),
-         "key": "satisfaction"},
+        {
+            "label": _("Satisfaction"),
+            "value": percent(figures.satisfaction),
+            "url": links.demands("called_back"),
+            "key": "satisfaction",
+        },
     ]
 
 
@@ -112,14 +124,25 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             by_department=group_rows(board.demands.by_department, links, "department"),
             post_cards=[
                 {"label": _("Posts found"), "value": posts.found, "url": links.posts(), "key": "found"},
-                {"label": _("Relevant to the bureau"), "value": posts.relevant, "url": links.posts(relevant="on"),
-                 "key": "relevant"},
-                {"label": _("Taken down"), "value": posts.taken_down, "url": links.posts(status="taken_down"),
-                 "key": "taken_down"},
+                {
+                    "label": _("Relevant to the bureau"),
+                    "value": posts.relevant,
+                    "url": links.posts(relevant="on"),
+                    "key": "relevant",
+                },
+                {
+                    "label": _("Taken down"),
+                    "value": posts.taken_down,
+                    "url": links.posts(status="taken_down"),
+                    "key": "taken_down",
+                },
             ],
             takedowns=[
-                {"label": name or _("No category"), "value": count,
-                 "url": links.posts(status="taken_down", category=pk) if pk else ""}
+                {
+                    "label": name or _("No category"),
+                    "value": count,
+                    "url": links.posts(status="taken_down", category=pk) if pk else "",
+                }
                 for pk, name, count in posts.by_category
             ],
             overdue_now_url=links.overdue_now(),

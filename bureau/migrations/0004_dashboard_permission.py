@@ -20,15 +20,23 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bureau', '0003_periodic_jobs'),
+        ("bureau", "0003_periodic_jobs"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='person',
-            options={'ordering': ['sort_order', 'name'], 'permissions': [('view_organisation', 'Can view the organisation page'), ('manage_organisation', 'Can manage the organisation'), ('view_dashboard', "Can view the supervisors' dashboard")], 'verbose_name': 'person', 'verbose_name_plural': 'people'},
+            name="person",
+            options={
+                "ordering": ["sort_order", "name"],
+                "permissions": [
+                    ("view_organisation", "Can view the organisation page"),
+                    ("manage_organisation", "Can manage the organisation"),
+                    ("view_dashboard", "Can view the supervisors' dashboard"),
+                ],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+            },
         ),
         migrations.RunPython(grant, revoke),
     ]

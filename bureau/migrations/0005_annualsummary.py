@@ -8,30 +8,47 @@ import bureau.files
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bureau', '0004_dashboard_permission'),
+        ("bureau", "0004_dashboard_permission"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnnualSummary',
+            name="AnnualSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='year')),
-                ('is_final', models.BooleanField(default=False, verbose_name='final')),
-                ('figures', models.JSONField(default=dict, verbose_name='figures')),
-                ('compiled_at', models.DateTimeField(verbose_name='compiled at')),
-                ('workbook', models.FileField(blank=True, max_length=200, upload_to=bureau.files.random_upload_path, verbose_name='workbook')),
-                ('revision', models.PositiveIntegerField(default=0, verbose_name='compilation number')),
-                ('workbook_revision', models.PositiveIntegerField(blank=True, null=True, verbose_name='workbook written for compilation')),
-                ('compiled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='compiled by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="year")),
+                ("is_final", models.BooleanField(default=False, verbose_name="final")),
+                ("figures", models.JSONField(default=dict, verbose_name="figures")),
+                ("compiled_at", models.DateTimeField(verbose_name="compiled at")),
+                (
+                    "workbook",
+                    models.FileField(
+                        blank=True, max_length=200, upload_to=bureau.files.random_upload_path, verbose_name="workbook"
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField(default=0, verbose_name="compilation number")),
+                (
+                    "workbook_revision",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="workbook written for compilation"),
+                ),
+                (
+                    "compiled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="compiled by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annual summary',
-                'verbose_name_plural': 'annual summaries',
-                'ordering': ['-year'],
-                'permissions': [('compile_annualsummary', 'Can compile the annual summary on demand')],
+                "verbose_name": "annual summary",
+                "verbose_name_plural": "annual summaries",
+                "ordering": ["-year"],
+                "permissions": [("compile_annualsummary", "Can compile the annual summary on demand")],
             },
         ),
     ]

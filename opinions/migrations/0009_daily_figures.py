@@ -5,79 +5,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bureau', '0004_dashboard_permission'),
-        ('opinions', '0008_demand_open_indexes'),
+        ("bureau", "0004_dashboard_permission"),
+        ("opinions", "0008_demand_open_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DailyFiguresState',
+            name="DailyFiguresState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('archive_watermark', models.BigIntegerField(default=0, verbose_name='archive records read up to')),
-                ('refreshed_at', models.DateTimeField(blank=True, null=True, verbose_name='last refreshed at')),
-                ('rebuilt_at', models.DateTimeField(blank=True, null=True, verbose_name='last rebuilt at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("archive_watermark", models.BigIntegerField(default=0, verbose_name="archive records read up to")),
+                ("refreshed_at", models.DateTimeField(blank=True, null=True, verbose_name="last refreshed at")),
+                ("rebuilt_at", models.DateTimeField(blank=True, null=True, verbose_name="last rebuilt at")),
             ],
             options={
-                'verbose_name': 'daily figures state',
-                'verbose_name_plural': 'daily figures state',
+                "verbose_name": "daily figures state",
+                "verbose_name_plural": "daily figures state",
             },
         ),
         migrations.CreateModel(
-            name='OverdueDay',
+            name="OverdueDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='day')),
-                ('overdue', models.PositiveIntegerField(default=0, verbose_name='overdue')),
-                ('measured_at', models.DateTimeField(blank=True, null=True, verbose_name='measured at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(unique=True, verbose_name="day")),
+                ("overdue", models.PositiveIntegerField(default=0, verbose_name="overdue")),
+                ("measured_at", models.DateTimeField(blank=True, null=True, verbose_name="measured at")),
             ],
             options={
-                'verbose_name': 'overdue at the end of a day',
-                'verbose_name_plural': 'overdue at the end of each day',
-                'ordering': ['day'],
+                "verbose_name": "overdue at the end of a day",
+                "verbose_name_plural": "overdue at the end of each day",
+                "ordering": ["day"],
             },
         ),
         migrations.CreateModel(
-            name='DemandDay',
+            name="DemandDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('kind', models.CharField(max_length=20, verbose_name='kind')),
-                ('received', models.PositiveIntegerField(default=0, verbose_name='received')),
-                ('replied', models.PositiveIntegerField(default=0, verbose_name='replied')),
-                ('replied_on_time', models.PositiveIntegerField(default=0, verbose_name='replied on time')),
-                ('completed', models.PositiveIntegerField(default=0, verbose_name='completed')),
-                ('called_back', models.PositiveIntegerField(default=0, verbose_name='called back')),
-                ('satisfied', models.PositiveIntegerField(default=0, verbose_name='satisfied')),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='opinions.channel', verbose_name='channel')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='bureau.department', verbose_name='department')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="day")),
+                ("kind", models.CharField(max_length=20, verbose_name="kind")),
+                ("received", models.PositiveIntegerField(default=0, verbose_name="received")),
+                ("replied", models.PositiveIntegerField(default=0, verbose_name="replied")),
+                ("replied_on_time", models.PositiveIntegerField(default=0, verbose_name="replied on time")),
+                ("completed", models.PositiveIntegerField(default=0, verbose_name="completed")),
+                ("called_back", models.PositiveIntegerField(default=0, verbose_name="called back")),
+                ("satisfied", models.PositiveIntegerField(default=0, verbose_name="satisfied")),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="opinions.channel",
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="bureau.department",
+                        verbose_name="department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily demand figures',
-                'verbose_name_plural': 'daily demand figures',
-                'ordering': ['day', 'kind', 'channel', 'department'],
-                'constraints': [models.UniqueConstraint(fields=('day', 'kind', 'channel', 'department'), name='demand_day_once', nulls_distinct=False)],
+                "verbose_name": "daily demand figures",
+                "verbose_name_plural": "daily demand figures",
+                "ordering": ["day", "kind", "channel", "department"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("day", "kind", "channel", "department"), name="demand_day_once", nulls_distinct=False
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PostDay',
+            name="PostDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('found', models.PositiveIntegerField(default=0, verbose_name='found')),
-                ('relevant', models.PositiveIntegerField(default=0, verbose_name='relevant')),
-                ('handled', models.PositiveIntegerField(default=0, verbose_name='handled')),
-                ('taken_down', models.PositiveIntegerField(default=0, verbose_name='taken down')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='opinions.screeningcategory', verbose_name='category')),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='opinions.channel', verbose_name='channel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="day")),
+                ("found", models.PositiveIntegerField(default=0, verbose_name="found")),
+                ("relevant", models.PositiveIntegerField(default=0, verbose_name="relevant")),
+                ("handled", models.PositiveIntegerField(default=0, verbose_name="handled")),
+                ("taken_down", models.PositiveIntegerField(default=0, verbose_name="taken down")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="opinions.screeningcategory",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="opinions.channel",
+                        verbose_name="channel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily post figures',
-                'verbose_name_plural': 'daily post figures',
-                'ordering': ['day', 'channel', 'category'],
-                'constraints': [models.UniqueConstraint(fields=('day', 'channel', 'category'), name='post_day_once', nulls_distinct=False)],
+                "verbose_name": "daily post figures",
+                "verbose_name_plural": "daily post figures",
+                "ordering": ["day", "channel", "category"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("day", "channel", "category"), name="post_day_once", nulls_distinct=False
+                    )
+                ],
             },
         ),
     ]

@@ -193,9 +193,7 @@ def demand_daily_rows(
     )
 
 
-def post_daily_rows(
-    *, days: Iterable[date] | None = None, start: datetime | None = None, end: datetime | None = None
-):
+def post_daily_rows(*, days: Iterable[date] | None = None, start: datetime | None = None, end: datetime | None = None):
     """Per local day found, channel and category: the post counts of ``post_figures``. One grouped query."""
     queryset = Post.objects.order_by()
     if days is not None:

@@ -30,7 +30,7 @@ def test_the_export_writes_the_filtered_records_cell_by_cell(client_as, cast):
     formula = archive_record(
         action="opinions.demand.replied",
         actor=cast["staff"].user,
-        summary="=HYPERLINK(\"http://evil.example\",\"点我\")",
+        summary='=HYPERLINK("http://evil.example","点我")',
         target_type="opinions.demand",
         target_id="17",
         target_text="+1 投诉网吧",
@@ -42,7 +42,8 @@ def test_the_export_writes_the_filtered_records_cell_by_cell(client_as, cast):
     archive_record(action="opinions.post.taken_down", summary="前一天", now=day_before)
 
     response = client_as("supervisor").get(
-        EXPORT_URL, {"action": "opinions.", "date_from": "2025-03-01", "date_to": "2025-03-01"},
+        EXPORT_URL,
+        {"action": "opinions.", "date_from": "2025-03-01", "date_to": "2025-03-01"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
@@ -56,7 +57,7 @@ def test_the_export_writes_the_filtered_records_cell_by_cell(client_as, cast):
     assert (by, ip, action) == (cast["staff"].name, "10.1.2.3", "opinions.demand.replied")
     assert (target_type, target_id) == ("opinions.demand", "17")
     assert target_text == "'+1 投诉网吧"
-    assert summary == "'=HYPERLINK(\"http://evil.example\",\"点我\")"
+    assert summary == '\'=HYPERLINK("http://evil.example","点我")'
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["I"].width == 60
     assert sheet["B2"].number_format.startswith("yyyy-mm-dd")

@@ -82,8 +82,10 @@ def test_the_latest_check_is_shown_only_to_those_who_may_run_it(client_as, tampe
     assert 'data-ok="true"' in leader_page
     assert 'data-testid="check-status"' not in supervisor_page
 
-    tamper(f'UPDATE "{ArchiveRecordFactory._meta.model._meta.db_table}" SET summary = %s WHERE id = %s',
-           ["篡改", records[0].pk])
+    tamper(
+        f'UPDATE "{ArchiveRecordFactory._meta.model._meta.db_table}" SET summary = %s WHERE id = %s',
+        ["篡改", records[0].pk],
+    )
     archive_check_run(source=ArchiveCheck.Source.COMMAND)
 
     leader_page = client_as("leader").get(LIST_URL).content.decode()

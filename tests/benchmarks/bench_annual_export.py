@@ -164,25 +164,38 @@ def run() -> list[dict]:
         ratio = runs["annual"]["seconds"] / runs["bare"]["seconds"]
         results += [
             _result(f"annual export, {size:,} demands: time", runs["annual"]["seconds"], "s", float("inf"), True),
-            _result(f"annual export, {size:,} demands: peak memory", runs["annual"]["peak_mb"], "MB",
-                    float("inf"), True),
+            _result(
+                f"annual export, {size:,} demands: peak memory", runs["annual"]["peak_mb"], "MB", float("inf"), True
+            ),
             _result(f"bare openpyxl, {size:,} demand rows: time", runs["bare"]["seconds"], "s", float("inf"), True),
-            _result(f"bare openpyxl, {size:,} demand rows: peak memory", runs["bare"]["peak_mb"], "MB",
-                    float("inf"), True),
+            _result(
+                f"bare openpyxl, {size:,} demand rows: peak memory", runs["bare"]["peak_mb"], "MB", float("inf"), True
+            ),
             _result(f"annual export ÷ bare openpyxl, {size:,}", ratio, "×", RATIO_TARGET, ratio <= RATIO_TARGET),
-            _result(f"annual export, {size:,} demands: file size", runs["annual"]["bytes"] / 2**20, "MB",
-                    float("inf"), True),
+            _result(
+                f"annual export, {size:,} demands: file size", runs["annual"]["bytes"] / 2**20, "MB", float("inf"), True
+            ),
         ]
     growth = large["annual"]["peak_mb"] - small["annual"]["peak_mb"]
     results.append(
         _result(
-            f"annual export peak memory growth, {SMALL:,} → {LARGE:,}", growth, "MB", MEMORY_SLACK_MB,
+            f"annual export peak memory growth, {SMALL:,} → {LARGE:,}",
+            growth,
+            "MB",
+            MEMORY_SLACK_MB,
             growth <= MEMORY_SLACK_MB,
         )
     )
     time_growth = large["annual"]["seconds"] / small["annual"]["seconds"]
-    results.append(_result(f"annual export time growth, {SMALL:,} → {LARGE:,}", time_growth, "×",
-                           LARGE / SMALL * 1.2, time_growth <= LARGE / SMALL * 1.2))
+    results.append(
+        _result(
+            f"annual export time growth, {SMALL:,} → {LARGE:,}",
+            time_growth,
+            "×",
+            LARGE / SMALL * 1.2,
+            time_growth <= LARGE / SMALL * 1.2,
+        )
+    )
     return results
 
 

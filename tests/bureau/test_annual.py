@@ -35,7 +35,7 @@ from tests.publicity.factories import CoverageFactory, OutletFactory, PublicityP
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 YEAR = 2025
-FORMULA_SUBJECT = "=HYPERLINK(\"http://evil.example\",\"点我\")"
+FORMULA_SUBJECT = '=HYPERLINK("http://evil.example","点我")'
 FORMULA_TITLE = "@SUM(1+1)*cmd|' /C calc'!A0"
 
 
@@ -71,15 +71,27 @@ def build_year() -> dict:
     rows = {
         # 00:30 on 1 January local time is 16:30 UTC on 31 December: it belongs to 2025.
         "new_year": demand(
-            DemandKind.COMPLAINT, hotline, local(2025, 1, 1, 0, 30), replied_after=timedelta(hours=2),
-            completed=True, satisfaction=Demand.Satisfaction.SATISFIED,
+            DemandKind.COMPLAINT,
+            hotline,
+            local(2025, 1, 1, 0, 30),
+            replied_after=timedelta(hours=2),
+            completed=True,
+            satisfaction=Demand.Satisfaction.SATISFIED,
         ),
         "late": demand(
-            DemandKind.SUGGESTION, hotline, local(2025, 3, 10, 10), replied_after=timedelta(hours=30),
-            completed=True, satisfaction=Demand.Satisfaction.UNSATISFIED, subject=FORMULA_SUBJECT,
+            DemandKind.SUGGESTION,
+            hotline,
+            local(2025, 3, 10, 10),
+            replied_after=timedelta(hours=30),
+            completed=True,
+            satisfaction=Demand.Satisfaction.UNSATISFIED,
+            subject=FORMULA_SUBJECT,
         ),
         "replied": demand(
-            DemandKind.CONSULTATION, forum, local(2025, 6, 15, 9), replied_after=timedelta(hours=5),
+            DemandKind.CONSULTATION,
+            forum,
+            local(2025, 6, 15, 9),
+            replied_after=timedelta(hours=5),
             satisfaction=Demand.Satisfaction.FAIRLY,
         ),
         "overdue": demand(DemandKind.COMPLAINT, forum, local(2025, 12, 31, 20)),
@@ -101,7 +113,11 @@ def build_year() -> dict:
         (local(2025, 8, 1, 10), porn, FORMULA_TITLE),
     ):
         PostFactory(
-            found_at=found, posted_at=found, status=Post.Status.TAKEN_DOWN, category=category, title=title,
+            found_at=found,
+            posted_at=found,
+            status=Post.Status.TAKEN_DOWN,
+            category=category,
+            title=title,
             decided_at=found + timedelta(minutes=10),
         )
     PostFactory(found_at=local(2024, 12, 31, 23, 30), status=Post.Status.TAKEN_DOWN, category=gambling)
@@ -124,11 +140,14 @@ def build_year() -> dict:
     ShiftAssignmentFactory(shift=ShiftFactory(on=date(2025, 7, 1)))  # never signed in: missed
 
     CountyTaskFactory(
-        kind=CountyTask.Kind.SPECIAL_REPORT, received_at=local(2025, 2, 1, 9),
-        feedback_approved_at=local(2025, 2, 2, 9), state=CountyTask.State.FEEDBACK_APPROVED,
+        kind=CountyTask.Kind.SPECIAL_REPORT,
+        received_at=local(2025, 2, 1, 9),
+        feedback_approved_at=local(2025, 2, 2, 9),
+        state=CountyTask.State.FEEDBACK_APPROVED,
     )
     CountyTaskFactory(
-        received_at=local(2025, 10, 1, 9), feedback_approved_at=local(2025, 10, 4, 9),
+        received_at=local(2025, 10, 1, 9),
+        feedback_approved_at=local(2025, 10, 4, 9),
         state=CountyTask.State.FEEDBACK_APPROVED,
     )
     CountyTaskFactory(received_at=local(2025, 12, 30, 9))  # due 1 January 2026, no feedback: overdue
@@ -250,8 +269,15 @@ def test_workbook_read_back_cell_by_cell(figures):
         assert sheet.column_dimensions["A"].width > 8
 
     overview = book["Overview"]
-    assert [cell.value for cell in overview[1]][:7] == ["Figure", "Year 2025", "Quarter 1", "Quarter 2", "Quarter 3",
-                                                        "Quarter 4", "2025-01"]
+    assert [cell.value for cell in overview[1]][:7] == [
+        "Figure",
+        "Year 2025",
+        "Quarter 1",
+        "Quarter 2",
+        "Quarter 3",
+        "Quarter 4",
+        "2025-01",
+    ]
     assert _find_row(overview, "Demands received") == ["Demands received", 4, *RECEIVED_BY_QUARTER, *RECEIVED_BY_MONTH]
     assert _find_row(overview, "Demands replied")[:2] == ["Demands replied", 3]
     assert _find_row(overview, "Demands replied on time")[:2] == ["Demands replied on time", 2]
@@ -426,9 +452,7 @@ def test_progress_bar_draws_in_place():
     bar("帖子", 7, None)
     bar.finish()
     assert stream.getvalue() == (
-        "\r诉求 [###############               ] 50/100"
-        "\r诉求 [##############################] 100/100\n"
-        "\r帖子: 7\n"
+        "\r诉求 [###############               ] 50/100\r诉求 [##############################] 100/100\n\r帖子: 7\n"
     )
 
 
