@@ -93,6 +93,14 @@ def _as_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
 
 
+class BreakReason(models.TextChoices):
+    LINK_BROKEN = (
+        "link_broken",
+        _("The link to the previous record does not match: the record before it was removed or rewritten."),
+    )
+    CONTENT_CHANGED = "content_changed", _("The record's content does not match its hash: it was altered.")
+
+
 class ArchiveCheck(models.Model):
     """One walk of the chain by ``archive_check_run``: when, by whom (or the nightly job), and what
     it found. Kept so administrators see the latest result without walking the chain themselves."""
@@ -118,7 +126,7 @@ class ArchiveCheck(models.Model):
     broken_record_id = models.BigIntegerField(_("first broken record"), null=True, blank=True)
     broken_at = models.DateTimeField(_("time of the first broken record"), null=True, blank=True)
     broken_action = models.CharField(_("action of the first broken record"), max_length=100, blank=True)
-    broken_reason = models.CharField(_("reason"), max_length=20, blank=True)  # a services.BreakReason value
+    broken_reason = models.CharField(_("reason"), max_length=20, blank=True)  # a BreakReason value
     last_hash = models.CharField(_("hash of the newest record checked"), max_length=64, blank=True)
 
     class Meta:
@@ -132,6 +140,4 @@ class ArchiveCheck(models.Model):
 
     @property
     def broken_reason_text(self) -> str:
-        from archive.services import BreakReason  # services import this module
-
         return BreakReason(self.broken_reason).label if self.broken_reason in BreakReason.values else ""

@@ -9,14 +9,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
-from archive.models import ArchiveCheck, ArchiveRecord
+from archive.models import ArchiveCheck, ArchiveRecord, BreakReason
 from bureau import clock
 from bureau.auth import client_ip
+from bureau.notifications import notification_create
 
 # Any fixed number: it names the lock that serialises appends to the chain on PostgreSQL.
 _CHAIN_LOCK_KEY = 724_301
@@ -162,14 +167,6 @@ def archive_record(
 # --- Verification -------------------------------------------------------------------------------
 
 
-class BreakReason(models.TextChoices):
-    LINK_BROKEN = (
-        "link_broken",
-        _("The link to the previous record does not match: the record before it was removed or rewritten."),
-    )
-    CONTENT_CHANGED = "content_changed", _("The record's content does not match its hash: it was altered.")
-
-
 @dataclass(frozen=True)
 class ArchiveVerification:
     """What ``archive_verify`` found. When the chain is broken, ``checked`` includes the first
@@ -257,10 +254,6 @@ def archive_verify(*, batch_size: int = 2000) -> ArchiveVerification:
 
 def _verifiers():
     """Active users who may run the chain check (leaders and administrators by default)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
     permission = Permission.objects.filter(content_type__app_label="archive", codename="verify_archive").first()
     users = get_user_model().objects.filter(is_active=True)
     if permission is None:
@@ -277,11 +270,6 @@ def archive_check_run(*, source: str, actor=None, batch_size: int = 2000, now: d
     nightly check already stored for the same office day is returned instead of walking again, so
     a job delivered twice checks once. When the chain is broken, everyone who may run the check
     is notified once per broken record."""
-    from django.urls import reverse
-    from django.utils.translation import gettext
-
-    from bureau.services import notification_create
-
     started_at = now or clock.now()
     if source == ArchiveCheck.Source.NIGHTLY:
         day_start, day_end = clock.day_span(timezone.localdate(started_at))

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from bureau.files import random_upload_path
 from bureau.models import Person
 
+# A person may sign in this long before their shift starts.
+SIGN_IN_EARLY_WINDOW = timedelta(minutes=30)
+
 
 class ShiftType(models.Model):
     """A kind of shift configured by administrators, e.g. day 08:30–17:30 or night 17:30–08:30.

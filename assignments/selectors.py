@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from assignments.filters import CountyTaskFilter
 from assignments.models import (
+    SIGN_IN_EARLY_WINDOW,
     CountyTask,
     HandoverNote,
     IncidentFollowUp,
@@ -21,9 +22,10 @@ from assignments.models import (
     TaskAttachment,
     TaskNote,
 )
-from assignments.services.duty import SIGN_IN_EARLY_WINDOW
 from bureau import clock
 from bureau.models import Person
+from opinions.selectors.demands import demands_visible
+from opinions.selectors.posts import post_list
 
 # Handover notes of shifts that ended this long before a shift starts are shown to it.
 HANDOVER_LOOKBACK = timedelta(hours=24)
@@ -317,9 +319,6 @@ def response_plan_for_user(*, user, pk: int) -> ResponsePlan:
 
 def opinion_link_choices(*, user, limit: int = 200) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The recent posts and demands a user may link to a task or report, newest first."""
-    from opinions.selectors.demands import demands_visible
-    from opinions.selectors.posts import post_list
-
     _filter, posts = post_list(user=user)
     post_choices = [
         (pk, f"#{pk} {found_at:%Y-%m-%d} {title}")

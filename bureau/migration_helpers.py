@@ -112,3 +112,14 @@ def unschedule_crontab_jobs(apps, jobs: dict[str, tuple[str, dict[str, str], str
     jobs_rows.delete()
     CrontabSchedule.objects.filter(pk__in=schedule_ids, periodictask__isnull=True).delete()
     _touch_beat_schedule(apps)
+
+
+def rename_job_tasks(apps, renames: dict[str, str]) -> None:
+    """Point the periodic jobs that run task ``old`` at task ``new`` (a task moved to another
+    module). Reverse with the mapping inverted."""
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    changed = 0
+    for old, new in renames.items():
+        changed += PeriodicTask.objects.filter(task=old).update(task=new)
+    if changed:
+        _touch_beat_schedule(apps)

@@ -1,37 +1,11 @@
-"""Changes to the organisation, and notifications. Each writes its archive record."""
+"""Changes to the organisation. Each writes its archive record (so this module sits above the
+archive, unlike the rest of the core)."""
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from datetime import datetime, timedelta
-
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 
 from archive.services import archive_record
-from bureau import clock
-from bureau.models import Notification, Person, RoleGroup
-
-logger = logging.getLogger(__name__)
-
-# Off inside ``notifications_left_to_outbox``: notices are written but not queued one by one.
-_queue_after_commit: ContextVar[bool] = ContextVar("queue_notification_after_commit", default=True)
-
-
-@contextmanager
-def notifications_left_to_outbox() -> Iterator[None]:
-    """For bulk work (seeding a year of history, large imports): the notices are committed as
-    usual but their e-mails are not queued one task per notice — a backlog that would hold up the
-    periodic jobs behind it. The outbox sweep (``notifications_send_pending``) sends them."""
-    token = _queue_after_commit.set(False)
-    try:
-        yield
-    finally:
-        _queue_after_commit.reset(token)
+from bureau.models import Person, RoleGroup
 
 
 @transaction.atomic
@@ -57,115 +31,3 @@ def person_sync_role(*, person: Person, actor=None, request=None) -> Person:
         after={"groups": [wanted], "role": person.role},
     )
     return person
-
-
-def notification_create(
-    *,
-    recipient,
-    kind: str,
-    dedupe_key: str,
-    title: str,
-    body: str = "",
-    link: str = "",
-    now: datetime | None = None,
-) -> Notification | None:
-    """Create a notice once per (recipient, key); a repeat returns None and sends nothing.
-
-    The row is the outbox entry: its e-mail goes out after commit if the broker answers, else by
-    ``notifications_send_pending`` on the next sweep."""
-    now = now or clock.now()
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                recipient=recipient,
-                kind=kind,
-                dedupe_key=dedupe_key,
-                title=title[:200],
-                body=body,
-                link=link,
-                created_at=now,
-            )
-    except IntegrityError:
-        return None
-    if _queue_after_commit.get():
-        transaction.on_commit(lambda: _publish_email(notification.pk))
-    return notification
-
-
-def notifications_send_after_commit() -> None:
-    """For notices written in bulk by SQL rather than by ``notification_create`` (the deadline
-    sweep): queue one outbox sweep right after commit, so they go out at once."""
-    if _queue_after_commit.get():
-        transaction.on_commit(_publish_pending)
-
-
-def _publish_pending() -> None:
-    from bureau.tasks import notifications_send_pending_task
-
-    try:
-        notifications_send_pending_task.delay(older_than_seconds=0)
-    except Exception:  # noqa: BLE001 - the broker is down; the periodic outbox sweep sends them
-        logger.warning("notification.publish_pending_failed (the periodic sweep will send them)")
-
-
-def _publish_email(notification_id: int) -> None:
-    from bureau.tasks import notification_send_email_task
-
-    try:
-        notification_send_email_task.delay(notification_id)
-    except Exception:  # noqa: BLE001 - the broker is down; the sweep will send it
-        logger.warning("notification.publish_failed id=%s (the periodic sweep will send it)", notification_id)
-
-
-def notification_send_email(*, notification_id: int, now: datetime | None = None) -> bool:
-    """Send one notice's e-mail unless it was already claimed. Returns True if this call sent it.
-
-    The claim is a conditional UPDATE, so two workers (or a worker and the sweep) never both send."""
-    now = now or clock.now()
-    claimed = Notification.objects.filter(pk=notification_id, email_claimed_at__isnull=True).update(
-        email_claimed_at=now
-    )
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    address = notification.recipient.email
-    if address:
-        try:
-            send_mail(
-                subject=notification.title,
-                message=notification.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[address],
-            )
-        except Exception:
-            # Release the claim so the next sweep tries again.
-            Notification.objects.filter(pk=notification_id).update(email_claimed_at=None)
-            raise
-    Notification.objects.filter(pk=notification_id).update(emailed_at=clock.now())
-    return True
-
-
-def notifications_send_pending(*, now: datetime | None = None, older_than_seconds: int = 30, limit: int = 500) -> int:
-    """Send the e-mails the broker could not take at the time (the outbox sweep)."""
-    now = now or clock.now()
-    cutoff = now - timedelta(seconds=older_than_seconds)
-    pending = list(
-        Notification.objects.filter(email_claimed_at__isnull=True, created_at__lte=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    sent = 0
-    for notification_id in pending:
-        try:
-            sent += notification_send_email(notification_id=notification_id, now=now)
-        except Exception:  # noqa: BLE001 - one failing address must not stop the others
-            logger.exception("notification.email_failed id=%s", notification_id)
-    return sent
-
-
-def notification_mark_read(*, notification: Notification, now: datetime | None = None) -> None:
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now or clock.now())
-
-
-def notifications_mark_all_read(*, user, now: datetime | None = None) -> int:
-    return Notification.objects.filter(Q(recipient=user) & Q(read_at__isnull=True)).update(read_at=now or clock.now())

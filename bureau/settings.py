@@ -44,7 +44,14 @@ INSTALLED_APPS = [
     "opinions",
     "publicity",
     "assignments",
+    "reports",
 ]
+
+# The demo office and the load generators (seed_demo, generate_load): on in the embedded default,
+# off in production unless asked for (a training copy of the office, say).
+DEMO_APP = env.bool("DEMO_APP", default=DEBUG)
+if DEMO_APP:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

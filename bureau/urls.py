@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from bureau import views
 from bureau.forms import OfficeAuthenticationForm, OfficePasswordChangeForm
+from reports import views as reports_views
 
 admin.site.site_header = _("Online opinion office administration")
 admin.site.site_title = _("Online opinion office")
 admin.site.index_title = _("Configuration")
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", reports_views.HomeView.as_view(), name="home"),
     path("organisation/", views.OrganisationView.as_view(), name="organisation"),
     path("organisation/resources/", views.ResourcesView.as_view(), name="resources"),
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
@@ -30,8 +31,8 @@ urlpatterns = [
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("dashboard/", include("bureau.dashboard.urls")),
-    path("annual/", include("bureau.annual.urls")),
+    path("dashboard/", include("reports.dashboard.urls")),
+    path("annual/", include("reports.annual.urls")),
     path("archive/", include("archive.urls")),
     path("opinions/", include("opinions.urls")),
     path("publicity/", include("publicity.urls")),

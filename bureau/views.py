@@ -14,26 +14,10 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
-from bureau import selectors, services
+from bureau import notifications, selectors
 from bureau.celery import app as celery_app
-from bureau.home import home_panels
 
 logger = logging.getLogger(__name__)
-
-
-class HomeView(TemplateView):
-    """ "My work": the person's role, sections and (as features arrive) their queues."""
-
-    template_name = "bureau/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        person = selectors.person_for_user(user=self.request.user)
-        context["person"] = person
-        context["my_sections"] = selectors.section_list(owner=person) if person else []
-        context["recent_notifications"] = selectors.notification_list(user=self.request.user)[:5]
-        context["panels"] = home_panels(user=self.request.user, person=person)
-        return context
 
 
 class OrganisationView(PermissionRequiredMixin, TemplateView):
@@ -72,7 +56,7 @@ class NotificationListView(ListView):
         return selectors.notification_list(user=self.request.user)
 
     def post(self, request, *args, **kwargs):
-        services.notifications_mark_all_read(user=request.user)
+        notifications.notifications_mark_all_read(user=request.user)
         messages.success(request, _("All notifications are marked as read."))
         return redirect("notification-list")
 
@@ -82,7 +66,7 @@ class NotificationOpenView(View):
 
     def post(self, request, pk):
         notification = get_object_or_404(selectors.notification_list(user=request.user), pk=pk)
-        services.notification_mark_read(notification=notification)
+        notifications.notification_mark_read(notification=notification)
         target = notification.link
         if not target or not url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -32,7 +32,6 @@ from assignments.models import (
 )
 from assignments.selectors import duty_figures
 from bureau import clock
-from bureau.demo import DEMO_PASSWORD
 from bureau.models import (
     Department,
     Equipment,
@@ -44,6 +43,7 @@ from bureau.models import (
     TrainingRecord,
     User,
 )
+from demo.organisation import DEMO_PASSWORD
 from opinions.models import (
     CalendarDay,
     Channel,

@@ -18,7 +18,7 @@ from assignments.models import CountyTask, TaskAttachment, TaskNote
 from bureau import clock
 from bureau.files import DOCUMENT_KINDS, validate_upload
 from bureau.models import Person, Role, RoleGroup
-from bureau.services import notification_create
+from bureau.notifications import notification_create
 
 State = CountyTask.State
 

@@ -18,13 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
-from assignments.models import HandoverNote, Leave, Shift, ShiftAssignment, ShiftType
+from assignments.models import SIGN_IN_EARLY_WINDOW, HandoverNote, Leave, Shift, ShiftAssignment, ShiftType
 from bureau import clock
 from bureau.models import Person, RoleGroup
-from bureau.services import notification_create
+from bureau.notifications import notification_create
 
-# A person may sign in this long before their shift starts.
-SIGN_IN_EARLY_WINDOW = timedelta(minutes=30)
 # Between two shifts of one person the generator leaves at least this much rest.
 MINIMUM_REST = timedelta(hours=8)
 # A handover note can still be written this long after one's shift ended.

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.models import Notification, Person, Role, Section
-from bureau.services import notifications_send_after_commit
+from bureau.notifications import notifications_send_after_commit
 from opinions.models import Demand, DemandPress, DemandRules
 
 OPEN = tuple(str(state) for state in Demand.OPEN_STATES)

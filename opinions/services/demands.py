@@ -35,7 +35,7 @@ def _refuse_unless(demand: Demand, states, message: str) -> None:
 
 
 def _notify(*, recipient_person: Person | None, demand: Demand, key: str, title: str, body: str = "", now) -> None:
-    from bureau.services import notification_create
+    from bureau.notifications import notification_create
 
     if recipient_person is None:
         return

@@ -267,7 +267,7 @@ def _notify_failing(channel: Channel, *, now: datetime) -> None:
     from django.contrib.auth import get_user_model
 
     from bureau.models import Role
-    from bureau.services import notification_create
+    from bureau.notifications import notification_create
 
     since = channel.last_success_at.isoformat() if channel.last_success_at else "never"
     supervisors = get_user_model().objects.filter(person__role=Role.OFFICE_HEAD, is_active=True)

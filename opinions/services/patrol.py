@@ -94,7 +94,7 @@ def _people_on_duty(*, section: Section, now: datetime) -> list:
 def patrols_warn_overdue(*, now: datetime | None = None) -> int:
     """The beat job: warn once per lapse about each section unreviewed past its limit, in its
     working hours. Each warning is claimed with a conditional UPDATE, so two beats warn once."""
-    from bureau.services import notification_create
+    from bureau.notifications import notification_create
 
     now = now or clock.now()
     patrol_rules_ensure(now=now)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from bureau.models import Person, Role
-from bureau.services import notification_create
+from bureau.notifications import notification_create
 
 
 def person_of(actor) -> Person:

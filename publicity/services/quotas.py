@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from bureau import clock
 from bureau.models import Person, Role
-from bureau.services import notification_create
+from bureau.notifications import notification_create
 from publicity.models import PublicityQuota, QuotaWarning
 from publicity.selectors import quota_progress_list
 

@@ -37,7 +37,7 @@ def _fill(total: int, year: int) -> None:
     from django.db import connection
 
     from bureau import clock
-    from opinions.load import ensure_demand_setup
+    from demo.load.opinions import ensure_demand_setup
 
     channel_ids, handler_ids = ensure_demand_setup()
     start, end = clock.year_span(year)
@@ -95,9 +95,9 @@ def _child(mode: str, year: int, path: str) -> dict:
     from django.db import connection, transaction
     from openpyxl import Workbook
 
-    from bureau.annual.export import export_annual_summary
-    from bureau.annual.figures import demand_year_queryset
-    from bureau.annual.workbook import CHUNK, DEMAND_COLUMNS
+    from reports.annual.export import export_annual_summary
+    from reports.annual.figures import demand_year_queryset
+    from reports.annual.workbook import CHUNK, DEMAND_COLUMNS
 
     started = time.perf_counter()
     rows = 0
@@ -144,7 +144,7 @@ def run() -> list[dict]:
     from django.db import connection
 
     from bureau import clock
-    from bureau import demo as bureau_demo
+    from demo import organisation as bureau_demo
 
     bureau_demo.seed(today=clock.today())  # the office's people and sections
     with connection.cursor() as cursor:

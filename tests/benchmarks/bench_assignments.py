@@ -18,9 +18,9 @@ def _result(name: str, value: float, unit: str, target: float, *, met: bool | No
 
 
 def _roster_generation() -> list[dict]:
-    from assignments.load import load_people, shift_types
     from assignments.services import roster_plan
     from bureau import clock
+    from demo.load.assignments import load_people, shift_types
 
     people, types = load_people(30), shift_types()
     start = clock.today() + timedelta(days=800)  # far from any load data: every place is open
@@ -43,10 +43,10 @@ def _gap_sweep() -> list[dict]:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from assignments.load import load_people, shift_types
     from assignments.models import Shift, ShiftAssignment
     from assignments.services import duty_flag_gaps, roster_plan, shift_times
     from bureau import clock
+    from demo.load.assignments import load_people, shift_types
 
     people, types = load_people(30), shift_types()
     today = clock.today()
@@ -137,10 +137,10 @@ def _pages() -> list[dict]:
 
 
 def run() -> list[dict]:
-    from assignments import demo as assignments_demo
-    from assignments import load
     from bureau import clock
-    from bureau import demo as bureau_demo
+    from demo import assignments as assignments_demo
+    from demo import organisation as bureau_demo
+    from demo.load import assignments as load
 
     bureau_demo.seed(today=clock.today())
     results = _roster_generation() + _gap_sweep()

@@ -34,7 +34,7 @@ def _fill_posts(total: int) -> None:
     from django.db import connection
 
     from bureau import clock
-    from opinions.load import ensure_channels
+    from demo.load.opinions import ensure_channels
     from opinions.models import ScreeningCategory
 
     channels = ensure_channels(20)
@@ -114,7 +114,7 @@ def run() -> list[dict]:
     from django.db import connection
 
     from bureau import clock
-    from bureau import demo as bureau_demo
+    from demo import organisation as bureau_demo
 
     bureau_demo.seed(today=clock.today())  # the office's people and sections
     with connection.cursor() as cursor:

@@ -32,7 +32,7 @@ def _result(name, value, unit, target, met) -> dict:
 
 def _posts(rng, count: int) -> list[str]:
     """``count`` posts of 200–2,000 characters; a few hide a keyword the ways people do."""
-    from opinions.load import random_text
+    from demo.load.opinions import random_text
 
     pool = [random_text(rng, 2000) for _ in range(2000)]
     posts = []
@@ -48,7 +48,7 @@ def _posts(rng, count: int) -> list[str]:
 def bench_screening() -> list[dict]:
     import ahocorasick_rs
 
-    from opinions.load import random_keywords
+    from demo.load.opinions import random_keywords
     from opinions.screening.matcher import Matcher, Term
     from opinions.screening.normalise import fold_table
 
@@ -118,7 +118,7 @@ def bench_intake() -> list[dict]:
     from django.conf import settings
 
     from bureau import clock
-    from bureau import demo as bureau_demo
+    from demo import organisation as bureau_demo
     from opinions.models import Channel
     from opinions.services.intake import channel_poll
     from tests.opinions.feedserver import FeedServer, rss
@@ -128,7 +128,7 @@ def bench_intake() -> list[dict]:
     from bureau.models import Section
 
     rng = random.Random(9)  # noqa: S311 - synthetic data
-    from opinions.load import random_text
+    from demo.load.opinions import random_text
 
     items = [
         {
@@ -219,9 +219,9 @@ def bench_monitor() -> list[dict]:
     from django.urls import reverse
 
     from bureau import clock
-    from bureau import demo as bureau_demo
     from bureau.models import User
-    from opinions import load
+    from demo import organisation as bureau_demo
+    from demo.load import opinions as load
     from opinions.models import Channel, Post
 
     bureau_demo.seed(today=clock.today())

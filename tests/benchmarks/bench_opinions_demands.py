@@ -27,7 +27,7 @@ def _fill(total: int, open_count: int) -> None:
     from django.db import connection
 
     from bureau import clock
-    from opinions.load import ensure_demand_setup
+    from demo.load.opinions import ensure_demand_setup
 
     channel_ids, handler_ids = ensure_demand_setup()
     now = clock.now()
@@ -194,7 +194,7 @@ def run() -> list[dict]:
     from django.db import connection
 
     from bureau import clock
-    from bureau import demo as bureau_demo
+    from demo import organisation as bureau_demo
 
     bureau_demo.seed(today=clock.today())  # the office's people and sections
     with connection.cursor() as cursor:

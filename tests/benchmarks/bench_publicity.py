@@ -28,9 +28,9 @@ def _result(name: str, value: float, unit: str, target: float) -> dict:
 
 def _ensure_data() -> None:
     from bureau import clock
-    from bureau import demo as bureau_demo
-    from publicity import demo as publicity_demo
-    from publicity import load
+    from demo import organisation as bureau_demo
+    from demo import publicity as publicity_demo
+    from demo.load import publicity as load
     from publicity.models import PublicityPost
 
     bureau_demo.seed(today=clock.today())

@@ -18,17 +18,17 @@ from django.utils import translation
 from archive.models import ArchiveRecord
 from archive.services import archive_record
 from assignments.models import CountyTask
-from bureau.annual.draft import write_annual_draft
-from bureau.annual.figures import OFFICE_WIDE, annual_figures
-from bureau.annual.services import (
+from bureau.models import AnnualSummary
+from opinions.models import Demand, DemandKind, Post
+from opinions.selectors.figures import demand_figures
+from reports.annual.draft import write_annual_draft
+from reports.annual.figures import OFFICE_WIDE, annual_figures
+from reports.annual.services import (
     annual_summary_compile,
     annual_summary_compile_final,
     annual_summary_write_workbook,
 )
-from bureau.annual.workbook import write_annual_workbook
-from bureau.models import AnnualSummary
-from opinions.models import Demand, DemandKind, Post
-from opinions.selectors.figures import demand_figures
+from reports.annual.workbook import write_annual_workbook
 from tests.assignments.factories import CountyTaskFactory, IncidentReportFactory, ShiftAssignmentFactory, ShiftFactory
 from tests.opinions.factories import ChannelFactory, DemandFactory, PostFactory, ScreeningCategoryFactory
 from tests.publicity.factories import CoverageFactory, OutletFactory, PublicityPostFactory, QuotaFactory
@@ -443,7 +443,7 @@ def test_command_exits_non_zero_on_error(year_2025, tmp_path, capsys):
 
 
 def test_progress_bar_draws_in_place():
-    from bureau.management.commands.export_annual_summary import ProgressBar
+    from reports.management.commands.export_annual_summary import ProgressBar
 
     stream = io.StringIO()
     bar = ProgressBar(stream)
@@ -467,7 +467,7 @@ def test_compile_stores_one_row_per_year_and_archives_each_compilation(year_2025
     assert AnnualSummary.objects.count() == 1
     assert again.pk == summary.pk
     assert again.compiled_by is None
-    records = ArchiveRecord.objects.filter(action="bureau.annualsummary.compiled").order_by("pk")
+    records = ArchiveRecord.objects.filter(action="reports.annualsummary.compiled").order_by("pk")
     assert [(record.actor, record.after["demands.received"]) for record in records] == [(leader, 4), (None, 4)]
 
 
@@ -506,4 +506,4 @@ def test_final_compile_on_new_year_runs_once(year_2025, travel):
     assert summary.is_final
     assert summary.has_current_workbook
     assert annual_summary_compile_final() is None
-    assert ArchiveRecord.objects.filter(action="bureau.annualsummary.compiled").count() == 1
+    assert ArchiveRecord.objects.filter(action="reports.annualsummary.compiled").count() == 1

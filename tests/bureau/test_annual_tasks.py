@@ -6,9 +6,9 @@ import pytest
 from django_celery_beat.models import PeriodicTask
 
 from bureau import clock
-from bureau.annual.tasks import annual_summary_compile_current_task, annual_summary_compile_final_task
 from bureau.celery import app as celery_app
 from bureau.models import AnnualSummary
+from reports.tasks import annual_summary_compile_current_task, annual_summary_compile_final_task
 from tests.bureau.test_celery import redis_worker, wait_until  # noqa: F401 - the worker fixture
 from tests.opinions.factories import DemandFactory
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from archive.models import ArchiveRecord
-from bureau.annual.services import annual_summary_compile, annual_summary_write_workbook
 from bureau.models import AnnualSummary
+from reports.annual.services import annual_summary_compile, annual_summary_write_workbook
 from tests.bureau.test_annual import YEAR, build_year
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -68,7 +68,7 @@ def test_compile_now_stores_the_summary_and_says_so(client_as, cast, db, travel)
     assert summary.compiled_by == cast["leader"].user
     assert summary.is_final
     assert summary.figures["demands"]["total"]["received"] == 4
-    record = ArchiveRecord.objects.get(action="bureau.annualsummary.compiled")
+    record = ArchiveRecord.objects.get(action="reports.annualsummary.compiled")
     assert record.actor == cast["leader"].user
 
 

@@ -22,7 +22,7 @@ from kombu.exceptions import OperationalError
 from bureau import clock
 from bureau.celery import app as celery_app
 from bureau.models import Notification
-from bureau.services import notification_create, notifications_send_pending
+from bureau.notifications import notification_create, notifications_send_pending
 from bureau.tasks import notification_send_email_task, notifications_send_pending_task
 from tests.factories import UserFactory
 

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from bureau.dashboard.selectors import dashboard, period_for, year_period
 from opinions.models import Demand, DemandKind, Post
 from opinions.selectors.figures import demand_figures, post_figures
 from opinions.services.daily_figures import daily_figures_rebuild
+from reports.dashboard.selectors import dashboard, period_for, year_period
 from tests.assignments.factories import CountyTaskFactory
 from tests.factories import DepartmentFactory
 from tests.opinions.factories import ChannelFactory, DemandFactory, PostFactory, ScreeningCategoryFactory
@@ -258,7 +258,7 @@ def test_received_chart_buckets_add_up_to_the_period(crafted, client_as, first, 
 
 
 def test_group_days_picks_the_bucket_and_keeps_the_sums():
-    from bureau.dashboard.charts import group_days
+    from reports.dashboard.charts import group_days
 
     start = date(2025, 1, 1)  # a Wednesday
     for count, unit in ((1, "day"), (62, "day"), (63, "week"), (186, "week"), (187, "month"), (365, "month")):
@@ -294,7 +294,7 @@ def test_group_days_picks_the_bucket_and_keeps_the_sums():
     ],
 )
 def test_nice_ticks_are_integers(value, ticks):
-    from bureau.dashboard.charts import nice_ticks
+    from reports.dashboard.charts import nice_ticks
 
     assert nice_ticks(value) == ticks
 
@@ -304,7 +304,7 @@ def _ticks(svg: str) -> list[str]:
 
 
 def test_count_charts_have_integer_ticks_and_survive_all_zeros():
-    from bureau.dashboard import charts
+    from reports.dashboard import charts
 
     days = [date(2025, 1, 1) + timedelta(days=n) for n in range(365)]
     zeros = str(charts.line_chart(title="t", days=days, series=[("Overdue", [0] * 365)]))
@@ -322,7 +322,7 @@ def test_count_charts_have_integer_ticks_and_survive_all_zeros():
 def test_year_charts_label_months(db):
     from django.utils import translation
 
-    from bureau.dashboard import charts
+    from reports.dashboard import charts
 
     days = [date(2025, 1, 1) + timedelta(days=n) for n in range(365)]
     with translation.override("en"):
@@ -345,7 +345,7 @@ def test_year_charts_label_months(db):
 
 
 def test_channel_chart_fits_long_chinese_names():
-    from bureau.dashboard import charts
+    from reports.dashboard import charts
 
     long_name = "县人民政府门户网站政民互动留言板（含县长信箱与部门信箱）"
     svg = str(charts.bar_chart(title="Demands by channel", rows=[(long_name, 120), ("论坛", 3)]))

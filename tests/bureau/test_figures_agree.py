@@ -2,9 +2,9 @@
 (its selector and its page), the stored annual summary, the workbook read back and the draft text
 all give the hand counts."""
 
-from bureau.annual.services import annual_summary_compile
-from bureau.dashboard.selectors import dashboard, year_period
 from opinions.services.daily_figures import daily_figures_rebuild
+from reports.annual.services import annual_summary_compile
+from reports.dashboard.selectors import dashboard, year_period
 from tests.bureau.test_annual import DEMANDS, YEAR, _draft_text, _find_row, _workbook, year_2025  # noqa: F401
 
 DEMAND_ROWS = {

@@ -11,7 +11,7 @@ from django.db import connection, connections, transaction
 
 from bureau import clock
 from bureau.models import Notification
-from bureau.services import notification_create, notification_send_email, notifications_send_pending
+from bureau.notifications import notification_create, notification_send_email, notifications_send_pending
 from tests.bureau.test_celery import PUBLISH_DEADLINE_SECONDS, unreachable_broker  # noqa: F401 - shared fixtures
 from tests.factories import UserFactory
 
@@ -30,7 +30,7 @@ def test_notice_commits_and_waits_for_the_sweep_when_the_broker_is_down(caplog):
     created_at = clock.now()
 
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="bureau.services"), transaction.atomic():
+    with caplog.at_level(logging.WARNING, logger="bureau.notifications"), transaction.atomic():
         notification = notification_create(
             recipient=user, kind="test", dedupe_key="outage-1", title="舆情预警", body="请尽快处置", now=created_at
         )
@@ -91,7 +91,7 @@ def test_failed_send_releases_the_claim_for_the_next_sweep(monkeypatch):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("SMTP server down")
 
-    monkeypatch.setattr("bureau.services.send_mail", refuse)
+    monkeypatch.setattr("bureau.notifications.send_mail", refuse)
     assert notifications_send_pending(now=created_at + timedelta(minutes=1)) == 0
     notification.refresh_from_db()
     assert notification.email_claimed_at is None
@@ -142,7 +142,7 @@ def test_concurrent_sends_of_one_notice_send_one_mail():
 
 
 def test_bulk_work_leaves_the_e_mails_to_the_outbox_sweep(db, django_capture_on_commit_callbacks, mailoutbox):
-    from bureau.services import notifications_left_to_outbox, notifications_send_after_commit
+    from bureau.notifications import notifications_left_to_outbox, notifications_send_after_commit
 
     user = UserFactory()
     with django_capture_on_commit_callbacks() as queued:

@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import identify_hasher
 from django.urls import reverse
 
 from bureau.models import Notification
-from bureau.services import notification_create
+from bureau.notifications import notification_create
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from assignments.models import CountyTask
-from bureau.demo import DEMO_PASSWORD
+from demo.organisation import DEMO_PASSWORD
 
 pytestmark = [
     pytest.mark.browser,

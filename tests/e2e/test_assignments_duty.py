@@ -9,8 +9,8 @@ from django.utils import timezone
 from assignments.models import HandoverNote, ShiftAssignment, ShiftType
 from assignments.services import shift_ensure
 from bureau import clock
-from bureau.demo import DEMO_PASSWORD
 from bureau.models import Person
+from demo.organisation import DEMO_PASSWORD
 
 pytestmark = [
     pytest.mark.browser,

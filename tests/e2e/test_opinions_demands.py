@@ -4,7 +4,7 @@ handling form printed."""
 import pytest
 from django.core.management import call_command
 
-from bureau.demo import DEMO_PASSWORD
+from demo.organisation import DEMO_PASSWORD
 from opinions.models import Demand, Post
 
 pytestmark = [

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from bureau.demo import DEMO_PASSWORD
+from demo.organisation import DEMO_PASSWORD
 from opinions.models import Post
 
 pytestmark = [

@@ -1,9 +1,9 @@
 import pytest
 
 from bureau import clock
-from bureau import demo as bureau_demo
-from bureau.demo import DEMO_PASSWORD
-from publicity import demo as publicity_demo
+from demo import organisation as bureau_demo
+from demo import publicity as publicity_demo
+from demo.organisation import DEMO_PASSWORD
 from publicity.models import PublicityPost
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

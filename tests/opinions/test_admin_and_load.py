@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from archive.models import ArchiveRecord
 from bureau import clock
-from opinions import load
+from demo.load import opinions as load
 from opinions.models import Channel, Post, ScreeningCategory
 from opinions.services.screening import screen_text
 from tests.factories import SectionFactory

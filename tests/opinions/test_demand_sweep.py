@@ -152,7 +152,7 @@ def test_notices_are_queued_for_e_mail_right_after_the_sweep_commits(
 
 
 def test_the_queued_send_mails_the_sweep_notices_at_once(handled, travel, mailoutbox):
-    from bureau.services import notifications_send_pending
+    from bureau.notifications import notifications_send_pending
 
     travel.shift(timedelta(days=1))
     demands_sweep_deadlines()

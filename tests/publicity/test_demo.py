@@ -1,7 +1,7 @@
 from datetime import date
 
-from bureau import demo as bureau_demo
-from publicity import demo
+from demo import organisation as bureau_demo
+from demo import publicity as demo
 from publicity.models import (
     DisclosureItem,
     MediaCoverage,

@@ -1,0 +1,15 @@
+"""The annual summary (年度工作总结): compiled figures, the workbook and the draft text."""
+
+from django.urls import path
+
+from reports.annual import views
+
+app_name = "annual"
+
+urlpatterns = [
+    path("", views.AnnualSummaryListView.as_view(), name="summary-list"),
+    path("compile/", views.AnnualSummaryCompileView.as_view(), name="summary-compile"),
+    path("<int:year>/", views.AnnualSummaryDetailView.as_view(), name="summary-detail"),
+    path("<int:year>/workbook.xlsx", views.AnnualWorkbookDownloadView.as_view(), name="summary-workbook"),
+    path("<int:year>/draft.docx", views.AnnualDraftDownloadView.as_view(), name="summary-draft"),
+]

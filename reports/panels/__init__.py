@@ -1,0 +1,1 @@
+"""The panels of the "my work" page, one module per feature app: ``panels(*, user, person)``."""

@@ -1,0 +1,34 @@
+"""The opinions panels of "my work": my demands by deadline; new posts in the person's own sections, the takedown queue,
+failing channels (for those who watch channel health)."""
+
+from bureau import clock
+from opinions.models import Post
+from opinions.selectors.demands import demands_visible, my_demands, unassigned_in_my_sections
+from opinions.selectors.posts import failing_channels, my_new_posts
+from reports.panels.panel import HomePanel
+
+
+def panels(*, user, person) -> list[HomePanel]:
+    result = _demand_panels(user=user, person=person)
+    if not user.has_perm("opinions.view_monitor"):
+        return result
+    context = {"posts": my_new_posts(user=user, person=person)}
+    if user.has_perm("opinions.take_down_post"):
+        context["flagged_count"] = Post.objects.filter(screening=Post.Screening.FLAGGED).count()
+    if user.has_perm("opinions.view_channel_health"):
+        context["failing_channels"] = failing_channels()
+    return [HomePanel(template="opinions/_home_panel.html", context=context, order=10), *result]
+
+
+def _demand_panels(*, user, person) -> list[HomePanel]:
+    """My open demands by deadline, and the unassigned ones in my sections."""
+    if not user.has_perm("opinions.handle_demand") or person is None:
+        return []
+    context = {
+        "mine": my_demands(user=user, person=person),
+        "unassigned": unassigned_in_my_sections(user=user, person=person),
+        "now": clock.now(),
+    }
+    if user.has_perm("opinions.supervise_demand"):
+        context["overdue_count"] = demands_visible(user=user).open().filter(due_at__lt=context["now"]).count()
+    return [HomePanel(template="opinions/_demand_panel.html", context=context, order=5)]

@@ -1,0 +1,10 @@
+from dataclasses import dataclass, field
+
+
+@dataclass
+class HomePanel:
+    """One box on the "my work" page: its template and what the template receives."""
+
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
