@@ -15,3 +15,10 @@ def county_tasks_flag_overdue_task() -> int:
     from assignments.services import county_tasks_flag_overdue
 
     return county_tasks_flag_overdue()
+
+
+@shared_task(ignore_result=True)
+def patrols_warn_overdue_task() -> int:
+    from assignments.services.patrol_watch import patrols_warn_overdue
+
+    return patrols_warn_overdue()
