@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from assignments.models import Shift, ShiftAssignment
 from bureau import clock
-from bureau.models import RoleGroup
+from bureau.models import RoleGroup, User
 from bureau.notifications import notification_create
 
 # Understaffed shifts are flagged when they start within this horizon.
@@ -35,7 +35,7 @@ class GapReport:
         return self.late + self.missed + self.understaffed
 
 
-def _supervisor_users():
+def _supervisor_users() -> QuerySet[User]:
     return get_user_model().objects.filter(groups__name=RoleGroup.SUPERVISORS, is_active=True).distinct()
 
 

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from assignments.models import HandoverNote, Shift, ShiftAssignment
 from bureau import clock
-from bureau.models import Person
+from bureau.models import Person, User
 
 # A handover note can still be written this long after one's shift ended.
 HANDOVER_LATE_WINDOW = timedelta(hours=2)
 
 
-def _person_of(actor) -> Person:
+def _person_of(actor: User | None) -> Person:
     person = getattr(actor, "person", None) if actor is not None else None
     if person is None:
         raise ValidationError(_("Your login is not linked to a person of the bureau."))
@@ -25,7 +26,9 @@ def _person_of(actor) -> Person:
 
 
 @transaction.atomic
-def handover_note_create(*, shift: Shift, body: str, actor, request=None, now=None) -> HandoverNote:
+def handover_note_create(
+    *, shift: Shift, body: str, actor: User, request: HttpRequest | None = None, now: datetime | None = None
+) -> HandoverNote:
     """The outgoing shift writes what the next one must know. Only someone on the shift, while
     it runs or shortly after it ends."""
     now = now or clock.now()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from assignments.selectors import on_duty_now
 from bureau import clock
-from bureau.models import Section
+from bureau.models import Section, User
 from bureau.notifications import notification_create
 from opinions.models import PatrolRule
 from opinions.services.patrol import patrol_rules_ensure
@@ -31,7 +31,7 @@ def _effective_due(rule: PatrolRule, now: datetime) -> datetime:
     return max(rule.due_at, opening + timedelta(minutes=rule.limit_minutes))
 
 
-def _people_on_duty(*, section: Section, now: datetime) -> list:
+def _people_on_duty(*, section: Section, now: datetime) -> list[User]:
     """The logins to warn: whoever the duty roster has on duty now, and the section's owner."""
     person_ids = list(on_duty_now(now=now).values_list("person_id", flat=True))
     users = list(get_user_model().objects.filter(person__in=person_ids, is_active=True))

@@ -5,12 +5,14 @@ Every change writes its archive record inside the same transaction."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +21,7 @@ from assignments.models import Leave, Shift, ShiftAssignment, ShiftType
 from assignments.planning import Counts, PersonInput, RosterInput, SlotInput, plan_roster
 from assignments.services.shifts import shift_times
 from bureau import clock
-from bureau.models import Person
+from bureau.models import Person, User
 
 # Between two shifts of one person the generator leaves at least this much rest.
 MINIMUM_REST = timedelta(hours=8)
@@ -79,7 +81,7 @@ class RosterPlan:
         }
 
 
-def _days(start: date, end: date):
+def _days(start: date, end: date) -> Iterator[date]:
     day = start
     while day <= end:
         yield day
@@ -194,7 +196,7 @@ def roster_plan(*, start: date, end: date, shift_types: list[ShiftType], people:
 
 
 @transaction.atomic
-def roster_save(*, data: dict, actor, request=None, now=None) -> int:
+def roster_save(*, data: dict, actor: User, request: HttpRequest | None = None, now: datetime | None = None) -> int:
     """Save a reviewed plan (``RosterPlan.as_data()``). Creates the missing shifts and the planned
     assignments; a place someone filled meanwhile, or a person who went on leave meanwhile, is
     skipped. Returns the number of assignments created."""

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from assignments.models import SIGN_IN_EARLY_WINDOW, ShiftAssignment
 from bureau import clock
+from bureau.models import User
 
 
 @transaction.atomic
 def shift_sign_in(
-    *, assignment: ShiftAssignment, actor, ip_address: str | None = None, request=None, now=None
+    *,
+    assignment: ShiftAssignment,
+    actor: User,
+    ip_address: str | None = None,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
 ) -> ShiftAssignment:
     """The person on duty signs in (签到): only for their own shift, only during it (or just
     before), only once. The time and address are recorded; after the grace period it is late."""

@@ -4,21 +4,24 @@ Every change writes its archive record inside the same transaction."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from assignments.models import Leave, Shift, ShiftAssignment
 from bureau import clock
-from bureau.models import Person
+from bureau.models import Person, User
 
 
 @transaction.atomic
-def shift_assign(*, shift: Shift, person: Person, actor, request=None, now=None) -> ShiftAssignment:
+def shift_assign(
+    *, shift: Shift, person: Person, actor: User, request: HttpRequest | None = None, now: datetime | None = None
+) -> ShiftAssignment:
     """Put a person on a shift by hand. Raises ValidationError if they are already on it."""
     now = now or clock.now()
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
@@ -38,7 +41,9 @@ def shift_assign(*, shift: Shift, person: Person, actor, request=None, now=None)
 
 
 @transaction.atomic
-def shift_unassign(*, assignment: ShiftAssignment, actor, request=None, now=None) -> None:
+def shift_unassign(
+    *, assignment: ShiftAssignment, actor: User, request: HttpRequest | None = None, now: datetime | None = None
+) -> None:
     """Take a person off a shift. Someone who already signed in stays on record."""
     now = now or clock.now()
     assignment = ShiftAssignment.objects.select_for_update().select_related("shift", "person").get(pk=assignment.pk)
@@ -62,7 +67,12 @@ def shift_unassign(*, assignment: ShiftAssignment, actor, request=None, now=None
 
 @transaction.atomic
 def assignments_swap(
-    *, first: ShiftAssignment, second: ShiftAssignment, actor, request=None, now=None
+    *,
+    first: ShiftAssignment,
+    second: ShiftAssignment,
+    actor: User,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
 ) -> tuple[ShiftAssignment, ShiftAssignment]:
     """Swap the people of two assignments on different shifts. Raises ValidationError if either
     has signed in, a shift has started, or a person is already on the other shift."""
@@ -110,7 +120,14 @@ def assignments_swap(
 
 @transaction.atomic
 def leave_declare(
-    *, person: Person, starts_on: date, ends_on: date, reason: str = "", actor, request=None, now=None
+    *,
+    person: Person,
+    starts_on: date,
+    ends_on: date,
+    reason: str = "",
+    actor: User,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
 ) -> Leave:
     """Record leave; the generator gives the person no shift on those days. Existing shifts are
     not changed (a supervisor swaps them by hand)."""
@@ -133,7 +150,7 @@ def leave_declare(
 
 
 @transaction.atomic
-def leave_cancel(*, leave: Leave, actor, request=None, now=None) -> None:
+def leave_cancel(*, leave: Leave, actor: User, request: HttpRequest | None = None, now: datetime | None = None) -> None:
     now = now or clock.now()
     before = {"person": leave.person_id, "starts_on": leave.starts_on, "ends_on": leave.ends_on}
     text, pk = str(leave), leave.pk
