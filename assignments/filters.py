@@ -27,9 +27,9 @@ class CountyTaskFilter(django_filters.FilterSet):
 
     def filter_state(self, queryset, name, value):
         if value == "open":
-            return queryset.filter(state__in=CountyTask.OPEN_STATES)
+            return queryset.open()
         if value == "overdue":
-            return queryset.filter(overdue_at__isnull=False, state__in=CountyTask.OPEN_STATES)
+            return queryset.overdue(at=clock.now())
         return queryset.filter(state=value)
 
     def filter_year(self, queryset, name, value):

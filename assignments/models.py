@@ -3,7 +3,7 @@
 Times that decide something (a shift's start, its sign-in deadline, a task's deadline) are
 computed once and stored, so sweeps filter on indexed columns."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -160,6 +160,30 @@ class HandoverNote(models.Model):
 # --- Tasks handed down by the county ----------------------------------------------------------
 
 
+class CountyTaskQuerySet(models.QuerySet):
+    """The one definition of a task's "open" and "overdue", for filters and aggregates alike.
+
+    Open: received, in progress or feedback awaiting approval, i.e. the county still waits for
+    approved feedback (``CountyTask.OPEN_STATES``; the same as ``feedback_approved_at`` unset).
+    Overdue at a moment: still open and its deadline strictly before that moment (``due_at < at``);
+    exactly at the deadline it is not overdue yet. ``overdue_at`` only records when the sweep told
+    the handler, once; it is not the test of being overdue."""
+
+    @staticmethod
+    def open_q() -> Q:
+        return Q(state__in=CountyTask.OPEN_STATES)
+
+    @staticmethod
+    def overdue_q(*, at: datetime) -> Q:
+        return CountyTaskQuerySet.open_q() & Q(due_at__lt=at)
+
+    def open(self) -> "CountyTaskQuerySet":
+        return self.filter(self.open_q())
+
+    def overdue(self, *, at: datetime) -> "CountyTaskQuerySet":
+        return self.filter(self.overdue_q(at=at))
+
+
 class CountyTask(models.Model):
     """A task handed down by the county propaganda department (舆情专报 / 舆情交办), with the posts
     and demands it concerns."""
@@ -176,7 +200,9 @@ class CountyTask(models.Model):
         FEEDBACK_APPROVED = "feedback_approved", _("Feedback approved")
         CLOSED = "closed", _("Closed")
 
+    # Open: see CountyTaskQuerySet. With the handler: notes and feedback can still be written.
     OPEN_STATES = (State.RECEIVED, State.IN_PROGRESS, State.FEEDBACK_SUBMITTED)
+    WITH_HANDLER_STATES = (State.RECEIVED, State.IN_PROGRESS)
 
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.ASSIGNMENT)
     reference = models.CharField(_("reference number"), max_length=60, unique=True)
@@ -207,6 +233,8 @@ class CountyTask(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("registered by")
     )
 
+    objects = CountyTaskQuerySet.as_manager()
+
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("task handed down")
@@ -232,7 +260,13 @@ class CountyTask(models.Model):
 
     @property
     def is_open(self) -> bool:
+        """Open as ``CountyTaskQuerySet.open()`` defines it."""
         return self.state in self.OPEN_STATES
+
+    @property
+    def is_with_handler(self) -> bool:
+        """The handler can still add progress notes and submit feedback."""
+        return self.state in self.WITH_HANDLER_STATES
 
     @property
     def was_on_time(self) -> bool | None:

@@ -11,6 +11,7 @@ from assignments.filters import CountyTaskFilter
 from assignments.models import (
     SIGN_IN_EARLY_WINDOW,
     CountyTask,
+    CountyTaskQuerySet,
     HandoverNote,
     IncidentFollowUp,
     IncidentReport,
@@ -274,7 +275,7 @@ def _task_counts(now: datetime) -> dict:
         "other": Count("pk", filter=Q(kind=CountyTask.Kind.OTHER)),
         "handled": Count("pk", filter=approved),
         "on_time": Count("pk", filter=approved & Q(feedback_approved_at__lte=F("due_at"))),
-        "overdue": Count("pk", filter=Q(feedback_approved_at=None, due_at__lt=now)),
+        "overdue": Count("pk", filter=CountyTaskQuerySet.overdue_q(at=now)),
     }
 
 

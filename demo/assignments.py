@@ -36,8 +36,7 @@ from assignments.models import (
     TaskAttachment,
     TaskNote,
 )
-from assignments.services import (
-    assignments_swap,
+from assignments.services.county_tasks import (
     county_task_add_attachment,
     county_task_add_note,
     county_task_approve_feedback,
@@ -46,15 +45,13 @@ from assignments.services import (
     county_task_register,
     county_task_submit_feedback,
     county_tasks_flag_overdue,
-    duty_flag_gaps,
-    handover_note_create,
-    incident_follow_up_add,
-    incident_report_create,
-    leave_declare,
-    roster_plan,
-    roster_save,
-    shift_sign_in,
 )
+from assignments.services.gaps import duty_flag_gaps
+from assignments.services.handover import handover_note_create
+from assignments.services.reports import incident_follow_up_add, incident_report_create
+from assignments.services.roster import roster_plan, roster_save
+from assignments.services.signin import shift_sign_in
+from assignments.services.swaps_leave import assignments_swap, leave_declare
 from bureau import clock
 from bureau.models import Person, User
 

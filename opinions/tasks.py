@@ -19,13 +19,6 @@ def channel_poll_task(channel_id: int) -> dict | None:
 
 
 @shared_task(ignore_result=True)
-def patrols_warn_overdue_task() -> int:
-    from opinions.services.patrol import patrols_warn_overdue
-
-    return patrols_warn_overdue()
-
-
-@shared_task(ignore_result=True)
 def demands_sweep_deadlines_task() -> dict:
     from opinions.services.demand_sweep import demands_sweep_deadlines
 

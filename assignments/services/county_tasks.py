@@ -135,7 +135,7 @@ def county_task_add_note(*, task: CountyTask, body: str, actor, request=None, no
     task = _lock(task)
     if not _may_handle(task, actor):
         raise ValidationError(_("Only the handler or a supervisor can record progress."))
-    if task.state in (State.FEEDBACK_APPROVED, State.CLOSED):
+    if not task.is_open:
         raise ValidationError(_("The feedback on this task has already been approved."))
     body = body.strip()
     if not body:
@@ -203,7 +203,7 @@ def county_task_submit_feedback(*, task: CountyTask, feedback: str, actor, reque
     task = _lock(task)
     if not _may_handle(task, actor):
         raise ValidationError(_("Only the handler or a supervisor can submit the feedback."))
-    if task.state not in (State.RECEIVED, State.IN_PROGRESS):
+    if not task.is_with_handler:
         raise ValidationError(_("Feedback has already been submitted for this task."))
     feedback = feedback.strip()
     if not feedback:
@@ -334,9 +334,10 @@ def county_tasks_flag_overdue(*, now: datetime | None = None) -> int:
     tell each handler and the supervisors once. Safe to run twice or concurrently: a second run
     flags nothing, and notifications are unique per task and recipient."""
     now = now or clock.now()
-    flagged = CountyTask.objects.filter(
-        feedback_approved_at=None, overdue_at=None, due_at__lt=now, state__in=CountyTask.OPEN_STATES
-    ).update(overdue_at=now)
+    # feedback_approved_at=None is implied by open; spelled out so the partial index task_due_idx applies.
+    flagged = (
+        CountyTask.objects.overdue(at=now).filter(overdue_at=None, feedback_approved_at=None).update(overdue_at=now)
+    )
     if not flagged:
         return 0
     supervisors = list(get_user_model().objects.filter(groups__name=RoleGroup.SUPERVISORS, is_active=True).distinct())

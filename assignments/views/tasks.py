@@ -94,14 +94,14 @@ class TaskDetailView(PermissionRequiredMixin, TaskAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         task, user = self.task, self.request.user
         may_handle = task.handler.user_id == user.pk or user.has_perm("assignments.manage_tasks")
-        is_open = task.state in (CountyTask.State.RECEIVED, CountyTask.State.IN_PROGRESS)
+        may_write = may_handle and task.is_with_handler
         context.update(
             task=task,
             notes=task.notes.all(),
             attachments=task.attachments.all(),
-            note_form=TaskNoteForm() if may_handle and is_open else None,
+            note_form=TaskNoteForm() if may_write else None,
             attachment_form=AttachmentForm() if may_handle and task.state != CountyTask.State.CLOSED else None,
-            feedback_form=FeedbackForm(initial={"feedback": task.feedback}) if may_handle and is_open else None,
+            feedback_form=FeedbackForm(initial={"feedback": task.feedback}) if may_write else None,
             may_approve=user.has_perm("assignments.approve_feedback")
             and task.state == CountyTask.State.FEEDBACK_SUBMITTED,
             return_form=ReturnFeedbackForm() if user.has_perm("assignments.approve_feedback") else None,

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from assignments.models import CountyTask, Shift, ShiftAssignment, ShiftType
-from assignments.services.duty import roster_plan, shift_times
+from assignments.services.roster import roster_plan
+from assignments.services.shifts import shift_times
 from bureau import clock
 from bureau.models import Department, Person, User
 

@@ -6,10 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from assignments.models import CountyTask
+from assignments.models import CountyTask, CountyTaskQuerySet
 from assignments.selectors import DutyFigures, county_tasks_by_department, duty_figures, sign_ins_by_department
 from bureau import clock
 from bureau.models import Department
@@ -274,10 +274,10 @@ class TaskFigures:
     overdue: int
 
 
-def task_figures() -> TaskFigures:
-    """Tasks handed down still open now, and those flagged overdue (the task list's "open" and "overdue")."""
-    counts = CountyTask.objects.filter(state__in=CountyTask.OPEN_STATES).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(overdue_at__isnull=False))
+def task_figures(*, now: datetime) -> TaskFigures:
+    """Tasks handed down still open now, and those overdue now (the task list's "open" and "overdue")."""
+    counts = CountyTask.objects.open().aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=CountyTaskQuerySet.overdue_q(at=now))
     )
     return TaskFigures(**counts)
 
@@ -324,7 +324,7 @@ def dashboard(*, period: Period, now: datetime | None = None, refresh: bool = Tr
         posts=post_breakdown(period=period, today=today),
         publicity=publicity_figures(period=period, today=today),
         duty=duty_figures(start=period.start, end=period.end, now=now),
-        tasks=task_figures(),
+        tasks=task_figures(now=now),
         failing_channels=failing_channels(),
         refreshed_at=state.refreshed_at if state else None,
     )

@@ -1,9 +1,9 @@
 """The duty panel on the home page: who is on duty now, my next shift, my open tasks."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from assignments import selectors
-from assignments.models import CountyTask
+from assignments.models import CountyTask, CountyTaskQuerySet
 from bureau import clock
 from reports.panels.panel import HomePanel
 
@@ -16,8 +16,10 @@ def panels(*, user, person) -> list[HomePanel]:
     next_assignment = upcoming[0] if upcoming else None
     tasks = {"open": 0, "overdue": 0}
     if person is not None and user.has_perm("assignments.view_tasks"):
-        tasks = CountyTask.objects.filter(handler=person, state__in=CountyTask.OPEN_STATES).aggregate(
-            open=Count("pk"), overdue=Count("pk", filter=Q(overdue_at__isnull=False))
+        tasks = (
+            CountyTask.objects.filter(handler=person)
+            .open()
+            .aggregate(open=Count("pk"), overdue=Count("pk", filter=CountyTaskQuerySet.overdue_q(at=now)))
         )
     return [
         HomePanel(

@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 import factory
 
 from assignments.models import CountyTask, IncidentReport, ResponsePlan, Shift, ShiftAssignment, ShiftType
-from assignments.services.duty import shift_times
+from assignments.services.shifts import shift_times
 from bureau import clock
 from tests.factories import PersonFactory
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 
 from assignments.models import ShiftAssignment
-from assignments.services import duty_flag_gaps, shift_sign_in
+from assignments.services.gaps import duty_flag_gaps
+from assignments.services.signin import shift_sign_in
 from bureau.models import Notification
 from tests.assignments.factories import ShiftAssignmentFactory, ShiftFactory
 from tests.factories import PersonFactory

@@ -12,18 +12,12 @@ from django.utils import translation
 from archive.models import ArchiveRecord
 from assignments.models import HandoverNote, Shift, ShiftAssignment
 from assignments.selectors import duty_figures, handover_notes_for, on_duty_now
-from assignments.services import (
-    assignments_swap,
-    duty_flag_gaps,
-    handover_note_create,
-    leave_declare,
-    roster_plan,
-    roster_save,
-    shift_assign,
-    shift_ensure,
-    shift_sign_in,
-    shift_unassign,
-)
+from assignments.services.gaps import duty_flag_gaps
+from assignments.services.handover import handover_note_create
+from assignments.services.roster import roster_plan, roster_save
+from assignments.services.shifts import shift_ensure
+from assignments.services.signin import shift_sign_in
+from assignments.services.swaps_leave import assignments_swap, leave_declare, shift_assign, shift_unassign
 from bureau.models import Notification
 from tests.assignments.factories import (
     NightShiftTypeFactory,

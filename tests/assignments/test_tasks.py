@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from assignments.models import ShiftAssignment
-from assignments.tasks import county_tasks_flag_overdue_task, duty_flag_gaps_task
+from assignments.tasks import county_tasks_flag_overdue_task, duty_flag_gaps_task, patrols_warn_overdue_task
 from bureau import clock
 from bureau.models import Notification
 from tests.assignments.factories import ShiftAssignmentFactory, ShiftFactory, ShiftTypeFactory
@@ -16,9 +16,20 @@ from tests.factories import PersonFactory
 
 
 @pytest.mark.django_db
-def test_migrations_seed_both_sweeps():
+def test_migrations_seed_the_sweeps():
     jobs = dict(PeriodicTask.objects.filter(task__startswith="assignments.").values_list("task", "enabled"))
-    assert jobs == {duty_flag_gaps_task.name: True, county_tasks_flag_overdue_task.name: True}
+    assert jobs == {
+        duty_flag_gaps_task.name: True,
+        county_tasks_flag_overdue_task.name: True,
+        patrols_warn_overdue_task.name: True,
+    }
+
+
+@pytest.mark.django_db
+def test_the_patrol_warning_job_followed_its_task_to_assignments():
+    job = PeriodicTask.objects.get(name="Warn about sections not reviewed in time")
+    assert job.task == patrols_warn_overdue_task.name == "assignments.tasks.patrols_warn_overdue_task"
+    assert not PeriodicTask.objects.filter(task="opinions.tasks.patrols_warn_overdue_task").exists()
 
 
 @pytest.mark.worker

@@ -268,13 +268,20 @@ def test_home_page_shows_who_is_on_duty(client_as, cast, travel):
 
 
 def test_task_list_filters(client_as, travel):
-    overdue = CountyTaskFactory(title="逾期的交办")
-    CountyTask.objects.filter(pk=overdue.pk).update(overdue_at=clock.now())
+    # Overdue = open and past its deadline, whether or not the sweep has flagged it yet.
+    CountyTaskFactory(title="逾期的交办", received_at=clock.now() - timedelta(days=3))
+    CountyTaskFactory(title="到期的交办", due_at=clock.now())  # exactly at its deadline: not yet overdue
+    approved = CountyTaskFactory(title="已批的交办", received_at=clock.now() - timedelta(days=3))
+    CountyTask.objects.filter(pk=approved.pk).update(
+        state=CountyTask.State.FEEDBACK_APPROVED, feedback_approved_at=clock.now(), overdue_at=clock.now()
+    )
     CountyTaskFactory(title="按时的交办", kind=CountyTask.Kind.SPECIAL_REPORT)
     client = client_as("supervisor")
     page = client.get(reverse("assignments:task-list"), {"state": "overdue"}).content.decode()
     assert "逾期的交办" in page
     assert "按时的交办" not in page
+    assert "到期的交办" not in page
+    assert "已批的交办" not in page
     page = client.get(reverse("assignments:task-list"), {"kind": "special_report", "year": "2026"}).content.decode()
     assert "按时的交办" in page
     assert "逾期的交办" not in page

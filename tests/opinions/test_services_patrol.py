@@ -1,19 +1,14 @@
-"""The patrol log and the warning about sections left unreviewed."""
+"""The patrol log: reviews of a section's new posts, and the rules that set when one falls due."""
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from archive.models import ArchiveRecord
-from bureau import clock
-from bureau.models import Notification
 from opinions.models import PatrolRecord, PatrolRule, Post
-from opinions.services.patrol import patrol_record_review, patrol_rules_ensure, patrols_warn_overdue
+from opinions.services.patrol import patrol_record_review, patrol_rules_ensure
 from tests.factories import SectionFactory
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -42,56 +37,7 @@ def test_leaders_cannot_record_a_review(section, cast):
         patrol_record_review(section=section, actor=cast["leader"].user)
 
 
-def test_overdue_section_warns_once_per_lapse(section, cast, travel):
-    patrol_record_review(section=section, actor=cast["staff"].user)  # 09:00, due 09:10
-    travel.shift(timedelta(minutes=10))
-    assert patrols_warn_overdue() == 0  # exactly at the limit
-    travel.shift(timedelta(seconds=1))
-    assert patrols_warn_overdue() == 1
-    assert patrols_warn_overdue() == 0  # a second sweep finds nothing
-    notices = Notification.objects.filter(kind="opinions.patrol_overdue", recipient=cast["staff"].user)
-    assert notices.count() == 1
-    travel.shift(timedelta(minutes=1))
-    patrol_record_review(section=section, actor=cast["staff"].user)
-    travel.shift(timedelta(minutes=11))
-    assert patrols_warn_overdue() == 1  # a new lapse, a new warning
-    assert notices.count() == 2
-
-
-def test_no_warning_outside_working_hours(section, cast, travel):
-    travel.move_to(datetime(2026, 3, 2, 17, 0, tzinfo=SHANGHAI))
-    patrol_record_review(section=section, actor=cast["staff"].user)
-    travel.move_to(datetime(2026, 3, 2, 20, 0, tzinfo=SHANGHAI))
-    assert patrols_warn_overdue() == 0
-    travel.move_to(datetime(2026, 3, 7, 10, 0, tzinfo=SHANGHAI))  # Saturday
-    assert patrols_warn_overdue() == 0
-    travel.move_to(datetime(2026, 3, 9, 8, 35, tzinfo=SHANGHAI))  # Monday, hours began 08:30
-    assert patrols_warn_overdue() == 0
-    travel.move_to(datetime(2026, 3, 9, 8, 41, tzinfo=SHANGHAI))
-    assert patrols_warn_overdue() == 1
-
-
-def test_limit_and_hours_are_configurable(section, cast, travel):
-    patrol_rules_ensure()
-    PatrolRule.objects.filter(section=section).update(limit_minutes=3, hours_start=time(0, 0), weekdays_only=False)
-    patrol_record_review(section=section, actor=cast["staff"].user)
-    travel.shift(timedelta(minutes=4))
-    assert patrols_warn_overdue() == 1
-
-
 def test_every_section_gets_a_rule(cast, travel):
     SectionFactory.create_batch(3, owner=cast["staff"])
     assert patrol_rules_ensure() == 3
     assert patrol_rules_ensure() == 0
-
-
-def test_the_person_on_duty_is_warned_too(section, cast, travel):
-    from tests.assignments.factories import ShiftAssignmentFactory
-
-    on_duty = ShiftAssignmentFactory(person=cast["supervisor"])
-    assert on_duty.shift.starts_at <= clock.now() < on_duty.shift.ends_at
-    patrol_record_review(section=section, actor=cast["staff"].user)
-    travel.shift(timedelta(minutes=11))
-    assert patrols_warn_overdue() == 1
-    warned = set(Notification.objects.filter(kind="opinions.patrol_overdue").values_list("recipient", flat=True))
-    assert warned == {cast["staff"].user.pk, cast["supervisor"].user.pk}

@@ -1,0 +1,53 @@
+"""Sign-in (签到) of the person on duty."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from archive.services import archive_record
+from assignments.models import SIGN_IN_EARLY_WINDOW, ShiftAssignment
+from bureau import clock
+from bureau.models import User
+
+
+@transaction.atomic
+def shift_sign_in(
+    *,
+    assignment: ShiftAssignment,
+    actor: User,
+    ip_address: str | None = None,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> ShiftAssignment:
+    """The person on duty signs in (签到): only for their own shift, only during it (or just
+    before), only once. The time and address are recorded; after the grace period it is late."""
+    now = now or clock.now()
+    assignment = ShiftAssignment.objects.select_for_update().select_related("shift", "person").get(pk=assignment.pk)
+    if assignment.person.user_id != getattr(actor, "pk", None):
+        raise ValidationError(_("You can only sign in for your own shift."))
+    if assignment.signed_in_at:
+        raise ValidationError(_("You have already signed in for this shift."))
+    shift = assignment.shift
+    if now < shift.starts_at - SIGN_IN_EARLY_WINDOW:
+        raise ValidationError(_("This shift has not started yet."))
+    if now >= shift.ends_at:
+        raise ValidationError(_("This shift is over: it is too late to sign in."))
+    assignment.signed_in_at = now
+    assignment.sign_in_ip = ip_address or (request.META.get("REMOTE_ADDR") if request is not None else None)
+    assignment.save(update_fields=["signed_in_at", "sign_in_ip"])
+    is_late = now > shift.sign_in_due_at
+    archive_record(
+        action="assignments.shiftassignment.signed_in",
+        actor=actor,
+        request=request,
+        target=assignment,
+        summary=_("Late sign-in") if is_late else _("Signed in on time"),
+        after={"signed_in_at": now, "late": is_late},
+        now=now,
+    )
+    return assignment
