@@ -15,16 +15,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from bureau import clock
-from opinions.models import Demand, Post
+from opinions.models import (
+    Demand,
+    Post,
+    completed_q,
+    overdue_q,
+    reached_q,
+    replied_on_time_q,
+    replied_q,
+    satisfied_q,
+)
 from opinions.selectors.demands import demands_visible
 
 GROUPS = {"kind": "kind", "channel": "channel__name", "department": "department__name"}
-REACHED = (Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY, Demand.Satisfaction.UNSATISFIED)
 
 
 @dataclass
@@ -62,14 +70,12 @@ class Figures:
 def _aggregates(now: datetime) -> dict:
     return {
         "received": Count("pk"),
-        "replied": Count("pk", filter=Q(first_replied_at__isnull=False)),
-        "replied_on_time": Count("pk", filter=Q(first_replied_at__lte=F("due_at"))),
-        "completed": Count("pk", filter=Q(completed_at__isnull=False)),
-        "overdue": Count("pk", filter=Q(state__in=Demand.OPEN_STATES, due_at__lt=now)),
-        "called_back": Count("pk", filter=Q(satisfaction__in=REACHED)),
-        "satisfied": Count(
-            "pk", filter=Q(satisfaction__in=(Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY))
-        ),
+        "replied": Count("pk", filter=replied_q()),
+        "replied_on_time": Count("pk", filter=replied_on_time_q()),
+        "completed": Count("pk", filter=completed_q()),
+        "overdue": Count("pk", filter=overdue_q(now)),
+        "called_back": Count("pk", filter=reached_q()),
+        "satisfied": Count("pk", filter=satisfied_q()),
     }
 
 
@@ -214,18 +220,14 @@ def overdue_now_count(*, now: datetime | None = None) -> int:
     """Demands overdue at ``now`` (not replied, deadline passed), whenever received: the open rows only
     (served by the open-demands partial index)."""
     now = now or clock.now()
-    return Demand.objects.filter(state__in=Demand.OPEN_STATES, due_at__lt=now).count()
+    return Demand.objects.overdue(at=now).count()
 
 
 def overdue_history(*, before: datetime | None = None) -> dict[date, int]:
     """For rebuilding ``OverdueDay`` from history: per local day, demands overdue at its end (deadline
     passed and not first replied by then). A demand adds one on the day its deadline passes unreplied
     and takes it back on the day a late first reply comes: two grouped queries and a running sum."""
-    went = (
-        Demand.objects.exclude(state=Demand.State.MERGED)
-        .filter(Q(first_replied_at__isnull=True) | Q(first_replied_at__gt=F("due_at")))
-        .order_by()
-    )
+    went = Demand.objects.exclude(state=Demand.State.MERGED).filter(~replied_on_time_q()).order_by()
     if before is not None:
         went = went.filter(due_at__lt=before)
     changes: dict[date, int] = {}

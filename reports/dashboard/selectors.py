@@ -19,6 +19,7 @@ from opinions.selectors.figures import (
     DAILY_POST_COUNTS,
     Figures,
     demand_daily_rows,
+    overdue_now_count,
     post_daily_rows,
 )
 from opinions.selectors.posts import failing_channels
@@ -140,9 +141,8 @@ def demand_breakdown(*, period: Period, today: date, now: datetime) -> DemandBre
         per_day[today] = [sum(row["received"] for row in live), sum(row["replied"] for row in live)]
     # "Overdue" is what it is now: open, deadline passed, received in the period (the open rows only).
     overdue = (
-        Demand.objects.filter(
-            state__in=Demand.OPEN_STATES, due_at__lt=now, received_at__gte=period.start, received_at__lt=period.end
-        )
+        Demand.objects.overdue(at=now)
+        .filter(received_at__gte=period.start, received_at__lt=period.end)
         .values("kind", "channel_id", "department_id")
         .annotate(overdue=Count("pk"))
         .order_by()
@@ -230,7 +230,7 @@ def overdue_series(*, period: Period, today: date, overdue_now: int) -> list[tup
 
 
 def overdue_now(*, now: datetime) -> int:
-    return Demand.objects.filter(state__in=Demand.OPEN_STATES, due_at__lt=now).count()
+    return overdue_now_count(now=now)
 
 
 @dataclass
