@@ -157,3 +157,14 @@ def test_the_sweep_and_the_readers_agree_at_the_deadline_second(handled, cast, t
     now = clock.now()
     assert (demands_sweep_deadlines().overdue, overdue_now_count(now=now)) == (1, 1)
     assert Demand.objects.get(pk=handled.pk).is_overdue_at(now)
+
+
+def test_partial_indexes_hold_exactly_the_open_states():
+    """The sweep's and the lists' partial indexes spell "open" as literals (schema in migrations):
+    they must stay the one definition, ``Demand.OPEN_STATES``."""
+    from opinions.models import Demand
+
+    conditions = [index.condition for index in Demand._meta.indexes if index.condition is not None]
+    states = [value for condition in conditions for key, value in condition.children if key == "state__in"]
+    assert len(states) == 5
+    assert all(set(value) == set(Demand.OPEN_STATES) for value in states)
