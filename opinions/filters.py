@@ -2,12 +2,24 @@
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bureau import clock
 from bureau.models import Department, Person, Section
-from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
+from opinions.models import (
+    Channel,
+    Demand,
+    DemandKind,
+    Post,
+    ScreeningCategory,
+    completed_q,
+    overdue_q,
+    reached_q,
+    replied_on_time_q,
+    replied_q,
+    satisfied_q,
+)
 
 
 class PostFilter(django_filters.FilterSet):
@@ -99,20 +111,18 @@ class DemandFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(state__in=Demand.OPEN_STATES, due_at__lt=clock.now())
+        return queryset.filter(overdue_q(clock.now()))
 
     def filter_figure(self, queryset, name, value):
-        from opinions.selectors.figures import REACHED
-
         queryset = queryset.exclude(state=Demand.State.MERGED)
         conditions = {
             "received": Q(),
-            "replied": Q(first_replied_at__isnull=False),
-            "replied_on_time": Q(first_replied_at__lte=F("due_at")),
-            "completed": Q(completed_at__isnull=False),
-            "called_back": Q(satisfaction__in=REACHED),
-            "satisfied": Q(satisfaction__in=(Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY)),
-            "overdue": Q(state__in=Demand.OPEN_STATES, due_at__lt=clock.now()),
+            "replied": replied_q(),
+            "replied_on_time": replied_on_time_q(),
+            "completed": completed_q(),
+            "called_back": reached_q(),
+            "satisfied": satisfied_q(),
+            "overdue": overdue_q(clock.now()),
         }
         return queryset.filter(conditions.get(value, Q()))
 

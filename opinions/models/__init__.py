@@ -3,6 +3,8 @@
 from opinions.models.aggregates import DailyFiguresState, DemandDay, OverdueDay, PostDay
 from opinions.models.channels import Channel
 from opinions.models.demands import (
+    REACHED,
+    SATISFIED,
     CalendarDay,
     Demand,
     DemandKind,
@@ -10,12 +12,30 @@ from opinions.models.demands import (
     DemandRules,
     FaqEntry,
     ReplyWindow,
+    completed_q,
+    due_soon_q,
+    open_q,
+    overdue_q,
+    reached_q,
+    replied_on_time_q,
+    replied_q,
+    satisfied_q,
 )
 from opinions.models.patrol import PatrolRecord, PatrolRule
 from opinions.models.posts import Post
 from opinions.models.screening import ScreeningCategory
 
 __all__ = [
+    "REACHED",
+    "SATISFIED",
+    "completed_q",
+    "due_soon_q",
+    "open_q",
+    "overdue_q",
+    "reached_q",
+    "replied_on_time_q",
+    "replied_q",
+    "satisfied_q",
     "CalendarDay",
     "Channel",
     "DailyFiguresState",

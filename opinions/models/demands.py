@@ -1,11 +1,11 @@
 """Public demands (诉求) and the 24-hour rule: reply windows, the working-day calendar, the demand
 with its stored deadline, pressing records (催办记录) and the escalation periods."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -87,9 +87,15 @@ class DemandRules(models.Model):
 
 
 class DemandQuerySet(models.QuerySet):
-    def open(self):
+    """The demands' words as filters; each is one of the functions below ``Demand``."""
+
+    def open(self) -> "DemandQuerySet":
         """Not yet replied to: the deadline still runs."""
-        return self.filter(state__in=Demand.OPEN_STATES)
+        return self.filter(open_q())
+
+    def overdue(self, *, at: datetime) -> "DemandQuerySet":
+        """Overdue at ``at``: open and its deadline before ``at``."""
+        return self.filter(overdue_q(at))
 
 
 class Demand(models.Model):
@@ -271,9 +277,66 @@ class Demand(models.Model):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    def is_overdue_at(self, at: datetime) -> bool:
+        """``overdue_q(at)`` for this one row (the same boundary: the deadline second is on time)."""
+        return self.is_open and self.due_at < at
+
+    def is_due_soon_at(self, at: datetime, window: timedelta) -> bool:
+        """``due_soon_q(at, window)`` for this one row."""
+        return self.is_open and at <= self.due_at <= at + window
+
     @property
     def needs_sign_off(self) -> bool:
         return self.kind in self.SIGN_OFF_KINDS or self.about_bureau
+
+
+# --- The demands' words, defined once (../shared/DOMAIN.md, "Figures, defined once") ------------
+# Every reader (filters, figures, dashboard, panels, workbook) and the deadline sweep use these.
+
+# The call-back results that reached the citizen, and those of them that were satisfied.
+REACHED = (Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY, Demand.Satisfaction.UNSATISFIED)
+SATISFIED = (Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY)
+
+
+def open_q() -> Q:
+    """Open: not yet replied to (received, assigned, reply in review, handed back); the deadline runs."""
+    return Q(state__in=Demand.OPEN_STATES)
+
+
+def overdue_q(at: datetime) -> Q:
+    """Overdue at the moment ``at``: open and the deadline strictly before ``at``. A reply at the
+    deadline second is on time, so the deadline second itself is not yet overdue."""
+    return open_q() & Q(due_at__lt=at)
+
+
+def due_soon_q(at: datetime, window: timedelta) -> Q:
+    """Due soon at ``at``: open, not yet overdue, and the deadline at most ``window`` away."""
+    return open_q() & Q(due_at__gte=at, due_at__lte=at + window)
+
+
+def replied_q() -> Q:
+    """Replied: the first round has a reply (for reviewed kinds: once approved)."""
+    return Q(first_replied_at__isnull=False)
+
+
+def replied_on_time_q() -> Q:
+    """Replied on time: the first reply came by the deadline in force (``due_at``, as extended)."""
+    return Q(first_replied_at__lte=F("due_at"))
+
+
+def completed_q() -> Q:
+    """Completed now (a case reopened after an unsatisfied call-back is not)."""
+    return Q(completed_at__isnull=False)
+
+
+def reached_q() -> Q:
+    """Reached on call-back: satisfied, fairly satisfied or unsatisfied (not unreachable)."""
+    return Q(satisfaction__in=REACHED)
+
+
+def satisfied_q() -> Q:
+    """Satisfied on call-back: satisfied or fairly satisfied."""
+    return Q(satisfaction__in=SATISFIED)
 
 
 class DemandPress(models.Model):

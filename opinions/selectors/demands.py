@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.selectors import archive_history_for
 from bureau import clock
 from bureau.models import Person
+from opinions.filters import DemandFilter
 from opinions.models import Demand, DemandPress, FaqEntry
 
 LIST_RELATED = ("channel", "handler", "department", "section")
@@ -34,8 +35,6 @@ def demands_visible(*, user) -> QuerySet[Demand]:
 
 def demand_list(*, user, filters: Mapping[str, Any] | None = None):
     """The filtered list, soonest deadline first; rows carry channel, handler, department and section."""
-    from opinions.filters import DemandFilter
-
     queryset = demands_visible(user=user).select_related(*LIST_RELATED).defer("content", "reply_text")
     demand_filter = DemandFilter(filters or {}, queryset=queryset.order_by("due_at", "pk"), user=user)
     return demand_filter, (demand_filter.qs if demand_filter.is_valid() else demand_filter.queryset)
@@ -67,7 +66,8 @@ def my_demands(*, user, person: Person | None, limit: int = 50) -> list[Demand]:
         return []
     return list(
         demands_visible(user=user)
-        .filter(handler=person, state__in=Demand.OPEN_STATES)
+        .filter(handler=person)
+        .open()
         .select_related(*LIST_RELATED)
         .defer("content", "reply_text")
         .order_by("due_at", "pk")[:limit]
@@ -153,7 +153,7 @@ def _after_text(after: dict | None) -> str:
 def overdue_for(demand: Demand, now: datetime | None = None):
     """How long past its deadline an open demand is (None if not overdue)."""
     now = now or clock.now()
-    if demand.is_open and demand.due_at < now:
+    if demand.is_overdue_at(now):
         return now - demand.due_at
     return None
 

@@ -15,16 +15,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from archive.models import ArchiveRecord
 from bureau import clock
-from opinions.models import Demand, Post
+from opinions.models import (
+    DailyFiguresState,
+    Demand,
+    Post,
+    completed_q,
+    overdue_q,
+    reached_q,
+    replied_on_time_q,
+    replied_q,
+    satisfied_q,
+)
 from opinions.selectors.demands import demands_visible
 
 GROUPS = {"kind": "kind", "channel": "channel__name", "department": "department__name"}
-REACHED = (Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY, Demand.Satisfaction.UNSATISFIED)
 
 
 @dataclass
@@ -62,14 +72,12 @@ class Figures:
 def _aggregates(now: datetime) -> dict:
     return {
         "received": Count("pk"),
-        "replied": Count("pk", filter=Q(first_replied_at__isnull=False)),
-        "replied_on_time": Count("pk", filter=Q(first_replied_at__lte=F("due_at"))),
-        "completed": Count("pk", filter=Q(completed_at__isnull=False)),
-        "overdue": Count("pk", filter=Q(state__in=Demand.OPEN_STATES, due_at__lt=now)),
-        "called_back": Count("pk", filter=Q(satisfaction__in=REACHED)),
-        "satisfied": Count(
-            "pk", filter=Q(satisfaction__in=(Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY))
-        ),
+        "replied": Count("pk", filter=replied_q()),
+        "replied_on_time": Count("pk", filter=replied_on_time_q()),
+        "completed": Count("pk", filter=completed_q()),
+        "overdue": Count("pk", filter=overdue_q(now)),
+        "called_back": Count("pk", filter=reached_q()),
+        "satisfied": Count("pk", filter=satisfied_q()),
     }
 
 
@@ -214,18 +222,14 @@ def overdue_now_count(*, now: datetime | None = None) -> int:
     """Demands overdue at ``now`` (not replied, deadline passed), whenever received: the open rows only
     (served by the open-demands partial index)."""
     now = now or clock.now()
-    return Demand.objects.filter(state__in=Demand.OPEN_STATES, due_at__lt=now).count()
+    return Demand.objects.overdue(at=now).count()
 
 
 def overdue_history(*, before: datetime | None = None) -> dict[date, int]:
     """For rebuilding ``OverdueDay`` from history: per local day, demands overdue at its end (deadline
     passed and not first replied by then). A demand adds one on the day its deadline passes unreplied
     and takes it back on the day a late first reply comes: two grouped queries and a running sum."""
-    went = (
-        Demand.objects.exclude(state=Demand.State.MERGED)
-        .filter(Q(first_replied_at__isnull=True) | Q(first_replied_at__gt=F("due_at")))
-        .order_by()
-    )
+    went = Demand.objects.exclude(state=Demand.State.MERGED).filter(~replied_on_time_q()).order_by()
     if before is not None:
         went = went.filter(due_at__lt=before)
     changes: dict[date, int] = {}
@@ -245,3 +249,72 @@ def overdue_history(*, before: datetime | None = None) -> dict[date, int]:
         result[day] = running
         day += timedelta(days=1)
     return result
+
+
+# --- Which stored days are stale -----------------------------------------------------------------
+# Every change of a demand or a post writes an archive record; the days of the records past the
+# refresh's watermark are the stored days that may be out of date. The refresh recomputes them; a
+# reader (the dashboard) counts them live instead, so it is exact without writing.
+
+# Archive records re-read at each run: recomputing a day twice is harmless, missing one is not.
+OVERLAP = 50
+DEMAND_TARGET, POST_TARGET = Demand._meta.label_lower, Post._meta.label_lower
+
+
+@dataclass(frozen=True)
+class ChangedDays:
+    demand_days: set[date]
+    post_days: set[date]
+    last_record: int | None  # the newest archive record read (the refresh's next watermark)
+
+
+def _local_days(moments) -> set[date]:
+    return {timezone.localdate(moment) for moment in moments if moment is not None}
+
+
+def daily_figures_changed_days(*, watermark: int) -> ChangedDays:
+    """The local days of receipt (demands) and discovery (posts) of the targets of the archive
+    records past ``watermark`` (less ``OVERLAP``). Three queries, proportional to the recent changes."""
+    records = list(
+        ArchiveRecord.objects.filter(pk__gt=max(watermark - OVERLAP, 0))
+        .order_by("pk")
+        .values_list("pk", "target_type", "target_id")
+    )
+    demand_ids, post_ids = set(), set()
+    for _pk, target_type, target_id in records:
+        if target_type in (DEMAND_TARGET, POST_TARGET) and target_id.isdigit():
+            (demand_ids if target_type == DEMAND_TARGET else post_ids).add(int(target_id))
+    return ChangedDays(
+        demand_days=_local_days(Demand.objects.filter(pk__in=demand_ids).values_list("received_at", flat=True)),
+        post_days=_local_days(Post.objects.filter(pk__in=post_ids).values_list("found_at", flat=True)),
+        last_record=records[-1][0] if records else None,
+    )
+
+
+@dataclass(frozen=True)
+class StoredDays:
+    """How far the stored daily rows can be trusted: ``usable`` is False before the first rebuild
+    (then everything is counted live); ``stale_*`` are the days to count live instead of stored."""
+
+    usable: bool
+    stale_demand_days: set[date]
+    stale_post_days: set[date]
+    refreshed_at: datetime | None
+
+
+def daily_figures_stored_days(*, now: datetime) -> StoredDays:
+    """Read-only: which stored days a reader may use at ``now``. Yesterday is stale until the
+    first refresh after midnight (posts from the feeds write no archive record)."""
+    state = DailyFiguresState.objects.filter(pk=1).first()
+    if state is None or state.rebuilt_at is None:
+        return StoredDays(usable=False, stale_demand_days=set(), stale_post_days=set(), refreshed_at=None)
+    changed = daily_figures_changed_days(watermark=state.archive_watermark)
+    today = timezone.localdate(now)
+    settled = state.refreshed_at is not None and state.refreshed_at >= clock.local_midnight(today)
+    recent = set() if settled else {today - timedelta(days=1)}
+    return StoredDays(
+        usable=True,
+        stale_demand_days=changed.demand_days | recent,
+        stale_post_days=changed.post_days | recent,
+        refreshed_at=state.refreshed_at,
+    )

@@ -9,21 +9,24 @@ recomputes those days, plus today and yesterday (new posts and demands arrive th
 sweep writes no record, but it only sets flags (overdue_at, due_soon_at, escalation) that no stored
 count reads; "overdue" is counted live, and at each run for ``OverdueDay``."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from archive.models import ArchiveRecord
 from bureau import clock
-from opinions.models import DailyFiguresState, Demand, DemandDay, OverdueDay, Post, PostDay
-from opinions.selectors.figures import demand_daily_rows, overdue_history, overdue_now_count, post_daily_rows
+from opinions.models import DailyFiguresState, DemandDay, OverdueDay, PostDay
+from opinions.selectors.figures import (
+    daily_figures_changed_days,
+    demand_daily_rows,
+    overdue_history,
+    overdue_now_count,
+    post_daily_rows,
+)
 
 # Names the advisory lock that serialises refreshes (a dashboard load and the beat job).
 _LOCK_KEY = 7_420_517
-# Archive records re-read at each run: recomputing a day twice is harmless, missing one is not.
-OVERLAP = 50
-DEMAND_TARGET, POST_TARGET = Demand._meta.label_lower, Post._meta.label_lower
 
 
 def _lock() -> None:
@@ -35,10 +38,6 @@ def _lock() -> None:
 def _state() -> DailyFiguresState:
     state, _created = DailyFiguresState.objects.select_for_update().get_or_create(pk=1)
     return state
-
-
-def _local_days(moments) -> set[date]:
-    return {timezone.localdate(moment) for moment in moments if moment is not None}
 
 
 def _days_recompute(model, rows_of, days) -> int:
@@ -99,36 +98,28 @@ def daily_figures_refresh(*, now: datetime | None = None, inline: bool = False) 
     """Recompute the days touched since the last run, today and yesterday; safe to run twice or
     concurrently (an advisory lock serialises runs). The first run rebuilds everything.
 
-    ``inline`` (a dashboard load, which reads today live and counts overdue itself): only the days
-    the archive names, and yesterday if no run has happened since midnight (posts from the feeds
-    write no record; the first run after midnight settles yesterday)."""
+    ``inline``: only the days the archive names, and yesterday if no run has happened since midnight
+    (posts from the feeds write no record; the first run after midnight settles yesterday). Readers
+    never call this: they count those days live (``daily_figures_stored_days``)."""
     now = now or clock.now()
     _lock()
     state = _state()
     if state.rebuilt_at is None:
         return daily_figures_rebuild(now=now)
-    records = list(
-        ArchiveRecord.objects.filter(pk__gt=max(state.archive_watermark - OVERLAP, 0))
-        .order_by("pk")
-        .values_list("pk", "target_type", "target_id")
-    )
-    demand_ids, post_ids = set(), set()
-    for _pk, target_type, target_id in records:
-        if target_type in (DEMAND_TARGET, POST_TARGET) and target_id.isdigit():
-            (demand_ids if target_type == DEMAND_TARGET else post_ids).add(int(target_id))
+    changed = daily_figures_changed_days(watermark=state.archive_watermark)
     today = timezone.localdate(now)
     recent = {today, today - timedelta(days=1)}
     if inline:
         settled = state.refreshed_at is not None and state.refreshed_at >= clock.local_midnight(today)
         recent = set() if settled else {today - timedelta(days=1)}
-    demand_days = recent | _local_days(Demand.objects.filter(pk__in=demand_ids).values_list("received_at", flat=True))
-    post_days = recent | _local_days(Post.objects.filter(pk__in=post_ids).values_list("found_at", flat=True))
+    demand_days = recent | changed.demand_days
+    post_days = recent | changed.post_days
     demand_days_recompute(days=demand_days)
     post_days_recompute(days=post_days)
     if not inline:
         _overdue_measure(now)
-    if records:
-        state.archive_watermark = max(state.archive_watermark, records[-1][0])
+    if changed.last_record is not None:
+        state.archive_watermark = max(state.archive_watermark, changed.last_record)
     state.refreshed_at = now
     state.save(update_fields=["archive_watermark", "refreshed_at"])
     return {"rebuilt": False, "demand_days": len(demand_days), "post_days": len(post_days)}

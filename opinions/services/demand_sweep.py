@@ -1,26 +1,29 @@
 """The deadline sweep (every minute): due-soon warnings, overdue flags and the two escalation steps.
 
-Each step is one SQL statement: a conditional ``UPDATE ... RETURNING`` over the open demands
-(PostgreSQL re-checks the condition for rows a concurrent sweep changed, so two sweeps never claim
-one row) whose rows feed ``INSERT ... SELECT`` of their pressing records and notices, both also
-guarded by unique constraints (``ON CONFLICT DO NOTHING``): a repeat finds nothing to do and sends
-nothing twice. Their e-mails are queued right after commit (the outbox sweep catches any the
-broker could not take)."""
+One ORM path for PostgreSQL and SQLite. Each step locks its candidate rows
+(``SELECT ... FOR UPDATE SKIP LOCKED``, a no-op on SQLite, whose writers are serialised anyway), claims
+them with a conditional ``UPDATE ... WHERE <flag> IS NULL`` (PostgreSQL re-checks the condition for
+rows a concurrent sweep changed, so two sweeps never claim one row), then writes their pressing
+records and notices with ``bulk_create(ignore_conflicts=True)``, both also guarded by unique
+constraints: a repeat finds nothing to do and sends nothing twice. The notices' e-mails are queued
+right after commit (the outbox sweep catches any the broker could not take). "Overdue" is
+``opinions.models.overdue_q``, the definition every reader uses."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bureau import clock
-from bureau.models import Notification, Person, Role, Section
+from bureau.models import Notification, Person, Role
 from bureau.notifications import notifications_send_after_commit
-from opinions.models import Demand, DemandPress, DemandRules
+from opinions.models import Demand, DemandPress, DemandRules, due_soon_q, open_q, overdue_q
 
-OPEN = tuple(str(state) for state in Demand.OPEN_STATES)
+# Rows claimed per UPDATE (and per bulk insert): bounded memory, and under SQLite's variable limit.
+BATCH = 2_000
 
 
 @dataclass
@@ -34,188 +37,147 @@ class SweepResult:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class SweepStep:
+    """One step of the sweep: which open demands it claims and how, and whom it tells."""
+
+    field: str  # the SweepResult count it fills
+    step: str  # DemandPress.Step
+    title: str  # the notice's title, with %(subject)s
+    claim: Q  # the rows the step may claim; the UPDATE repeats it, so a claimed row no longer matches
+    update: dict  # what claiming sets
+    role: str | None  # None: the handler, else the section's owner, else the office heads
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A locked row, with what its pressing record and notices need."""
+
+    pk: int
+    subject: str
+    due_at: datetime
+    handler_id: int | None
+    section_id: int | None
+    handler_user_id: int | None
+    owner_user_id: int | None
+
+
 def _rules() -> DemandRules:
     return DemandRules.objects.filter(pk=1).first() or DemandRules()
 
 
-LINK_PLACEHOLDER = 999999999
+def _escalation_q(level: int, cutoff: datetime) -> Q:
+    """Flagged overdue, at ``level``, and the deadline at least the step's period ago (``due_at <= cutoff``)."""
+    return open_q() & Q(overdue_at__isnull=False, escalation_level=level, due_at__lte=cutoff)
 
 
-def _step_portable(*, orm_filter: Q, orm_update: dict, step: str, title: str, role: str | None, now) -> int:
-    """The same step for databases without data-modifying CTEs (SQLite in the embedded office,
-    where writers are serialised anyway): claim with a conditional UPDATE, then insert the
-    pressing records and notices, each guarded by the same unique constraints."""
-    open_demands = Demand.objects.filter(state__in=Demand.OPEN_STATES)
-    rows = list(
-        open_demands.filter(orm_filter).values(
-            "id", "subject", "due_at", "handler_id", "section_id", "handler__user_id", "section__owner__user_id"
+def sweep_steps(*, now: datetime, rules: DemandRules) -> list[SweepStep]:
+    return [
+        SweepStep(
+            field="due_soon",
+            step=DemandPress.Step.DUE_SOON,
+            title=_("Reply due soon: %(subject)s"),
+            claim=due_soon_q(now, rules.due_soon_window) & Q(overdue_at=None, due_soon_at=None),
+            update={"due_soon_at": now},
+            role=None,
+        ),
+        SweepStep(
+            field="overdue",
+            step=DemandPress.Step.OVERDUE,
+            title=_("Overdue, reply now: %(subject)s"),
+            claim=overdue_q(now) & Q(overdue_at=None),
+            update={"overdue_at": now, "escalation_level": 1, "was_overdue": True},
+            role=None,
+        ),
+        SweepStep(
+            field="supervisor",
+            step=DemandPress.Step.SUPERVISOR,
+            title=_("Overdue demand not yet answered: %(subject)s"),
+            claim=_escalation_q(1, now - rules.supervisor_after),
+            update={"escalation_level": F("escalation_level") + 1},
+            role=Role.OFFICE_HEAD,
+        ),
+        SweepStep(
+            field="leader",
+            step=DemandPress.Step.LEADER,
+            title=_("Demand long overdue, for the leader in charge: %(subject)s"),
+            claim=_escalation_q(2, now - rules.leader_after),
+            update={"escalation_level": F("escalation_level") + 1},
+            role=Role.LEADER,
+        ),
+    ]
+
+
+def _lock_batch(step: SweepStep) -> list[Candidate]:
+    rows = (
+        Demand.objects.filter(step.claim)
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("pk")
+        .values_list(
+            "pk", "subject", "due_at", "handler_id", "section_id", "handler__user_id", "section__owner__user_id"
+        )[:BATCH]
+    )
+    return [Candidate(*row) for row in rows]
+
+
+def _recipients(candidate: Candidate, *, role: str | None, role_users: list[int]) -> list[int]:
+    if role is not None:
+        return role_users
+    if candidate.handler_user_id or candidate.owner_user_id:
+        return [candidate.handler_user_id or candidate.owner_user_id]
+    if candidate.handler_id is None and candidate.section_id is None:
+        return role_users  # nobody owns it yet: the office heads
+    return []
+
+
+def _step_run(step: SweepStep, *, now: datetime) -> int:
+    """Claim the step's rows batch by batch; record and notify exactly the claimed ones."""
+    kind = f"opinions.demand.{step.step}"
+    role_users = list(
+        Person.objects.filter(role=step.role or Role.OFFICE_HEAD, is_active=True, user__isnull=False).values_list(
+            "user_id", flat=True
         )
     )
-    if not rows:
-        return 0
-    claimed = open_demands.filter(orm_filter, pk__in=[row["id"] for row in rows]).update(**orm_update)
-    DemandPress.objects.bulk_create(
-        [DemandPress(demand_id=row["id"], step=step, round=0, due_at=row["due_at"], created_at=now) for row in rows],
-        ignore_conflicts=True,
-    )
-    kind = f"opinions.demand.{step}"
-    fallback = list(
-        Person.objects.filter(role=role or Role.OFFICE_HEAD, is_active=True).values_list("user_id", flat=True)
-    )
-    notices = []
-    for row in rows:
-        if role is not None:
-            user_ids = fallback
-        elif row["handler__user_id"] or row["section__owner__user_id"]:
-            user_ids = [row["handler__user_id"] or row["section__owner__user_id"]]
-        else:
-            user_ids = fallback if row["handler_id"] is None and row["section_id"] is None else []
-        for user_id in user_ids:
-            notices.append(
+    claimed_total = 0
+    while batch := _lock_batch(step):
+        claimed = Demand.objects.filter(step.claim, pk__in=[row.pk for row in batch]).update(**step.update)
+        if claimed == 0:
+            break  # only without row locks (SQLite): another writer took them
+        claimed_total += claimed
+        DemandPress.objects.bulk_create(
+            [
+                DemandPress(demand_id=row.pk, step=step.step, round=0, due_at=row.due_at, created_at=now)
+                for row in batch
+            ],
+            ignore_conflicts=True,
+        )
+        Notification.objects.bulk_create(
+            [
                 Notification(
                     recipient_id=user_id,
                     kind=kind,
-                    dedupe_key=f"{kind}:{row['id']}:{int(row['due_at'].timestamp())}",
-                    title=title.replace("%(subject)s", row["subject"])[:200],
-                    link=reverse("opinions:demand-detail", args=[row["id"]]),
+                    dedupe_key=f"{kind}:{row.pk}:{int(row.due_at.timestamp())}",
+                    title=step.title.replace("%(subject)s", row.subject)[:200],
+                    link=reverse("opinions:demand-detail", args=[row.pk]),
                     created_at=now,
                 )
-            )
-    Notification.objects.bulk_create(notices, ignore_conflicts=True)
-    return claimed
-
-
-def _step(*, set_sql: str, where_sql: str, params: dict, step: str, title: str, role: str | None, now) -> int:
-    """One statement: claim the rows (conditional UPDATE), insert their pressing records and their
-    notices (both ON CONFLICT DO NOTHING). Returns how many rows this call claimed.
-
-    Notices go to the role's active people, or (role None) to the handler, else the section's
-    owner, else the office heads."""
-    demand, press = Demand._meta.db_table, DemandPress._meta.db_table
-    person, section, notice = Person._meta.db_table, Section._meta.db_table, Notification._meta.db_table
-    if role is None:
-        recipients = f"""
-            SELECT c.id, c.subject, c.due_at, COALESCE(hp.user_id, op.user_id) AS user_id
-            FROM claimed c LEFT JOIN {person} hp ON hp.id = c.handler_id
-                LEFT JOIN {section} s ON s.id = c.section_id LEFT JOIN {person} op ON op.id = s.owner_id
-            WHERE COALESCE(hp.user_id, op.user_id) IS NOT NULL
-            UNION ALL
-            SELECT c.id, c.subject, c.due_at, p.user_id FROM claimed c CROSS JOIN {person} p
-            WHERE c.handler_id IS NULL AND c.section_id IS NULL AND p.role = %(fallback_role)s AND p.is_active"""  # noqa: S608 - table names from models
-    else:
-        recipients = f"""
-            SELECT c.id, c.subject, c.due_at, p.user_id FROM claimed c CROSS JOIN {person} p
-            WHERE p.role = %(role)s AND p.is_active"""  # noqa: S608 - table names from models
-    sql = f"""
-        WITH claimed AS (
-            UPDATE {demand} SET {set_sql}
-            WHERE state IN %(open)s AND {where_sql}
-            RETURNING id, subject, due_at, handler_id, section_id
-        ), presses AS (
-            INSERT INTO {press} (demand_id, step, round, due_at, created_at, note)
-            SELECT id, %(step)s, 0, due_at, %(now)s, '' FROM claimed
-            ON CONFLICT DO NOTHING
-        ), recipients AS ({recipients}
-        ), notices AS (
-            INSERT INTO {notice} (recipient_id, kind, dedupe_key, title, body, link, created_at)
-            SELECT user_id, %(kind)s,
-                %(kind)s || ':' || id || ':' || floor(extract(epoch FROM due_at))::bigint,
-                left(replace(%(title)s, %(subject_marker)s, subject), 200), '',
-                replace(%(link)s, %(link_marker)s, id::text), %(now)s
-            FROM recipients
-            ON CONFLICT DO NOTHING
+                for row in batch
+                for user_id in _recipients(row, role=step.role, role_users=role_users)
+            ],
+            ignore_conflicts=True,
+            batch_size=BATCH,
         )
-        SELECT count(*) FROM claimed"""  # noqa: S608 - table names from models; every value is a parameter
-    values = {
-        **params,
-        "open": OPEN,
-        "step": step,
-        "now": now,
-        "role": role,
-        "fallback_role": Role.OFFICE_HEAD,
-        "kind": f"opinions.demand.{step}",
-        "title": title,
-        "subject_marker": "%(subject)s",
-        "link": reverse("opinions:demand-detail", args=[LINK_PLACEHOLDER]),
-        "link_marker": str(LINK_PLACEHOLDER),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        return cursor.fetchone()[0]
+    return claimed_total
 
 
 @transaction.atomic
-def demands_sweep_deadlines(*, now: datetime | None = None, portable: bool | None = None) -> SweepResult:
-    """Warn, flag and escalate. Safe to run twice or from two schedulers at once.
-
-    ``portable`` forces the ORM path (the default picks it on databases other than PostgreSQL)."""
+def demands_sweep_deadlines(*, now: datetime | None = None) -> SweepResult:
+    """Warn, flag and escalate. Safe to run twice or from two schedulers at once."""
     now = now or clock.now()
-    rules = _rules()
-    if portable is None:
-        portable = connection.vendor != "postgresql"
-    soon, supervisor_cutoff, leader_cutoff = (
-        now + rules.due_soon_window,
-        now - rules.supervisor_after,
-        now - rules.leader_after,
-    )
-    steps = [
-        (
-            "due_soon",
-            "due_soon_at = %(now)s",
-            "overdue_at IS NULL AND due_soon_at IS NULL AND due_at > %(now)s AND due_at <= %(soon)s",
-            {"soon": soon},
-            Q(overdue_at=None, due_soon_at=None, due_at__gt=now, due_at__lte=soon),
-            {"due_soon_at": now},
-            DemandPress.Step.DUE_SOON,
-            _("Reply due soon: %(subject)s"),
-            None,
-        ),
-        (
-            "overdue",
-            "overdue_at = %(now)s, escalation_level = 1, was_overdue = true",
-            "overdue_at IS NULL AND due_at <= %(now)s",
-            {},
-            Q(overdue_at=None, due_at__lte=now),
-            {"overdue_at": now, "escalation_level": 1, "was_overdue": True},
-            DemandPress.Step.OVERDUE,
-            _("Overdue, reply now: %(subject)s"),
-            None,
-        ),
-        (
-            "supervisor",
-            "escalation_level = 2",
-            "overdue_at IS NOT NULL AND escalation_level = 1 AND due_at <= %(cutoff)s",
-            {"cutoff": supervisor_cutoff},
-            Q(overdue_at__isnull=False, escalation_level=1, due_at__lte=supervisor_cutoff),
-            {"escalation_level": F("escalation_level") + 1},
-            DemandPress.Step.SUPERVISOR,
-            _("Overdue demand not yet answered: %(subject)s"),
-            Role.OFFICE_HEAD,
-        ),
-        (
-            "leader",
-            "escalation_level = 3",
-            "overdue_at IS NOT NULL AND escalation_level = 2 AND due_at <= %(cutoff)s",
-            {"cutoff": leader_cutoff},
-            Q(overdue_at__isnull=False, escalation_level=2, due_at__lte=leader_cutoff),
-            {"escalation_level": F("escalation_level") + 1},
-            DemandPress.Step.LEADER,
-            _("Demand long overdue, for the leader in charge: %(subject)s"),
-            Role.LEADER,
-        ),
-    ]
     result = SweepResult()
-    for field, set_sql, where_sql, params, orm_filter, orm_update, step, title, role in steps:
-        if portable:
-            count = _step_portable(
-                orm_filter=orm_filter, orm_update=orm_update, step=step, title=title, role=role, now=now
-            )
-        else:
-            count = _step(
-                set_sql=set_sql, where_sql=where_sql, params=params, step=step, title=title, role=role, now=now
-            )
-        setattr(result, field, count)
+    for step in sweep_steps(now=now, rules=_rules()):
+        setattr(result, step.field, _step_run(step, now=now))
     if any(result.as_dict().values()):
-        # The notices were written by SQL, not by notification_create: nothing queued their e-mails.
+        # The notices were bulk-inserted, not made by notification_create: nothing queued their e-mails.
         notifications_send_after_commit()
     return result

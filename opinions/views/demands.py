@@ -86,7 +86,7 @@ def export_rows(queryset, now):
             demand.due_at,
             demand.replied_at,
             demand.completed_at,
-            _("yes") if demand.is_open and demand.due_at < now else "",
+            _("yes") if demand.is_overdue_at(now) else "",
         ]
 
 

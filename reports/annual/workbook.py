@@ -9,7 +9,7 @@ the language given (Chinese by default)."""
 from collections.abc import Callable, Iterator
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from bureau import clock
 from bureau.exports import Heading, Percent, Sheet, write_xlsx
+from opinions.models import Demand, DemandKind, overdue_q, replied_on_time_q
 from reports.annual.figures import demand_year_queryset
 from reports.annual.labels import demand_kind_label, outlet_kind_label, outlet_level_label, period_label
 
@@ -161,13 +162,18 @@ def demand_header() -> list[str]:
 def demand_rows(*, year: int, now) -> Iterator[list]:
     """The year's demands, oldest first: the set ``demand_figures`` counts as received, so the
     sheet has as many rows as the overview's "Demands received"."""
-    from opinions.models import Demand, DemandKind
-
     kinds = {key: demand_kind_label(key) for key in DemandKind.values}
     states = {key: str(label) for key, label in Demand.State.choices}
     satisfaction = {key: str(label) for key, label in Demand.Satisfaction.choices}
-    open_states = set(Demand.OPEN_STATES)
-    rows = demand_year_queryset(year=year).order_by("received_at", "pk").values_list(*DEMAND_COLUMNS)
+    rows = (
+        demand_year_queryset(year=year)
+        .annotate(
+            is_on_time=ExpressionWrapper(replied_on_time_q(), output_field=BooleanField()),
+            is_overdue=ExpressionWrapper(overdue_q(now), output_field=BooleanField()),
+        )
+        .order_by("received_at", "pk")
+        .values_list(*DEMAND_COLUMNS, "is_on_time", "is_overdue")
+    )
     for (
         pk,
         received,
@@ -182,6 +188,8 @@ def demand_rows(*, year: int, now) -> Iterator[list]:
         completed,
         called_back,
         _was_overdue,
+        is_on_time,
+        is_overdue,
     ) in rows.iterator(chunk_size=CHUNK):
         yield [
             pk,
@@ -194,10 +202,10 @@ def demand_rows(*, year: int, now) -> Iterator[list]:
             states.get(state, state),
             due,
             replied,
-            _yes_no(replied is not None and replied <= due),
+            _yes_no(is_on_time),
             completed,
             satisfaction.get(called_back, ""),
-            _yes_no(state in open_states and due < now),
+            _yes_no(is_overdue),
         ]
 
 

@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import CountyTask, CountyTaskQuerySet
@@ -18,7 +19,10 @@ from opinions.selectors.figures import (
     DAILY_DEMAND_COUNTS,
     DAILY_POST_COUNTS,
     Figures,
+    StoredDays,
+    daily_figures_stored_days,
     demand_daily_rows,
+    overdue_now_count,
     post_daily_rows,
 )
 from opinions.selectors.posts import failing_channels
@@ -33,6 +37,7 @@ PERIODS = {
     "range": _("Chosen dates"),
 }
 MAX_RANGE_DAYS = 3 * 366
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -118,14 +123,24 @@ def _add(target: Figures, row: dict) -> None:
         setattr(target, name, getattr(target, name) + (row.get(name) or 0))
 
 
-def demand_breakdown(*, period: Period, today: date, now: datetime) -> DemandBreakdown:
+def _live_days(period: Period, today: date, stale: set[date]) -> set[date]:
+    """The period's days counted live: today, and the stored days the archive says are stale."""
+    return {day for day in stale | {today} if period.first <= day <= period.last and day <= today}
+
+
+def demand_breakdown(
+    *, period: Period, today: date, now: datetime, stored_days: StoredDays | None = None
+) -> DemandBreakdown:
     """The demand figures of the period: totals, by kind, channel and department, and per day.
-    Four queries whatever the number of demands (plus two for the names)."""
-    stored_last = min(period.last, today - timedelta(days=1))
+    Stored days from the aggregates, today and stale days live (everything live before the first
+    rebuild). Reads only; four queries whatever the number of demands (plus two for the names)."""
+    stored_days = stored_days or daily_figures_stored_days(now=now)
+    stored_last = min(period.last, today - timedelta(days=1)) if stored_days.usable else period.first - timedelta(1)
+    live_days = _live_days(period, today, stored_days.stale_demand_days) if stored_days.usable else None
     rows: list[dict] = []
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     if period.first <= stored_last:
-        stored = DemandDay.objects.filter(day__gte=period.first, day__lte=stored_last)
+        stored = DemandDay.objects.filter(day__gte=period.first, day__lte=stored_last).exclude(day__in=live_days or ())
         rows.extend(
             stored.values("kind", "channel_id", "department_id")
             .annotate(**{name: Sum(name) for name in DAILY_DEMAND_COUNTS})
@@ -134,15 +149,18 @@ def demand_breakdown(*, period: Period, today: date, now: datetime) -> DemandBre
         daily = stored.values("day").annotate(Sum("received"), Sum("replied")).order_by()
         for day, received, replied in daily.values_list("day", "received__sum", "replied__sum"):
             per_day[day] = [received, replied]
-    if period.first <= today <= period.last:
-        live = list(demand_daily_rows(days=[today]))
-        rows.extend(live)
-        per_day[today] = [sum(row["received"] for row in live), sum(row["replied"] for row in live)]
+    if live_days is None:
+        live = list(demand_daily_rows(start=period.start, end=min(period.end, clock.local_midnight(today + ONE_DAY))))
+    else:
+        live = list(demand_daily_rows(days=live_days)) if live_days else []
+    rows.extend(live)
+    for row in live:
+        per_day[row["day"]][0] += row["received"]
+        per_day[row["day"]][1] += row["replied"]
     # "Overdue" is what it is now: open, deadline passed, received in the period (the open rows only).
     overdue = (
-        Demand.objects.filter(
-            state__in=Demand.OPEN_STATES, due_at__lt=now, received_at__gte=period.start, received_at__lt=period.end
-        )
+        Demand.objects.overdue(at=now)
+        .filter(received_at__gte=period.start, received_at__lt=period.end)
         .values("kind", "channel_id", "department_id")
         .annotate(overdue=Count("pk"))
         .order_by()
@@ -188,19 +206,24 @@ class PostBreakdown:
     by_category: list[tuple[int | None, str, int]] = field(default_factory=list)
 
 
-def post_breakdown(*, period: Period, today: date) -> PostBreakdown:
-    """``post_figures`` of the period from the aggregates (days before today) and live (today)."""
-    stored_last = min(period.last, today - timedelta(days=1))
+def post_breakdown(*, period: Period, today: date, stored_days: StoredDays) -> PostBreakdown:
+    """``post_figures`` of the period from the aggregates (days before today) and live (today and
+    stale days; everything before the first rebuild). Reads only."""
+    stored_last = min(period.last, today - timedelta(days=1)) if stored_days.usable else period.first - timedelta(1)
+    live_days = _live_days(period, today, stored_days.stale_post_days) if stored_days.usable else None
     rows: list[dict] = []
     if period.first <= stored_last:
         rows.extend(
             PostDay.objects.filter(day__gte=period.first, day__lte=stored_last)
+            .exclude(day__in=live_days or ())
             .values("category_id")
             .annotate(**{name: Sum(name) for name in DAILY_POST_COUNTS})
             .order_by()
         )
-    if period.first <= today <= period.last:
-        rows.extend(post_daily_rows(days=[today]))
+    if live_days is None:
+        rows.extend(post_daily_rows(start=period.start, end=min(period.end, clock.local_midnight(today + ONE_DAY))))
+    elif live_days:
+        rows.extend(post_daily_rows(days=live_days))
     result = PostBreakdown()
     by_category: dict = defaultdict(int)
     for row in rows:
@@ -230,7 +253,7 @@ def overdue_series(*, period: Period, today: date, overdue_now: int) -> list[tup
 
 
 def overdue_now(*, now: datetime) -> int:
-    return Demand.objects.filter(state__in=Demand.OPEN_STATES, due_at__lt=now).count()
+    return overdue_now_count(now=now)
 
 
 @dataclass
@@ -301,38 +324,31 @@ class Dashboard:
     refreshed_at: datetime | None
 
 
-def dashboard(*, period: Period, now: datetime | None = None, refresh: bool = True) -> Dashboard:
-    """Everything the dashboard shows, in a fixed number of queries. With ``refresh`` the days touched
-    since the beat job's last run are recomputed first (cheap: proportional to the recent changes),
-    so the stored days are exact."""
-    from opinions.models import DailyFiguresState
-    from opinions.services.daily_figures import daily_figures_refresh
-
+def dashboard(*, period: Period, now: datetime | None = None) -> Dashboard:
+    """Everything the dashboard shows, in a fixed number of queries, writing nothing: the days
+    touched since the beat job's last refresh are counted live instead of read from the stored
+    rows (cheap: proportional to the recent changes), so the figures are exact."""
     now = now or clock.now()
     today = _local_day(now)
-    if refresh:
-        daily_figures_refresh(now=now, inline=True)
-    state = DailyFiguresState.objects.filter(pk=1).first()
+    stored_days = daily_figures_stored_days(now=now)
     overdue = overdue_now(now=now)
     return Dashboard(
         period=period,
         today=today,
         now=now,
-        demands=demand_breakdown(period=period, today=today, now=now),
+        demands=demand_breakdown(period=period, today=today, now=now, stored_days=stored_days),
         overdue_now=overdue,
         overdue_series=overdue_series(period=period, today=today, overdue_now=overdue),
-        posts=post_breakdown(period=period, today=today),
+        posts=post_breakdown(period=period, today=today, stored_days=stored_days),
         publicity=publicity_figures(period=period, today=today),
         duty=duty_figures(start=period.start, end=period.end, now=now),
         tasks=task_figures(now=now),
         failing_channels=failing_channels(),
-        refreshed_at=state.refreshed_at if state else None,
+        refreshed_at=stored_days.refreshed_at,
     )
 
 
 def _local_day(moment: datetime) -> date:
-    from django.utils import timezone
-
     return timezone.localdate(moment)
 
 
@@ -364,13 +380,10 @@ class AssessmentRow:
 def assessment(*, year: int, now: datetime | None = None) -> list[AssessmentRow]:
     """Per department, for the year: demands (by the department they were assigned to), publicity
     against the department's quota, duty sign-ins of its people, tasks handed down to its people.
-    Reads only what the table needs (after the same inline refresh as the dashboard), in a fixed
-    number of queries."""
-    from opinions.services.daily_figures import daily_figures_refresh
-
+    Reads only what the table needs (stale stored days counted live, as on the dashboard), in a fixed
+    number of queries, writing nothing."""
     now = now or clock.now()
     today, period = _local_day(now), year_period(year)
-    daily_figures_refresh(now=now, inline=True)
     demands = demand_breakdown(period=period, today=today, now=now)
     publicity = publicity_figures(period=period, today=today)
     start, end = clock.year_span(year)

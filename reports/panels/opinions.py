@@ -30,5 +30,5 @@ def _demand_panels(*, user, person) -> list[HomePanel]:
         "now": clock.now(),
     }
     if user.has_perm("opinions.supervise_demand"):
-        context["overdue_count"] = demands_visible(user=user).open().filter(due_at__lt=context["now"]).count()
+        context["overdue_count"] = demands_visible(user=user).overdue(at=context["now"]).count()
     return [HomePanel(template="opinions/_demand_panel.html", context=context, order=5)]

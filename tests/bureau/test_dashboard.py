@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from opinions.models import Demand, DemandKind, Post
+from opinions.models import DailyFiguresState, Demand, DemandDay, DemandKind, Post, PostDay
 from opinions.selectors.figures import demand_figures, post_figures
 from opinions.services.daily_figures import daily_figures_rebuild
 from reports.dashboard.selectors import dashboard, period_for, year_period
@@ -129,8 +129,47 @@ def test_a_late_change_shows_at_once(crafted, cast):
     open_one = Demand.objects.filter(kind=DemandKind.CONSULTATION).first()
     into = Demand.objects.filter(kind=DemandKind.COMPLAINT).first()
     demand_merge(demand=open_one, actor=cast["supervisor"].user, into=into)
-    board = dashboard(period=year_period(2025))  # refreshes the touched day first
+    board = dashboard(period=year_period(2025))  # counts the touched day live, writes nothing
     assert board.demands.total.received == 13
+    assert sum(DemandDay.objects.values_list("received", flat=True)) == 14 + 3  # stored rows untouched
+
+
+def _writes(queries) -> list[str]:
+    """Statements that change a table of ours, or take a lock, among the captured queries."""
+    pattern = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b|pg_advisory|FOR UPDATE", re.IGNORECASE)
+    return [q["sql"] for q in queries.captured_queries if pattern.search(q["sql"]) and "django_session" not in q["sql"]]
+
+
+def test_dashboard_and_assessment_gets_write_nothing(crafted, client_as, cast):
+    from opinions.services.demands import demand_merge
+
+    open_one = Demand.objects.filter(kind=DemandKind.CONSULTATION).first()
+    into = Demand.objects.filter(kind=DemandKind.COMPLAINT).first()
+    demand_merge(demand=open_one, actor=cast["supervisor"].user, into=into)  # a stale stored day
+    state = list(DailyFiguresState.objects.values_list("archive_watermark", "refreshed_at"))
+    client = client_as("leader")
+    with CaptureQueriesContext(connection) as board:
+        response = client.get(URL, {"period": "range", "from": "2025-01-01", "to": "2025-12-31"})
+    assert response.status_code == 200
+    assert response.context["board"].demands.total.received == 13
+    with CaptureQueriesContext(connection) as table:
+        assert client.get(reverse("dashboard:assessment"), {"year": 2025}).status_code == 200
+    assert _writes(board) == []
+    assert _writes(table) == []
+    assert list(DailyFiguresState.objects.values_list("archive_watermark", "refreshed_at")) == state
+
+
+def test_never_refreshed_counts_live_without_rebuilding(crafted):
+    DemandDay.objects.all().delete()
+    PostDay.objects.all().delete()
+    DailyFiguresState.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        board = dashboard(period=year_period(2025))
+    assert _figures(board.demands.total) == (14, 8, 6, 5, 6, 4, 3)
+    assert (board.posts.found, board.posts.taken_down) == (6, 2)
+    assert _writes(queries) == []
+    assert not DemandDay.objects.exists()
+    assert not DailyFiguresState.objects.exists()
 
 
 @pytest.mark.parametrize(("role", "status"), [("supervisor", 200), ("leader", 200), ("staff", 403), ("outsider", 403)])

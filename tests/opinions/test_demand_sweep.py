@@ -1,35 +1,18 @@
-"""The deadline sweep under time travel: due soon, overdue, each escalation step, run twice."""
+"""The deadline sweep under time travel: due soon, overdue, each escalation step, run twice. One ORM
+path serves PostgreSQL and SQLite; "overdue" is strictly after the deadline (``overdue_q``)."""
 
 from datetime import timedelta
 
 import pytest
 
+from bureau import clock
 from bureau.models import Notification, Role
 from opinions.models import DemandPress, DemandRules
-from opinions.services import demand_sweep
 from opinions.services import demands as s
+from opinions.services.demand_sweep import demands_sweep_deadlines
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.usefixtures("travel")
-
-
-@pytest.fixture(params=[False, True], ids=["postgresql-statement", "portable-orm"])
-def sweep_path(request):
-    """Every test runs both paths: the one-statement PostgreSQL sweep and the ORM path that the
-    embedded (SQLite) office uses; they must behave alike."""
-    return request.param
-
-
-@pytest.fixture(autouse=True)
-def _both_paths(sweep_path, monkeypatch):
-    original = demand_sweep.demands_sweep_deadlines
-    monkeypatch.setattr(
-        demand_sweep, "demands_sweep_deadlines", lambda **kwargs: original(portable=sweep_path, **kwargs)
-    )
-
-
-def demands_sweep_deadlines(**kwargs):
-    return demand_sweep.demands_sweep_deadlines(**kwargs)
 
 
 @pytest.fixture
@@ -56,20 +39,22 @@ def test_each_step_at_its_time(handled, cast, travel):
     assert demands_sweep_deadlines().due_soon == 1
     assert kinds_for(staff) == ["opinions.demand.due_soon"]
     travel.shift(timedelta(hours=2, seconds=-1))
-    assert demands_sweep_deadlines().overdue == 0
+    assert demands_sweep_deadlines().overdue == 0  # 1 s before the deadline
     travel.shift(timedelta(seconds=1))
-    assert demands_sweep_deadlines().overdue == 1
+    assert demands_sweep_deadlines().overdue == 0  # the deadline second itself is still on time
+    travel.shift(timedelta(seconds=1))
+    assert demands_sweep_deadlines().overdue == 1  # 1 s after
     handled.refresh_from_db()
     assert handled.overdue_at is not None
     assert handled.was_overdue
     assert handled.escalation_level == 1
     assert "opinions.demand.overdue" in kinds_for(staff)
-    travel.shift(timedelta(hours=2))
-    assert demands_sweep_deadlines().supervisor == 1
+    travel.shift(timedelta(hours=2, seconds=-1))
+    assert demands_sweep_deadlines().supervisor == 1  # 2 h after the deadline
     assert kinds_for(supervisor) == ["opinions.demand.supervisor"]
     assert kinds_for(leader) == []
     travel.shift(timedelta(hours=6))
-    assert demands_sweep_deadlines().leader == 1
+    assert demands_sweep_deadlines().leader == 1  # 8 h after
     assert kinds_for(leader) == ["opinions.demand.leader"]
     assert steps(handled) == ["due_soon", "overdue", "supervisor", "leader"]
     assert demands_sweep_deadlines().as_dict() == {"due_soon": 0, "overdue": 0, "supervisor": 0, "leader": 0}
@@ -145,7 +130,7 @@ def test_notices_are_queued_for_e_mail_right_after_the_sweep_commits(
     with django_capture_on_commit_callbacks(execute=True):
         assert demands_sweep_deadlines().as_dict() == {"due_soon": 0, "overdue": 0, "supervisor": 0, "leader": 0}
     assert queued == []  # nothing claimed, nothing to send
-    travel.shift(timedelta(days=1))
+    travel.shift(timedelta(days=1, seconds=1))  # 1 s past the deadline
     with django_capture_on_commit_callbacks(execute=True):
         assert demands_sweep_deadlines().overdue == 1
     assert queued == [{"older_than_seconds": 0}]
@@ -158,3 +143,28 @@ def test_the_queued_send_mails_the_sweep_notices_at_once(handled, travel, mailou
     demands_sweep_deadlines()
     assert notifications_send_pending(older_than_seconds=0) == Notification.objects.count() > 0
     assert len(mailoutbox) == Notification.objects.count()
+
+
+def test_the_sweep_and_the_readers_agree_at_the_deadline_second(handled, cast, travel):
+    from opinions.models import Demand
+    from opinions.selectors.figures import overdue_now_count
+
+    travel.shift(timedelta(hours=24))  # exactly the deadline
+    now = clock.now()
+    assert (demands_sweep_deadlines().overdue, overdue_now_count(now=now)) == (0, 0)
+    assert not Demand.objects.get(pk=handled.pk).is_overdue_at(now)
+    travel.shift(timedelta(seconds=1))
+    now = clock.now()
+    assert (demands_sweep_deadlines().overdue, overdue_now_count(now=now)) == (1, 1)
+    assert Demand.objects.get(pk=handled.pk).is_overdue_at(now)
+
+
+def test_partial_indexes_hold_exactly_the_open_states():
+    """The sweep's and the lists' partial indexes spell "open" as literals (schema in migrations):
+    they must stay the one definition, ``Demand.OPEN_STATES``."""
+    from opinions.models import Demand
+
+    conditions = [index.condition for index in Demand._meta.indexes if index.condition is not None]
+    states = [value for condition in conditions for key, value in condition.children if key == "state__in"]
+    assert len(states) == 5
+    assert all(set(value) == set(Demand.OPEN_STATES) for value in states)
