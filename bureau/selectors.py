@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from bureau.models import Department, Equipment, Notification, Person, ResponsibilityArea, Section, TrainingRecord
+from bureau.models import Equipment, Notification, Person, ResponsibilityArea, Section, TrainingRecord
 
 
 def person_for_user(*, user) -> Person | None:
@@ -28,12 +28,6 @@ def phone_list() -> QuerySet[Person]:
 
 def spokesperson_list() -> QuerySet[Person]:
     return Person.objects.spokespeople().select_related("department")
-
-
-def department_list() -> QuerySet[Department]:
-    return Department.objects.prefetch_related(
-        Prefetch("people", queryset=Person.objects.active().order_by("sort_order", "name"))
-    )
 
 
 def equipment_list() -> QuerySet[Equipment]:

@@ -113,10 +113,6 @@ class QuotaProgress:
         return self.days_in_year - self.elapsed_days
 
     @property
-    def weeks_left(self) -> Decimal:
-        return (Decimal(self.remaining_days) / 7).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-    @property
     def pace_needed_per_week(self) -> Decimal:
         """Posts a week still needed to meet the quota by 31 December (all of them if no week is left)."""
         if not self.remaining:
@@ -246,11 +242,6 @@ class StatisticRow:
     def posts_total(self) -> int:
         return sum(cell.posts_published for cell in self.cells if cell)
 
-    @property
-    def latest_followers(self) -> int | None:
-        recorded = [cell for cell in self.cells if cell]
-        return recorded[-1].followers if recorded else None
-
 
 def statistic_table(*, year: int) -> list[StatisticRow]:
     """Platforms (rows) × months (columns) of the year, in two queries."""
@@ -278,10 +269,6 @@ def disclosure_filterset(*, user, filters: Mapping[str, Any] | None = None):
             "-published_on", "-pk"
         )
     return DisclosureItemFilter(filters or {}, queryset=items)
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
 
 
 def previous_month(day: date) -> date:

@@ -57,10 +57,6 @@ class Period:
     def days(self) -> list[date]:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
 
-    @property
-    def is_whole_year(self) -> bool:
-        return self.first == date(self.first.year, 1, 1) and self.last == date(self.first.year, 12, 31)
-
 
 def period_for(*, key: str | None, today: date, first: date | None = None, last: date | None = None) -> Period:
     """today | week (Monday to Sunday) | month | year | range (``first``..``last``, at most three years:
