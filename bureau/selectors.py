@@ -2,10 +2,11 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from bureau.models import Equipment, Notification, Person, ResponsibilityArea, Section, TrainingRecord
+from bureau.models import Equipment, Notification, Person, ResponsibilityArea, Section, TrainingRecord, User
+from bureau.types import AnyUser
 
 
-def person_for_user(*, user) -> Person | None:
+def person_for_user(*, user: AnyUser) -> Person | None:
     if not user.is_authenticated:
         return None
     return Person.objects.select_related("department").filter(user=user).first()
@@ -38,9 +39,9 @@ def training_list() -> QuerySet[TrainingRecord]:
     return TrainingRecord.objects.prefetch_related(Prefetch("attendees", queryset=Person.objects.order_by("name")))
 
 
-def notification_list(*, user) -> QuerySet[Notification]:
+def notification_list(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
-def notification_unread_count(*, user) -> int:
+def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
