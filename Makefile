@@ -24,10 +24,9 @@ run: setup
 	$(PY) manage.py seed_demo
 	$(VENV)/bin/honcho start -f Procfile
 
-## test: ruff, the check that migrations match the models, then the whole suite against PostgreSQL and Redis.
-test: setup
-	$(VENV)/bin/ruff check .
-	DATABASE_URL=$(DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
+## test: the lint checks (ruff check, ruff format --check, mypy, djLint, the migrations check), then
+## the whole suite against PostgreSQL and Redis.
+test: lint
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=$(REDIS_URL) \
 		$(VENV)/bin/pytest
 
@@ -36,10 +35,15 @@ bench: setup
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=$(REDIS_URL) \
 		$(PY) tests/benchmarks/run.py
 
+## lint: ruff check, ruff format --check, mypy over the services and selectors (files listed in
+## pyproject.toml), djLint's linter over the templates, and the check that migrations match the
+## models. pre-commit runs the same.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint templates --lint
+	DATABASE_URL=$(DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 
 ## messages: refresh the translation catalogue after changing user-facing text.
 messages: setup

@@ -8,9 +8,10 @@ from django.db.models import QuerySet
 
 from archive.filters import ArchiveRecordFilter
 from archive.models import ArchiveCheck, ArchiveRecord
+from bureau.types import AnyUser
 
 
-def archive_record_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[ArchiveRecord]:
+def archive_record_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> QuerySet[ArchiveRecord]:
     """Records the user may read, newest first, narrowed by ``ArchiveRecordFilter``.
 
     Invalid filter values are ignored (the form shows their errors). The list page touches no
@@ -32,14 +33,14 @@ def archive_history_for(*, target: models.Model) -> QuerySet[ArchiveRecord]:
     )
 
 
-def archive_check_latest(*, user) -> ArchiveCheck | None:
+def archive_check_latest(*, user: AnyUser) -> ArchiveCheck | None:
     """The most recent stored chain check, for those who may run one; None for everyone else."""
     if not user.has_perm("archive.verify_archive"):
         return None
     return ArchiveCheck.objects.select_related("checked_by__person").order_by("-started_at", "-pk").first()
 
 
-def archive_check_history(*, user, limit: int = 20) -> list[ArchiveCheck]:
+def archive_check_history(*, user: AnyUser, limit: int = 20) -> list[ArchiveCheck]:
     """The latest ``limit`` chain checks, newest first (one query)."""
     if not user.has_perm("archive.verify_archive"):
         return []

@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -21,7 +22,9 @@ from django.utils.translation import gettext
 from archive.models import ArchiveCheck, ArchiveRecord, BreakReason
 from bureau import clock
 from bureau.auth import client_ip
+from bureau.models import User
 from bureau.notifications import notification_create
+from bureau.types import AnyUser
 
 # Any fixed number: it names the lock that serialises appends to the chain on PostgreSQL.
 _CHAIN_LOCK_KEY = 724_301
@@ -104,7 +107,7 @@ def _describe_target(target: models.Model | None) -> tuple[str, str, str]:
     return target._meta.label_lower, str(target.pk), str(target)
 
 
-def _actor_name(actor) -> str:
+def _actor_name(actor: AnyUser | None) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return ""
     person = getattr(actor, "person", None)
@@ -115,12 +118,12 @@ def _actor_name(actor) -> str:
 def archive_record(
     *,
     action: str,
-    actor=None,
+    actor: AnyUser | None = None,
     target: models.Model | None = None,
     summary: str = "",
     before: dict | None = None,
     after: dict | None = None,
-    request=None,
+    request: HttpRequest | None = None,
     ip_address: str | None = None,
     actor_name: str | None = None,
     target_type: str = "",
@@ -135,11 +138,11 @@ def archive_record(
     instead. Appends are serialised (an advisory lock held to the end of the outermost
     transaction), so the chain has no forks and pk order is chain order. Raises ValueError for
     an action that does not fit or a target given both ways."""
-    if len(action) > _ACTION_LENGTH:
+    if _ACTION_LENGTH is not None and len(action) > _ACTION_LENGTH:
         raise ValueError(f"Archive action longer than {_ACTION_LENGTH} characters: {action!r}")
     if target is not None and (target_type or target_id or target_text):
         raise ValueError("Give either target or target_type/target_id/target_text, not both.")
-    if actor is not None and not getattr(actor, "is_authenticated", False):
+    if isinstance(actor, AnonymousUser):
         actor = None
     if target is not None:
         target_type, target_id, target_text = _describe_target(target)
@@ -185,7 +188,7 @@ class ArchiveVerification:
 
     @property
     def reason_text(self) -> str:
-        return self.reason.label if self.reason else ""
+        return str(self.reason.label) if self.reason else ""
 
 
 class _ChainRow(NamedTuple):
@@ -252,7 +255,7 @@ def archive_verify(*, batch_size: int = 2000) -> ArchiveVerification:
 # --- Stored chain checks ------------------------------------------------------------------------
 
 
-def _verifiers():
+def _verifiers() -> QuerySet[User]:
     """Active users who may run the chain check (leaders and administrators by default)."""
     permission = Permission.objects.filter(content_type__app_label="archive", codename="verify_archive").first()
     users = get_user_model().objects.filter(is_active=True)
@@ -263,7 +266,9 @@ def _verifiers():
     ).distinct()
 
 
-def archive_check_run(*, source: str, actor=None, batch_size: int = 2000, now: datetime | None = None) -> ArchiveCheck:
+def archive_check_run(
+    *, source: str, actor: AnyUser | None = None, batch_size: int = 2000, now: datetime | None = None
+) -> ArchiveCheck:
     """Walk the chain with ``archive_verify`` and store the result as an ``ArchiveCheck``.
 
     The walk reads only and holds no transaction (it may take minutes on a large archive). A
@@ -283,7 +288,7 @@ def archive_check_run(*, source: str, actor=None, batch_size: int = 2000, now: d
             started_at=started_at,
             finished_at=max(finished_at, started_at),
             source=source,
-            checked_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+            checked_by=None if isinstance(actor, AnonymousUser) else actor,
             is_ok=result.ok,
             records_checked=result.checked,
             broken_record_id=result.broken_id,
@@ -292,7 +297,7 @@ def archive_check_run(*, source: str, actor=None, batch_size: int = 2000, now: d
             broken_reason=result.reason.value if result.reason else "",
             last_hash=result.last_hash,
         )
-        if not result.ok:
+        if not result.ok and result.reason is not None:
             for user in _verifiers():
                 notification_create(
                     recipient=user,

@@ -40,7 +40,7 @@ class RoleGroup:
     STAFF = "staff"
     ADMINISTRATORS = "administrators"
 
-    FOR_ROLE = {
+    FOR_ROLE: dict[str, str] = {
         Role.DIRECTOR: LEADERS,
         Role.LEADER: LEADERS,
         Role.OFFICE_HEAD: SUPERVISORS,

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from bureau import clock
-from bureau.models import Notification
+from bureau.models import Notification, User
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def notifications_left_to_outbox() -> Iterator[None]:
 
 def notification_create(
     *,
-    recipient,
+    recipient: User,
     kind: str,
     dedupe_key: str,
     title: str,
@@ -143,5 +143,5 @@ def notification_mark_read(*, notification: Notification, now: datetime | None =
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now or clock.now())
 
 
-def notifications_mark_all_read(*, user, now: datetime | None = None) -> int:
+def notifications_mark_all_read(*, user: User, now: datetime | None = None) -> int:
     return Notification.objects.filter(Q(recipient=user) & Q(read_at__isnull=True)).update(read_at=now or clock.now())

@@ -2,10 +2,11 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from bureau.models import Department, Equipment, Notification, Person, ResponsibilityArea, Section, TrainingRecord
+from bureau.models import Equipment, Notification, Person, ResponsibilityArea, Section, TrainingRecord, User
+from bureau.types import AnyUser
 
 
-def person_for_user(*, user) -> Person | None:
+def person_for_user(*, user: AnyUser) -> Person | None:
     if not user.is_authenticated:
         return None
     return Person.objects.select_related("department").filter(user=user).first()
@@ -30,12 +31,6 @@ def spokesperson_list() -> QuerySet[Person]:
     return Person.objects.spokespeople().select_related("department")
 
 
-def department_list() -> QuerySet[Department]:
-    return Department.objects.prefetch_related(
-        Prefetch("people", queryset=Person.objects.active().order_by("sort_order", "name"))
-    )
-
-
 def equipment_list() -> QuerySet[Equipment]:
     return Equipment.objects.select_related("holder")
 
@@ -44,9 +39,9 @@ def training_list() -> QuerySet[TrainingRecord]:
     return TrainingRecord.objects.prefetch_related(Prefetch("attendees", queryset=Person.objects.order_by("name")))
 
 
-def notification_list(*, user) -> QuerySet[Notification]:
+def notification_list(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
-def notification_unread_count(*, user) -> int:
+def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -3,13 +3,15 @@ archive, unlike the rest of the core)."""
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.http import HttpRequest
 
 from archive.services import archive_record
 from bureau.models import Person, RoleGroup
+from bureau.types import AnyUser
 
 
 @transaction.atomic
-def person_sync_role(*, person: Person, actor=None, request=None) -> Person:
+def person_sync_role(*, person: Person, actor: AnyUser | None = None, request: HttpRequest | None = None) -> Person:
     """Put the person's login in exactly the group of their role (and no other role group);
     administrators may use the Django admin."""
     user = person.user

@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from bureau import clock
+from bureau.types import AnyUser
 from publicity.models import (
     DisclosureItem,
     MediaCoverage,
@@ -19,17 +20,23 @@ from publicity.models import (
     Platform,
     PlatformStatistic,
     PublicityPost,
+    PublicityPostQuerySet,
     PublicityQuota,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def _posts() -> QuerySet[PublicityPost]:
+    from publicity.filters import DisclosureItemFilter, MediaCoverageFilter, PublicityPostFilter
+
+
+def _posts() -> PublicityPostQuerySet:
     return PublicityPost.objects.select_related(
         "department", "author", "platform", "reviewer", "published_by"
     ).annotate(shown_on=Coalesce("published_on", "planned_on"))
 
 
-def post_filterset(*, user, filters: Mapping[str, Any] | None = None):
+def post_filterset(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> "PublicityPostFilter":
     """The bound ``PublicityPostFilter`` over the posts the user may see (everything past the
     draft stage, and their own drafts), newest first; the page shows its form and ``.qs``."""
     from publicity.filters import PublicityPostFilter
@@ -41,21 +48,21 @@ def post_filterset(*, user, filters: Mapping[str, Any] | None = None):
     return PublicityPostFilter(filters or {}, queryset=posts)
 
 
-def post_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[PublicityPost]:
+def post_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> QuerySet[PublicityPost]:
     """The rows of ``post_filterset``; invalid filter values are ignored."""
     return post_filterset(user=user, filters=filters).qs
 
 
-def post_get(*, user, pk: int) -> PublicityPost:
+def post_get(*, user: AnyUser, pk: int) -> PublicityPost:
     """One post the user may see; ``PublicityPost.DoesNotExist`` otherwise (the view's 404)."""
     return post_list(user=user).get(pk=pk)
 
 
-def post_list_mine(*, user) -> QuerySet[PublicityPost]:
+def post_list_mine(*, user: AnyUser) -> QuerySet[PublicityPost]:
     return _posts().filter(author__user=user).order_by("-updated_at", "-pk")
 
 
-def approval_queue(*, user) -> QuerySet[PublicityPost]:
+def approval_queue(*, user: AnyUser) -> QuerySet[PublicityPost]:
     """Submitted posts waiting for a leader, oldest first; the user's own are not theirs to approve."""
     if not user.has_perm("publicity.approve_publicitypost"):
         return PublicityPost.objects.none()
@@ -64,7 +71,7 @@ def approval_queue(*, user) -> QuerySet[PublicityPost]:
     )
 
 
-def approval_queue_count(*, user) -> int:
+def approval_queue_count(*, user: AnyUser) -> int:
     if not user.has_perm("publicity.approve_publicitypost"):
         return 0
     return PublicityPost.objects.filter(state=PublicityPost.State.SUBMITTED).exclude(author__user=user).count()
@@ -111,10 +118,6 @@ class QuotaProgress:
     @property
     def remaining_days(self) -> int:
         return self.days_in_year - self.elapsed_days
-
-    @property
-    def weeks_left(self) -> Decimal:
-        return (Decimal(self.remaining_days) / 7).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     @property
     def pace_needed_per_week(self) -> Decimal:
@@ -212,7 +215,7 @@ def quota_years() -> list[int]:
 # --- Coverage, statistics, disclosure ------------------------------------------------------------
 
 
-def coverage_filterset(*, user, filters: Mapping[str, Any] | None = None):
+def coverage_filterset(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> "MediaCoverageFilter":
     from publicity.filters import MediaCoverageFilter
 
     if not user.has_perm("publicity.view_mediacoverage"):
@@ -222,7 +225,11 @@ def coverage_filterset(*, user, filters: Mapping[str, Any] | None = None):
     return MediaCoverageFilter(filters or {}, queryset=coverage)
 
 
-def outlet_counts(*, year: int) -> QuerySet[MediaOutlet]:
+class _Reports(TypedDict):
+    reports: int
+
+
+def outlet_counts(*, year: int) -> "QuerySet[WithAnnotations[MediaOutlet, _Reports]]":
     """The outlets that reported the bureau in the year, with how often, most first."""
     in_year = Q(coverage__reported_on__year=year)
     return (
@@ -246,11 +253,6 @@ class StatisticRow:
     def posts_total(self) -> int:
         return sum(cell.posts_published for cell in self.cells if cell)
 
-    @property
-    def latest_followers(self) -> int | None:
-        recorded = [cell for cell in self.cells if cell]
-        return recorded[-1].followers if recorded else None
-
 
 def statistic_table(*, year: int) -> list[StatisticRow]:
     """Platforms (rows) × months (columns) of the year, in two queries."""
@@ -268,7 +270,7 @@ def statistic_table(*, year: int) -> list[StatisticRow]:
 STATISTIC_KINDS = [Platform.Kind.BUREAU_SITE, Platform.Kind.MICROBLOG, Platform.Kind.WECHAT]
 
 
-def disclosure_filterset(*, user, filters: Mapping[str, Any] | None = None):
+def disclosure_filterset(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> "DisclosureItemFilter":
     from publicity.filters import DisclosureItemFilter
 
     if not user.has_perm("publicity.view_disclosureitem"):
@@ -278,10 +280,6 @@ def disclosure_filterset(*, user, filters: Mapping[str, Any] | None = None):
             "-published_on", "-pk"
         )
     return DisclosureItemFilter(filters or {}, queryset=items)
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
 
 
 def previous_month(day: date) -> date:
@@ -296,7 +294,7 @@ class PublicitySummary:
     year: int
     published: int
     progress_list: list[QuotaProgress]
-    outlets: list[MediaOutlet]
+    outlets: list["WithAnnotations[MediaOutlet, _Reports]"]
     reports_by_level: dict[str, int]
     statistic_rows: list[StatisticRow]
     disclosures_by_category: dict[str, int]

@@ -1,5 +1,6 @@
 """Helpers the publicity services share."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -7,23 +8,24 @@ from django.utils.translation import gettext as _
 
 from bureau.models import Person, Role
 from bureau.notifications import notification_create
+from bureau.types import AnyUser
 
 
-def person_of(actor) -> Person:
+def person_of(actor: AnyUser | None) -> Person:
     person = getattr(actor, "person", None) if actor is not None else None
     if person is None:
         raise ValidationError(_("Your login is not linked to a person of the bureau."))
     return person
 
 
-def notify(*, people, kind: str, key: str, title: str, body: str, link: str, now: datetime) -> None:
+def notify(*, people: Iterable[Person], kind: str, key: str, title: str, body: str, link: str, now: datetime) -> None:
     for person in people:
         notification_create(
             recipient=person.user, kind=kind, dedupe_key=key, title=title, body=body, link=link, now=now
         )
 
 
-def leaders_in_charge():
+def leaders_in_charge() -> list[Person]:
     """Who approves: the leaders in charge, or the director when there is none."""
     leaders = list(Person.objects.active().filter(role=Role.LEADER).select_related("user"))
     return leaders or list(Person.objects.active().filter(role=Role.DIRECTOR).select_related("user"))

@@ -1,10 +1,13 @@
 """Publicity posts: draft → submitted → approved or returned by a leader in charge → published.
 Every step locks the post, re-checks its state and writes its archive record."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,13 +15,14 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from bureau import clock
 from bureau.models import Department, Person
+from bureau.types import AnyUser
 from publicity.models import Platform, PublicityPost
 from publicity.services._common import leaders_in_charge, notify, person_of
 
 POST_FIELDS = ("title", "body", "department", "platform", "planned_on")
 
 
-def _snapshot(post: PublicityPost, fields) -> dict:
+def _snapshot(post: PublicityPost, fields: Iterable[str]) -> dict:
     values = {}
     for name in fields:
         value = getattr(post, f"{name}_id") if name in ("department", "platform") else getattr(post, name)
@@ -33,14 +37,14 @@ def _locked(post: PublicityPost) -> PublicityPost:
 @transaction.atomic
 def post_create(
     *,
-    actor,
+    actor: AnyUser,
     title: str,
     body: str,
     department: Department,
     platform: Platform,
     planned_on: date,
     now: datetime | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> PublicityPost:
     """A new draft written by the actor."""
     now = now or clock.now()
@@ -68,7 +72,14 @@ def post_create(
 
 
 @transaction.atomic
-def post_update(*, post: PublicityPost, actor, now: datetime | None = None, request=None, **changes) -> PublicityPost:
+def post_update(
+    *,
+    post: PublicityPost,
+    actor: AnyUser,
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
+    **changes: Any,
+) -> PublicityPost:
     """The author edits a draft or a returned post. Anything else (submitted, approved, published)
     is refused: what a leader approved is what goes out."""
     now = now or clock.now()
@@ -103,7 +114,9 @@ def post_update(*, post: PublicityPost, actor, now: datetime | None = None, requ
 
 
 @transaction.atomic
-def post_submit(*, post: PublicityPost, actor, now: datetime | None = None, request=None) -> PublicityPost:
+def post_submit(
+    *, post: PublicityPost, actor: AnyUser, now: datetime | None = None, request: HttpRequest | None = None
+) -> PublicityPost:
     """The author sends a draft (or a returned post, edited) to the leaders for approval."""
     now = now or clock.now()
     post = _locked(post)
@@ -137,7 +150,9 @@ def post_submit(*, post: PublicityPost, actor, now: datetime | None = None, requ
 
 
 @transaction.atomic
-def post_withdraw(*, post: PublicityPost, actor, now: datetime | None = None, request=None) -> PublicityPost:
+def post_withdraw(
+    *, post: PublicityPost, actor: AnyUser, now: datetime | None = None, request: HttpRequest | None = None
+) -> PublicityPost:
     """The author takes a submission back before a leader has decided; it becomes a draft again."""
     now = now or clock.now()
     post = _locked(post)
@@ -160,7 +175,7 @@ def post_withdraw(*, post: PublicityPost, actor, now: datetime | None = None, re
     return post
 
 
-def _check_reviewer(post: PublicityPost, actor) -> Person:
+def _check_reviewer(post: PublicityPost, actor: AnyUser) -> Person:
     person = person_of(actor)
     if not (person.is_leader and actor.has_perm("publicity.approve_publicitypost")):
         raise ValidationError(_("Only a leader in charge can approve or return publicity posts."))
@@ -171,7 +186,9 @@ def _check_reviewer(post: PublicityPost, actor) -> Person:
     return person
 
 
-def _review(*, post: PublicityPost, actor, approve: bool, comment: str, now, request) -> PublicityPost:
+def _review(
+    *, post: PublicityPost, actor: AnyUser, approve: bool, comment: str, now: datetime, request: HttpRequest | None
+) -> PublicityPost:
     post = _locked(post)
     reviewer = _check_reviewer(post, actor)
     before = {"state": post.state}
@@ -207,7 +224,12 @@ def _review(*, post: PublicityPost, actor, approve: bool, comment: str, now, req
 
 @transaction.atomic
 def post_approve(
-    *, post: PublicityPost, actor, comment: str = "", now: datetime | None = None, request=None
+    *,
+    post: PublicityPost,
+    actor: AnyUser,
+    comment: str = "",
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> PublicityPost:
     """A leader in charge approves a submitted post (not their own)."""
     return _review(
@@ -217,7 +239,12 @@ def post_approve(
 
 @transaction.atomic
 def post_return(
-    *, post: PublicityPost, actor, comment: str, now: datetime | None = None, request=None
+    *,
+    post: PublicityPost,
+    actor: AnyUser,
+    comment: str,
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> PublicityPost:
     """A leader in charge sends a submitted post back to its author, saying why."""
     if not comment.strip():
@@ -227,7 +254,7 @@ def post_return(
     )
 
 
-def _check_publisher(post: PublicityPost, actor) -> None:
+def _check_publisher(post: PublicityPost, actor: AnyUser) -> None:
     if post.author.user_id != getattr(actor, "pk", None) and not actor.has_perm("publicity.publish_publicitypost"):
         raise ValidationError(_("Only the author or the office can record the publication."))
 
@@ -239,7 +266,13 @@ def _check_publication(published_on: date, now: datetime) -> None:
 
 @transaction.atomic
 def post_publish(
-    *, post: PublicityPost, actor, published_on: date, link: str = "", now: datetime | None = None, request=None
+    *,
+    post: PublicityPost,
+    actor: AnyUser,
+    published_on: date,
+    link: str = "",
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> PublicityPost:
     """Record that an approved post went out: the date, and the link where it can be read."""
     now = now or clock.now()
@@ -269,12 +302,12 @@ def post_publish(
 def post_correct_publication(
     *,
     post: PublicityPost,
-    actor,
+    actor: AnyUser,
     published_on: date,
     link: str,
     reason: str,
     now: datetime | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> PublicityPost:
     """Correct the date or link of a published post. Never silent: a reason is required and the
     archive keeps the old and new values. The approved text itself cannot change."""

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,8 +12,9 @@ from archive.services import archive_record
 from bureau import clock
 from bureau.models import Person, Role
 from bureau.notifications import notification_create
+from bureau.types import AnyUser
 from publicity.models import PublicityQuota, QuotaWarning
-from publicity.selectors import quota_progress_list
+from publicity.selectors import QuotaProgress, quota_progress_list
 
 QUOTA_FIELDS = ("year", "department", "platform", "platform_kind", "minimum", "notes")
 
@@ -25,7 +27,9 @@ def _quota_values(quota: PublicityQuota) -> dict:
 
 
 @transaction.atomic
-def quota_save(*, quota: PublicityQuota, actor, request=None, now: datetime | None = None) -> PublicityQuota:
+def quota_save(
+    *, quota: PublicityQuota, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> PublicityQuota:
     """Create or change a quota (from the admin), recording the old and new values."""
     now = now or clock.now()
     created = quota.pk is None
@@ -49,7 +53,9 @@ def quota_save(*, quota: PublicityQuota, actor, request=None, now: datetime | No
 
 
 @transaction.atomic
-def quota_delete(*, quota: PublicityQuota, actor, request=None, now: datetime | None = None) -> None:
+def quota_delete(
+    *, quota: PublicityQuota, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> None:
     before, text, pk = _quota_values(quota), str(quota), quota.pk
     quota.delete()
     archive_record(
@@ -81,7 +87,7 @@ def quotas_warn_behind_pace(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def _quota_warn(*, progress, month: date, now: datetime) -> int:
+def _quota_warn(*, progress: QuotaProgress, month: date, now: datetime) -> int:
     try:
         with transaction.atomic():
             warning = QuotaWarning.objects.create(

@@ -3,10 +3,12 @@
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 
 from archive.services import archive_record
 from bureau import clock
 from bureau.models import Department, Person
+from bureau.types import AnyUser
 from publicity.models import DisclosureItem, MediaCoverage, MediaOutlet, Platform, PlatformStatistic, PublicityPost
 from publicity.services._common import person_of
 
@@ -14,14 +16,14 @@ from publicity.services._common import person_of
 @transaction.atomic
 def coverage_create(
     *,
-    actor,
+    actor: AnyUser,
     outlet: MediaOutlet,
     reported_on: date,
     title: str,
     link: str = "",
     post: PublicityPost | None = None,
     now: datetime | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> MediaCoverage:
     now = now or clock.now()
     coverage = MediaCoverage.objects.create(
@@ -48,13 +50,13 @@ def coverage_create(
 @transaction.atomic
 def statistic_record(
     *,
-    actor,
+    actor: AnyUser,
     platform: Platform,
     month: date,
     followers: int,
     posts_published: int,
     now: datetime | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> PlatformStatistic:
     """Record (or correct) a platform's figures for a month; a correction keeps the old values in
     the archive."""
@@ -97,7 +99,7 @@ def statistic_record(
 @transaction.atomic
 def disclosure_create(
     *,
-    actor,
+    actor: AnyUser,
     title: str,
     category: str,
     published_on: date,
@@ -107,7 +109,7 @@ def disclosure_create(
     document_number: str = "",
     link: str = "",
     now: datetime | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> DisclosureItem:
     """Enter one item of government information published into the ledger."""
     now = now or clock.now()

@@ -26,24 +26,6 @@ def outlet_kind_label(key: str) -> str:
     return _choice_label(MediaOutlet.Kind.choices, key)
 
 
-def equipment_kind_label(key: str) -> str:
-    from bureau.models import Equipment
-
-    return _choice_label(Equipment.Kind.choices, key)
-
-
-def section_site_label(key: str) -> str:
-    from bureau.models import Section
-
-    return _choice_label(Section.Site.choices, key)
-
-
-def incident_level_label(key: str) -> str:
-    from assignments.models import IncidentReport
-
-    return _choice_label(IncidentReport.Level.choices, key)
-
-
 def period_label(key: str) -> str:
     """ "Q2" → the second quarter, "2026-03" → March 2026, "2026" → the year."""
     if key.startswith("Q"):

@@ -12,11 +12,12 @@ from pathlib import Path
 
 from django.core.files import File
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from archive.services import archive_record
 from bureau import clock
-from bureau.models import AnnualSummary
+from bureau.models import AnnualSummary, User
 from reports.annual.figures import annual_figures
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,12 @@ def _headline(figures: dict) -> dict:
 
 @transaction.atomic
 def annual_summary_compile(
-    *, year: int, actor=None, now: datetime | None = None, schedule_workbook: bool = True, request=None
+    *,
+    year: int,
+    actor: User | None = None,
+    now: datetime | None = None,
+    schedule_workbook: bool = True,
+    request: HttpRequest | None = None,
 ) -> AnnualSummary:
     """Compile the year's figures and store them (replacing the previous compilation of that year).
 

@@ -5,6 +5,7 @@ before today and live for today, so the cost does not grow with the data. Every 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -28,6 +29,9 @@ from opinions.selectors.figures import (
 from opinions.selectors.posts import failing_channels
 from publicity.models import PublicityPost
 from publicity.selectors import QuotaProgress, quota_progress_list
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 PERIODS = {
     "today": _("Today"),
@@ -55,16 +59,12 @@ class Period:
         return clock.local_midnight(self.last + timedelta(days=1))
 
     @property
-    def label(self):
+    def label(self) -> "StrPromise":
         return PERIODS[self.key]
 
     @property
     def days(self) -> list[date]:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
-
-    @property
-    def is_whole_year(self) -> bool:
-        return self.first == date(self.first.year, 1, 1) and self.last == date(self.first.year, 12, 31)
 
 
 def period_for(*, key: str | None, today: date, first: date | None = None, last: date | None = None) -> Period:
@@ -112,7 +112,7 @@ class DemandBreakdown:
     per_day: list[tuple[date, int, int]]  # (day, received, replied)
 
 
-def _empty(key=None) -> Figures:
+def _empty(key: Any = None) -> Figures:  # a kind (text), or a channel's or department's id
     return Figures(
         key=key, received=0, replied=0, replied_on_time=0, completed=0, overdue=0, called_back=0, satisfied=0
     )
@@ -174,8 +174,8 @@ def demand_breakdown(
     for row in rows:
         _add(total, row)
         keys = ((by_kind, row["kind"]), (by_channel, row["channel_id"]), (by_department, row["department_id"]))
-        for groups, key in keys:
-            _add(groups.setdefault(key, _empty(key)), row)
+        for mapping, key in keys:
+            _add(mapping.setdefault(key, _empty(key)), row)
     kinds = dict(DemandKind.choices)
     channels = dict(Channel.objects.filter(pk__in=[k for k in by_channel if k]).values_list("pk", "name"))
     departments = dict(Department.objects.filter(pk__in=[k for k in by_department if k]).values_list("pk", "name"))
@@ -388,7 +388,9 @@ def assessment(*, year: int, now: datetime | None = None) -> list[AssessmentRow]
     publicity = publicity_figures(period=period, today=today)
     start, end = clock.year_span(year)
     departments = list(Department.objects.order_by("sort_order", "name"))
-    rows = {d.pk: AssessmentRow(department=d, demands=_empty(d.pk), quota=None) for d in departments}
+    rows: dict[object, AssessmentRow] = {
+        d.pk: AssessmentRow(department=d, demands=_empty(d.pk), quota=None) for d in departments
+    }
     for group in demands.by_department:
         if group.key in rows:
             rows[group.key].demands = group.figures
