@@ -12,6 +12,6 @@ class ArchiveConfig(AppConfig):
         from django.contrib import admin
 
         from archive import receivers  # noqa: F401
-        from archive.admin_actions import archived_delete_selected
+        from archive.admin_actions import archived_delete_selected  # after the registry is ready
 
         admin.site.add_action(archived_delete_selected, "delete_selected")

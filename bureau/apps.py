@@ -8,6 +8,7 @@ class BureauConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        # imported once the app registry is ready (these modules load models or settings)
         from bureau.celery import ensure_broker_folders
 
         ensure_broker_folders()

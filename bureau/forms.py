@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from bureau.files import upload_was_too_large
+
 
 class OfficeAuthenticationForm(AuthenticationForm):
     """The stock form already gives an unknown user the same answer as a wrong password."""
@@ -27,8 +29,6 @@ class UploadLimitFormMixin:
     def clean(self):
         from django.conf import settings
         from django.template.defaultfilters import filesizeformat
-
-        from bureau.files import upload_was_too_large
 
         cleaned_data = super().clean()
         if self.request is not None and upload_was_too_large(self.request):

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 
 from bureau import clock
 from bureau.types import AnyUser
+from publicity.filters import DisclosureItemFilter, MediaCoverageFilter, PublicityPostFilter
 from publicity.models import (
     DisclosureItem,
     MediaCoverage,
@@ -39,7 +40,6 @@ def _posts() -> PublicityPostQuerySet:
 def post_filterset(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> "PublicityPostFilter":
     """The bound ``PublicityPostFilter`` over the posts the user may see (everything past the
     draft stage, and their own drafts), newest first; the page shows its form and ``.qs``."""
-    from publicity.filters import PublicityPostFilter
 
     if not user.has_perm("publicity.view_publicitypost"):
         posts = PublicityPost.objects.none()
@@ -216,7 +216,6 @@ def quota_years() -> list[int]:
 
 
 def coverage_filterset(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> "MediaCoverageFilter":
-    from publicity.filters import MediaCoverageFilter
 
     if not user.has_perm("publicity.view_mediacoverage"):
         coverage = MediaCoverage.objects.none()
@@ -271,7 +270,6 @@ STATISTIC_KINDS = [Platform.Kind.BUREAU_SITE, Platform.Kind.MICROBLOG, Platform.
 
 
 def disclosure_filterset(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> "DisclosureItemFilter":
-    from publicity.filters import DisclosureItemFilter
 
     if not user.has_perm("publicity.view_disclosureitem"):
         items = DisclosureItem.objects.none()

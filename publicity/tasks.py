@@ -2,9 +2,10 @@
 
 from celery import shared_task
 
+from publicity.services import quotas_warn_behind_pace
+
 
 @shared_task(ignore_result=True)
 def quotas_warn_behind_pace_task() -> int:
-    from publicity.services import quotas_warn_behind_pace
 
     return quotas_warn_behind_pace()

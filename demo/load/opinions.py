@@ -10,8 +10,8 @@ from datetime import timedelta
 from django.core.management.base import CommandError
 
 from bureau import clock
-from bureau.models import Section
-from opinions.models import Channel, Post, ScreeningCategory
+from bureau.models import Person, Role, Section
+from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
 
 BATCH = 5_000
 # Common characters, so that generated text reads like Chinese and keywords do occur in it.
@@ -156,7 +156,6 @@ def generate(*, options, stdout) -> dict:
 
 def ensure_demand_setup() -> tuple[list[int], list[int]]:
     """Channel ids and staff person ids to spread generated demands over."""
-    from bureau.models import Person, Role
 
     channel_ids = list(Channel.objects.values_list("pk", flat=True)) or [ch.pk for ch in ensure_channels(5)]
     handler_ids = list(Person.objects.filter(role=Role.STAFF, is_active=True).values_list("pk", flat=True))
@@ -168,7 +167,6 @@ def ensure_demand_setup() -> tuple[list[int], list[int]]:
 def generate_demands(*, count: int, open_share: float = 0.1, days: int = 365, stdout=None) -> int:
     """``count`` demands over ``days``, the newest ``open_share`` of them still open (about half
     of those past their deadline), with bulk_create. Subjects start with "负载诉求"."""
-    from opinions.models import Demand, DemandKind
 
     rng = random.Random(13)  # noqa: S311 - synthetic data
     channel_ids, handler_ids = ensure_demand_setup()

@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from archive.services import archive_record
 from bureau import clock
 from opinions.models import CalendarDay, ReplyWindow
 
@@ -49,8 +50,6 @@ def demand_config_save(*, obj, actor, request=None, now: datetime | None = None)
     """Save a reply window, calendar day or the escalation rules from the admin, with its archive record."""
     from django.db import transaction
     from django.forms.models import model_to_dict
-
-    from archive.services import archive_record
 
     with transaction.atomic():
         is_new = obj.pk is None or not type(obj).objects.filter(pk=obj.pk).exists()

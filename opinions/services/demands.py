@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from bureau import clock
 from bureau.models import Person, Role
+from bureau.notifications import notification_create
 from opinions.models import Channel, Demand, DemandPress, FaqEntry, Post
 from opinions.services.calendar import needs_review, reply_deadline
+from opinions.services.posts import post_handle
 
 State = Demand.State
 
@@ -35,7 +37,6 @@ def _refuse_unless(demand: Demand, states, message: str) -> None:
 
 
 def _notify(*, recipient_person: Person | None, demand: Demand, key: str, title: str, body: str = "", now) -> None:
-    from bureau.notifications import notification_create
 
     if recipient_person is None:
         return
@@ -126,7 +127,6 @@ def demand_create_from_post(
 ) -> Demand:
     """One click on a post: a demand prefilled from it (received when the post was found) and the
     post marked followed up. A post already turned into a demand is refused."""
-    from opinions.services.posts import post_handle
 
     now = now or clock.now()
     post = Post.objects.select_for_update().get(pk=post.pk)

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from bureau import clock
+from bureau.models import Role
+from bureau.notifications import notification_create
 from opinions.intake.feeds import parse_feed
 from opinions.intake.fetch import FetchError, fetch_feed
 from opinions.intake.items import IncomingItem
@@ -205,6 +207,7 @@ def channels_claim_due(*, now: datetime | None = None) -> list[int]:
 
 def channels_dispatch_due(*, now: datetime | None = None) -> list[int]:
     """The beat job: claim due channels and queue one fetch task each (after commit)."""
+    # imported here: the task module imports this service (a task and its service)
     from opinions.tasks import channel_poll_task
 
     with transaction.atomic():
@@ -265,9 +268,6 @@ def channel_record_failure(*, channel_id: int, error: str, now: datetime | None 
 
 def _notify_failing(channel: Channel, *, now: datetime) -> None:
     from django.contrib.auth import get_user_model
-
-    from bureau.models import Role
-    from bureau.notifications import notification_create
 
     since = channel.last_success_at.isoformat() if channel.last_success_at else "never"
     supervisors = get_user_model().objects.filter(person__role=Role.OFFICE_HEAD, is_active=True)

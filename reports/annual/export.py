@@ -15,8 +15,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from bureau import clock
+from reports.annual.draft import write_annual_draft
 from reports.annual.figures import annual_figures, has_data
 from reports.annual.forms import validate_summary_year
+from reports.annual.workbook import sheet_title, write_annual_workbook
 
 FORMATS = ("xlsx", "docx")
 
@@ -69,8 +71,6 @@ def export_annual_summary(
     """Write the year's workbook (``xlsx``) or draft (``docx``) to ``path``. ``progress(sheet,
     rows written, rows expected or None)`` follows the workbook's sheets. Raises ExportError for a
     bad year, a year with nothing recorded, a bad format or a path that cannot be written."""
-    from reports.annual.draft import write_annual_draft
-    from reports.annual.workbook import sheet_title, write_annual_workbook
 
     if format not in FORMATS:
         raise ExportError(_("Unknown format %(format)s: use xlsx or docx.") % {"format": format})

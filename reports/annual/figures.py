@@ -14,7 +14,16 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from archive.models import ArchiveRecord
+from assignments.models import IncidentReport
+from assignments.selectors import county_task_figures, duty_figures
 from bureau import clock
+from bureau.models import Department, Equipment, Person, ResponsibilityArea, Section, TrainingRecord
+from opinions.models import Demand
+from opinions.selectors.demands import demands_visible
+from opinions.selectors.figures import demand_figures, post_figures
+from publicity.models import PublicityPost
+from publicity.selectors import publicity_summary
 
 # The summary describes the whole office, whoever compiles it (or the beat job, with no user).
 VIEW_ALL_DEMANDS = "opinions.view_all_demands"
@@ -55,8 +64,6 @@ def periods(year: int) -> list[tuple[str, str, datetime, datetime]]:
 def demand_year_queryset(*, year: int):
     """The demands the summary counts: received in the local year, duplicates merged into another
     demand left out — the same set ``demand_figures`` counts as received."""
-    from opinions.models import Demand
-    from opinions.selectors.demands import demands_visible
 
     start, end = clock.year_span(year)
     return (
@@ -72,7 +79,6 @@ def _demand_row(figures, **extra) -> dict:
 
 
 def demand_section(*, year: int, now: datetime) -> dict:
-    from opinions.selectors.figures import demand_figures
 
     start, end = clock.year_span(year)
     total, by_kind = demand_figures(user=OFFICE_WIDE, start=start, end=end, group_by="kind", now=now)
@@ -92,7 +98,6 @@ def demand_section(*, year: int, now: datetime) -> dict:
 
 
 def post_section(*, year: int) -> dict:
-    from opinions.selectors.figures import post_figures
 
     def counts(figures) -> dict:
         row = asdict(figures)
@@ -112,8 +117,6 @@ def post_section(*, year: int) -> dict:
 
 
 def publicity_section(*, year: int, today: date) -> dict:
-    from publicity.models import PublicityPost
-    from publicity.selectors import publicity_summary
 
     summary = publicity_summary(year=year, today=today)
     quotas = [
@@ -151,7 +154,6 @@ def publicity_section(*, year: int, today: date) -> dict:
 
 
 def duty_section(*, year: int, now: datetime) -> dict:
-    from assignments.selectors import duty_figures
 
     def row(figures, **extra) -> dict:
         return {**extra, **asdict(figures), "on_time_rate": figures.on_time_rate}
@@ -167,8 +169,6 @@ def duty_section(*, year: int, now: datetime) -> dict:
 
 
 def task_section(*, year: int, now: datetime) -> dict:
-    from assignments.models import IncidentReport
-    from assignments.selectors import county_task_figures
 
     start, end = clock.year_span(year)
     incidents = dict(
@@ -190,7 +190,6 @@ def task_section(*, year: int, now: datetime) -> dict:
 
 def archive_section(*, year: int, now: datetime) -> dict:
     """Records of the year written before ``now`` (so the compilation's own record is not in it)."""
-    from archive.models import ArchiveRecord
 
     start, end = clock.year_span(year)
     records = ArchiveRecord.objects.filter(created_at__gte=start, created_at__lt=min(end, now)).order_by()
@@ -213,7 +212,6 @@ def archive_section(*, year: int, now: datetime) -> dict:
 def organisation_section(*, year: int) -> dict:
     """The register as it stands when the summary is compiled: the chain, the team, sections,
     spokespeople and equipment (section 1 of the summary)."""
-    from bureau.models import Department, Equipment, Person, ResponsibilityArea, Section, TrainingRecord
 
     chain = ResponsibilityArea.objects.select_related("overall", "lead", "executor")
     people = Person.objects.active().select_related("department")

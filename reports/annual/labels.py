@@ -3,25 +3,25 @@ in the active language when shown: the stored figures hold keys, never translate
 
 from django.utils.translation import gettext as _
 
+from opinions.models import DemandKind
+from publicity.models import MediaOutlet
+
 
 def _choice_label(choices, key: str) -> str:
     return str(dict(choices).get(key, key))
 
 
 def demand_kind_label(key: str) -> str:
-    from opinions.models import DemandKind
 
     return _choice_label(DemandKind.choices, key)
 
 
 def outlet_level_label(key: str) -> str:
-    from publicity.models import MediaOutlet
 
     return _choice_label(MediaOutlet.Level.choices, key)
 
 
 def outlet_kind_label(key: str) -> str:
-    from publicity.models import MediaOutlet
 
     return _choice_label(MediaOutlet.Kind.choices, key)
 

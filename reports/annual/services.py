@@ -19,6 +19,7 @@ from archive.services import archive_record
 from bureau import clock
 from bureau.models import AnnualSummary, User
 from reports.annual.figures import annual_figures
+from reports.annual.workbook import write_annual_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def _schedule_workbook(summary_id: int) -> None:
     """Queue the workbook. With the broker down the page still works: the next compile retries."""
     from kombu.exceptions import OperationalError
 
+    # imported here: the task module imports this service (a task and its service)
     from reports.tasks import annual_summary_write_workbook_task
 
     try:
@@ -90,7 +92,6 @@ def annual_summary_write_workbook(*, summary_id: int, language: str = "zh-hans")
     was nothing to do (already written, or the row is gone). The file is written outside any
     transaction (it can take minutes for a large year); the row is then locked and re-checked, so a
     compilation that happened meanwhile keeps its own workbook to come."""
-    from reports.annual.workbook import write_annual_workbook
 
     summary = AnnualSummary.objects.filter(pk=summary_id).first()
     if summary is None or summary.has_current_workbook:

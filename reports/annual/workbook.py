@@ -15,9 +15,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from archive.models import ArchiveRecord
+from assignments.models import CountyTask, IncidentReport, ShiftAssignment
 from bureau import clock
 from bureau.exports import Heading, Percent, Sheet, write_xlsx
-from opinions.models import Demand, DemandKind, overdue_q, replied_on_time_q
+from opinions.models import Demand, DemandKind, Post, overdue_q, replied_on_time_q
+from publicity.models import MediaCoverage
 from reports.annual.figures import demand_year_queryset
 from reports.annual.labels import demand_kind_label, outlet_kind_label, outlet_level_label, period_label
 
@@ -213,7 +216,6 @@ def demand_rows(*, year: int, now) -> Iterator[list]:
 
 
 def post_rows(*, year: int, figures: dict) -> Iterator[list]:
-    from opinions.models import Post
 
     posts = figures["posts"]
     for row in [{"key": str(year), **posts["total"]}] + [r for r in posts["by_period"]]:
@@ -246,7 +248,6 @@ def post_rows(*, year: int, figures: dict) -> Iterator[list]:
 
 
 def publicity_rows(*, year: int, figures: dict) -> Iterator[list]:
-    from publicity.models import MediaCoverage
 
     publicity = figures["publicity"]
     for quota in publicity["quotas"]:
@@ -283,7 +284,6 @@ def publicity_rows(*, year: int, figures: dict) -> Iterator[list]:
 
 
 def duty_rows(*, year: int, figures: dict, now) -> Iterator[list]:
-    from assignments.models import ShiftAssignment
 
     duty = figures["duty"]
     for row in [{"key": str(year), **duty["total"]}] + duty["by_period"]:
@@ -333,7 +333,6 @@ def duty_rows(*, year: int, figures: dict, now) -> Iterator[list]:
 
 
 def task_rows(*, year: int, figures: dict, now) -> Iterator[list]:
-    from assignments.models import CountyTask, IncidentReport
 
     kinds = {key: str(label) for key, label in CountyTask.Kind.choices}
     states = {key: str(label) for key, label in CountyTask.State.choices}
@@ -388,7 +387,6 @@ def task_rows(*, year: int, figures: dict, now) -> Iterator[list]:
 
 
 def archive_rows(*, year: int, figures: dict, now) -> Iterator[list]:
-    from archive.models import ArchiveRecord
 
     start, end = clock.year_span(year)
     grouped = (
