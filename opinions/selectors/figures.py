@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -81,18 +81,34 @@ def _aggregates(now: datetime) -> dict:
     }
 
 
+def demands_received(demands: QuerySet[Demand], *, start: datetime, end: datetime) -> QuerySet[Demand]:
+    """The demands "received" in [start, end): duplicates merged into another demand are not
+    demands of their own. Every figure, list and sheet of received demands starts here."""
+    return demands.filter(received_at__gte=start, received_at__lt=end).exclude(state=Demand.State.MERGED)
+
+
 def demand_figures(
     *, user, start: datetime, end: datetime, group_by: str | None = None, now: datetime | None = None
+) -> tuple[Figures, list[Figures]]:
+    """The figures of the demands ``user`` may see (see ``_figures``)."""
+    return _figures(demands_visible(user=user), start=start, end=end, group_by=group_by, now=now)
+
+
+def office_demand_figures(
+    *, start: datetime, end: datetime, group_by: str | None = None, now: datetime | None = None
+) -> tuple[Figures, list[Figures]]:
+    """The whole office's figures, whoever asks (the annual summary, compiled by a person or the
+    nightly job): every demand, by the same count as ``demand_figures``."""
+    return _figures(Demand.objects.all(), start=start, end=end, group_by=group_by, now=now)
+
+
+def _figures(
+    demands: QuerySet[Demand], *, start: datetime, end: datetime, group_by: str | None, now: datetime | None
 ) -> tuple[Figures, list[Figures]]:
     """The totals and, if ``group_by`` is "kind", "channel" or "department", one row per group.
     One grouped aggregate query (or one plain aggregate without ``group_by``), whatever the size."""
     now = now or clock.now()
-    queryset = (
-        demands_visible(user=user)
-        .filter(received_at__gte=start, received_at__lt=end)
-        .exclude(state=Demand.State.MERGED)
-        .order_by()
-    )
+    queryset = demands_received(demands, start=start, end=end).order_by()
     aggregates = _aggregates(now)
     if not group_by:
         return Figures(key=None, **queryset.aggregate(**aggregates)), []

@@ -7,46 +7,45 @@ from ``assignments.selectors``), so a figure here is the same number as on the d
 counts no selector defines yet (archive records, incidents reported upward, the organisation's
 register) are counted here. Quarters and months are cut on local time (``bureau.clock``)."""
 
-from dataclasses import asdict
 from datetime import date, datetime
+from typing import cast
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from archive.models import ArchiveRecord
 from assignments.models import IncidentReport
-from assignments.selectors import county_task_figures, duty_figures
+from assignments.selectors import DutyFigures, county_task_figures, duty_figures
 from bureau import clock
 from bureau.models import Department, Equipment, Person, ResponsibilityArea, Section, TrainingRecord
 from opinions.models import Demand
-from opinions.selectors.demands import demands_visible
-from opinions.selectors.figures import demand_figures, post_figures
+from opinions.selectors.figures import Figures, PostFigures, demands_received, office_demand_figures, post_figures
 from publicity.models import PublicityPost
 from publicity.selectors import publicity_summary
-
-# The summary describes the whole office, whoever compiles it (or the beat job, with no user).
-VIEW_ALL_DEMANDS = "opinions.view_all_demands"
-
-
-class OfficeWideReader:
-    """The reader the summary's demand figures are scoped to: it holds exactly the permission that
-    makes ``demands_visible`` return every demand, so the figures are the office's, not one
-    person's, and they are computed by ``demand_figures`` itself (no second way to count)."""
-
-    is_authenticated = True
-    is_active = True
-    pk = None
-
-    def has_perm(self, perm: str, obj=None) -> bool:
-        return perm == VIEW_ALL_DEMANDS
-
-
-OFFICE_WIDE = OfficeWideReader()
+from reports.annual.shapes import (
+    AnnualFigures,
+    ArchiveSection,
+    CategoryCount,
+    DemandGroupRow,
+    DemandPeriodRow,
+    DemandRow,
+    DemandSection,
+    DutyPeriodRow,
+    DutyRow,
+    DutySection,
+    OrganisationSection,
+    PostCounts,
+    PostPeriodRow,
+    PostSection,
+    PublicitySection,
+    QuotaRow,
+    TaskCounts,
+    TaskPeriodRow,
+    TaskSection,
+)
 
 QUARTERS = ((1, 3), (4, 6), (7, 9), (10, 12))
-DEMAND_COUNTS = ("received", "replied", "replied_on_time", "completed", "overdue", "called_back", "satisfied")
-DEMAND_RATES = ("reply_rate", "on_time_rate", "completion_rate", "satisfaction")
 
 
 def quarter_span(year: int, quarter: int) -> tuple[datetime, datetime]:
@@ -61,73 +60,83 @@ def periods(year: int) -> list[tuple[str, str, datetime, datetime]]:
     return rows
 
 
-def demand_year_queryset(*, year: int):
+def demand_year_queryset(*, year: int) -> QuerySet[Demand]:
     """The demands the summary counts: received in the local year, duplicates merged into another
     demand left out — the same set ``demand_figures`` counts as received."""
-
     start, end = clock.year_span(year)
-    return (
-        demands_visible(user=OFFICE_WIDE)
-        .filter(received_at__gte=start, received_at__lt=end)
-        .exclude(state=Demand.State.MERGED)
+    return demands_received(Demand.objects.all(), start=start, end=end)
+
+
+def _demand_row(figures: Figures) -> DemandRow:
+    return DemandRow(
+        received=figures.received,
+        replied=figures.replied,
+        replied_on_time=figures.replied_on_time,
+        completed=figures.completed,
+        overdue=figures.overdue,
+        called_back=figures.called_back,
+        satisfied=figures.satisfied,
+        reply_rate=figures.reply_rate,
+        on_time_rate=figures.on_time_rate,
+        completion_rate=figures.completion_rate,
+        satisfaction=figures.satisfaction,
     )
 
 
-def _demand_row(figures, **extra) -> dict:
-    row = {name: getattr(figures, name) for name in DEMAND_COUNTS + DEMAND_RATES}
-    return {**extra, **row}
+def _demand_groups(rows: list[Figures]) -> list[DemandGroupRow]:
+    return [DemandGroupRow(**_demand_row(row), key=row.key or "") for row in rows]
 
 
-def demand_section(*, year: int, now: datetime) -> dict:
-
+def demand_section(*, year: int, now: datetime) -> DemandSection:
     start, end = clock.year_span(year)
-    total, by_kind = demand_figures(user=OFFICE_WIDE, start=start, end=end, group_by="kind", now=now)
-    _total, by_channel = demand_figures(user=OFFICE_WIDE, start=start, end=end, group_by="channel", now=now)
-    _total, by_department = demand_figures(user=OFFICE_WIDE, start=start, end=end, group_by="department", now=now)
+    total, by_kind = office_demand_figures(start=start, end=end, group_by="kind", now=now)
+    _total, by_channel = office_demand_figures(start=start, end=end, group_by="channel", now=now)
+    _total, by_department = office_demand_figures(start=start, end=end, group_by="department", now=now)
     by_period = []
     for kind, key, period_start, period_end in periods(year):
-        figures, _rows = demand_figures(user=OFFICE_WIDE, start=period_start, end=period_end, now=now)
-        by_period.append(_demand_row(figures, period=kind, key=key))
-    return {
-        "total": _demand_row(total),
-        "by_kind": [_demand_row(row, key=row.key) for row in by_kind],
-        "by_channel": [_demand_row(row, key=row.key) for row in by_channel],
-        "by_department": [_demand_row(row, key=row.key or "") for row in by_department],
-        "by_period": by_period,
-    }
+        figures, _rows = office_demand_figures(start=period_start, end=period_end, now=now)
+        by_period.append(DemandPeriodRow(**_demand_row(figures), period=kind, key=key))
+    return DemandSection(
+        total=_demand_row(total),
+        by_kind=_demand_groups(by_kind),
+        by_channel=_demand_groups(by_channel),
+        by_department=_demand_groups(by_department),
+        by_period=by_period,
+    )
 
 
-def post_section(*, year: int) -> dict:
+def _post_counts(figures: PostFigures) -> PostCounts:
+    return PostCounts(
+        found=figures.found, relevant=figures.relevant, handled=figures.handled, taken_down=figures.taken_down
+    )
 
-    def counts(figures) -> dict:
-        row = asdict(figures)
-        row.pop("taken_down_by_category")
-        return row
 
+def post_section(*, year: int) -> PostSection:
     total = post_figures(start=clock.year_span(year)[0], end=clock.year_span(year)[1])
     by_period = [
-        {"period": kind, "key": key, **counts(post_figures(start=start, end=end))}
+        PostPeriodRow(**_post_counts(post_figures(start=start, end=end)), period=kind, key=key)
         for kind, key, start, end in periods(year)
     ]
-    return {
-        "total": counts(total),
-        "taken_down_by_category": [{"name": name, "count": count} for _pk, name, count in total.taken_down_by_category],
-        "by_period": by_period,
-    }
+    return PostSection(
+        total=_post_counts(total),
+        taken_down_by_category=[
+            CategoryCount(name=name, count=count) for _pk, name, count in total.taken_down_by_category
+        ],
+        by_period=by_period,
+    )
 
 
-def publicity_section(*, year: int, today: date) -> dict:
-
+def publicity_section(*, year: int, today: date) -> PublicitySection:
     summary = publicity_summary(year=year, today=today)
     quotas = [
-        {
-            "scope": "" if not progress.quota.is_scoped else progress.quota.scope_label,
-            "minimum": progress.minimum,
-            "published": progress.published,
-            "percent": progress.percent,
-            "met_on": progress.met_on.isoformat() if progress.met_on else None,
-            "is_met_early": progress.is_met_early,
-        }
+        QuotaRow(
+            scope="" if not progress.quota.is_scoped else str(progress.quota.scope_label),
+            minimum=progress.minimum,
+            published=progress.published,
+            percent=progress.percent,
+            met_on=progress.met_on.isoformat() if progress.met_on else None,
+            is_met_early=progress.is_met_early,
+        )
         for progress in summary.progress_list
     ]
     bureau = next((quota for quota in quotas if not quota["scope"]), None)
@@ -153,23 +162,31 @@ def publicity_section(*, year: int, today: date) -> dict:
     }
 
 
-def duty_section(*, year: int, now: datetime) -> dict:
+def _duty_row(figures: DutyFigures) -> DutyRow:
+    return DutyRow(
+        shifts=figures.shifts,
+        understaffed_shifts=figures.understaffed_shifts,
+        assignments=figures.assignments,
+        on_time=figures.on_time,
+        late=figures.late,
+        missed=figures.missed,
+        pending=figures.pending,
+        on_time_rate=figures.on_time_rate,
+    )
 
-    def row(figures, **extra) -> dict:
-        return {**extra, **asdict(figures), "on_time_rate": figures.on_time_rate}
 
+def duty_section(*, year: int, now: datetime) -> DutySection:
     start, end = clock.year_span(year)
-    return {
-        "total": row(duty_figures(start=start, end=end, now=now)),
-        "by_period": [
-            row(duty_figures(start=period_start, end=period_end, now=now), period=kind, key=key)
+    return DutySection(
+        total=_duty_row(duty_figures(start=start, end=end, now=now)),
+        by_period=[
+            DutyPeriodRow(**_duty_row(duty_figures(start=period_start, end=period_end, now=now)), period=kind, key=key)
             for kind, key, period_start, period_end in periods(year)
         ],
-    }
+    )
 
 
-def task_section(*, year: int, now: datetime) -> dict:
-
+def task_section(*, year: int, now: datetime) -> TaskSection:
     start, end = clock.year_span(year)
     incidents = dict(
         IncidentReport.objects.filter(reported_at__gte=start, reported_at__lt=end)
@@ -178,9 +195,12 @@ def task_section(*, year: int, now: datetime) -> dict:
         .order_by()
     )
     return {
-        "total": county_task_figures(start=start, end=end, now=now),
+        "total": cast(TaskCounts, county_task_figures(start=start, end=end, now=now)),
         "by_period": [
-            {"period": kind, "key": key, **county_task_figures(start=period_start, end=period_end, now=now)}
+            cast(
+                TaskPeriodRow,
+                {"period": kind, "key": key, **county_task_figures(start=period_start, end=period_end, now=now)},
+            )
             for kind, key, period_start, period_end in periods(year)
         ],
         "incidents": sum(incidents.values()),
@@ -188,7 +208,7 @@ def task_section(*, year: int, now: datetime) -> dict:
     }
 
 
-def archive_section(*, year: int, now: datetime) -> dict:
+def archive_section(*, year: int, now: datetime) -> ArchiveSection:
     """Records of the year written before ``now`` (so the compilation's own record is not in it)."""
 
     start, end = clock.year_span(year)
@@ -209,7 +229,7 @@ def archive_section(*, year: int, now: datetime) -> dict:
     }
 
 
-def organisation_section(*, year: int) -> dict:
+def organisation_section(*, year: int) -> OrganisationSection:
     """The register as it stands when the summary is compiled: the chain, the team, sections,
     spokespeople and equipment (section 1 of the summary)."""
 
@@ -239,7 +259,7 @@ def organisation_section(*, year: int) -> dict:
     }
 
 
-def annual_figures(*, year: int, now: datetime | None = None) -> dict:
+def annual_figures(*, year: int, now: datetime | None = None) -> AnnualFigures:
     """Every figure of the year as plain JSON values. ``is_final``: the year had ended at ``now``."""
     now = now or clock.now()
     today = timezone.localdate(now)
@@ -257,7 +277,7 @@ def annual_figures(*, year: int, now: datetime | None = None) -> dict:
     }
 
 
-def has_data(figures: dict) -> bool:
+def has_data(figures: AnnualFigures) -> bool:
     """Whether anything happened in the year: a demand, a post, publicity, a shift, a task, a record."""
     return any(
         (

@@ -19,18 +19,20 @@ from archive.services import archive_record
 from bureau import clock
 from bureau.models import AnnualSummary, User
 from reports.annual.figures import annual_figures
+from reports.annual.shapes import AnnualFigures
 from reports.annual.workbook import write_annual_workbook
 
 logger = logging.getLogger(__name__)
 
 # The figures the archive record keeps of each compilation (the whole dict lives on the row).
-HEADLINE = (("demands", "received"), ("demands", "replied"), ("demands", "completed"), ("posts", "found"))
-
-
-def _headline(figures: dict) -> dict:
-    headline = {f"{area}.{name}": figures.get(area, {}).get("total", {}).get(name) for area, name in HEADLINE}
-    headline["publicity.published"] = figures.get("publicity", {}).get("published")
-    return headline
+def _headline(figures: AnnualFigures) -> dict[str, int]:
+    return {
+        "demands.received": figures["demands"]["total"]["received"],
+        "demands.replied": figures["demands"]["total"]["replied"],
+        "demands.completed": figures["demands"]["total"]["completed"],
+        "posts.found": figures["posts"]["total"]["found"],
+        "publicity.published": figures["publicity"]["published"],
+    }
 
 
 @transaction.atomic

@@ -1,0 +1,187 @@
+"""What a year's figures hold: the typed shape of ``AnnualSummary.figures``.
+
+The figures are stored as JSON (an old summary must stay readable as it was compiled), so they are
+dicts — and these TypedDicts say which keys each level holds and what type each value is; the
+compiler (``figures.annual_figures``), the workbook, the draft text and the pages are checked
+against them. Counts are whole numbers; rates are fractions (0.963, rounded to four places) or
+None where their denominator is 0."""
+
+from typing import TypedDict
+
+
+class DemandRow(TypedDict):
+    received: int
+    replied: int
+    replied_on_time: int
+    completed: int
+    overdue: int
+    called_back: int
+    satisfied: int
+    reply_rate: float | None
+    on_time_rate: float | None
+    completion_rate: float | None
+    satisfaction: float | None
+
+
+class DemandGroupRow(DemandRow):
+    key: str  # a kind's code, a channel's or a department's name ("" for none)
+
+
+class DemandPeriodRow(DemandRow):
+    period: str  # "quarter" or "month"
+    key: str  # "Q1"… or "2026-01"…
+
+
+class DemandSection(TypedDict):
+    total: DemandRow
+    by_kind: list[DemandGroupRow]
+    by_channel: list[DemandGroupRow]
+    by_department: list[DemandGroupRow]
+    by_period: list[DemandPeriodRow]
+
+
+class PostCounts(TypedDict):
+    found: int
+    relevant: int
+    handled: int
+    taken_down: int
+
+
+class PostPeriodRow(PostCounts):
+    period: str
+    key: str
+
+
+class CategoryCount(TypedDict):
+    name: str
+    count: int
+
+
+class PostSection(TypedDict):
+    total: PostCounts
+    taken_down_by_category: list[CategoryCount]
+    by_period: list[PostPeriodRow]
+
+
+class QuotaRow(TypedDict):
+    scope: str  # "" for the bureau's own quota
+    minimum: int
+    published: int
+    percent: int
+    met_on: str | None  # ISO date
+    is_met_early: bool
+
+
+class OutletRow(TypedDict):
+    name: str
+    level: str
+    kind: str
+    reports: int
+
+
+class PublicitySection(TypedDict):
+    published: int
+    quota: QuotaRow | None
+    quotas: list[QuotaRow]
+    outlets: list[OutletRow]
+    reports: int
+    reports_by_level: dict[str, int]
+    disclosures: int
+    published_by_month: list[int]  # twelve counts, January first
+
+
+class DutyRow(TypedDict):
+    shifts: int
+    understaffed_shifts: int
+    assignments: int
+    on_time: int
+    late: int
+    missed: int
+    pending: int
+    on_time_rate: float | None
+
+
+class DutyPeriodRow(DutyRow):
+    period: str
+    key: str
+
+
+class DutySection(TypedDict):
+    total: DutyRow
+    by_period: list[DutyPeriodRow]
+
+
+class TaskCounts(TypedDict):
+    received: int
+    special_reports: int
+    assignments: int
+    other: int
+    handled: int
+    on_time: int
+    overdue: int
+
+
+class TaskPeriodRow(TaskCounts):
+    period: str
+    key: str
+
+
+class TaskSection(TypedDict):
+    total: TaskCounts
+    by_period: list[TaskPeriodRow]
+    incidents: int
+    incidents_by_level: dict[str, int]
+
+
+class ActionCount(TypedDict):
+    action: str
+    count: int
+
+
+class ArchiveSection(TypedDict):
+    total: int
+    by_action: list[ActionCount]
+    by_month: list[int]
+
+
+class ChainRow(TypedDict):
+    area: str
+    overall: str
+    lead: str
+    executor: str
+
+
+class SectionRow(TypedDict):
+    site: str
+    name: str
+    owner: str
+
+
+class EquipmentRow(TypedDict):
+    kind: str
+    count: int
+    online: int
+
+
+class OrganisationSection(TypedDict):
+    chain: list[ChainRow]
+    team: int
+    departments: list[str]
+    spokespeople: list[str]
+    sections: list[SectionRow]
+    equipment: list[EquipmentRow]
+    trainings: int
+    training_hours: float
+
+
+class AnnualFigures(TypedDict):
+    year: int
+    is_final: bool
+    as_of: str  # ISO date-time of the compilation
+    organisation: OrganisationSection
+    demands: DemandSection
+    posts: PostSection
+    publicity: PublicitySection
+    duty: DutySection
+    tasks: TaskSection
+    archive: ArchiveSection
