@@ -22,6 +22,7 @@ from archive.models import ArchiveCheck, ArchiveRecord, BreakReason
 from bureau import clock
 from bureau.auth import client_ip
 from bureau.notifications import notification_create
+from bureau.selectors import person_for
 
 # Any fixed number: it names the lock that serialises appends to the chain on PostgreSQL.
 _CHAIN_LOCK_KEY = 724_301
@@ -107,7 +108,7 @@ def _describe_target(target: models.Model | None) -> tuple[str, str, str]:
 def _actor_name(actor) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return ""
-    person = getattr(actor, "person", None)
+    person = person_for(actor)
     return person.name if person is not None else actor.get_username()
 
 

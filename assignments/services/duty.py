@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -22,6 +22,7 @@ from assignments.models import SIGN_IN_EARLY_WINDOW, HandoverNote, Leave, Shift,
 from bureau import clock
 from bureau.models import Person, RoleGroup
 from bureau.notifications import notification_create
+from bureau.selectors import person_for
 
 # Between two shifts of one person the generator leaves at least this much rest.
 MINIMUM_REST = timedelta(hours=8)
@@ -36,9 +37,9 @@ MAX_ROSTER_DAYS = 400
 
 
 def _person_of(actor) -> Person:
-    person = getattr(actor, "person", None) if actor is not None else None
+    person = person_for(actor)
     if person is None:
-        raise ValidationError(_("Your login is not linked to a person of the bureau."))
+        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
     return person
 
 
@@ -551,7 +552,7 @@ def shift_sign_in(
     now = now or clock.now()
     assignment = ShiftAssignment.objects.select_for_update().select_related("shift", "person").get(pk=assignment.pk)
     if assignment.person.user_id != getattr(actor, "pk", None):
-        raise ValidationError(_("You can only sign in for your own shift."))
+        raise PermissionDenied(_("You can only sign in for your own shift."))
     if assignment.signed_in_at:
         raise ValidationError(_("You have already signed in for this shift."))
     shift = assignment.shift
@@ -585,7 +586,7 @@ def handover_note_create(*, shift: Shift, body: str, actor, request=None, now=No
     if not body:
         raise ValidationError(_("Write what the next shift must know."))
     if not ShiftAssignment.objects.filter(shift=shift, person=author).exists():
-        raise ValidationError(_("Only the people on this shift can write its handover note."))
+        raise PermissionDenied(_("Only the people on this shift can write its handover note."))
     if not (shift.starts_at <= now <= shift.ends_at + HANDOVER_LATE_WINDOW):
         raise ValidationError(_("A handover note is written during the shift or just after it."))
     note = HandoverNote.objects.create(shift=shift, author=author, body=body, created_at=now)

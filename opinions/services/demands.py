@@ -10,14 +10,11 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from bureau import clock
 from bureau.models import Person, Role
+from bureau.selectors import person_for
 from opinions.models import Channel, Demand, DemandPress, FaqEntry, Post
 from opinions.services.calendar import needs_review, reply_deadline
 
 State = Demand.State
-
-
-def _person(actor) -> Person | None:
-    return Person.objects.filter(user=actor).first() if actor is not None else None
 
 
 def _require(actor, perm: str) -> None:
@@ -156,7 +153,7 @@ def demand_claim(*, demand: Demand, actor, request=None, now=None) -> Demand:
     """The handler signs for (签收) an unassigned demand. Two at once: one wins, the other is told who."""
     now = now or clock.now()
     _require(actor, "opinions.handle_demand")
-    person = _person(actor)
+    person = person_for(actor)
     if person is None:
         raise PermissionDenied
     demand = _lock(demand)
@@ -218,7 +215,7 @@ def demand_assign(*, demand: Demand, actor, handler: Person, request=None, now=N
 
 
 def _require_handler(demand: Demand, actor) -> Person:
-    person = _person(actor)
+    person = person_for(actor)
     if person is None or (demand.handler_id != person.pk and not actor.has_perm("opinions.supervise_demand")):
         raise PermissionDenied(_("Only the demand's handler can do this."))
     return person
@@ -272,7 +269,7 @@ def demand_review(*, demand: Demand, actor, approve: bool, opinion: str = "", re
     """A spokesperson or leader in charge approves the reply (it now counts as given) or sends it
     back to the handler with an opinion."""
     now = now or clock.now()
-    person = _person(actor)
+    person = person_for(actor)
     if not _may_review(actor, person):
         raise PermissionDenied
     demand = _lock(demand)
@@ -319,7 +316,7 @@ def demand_sign_off(*, demand: Demand, actor, request=None, now=None) -> Demand:
     if demand.signed_off_at is not None:
         raise ValidationError(_("This demand has already been signed off."))
     _refuse_unless(demand, (State.REPLIED,), _("A demand is signed off after it has been replied to."))
-    demand.signed_off_by, demand.signed_off_at = _person(actor), now
+    demand.signed_off_by, demand.signed_off_at = person_for(actor), now
     demand.save(update_fields=["signed_off_by", "signed_off_at"])
     _record("signed_off", actor=actor, demand=demand, before={}, after={"signed_off": True}, request=request, now=now)
     return demand
@@ -581,7 +578,7 @@ def demand_press(*, demand: Demand, actor, note: str = "", request=None, now=Non
         round=demand.redo_count,
         due_at=demand.due_at,
         created_at=now,
-        by=_person(actor),
+        by=person_for(actor),
         note=note.strip(),
     )
     _record("pressed", actor=actor, demand=demand, before={}, after={"note": press.note}, request=request, now=now)
