@@ -24,6 +24,7 @@ from bureau import clock
 from bureau.auth import client_ip
 from bureau.models import User
 from bureau.notifications import notification_create
+from bureau.selectors import person_for
 from bureau.types import AnyUser
 
 # Any fixed number: it names the lock that serialises appends to the chain on PostgreSQL.
@@ -110,7 +111,7 @@ def _describe_target(target: models.Model | None) -> tuple[str, str, str]:
 def _actor_name(actor: AnyUser | None) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return ""
-    person = getattr(actor, "person", None)
+    person = person_for(actor)
     return person.name if person is not None else actor.get_username()
 
 

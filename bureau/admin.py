@@ -16,6 +16,7 @@ from bureau.models import (
     TrainingRecord,
     User,
 )
+from bureau.selectors import person_for
 from bureau.services import person_sync_role
 
 
@@ -34,11 +35,12 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description=_("name"), ordering="person__name")
     def person_name(self, user):
-        person = getattr(user, "person", None)
+        person = person_for(user)
         return person.name if person else "—"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # The edited login, not the acting one: read again, since the inline has just saved its person.
         person = Person.objects.filter(user=form.instance).first()
         if person is not None:
             person_sync_role(person=person, actor=request.user, request=request)

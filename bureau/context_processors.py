@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from bureau.selectors import notification_unread_count, person_for_user
+from bureau.selectors import notification_unread_count, person_for
 
 
 def office(request):
@@ -12,6 +12,6 @@ def office(request):
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     if user is not None and user.is_authenticated:
-        context["current_person"] = person_for_user(user=user)
+        context["current_person"] = person_for(user)
         context["unread_notification_count"] = notification_unread_count(user=user)
     return context

@@ -1,15 +1,22 @@
 """Reads of the organisation, each in a fixed number of queries."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from bureau.models import Equipment, Notification, Person, ResponsibilityArea, Section, TrainingRecord, User
-from bureau.types import AnyUser
 
 
-def person_for_user(*, user: AnyUser) -> Person | None:
-    if not user.is_authenticated:
+def person_for(user: AbstractBaseUser | AnonymousUser | None) -> Person | None:
+    """The bureau's person behind a login: None for no user, an anonymous one, or a login with no
+    person (an administrator's). The one way code turns the acting user into a ``Person``; it reads
+    Django's reverse one-to-one, so a second call for the same user object costs no query."""
+    if user is None or not user.is_authenticated:
         return None
-    return Person.objects.select_related("department").filter(user=user).first()
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
 
 
 def responsibility_chain() -> QuerySet[ResponsibilityArea]:

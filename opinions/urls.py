@@ -25,6 +25,6 @@ urlpatterns = [
     path("demands/faq/", demands.FaqView.as_view(), name="demand-faq"),
     path("demands/<int:pk>/", demands.DemandDetailView.as_view(), name="demand-detail"),
     path("demands/<int:pk>/print/", demands.DemandPrintView.as_view(), name="demand-print"),
-    path("demands/<int:pk>/<slug:action>/", demands.DemandActionView.as_view(), name="demand-action"),
+    path("demands/<int:pk>/<slug:action>/", demands.demand_action, name="demand-action"),
     path("posts/<int:pk>/demand/", demands.DemandFromPostView.as_view(), name="demand-from-post"),
 ]

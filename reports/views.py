@@ -13,7 +13,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        person = selectors.person_for_user(user=self.request.user)
+        person = selectors.person_for(self.request.user)
         context["person"] = person
         context["my_sections"] = selectors.section_list(owner=person) if person else []
         context["recent_notifications"] = selectors.notification_list(user=self.request.user)[:5]

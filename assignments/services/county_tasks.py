@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,14 +19,15 @@ from bureau import clock
 from bureau.files import DOCUMENT_KINDS, validate_upload
 from bureau.models import Person, Role, RoleGroup
 from bureau.notifications import notification_create
+from bureau.selectors import person_for
 
 State = CountyTask.State
 
 
 def _person_of(actor) -> Person:
-    person = getattr(actor, "person", None) if actor is not None else None
+    person = person_for(actor)
     if person is None:
-        raise ValidationError(_("Your login is not linked to a person of the bureau."))
+        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
     return person
 
 
@@ -134,7 +135,7 @@ def county_task_add_note(*, task: CountyTask, body: str, actor, request=None, no
     now = now or clock.now()
     task = _lock(task)
     if not _may_handle(task, actor):
-        raise ValidationError(_("Only the handler or a supervisor can record progress."))
+        raise PermissionDenied(_("Only the handler or a supervisor can record progress."))
     if not task.is_open:
         raise ValidationError(_("The feedback on this task has already been approved."))
     body = body.strip()
@@ -167,7 +168,7 @@ def county_task_add_attachment(
     now = now or clock.now()
     task = _lock(task)
     if not (_may_handle(task, actor)):
-        raise ValidationError(_("Only the handler or a supervisor can add files to this task."))
+        raise PermissionDenied(_("Only the handler or a supervisor can add files to this task."))
     kind = validate_upload(uploaded_file, allowed_kinds=DOCUMENT_KINDS, max_bytes=max_bytes)
     original = (uploaded_file.name or "file").replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "")[:200]
     attachment = TaskAttachment(
@@ -202,7 +203,7 @@ def county_task_submit_feedback(*, task: CountyTask, feedback: str, actor, reque
     now = now or clock.now()
     task = _lock(task)
     if not _may_handle(task, actor):
-        raise ValidationError(_("Only the handler or a supervisor can submit the feedback."))
+        raise PermissionDenied(_("Only the handler or a supervisor can submit the feedback."))
     if not task.is_with_handler:
         raise ValidationError(_("Feedback has already been submitted for this task."))
     feedback = feedback.strip()
@@ -239,7 +240,7 @@ def county_task_approve_feedback(*, task: CountyTask, actor, request=None, now=N
     """A leader in charge approves the feedback; it counts as reported back now."""
     now = now or clock.now()
     if not actor.has_perm("assignments.approve_feedback"):
-        raise ValidationError(_("Only a leader in charge can approve the feedback."))
+        raise PermissionDenied(_("Only a leader in charge can approve the feedback."))
     task = _lock(task)
     if task.state != State.FEEDBACK_SUBMITTED:
         raise ValidationError(_("There is no feedback awaiting approval on this task."))
@@ -271,7 +272,7 @@ def county_task_return_feedback(*, task: CountyTask, reason: str, actor, request
     """A leader sends the feedback back with a reason; the task is in progress again."""
     now = now or clock.now()
     if not actor.has_perm("assignments.approve_feedback"):
-        raise ValidationError(_("Only a leader in charge can send the feedback back."))
+        raise PermissionDenied(_("Only a leader in charge can send the feedback back."))
     task = _lock(task)
     if task.state != State.FEEDBACK_SUBMITTED:
         raise ValidationError(_("There is no feedback awaiting approval on this task."))
@@ -309,7 +310,7 @@ def county_task_close(*, task: CountyTask, actor, request=None, now=None) -> Cou
     """Close a task whose feedback was approved (and reported to the county)."""
     now = now or clock.now()
     if not actor.has_perm("assignments.manage_tasks"):
-        raise ValidationError(_("Only a supervisor can close a task."))
+        raise PermissionDenied(_("Only a supervisor can close a task."))
     task = _lock(task)
     if task.state != State.FEEDBACK_APPROVED:
         raise ValidationError(_("A task is closed after its feedback has been approved."))

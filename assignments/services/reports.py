@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,12 +12,13 @@ from archive.services import archive_record
 from assignments.models import IncidentFollowUp, IncidentReport, ResponsePlan
 from bureau import clock
 from bureau.models import Person
+from bureau.selectors import person_for
 
 
 def _person_of(actor) -> Person:
-    person = getattr(actor, "person", None) if actor is not None else None
+    person = person_for(actor)
     if person is None:
-        raise ValidationError(_("Your login is not linked to a person of the bureau."))
+        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
     return person
 
 

@@ -20,7 +20,7 @@ from assignments.models import Leave, Shift, ShiftAssignment
 from bureau import clock
 from bureau.auth import client_ip
 from bureau.exports import Sheet, xlsx_response
-from bureau.selectors import person_for_user
+from bureau.selectors import person_for
 
 ROSTER_SALT = "assignments.roster-plan"
 
@@ -45,7 +45,7 @@ class DutyHomeView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = clock.now()
-        person = person_for_user(user=self.request.user)
+        person = person_for(self.request.user)
         mine = selectors.upcoming_assignments(person=person, now=now) if person else []
         current = next((a for a in mine if a.shift.starts_at <= now), None)
         coming = current or (mine[0] if mine else None)
@@ -143,7 +143,7 @@ class ShiftDetailView(PermissionRequiredMixin, ShiftAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = clock.now()
-        person = person_for_user(user=self.request.user)
+        person = person_for(self.request.user)
         assignments = list(self.shift.assignments.all())
         on_shift = person is not None and any(a.person_id == person.pk for a in assignments)
         context.update(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.selectors import archive_history_for
 from bureau import clock
 from bureau.models import Person
+from bureau.selectors import person_for
 from opinions.filters import DemandFilter
 from opinions.models import Demand, DemandPress, FaqEntry
 
@@ -27,7 +28,7 @@ def demands_visible(*, user) -> QuerySet[Demand]:
         return Demand.objects.all()
     if not user.has_perm("opinions.handle_demand"):
         return Demand.objects.none()
-    person = Person.objects.filter(user=user).first()
+    person = person_for(user)
     if person is None:
         return Demand.objects.none()
     return Demand.objects.filter(Q(handler=person) | Q(section__owner=person))
@@ -100,7 +101,7 @@ def demand_timeline(*, demand: Demand) -> list[TimelineEntry]:
         TimelineEntry(
             at=record.created_at,
             what=str(STEP_LABELS.get(record.action.rsplit(".", 1)[-1], record.action)),
-            who=str(getattr(getattr(record.actor, "person", None), "name", "") or record.actor or ""),
+            who=str(getattr(person_for(record.actor), "name", "") or record.actor or ""),
             detail=record.summary if record.action.endswith("received") else _after_text(record.after),
         )
         for record in archive_history_for(target=demand)

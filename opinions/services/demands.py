@@ -11,15 +11,13 @@ from archive.services import archive_record
 from bureau import clock
 from bureau.models import Person, Role
 from bureau.notifications import notification_create
+from bureau.selectors import person_for
 from opinions.models import Channel, Demand, DemandPress, FaqEntry, Post
+from opinions.policies import demand_require
 from opinions.services.calendar import needs_review, reply_deadline
 from opinions.services.posts import post_handle
 
 State = Demand.State
-
-
-def _person(actor) -> Person | None:
-    return Person.objects.filter(user=actor).first() if actor is not None else None
 
 
 def _require(actor, perm: str) -> None:
@@ -155,10 +153,8 @@ def demand_create_from_post(
 def demand_claim(*, demand: Demand, actor, request=None, now=None) -> Demand:
     """The handler signs for (签收) an unassigned demand. Two at once: one wins, the other is told who."""
     now = now or clock.now()
-    _require(actor, "opinions.handle_demand")
-    person = _person(actor)
-    if person is None:
-        raise PermissionDenied
+    demand_require(actor, demand, "claim")
+    person = person_for(actor)
     demand = _lock(demand)
     if demand.handler_id is not None and demand.state != State.RECEIVED:
         raise ValidationError(_("This demand has already been signed for by %(name)s.") % {"name": demand.handler.name})
@@ -183,7 +179,7 @@ def demand_claim(*, demand: Demand, actor, request=None, now=None) -> Demand:
 def demand_assign(*, demand: Demand, actor, handler: Person, request=None, now=None) -> Demand:
     """A supervisor assigns (派单) or reassigns an open demand; the new handler is told."""
     now = now or clock.now()
-    _require(actor, "opinions.supervise_demand")
+    demand_require(actor, demand, "assign")
     demand = _lock(demand)
     _refuse_unless(
         demand, (State.RECEIVED, State.ASSIGNED, State.HANDED_BACK), _("Only an open demand can be assigned.")
@@ -217,13 +213,6 @@ def demand_assign(*, demand: Demand, actor, handler: Person, request=None, now=N
     return demand
 
 
-def _require_handler(demand: Demand, actor) -> Person:
-    person = _person(actor)
-    if person is None or (demand.handler_id != person.pk and not actor.has_perm("opinions.supervise_demand")):
-        raise PermissionDenied(_("Only the demand's handler can do this."))
-    return person
-
-
 @transaction.atomic
 def demand_reply(*, demand: Demand, actor, reply_text: str, notes: str = "", request=None, now=None) -> Demand:
     """Record the reply given publicly. If the kind's replies are reviewed, it waits for review and
@@ -235,7 +224,8 @@ def demand_reply(*, demand: Demand, actor, reply_text: str, notes: str = "", req
     if demand.state in (State.REPLIED, State.COMPLETED, State.IN_REVIEW):
         raise ValidationError(_("This demand has already been answered."))
     _refuse_unless(demand, Demand.REPLYABLE_STATES, _("Sign for this demand before replying."))
-    person = _require_handler(demand, actor)
+    demand_require(actor, demand, "reply")
+    person = person_for(actor)
     reply_text = reply_text.strip()
     if not reply_text:
         raise ValidationError(_("Write the reply that was given."))
@@ -263,18 +253,13 @@ def demand_reply(*, demand: Demand, actor, reply_text: str, notes: str = "", req
     return demand
 
 
-def _may_review(actor, person: Person | None) -> bool:
-    return actor.has_perm("opinions.review_demand") or bool(person and person.is_spokesperson)
-
-
 @transaction.atomic
 def demand_review(*, demand: Demand, actor, approve: bool, opinion: str = "", request=None, now=None) -> Demand:
     """A spokesperson or leader in charge approves the reply (it now counts as given) or sends it
     back to the handler with an opinion."""
     now = now or clock.now()
-    person = _person(actor)
-    if not _may_review(actor, person):
-        raise PermissionDenied
+    demand_require(actor, demand, "review")
+    person = person_for(actor)
     demand = _lock(demand)
     _refuse_unless(demand, (State.IN_REVIEW,), _("There is no reply awaiting review."))
     if not approve and not opinion.strip():
@@ -312,14 +297,14 @@ def demand_review(*, demand: Demand, actor, approve: bool, opinion: str = "", re
 def demand_sign_off(*, demand: Demand, actor, request=None, now=None) -> Demand:
     """A leader in charge signs off a criticism or complaint about the bureau before completion."""
     now = now or clock.now()
-    _require(actor, "opinions.sign_off_demand")
+    demand_require(actor, demand, "sign-off")
     demand = _lock(demand)
     if not demand.needs_sign_off:
         raise ValidationError(_("This demand needs no leader's sign-off."))
     if demand.signed_off_at is not None:
         raise ValidationError(_("This demand has already been signed off."))
     _refuse_unless(demand, (State.REPLIED,), _("A demand is signed off after it has been replied to."))
-    demand.signed_off_by, demand.signed_off_at = _person(actor), now
+    demand.signed_off_by, demand.signed_off_at = person_for(actor), now
     demand.save(update_fields=["signed_off_by", "signed_off_at"])
     _record("signed_off", actor=actor, demand=demand, before={}, after={"signed_off": True}, request=request, now=now)
     return demand
@@ -333,7 +318,7 @@ def demand_complete(*, demand: Demand, actor, resolution: str, measures: str = "
     _require(actor, "opinions.handle_demand")
     demand = _lock(demand)
     _refuse_unless(demand, (State.REPLIED,), _("Only a replied demand can be completed."))
-    _require_handler(demand, actor)
+    demand_require(actor, demand, "complete")
     if demand.needs_sign_off and demand.signed_off_at is None:
         raise ValidationError(_("A leader in charge must sign this demand off before it is completed."))
     if not resolution.strip():
@@ -359,7 +344,7 @@ def demand_call_back(*, demand: Demand, actor, satisfaction: str, note: str = ""
     """Record the call-back (回访). Unsatisfied reopens the case for handling again (重办): it goes
     back to its handler with a fresh reply window, and the redo is counted."""
     now = now or clock.now()
-    _require(actor, "opinions.handle_demand")
+    demand_require(actor, demand, "call-back")
     demand = _lock(demand)
     _refuse_unless(demand, (State.COMPLETED,), _("Only a completed demand can be called back."))
     if demand.called_back_at is not None:
@@ -420,7 +405,7 @@ def demand_hand_back(*, demand: Demand, actor, reason: str, request=None, now=No
     _require(actor, "opinions.handle_demand")
     demand = _lock(demand)
     _refuse_unless(demand, (State.ASSIGNED,), _("Only a demand you have signed for can be handed back."))
-    _require_handler(demand, actor)
+    demand_require(actor, demand, "hand-back")
     if not reason.strip():
         raise ValidationError(_("Give the reason for handing the demand back."))
     demand.state, demand.handback_reason = State.HANDED_BACK, reason.strip()
@@ -441,7 +426,7 @@ def demand_hand_back(*, demand: Demand, actor, reason: str, request=None, now=No
 def demand_decide_hand_back(*, demand: Demand, actor, accept: bool, note: str = "", request=None, now=None) -> Demand:
     """Accepted: the demand is unassigned again, for someone else. Refused: it goes back to its handler."""
     now = now or clock.now()
-    _require(actor, "opinions.supervise_demand")
+    demand_require(actor, demand, "decide-hand-back")
     demand = _lock(demand)
     _refuse_unless(demand, (State.HANDED_BACK,), _("There is no hand-back to decide."))
     before = {"state": demand.state, "handler_id": demand.handler_id}
@@ -479,7 +464,7 @@ def demand_request_extension(*, demand: Demand, actor, until: datetime, reason: 
     _require(actor, "opinions.handle_demand")
     demand = _lock(demand)
     _refuse_unless(demand, (State.ASSIGNED,), _("Only a demand being handled can be extended."))
-    _require_handler(demand, actor)
+    demand_require(actor, demand, "extension")
     if now >= demand.due_at:
         raise ValidationError(_("An extension must be asked for before the deadline."))
     if demand.extension_until is not None:
@@ -507,7 +492,7 @@ def demand_decide_extension(*, demand: Demand, actor, approve: bool, note: str =
     """Approved: the deadline moves (the only way it does), and a flag raised before is withdrawn if
     the new deadline is still ahead. Refused: the deadline stands."""
     now = now or clock.now()
-    _require(actor, "opinions.supervise_demand")
+    demand_require(actor, demand, "decide-extension")
     demand = _lock(demand)
     if demand.extension_until is None:
         raise ValidationError(_("There is no extension request to decide."))
@@ -544,7 +529,7 @@ def demand_decide_extension(*, demand: Demand, actor, approve: bool, note: str =
 def demand_merge(*, demand: Demand, actor, into: Demand, request=None, now=None) -> Demand:
     """Close ``demand`` as a duplicate of ``into`` (which must not itself be merged)."""
     now = now or clock.now()
-    _require(actor, "opinions.supervise_demand")
+    demand_require(actor, demand, "merge")
     if demand.pk == into.pk:
         raise ValidationError(_("A demand cannot be merged into itself."))
     first, second = sorted([demand.pk, into.pk])
@@ -572,7 +557,7 @@ def demand_merge(*, demand: Demand, actor, into: Demand, request=None, now=None)
 def demand_press(*, demand: Demand, actor, note: str = "", request=None, now=None) -> DemandPress:
     """A supervisor presses (督办) an open demand: the handler is told and the press recorded."""
     now = now or clock.now()
-    _require(actor, "opinions.supervise_demand")
+    demand_require(actor, demand, "press")
     demand = _lock(demand)
     _refuse_unless(demand, Demand.OPEN_STATES, _("Only an open demand can be pressed."))
     press = DemandPress.objects.create(
@@ -581,7 +566,7 @@ def demand_press(*, demand: Demand, actor, note: str = "", request=None, now=Non
         round=demand.redo_count,
         due_at=demand.due_at,
         created_at=now,
-        by=_person(actor),
+        by=person_for(actor),
         note=note.strip(),
     )
     _record("pressed", actor=actor, demand=demand, before={}, after={"note": press.note}, request=request, now=now)
@@ -600,7 +585,7 @@ def demand_press(*, demand: Demand, actor, note: str = "", request=None, now=Non
 def faq_entry_create_from_demand(*, demand: Demand, actor, question: str, answer: str, request=None, now=None):
     """Turn a replied consultation into a policy FAQ entry, linked to it."""
     now = now or clock.now()
-    _require(actor, "opinions.supervise_demand")
+    demand_require(actor, demand, "faq-create")
     demand = _lock(demand)
     if demand.kind != "consultation" or demand.first_replied_at is None:
         raise ValidationError(_("Only a replied consultation can become a policy entry."))
@@ -622,7 +607,7 @@ def faq_entry_create_from_demand(*, demand: Demand, actor, question: str, answer
 def demand_link_faq(*, demand: Demand, actor, entry: FaqEntry, request=None, now=None) -> Demand:
     """Link a consultation to the FAQ entry that answers it (ranks the entry as a hot issue)."""
     now = now or clock.now()
-    _require(actor, "opinions.handle_demand")
+    demand_require(actor, demand, "faq-link")
     demand = _lock(demand)
     if demand.kind != "consultation":
         raise ValidationError(_("Only consultations are linked to policy entries."))

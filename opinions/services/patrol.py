@@ -4,13 +4,14 @@ the duty roster's job and lives with it."""
 import logging
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from bureau import clock
-from bureau.models import Person, Section
+from bureau.models import Section
+from bureau.selectors import person_for
 from opinions.models import PatrolRecord, PatrolRule, Post
 
 logger = logging.getLogger(__name__)
@@ -36,9 +37,9 @@ def patrol_record_review(
     now = now or clock.now()
     if not actor.has_perm("opinions.record_patrol"):
         raise PermissionDenied
-    person = Person.objects.filter(user=actor).first()
+    person = person_for(actor)
     if person is None:
-        raise ValidationError(_("Your login is not linked to a person of the bureau."))
+        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
     rule, _created = PatrolRule.objects.select_for_update().get_or_create(section=section)
     new_posts = Post.objects.filter(section=section, status=Post.Status.NEW, found_at__lte=now)
     seen_ids = list(new_posts.values_list("pk", flat=True)[:5000])

@@ -2,11 +2,15 @@
 forms, entry (direct and from a post), the printable handling form and the policy FAQ.
 Each POST makes one service call; a refused action re-displays the page with what was typed."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,12 +20,33 @@ from django.views.generic import FormView, TemplateView
 from bureau import clock
 from bureau.exports import Sheet, csv_response, xlsx_response
 from bureau.models import Person
+from bureau.selectors import person_for
+from bureau.views_base import ActionView
 from opinions import demand_forms as forms
 from opinions.models import Demand, FaqEntry
+from opinions.policies import demand_actions
 from opinions.selectors.demands import demand_get, demand_list, demand_timeline, faq_entries
 from opinions.selectors.paging import quick_page
 from opinions.selectors.posts import post_get
-from opinions.services import demands as services
+from opinions.services.demands import (
+    demand_assign,
+    demand_call_back,
+    demand_claim,
+    demand_complete,
+    demand_create,
+    demand_create_from_post,
+    demand_decide_extension,
+    demand_decide_hand_back,
+    demand_hand_back,
+    demand_link_faq,
+    demand_merge,
+    demand_press,
+    demand_reply,
+    demand_request_extension,
+    demand_review,
+    demand_sign_off,
+    faq_entry_create_from_demand,
+)
 
 
 class DemandAccessMixin:
@@ -105,26 +130,6 @@ class DemandExportView(DemandListView):
         raise Http404
 
 
-ACTIONS = {
-    # name: (form, service, success message, permission checked here; the service checks it again)
-    "claim": (forms.EmptyForm, "claim", gettext_lazy("You signed for the demand.")),
-    "assign": (forms.AssignForm, "assign", gettext_lazy("The demand was assigned.")),
-    "reply": (forms.ReplyForm, "reply", gettext_lazy("Reply recorded.")),
-    "review": (forms.ReviewForm, "review", gettext_lazy("Review recorded.")),
-    "sign-off": (forms.EmptyForm, "sign_off", gettext_lazy("Signed off.")),
-    "complete": (forms.CompleteForm, "complete", gettext_lazy("The demand was completed.")),
-    "call-back": (forms.CallBackForm, "call_back", gettext_lazy("Call-back recorded.")),
-    "hand-back": (forms.ReasonForm, "hand_back", gettext_lazy("The demand was handed back.")),
-    "decide-hand-back": (forms.DecideForm, "decide_hand_back", gettext_lazy("Hand-back decided.")),
-    "extension": (forms.ExtensionForm, "request_extension", gettext_lazy("Extension requested.")),
-    "decide-extension": (forms.DecideForm, "decide_extension", gettext_lazy("Extension decided.")),
-    "merge": (forms.MergeForm, "merge", gettext_lazy("The demand was merged as a duplicate.")),
-    "press": (forms.PressForm, "press", gettext_lazy("The handler was pressed.")),
-    "faq-create": (forms.FaqCreateForm, "faq_create", gettext_lazy("Policy entry created.")),
-    "faq-link": (forms.FaqLinkForm, "faq_link", gettext_lazy("Linked to the policy entry.")),
-}
-
-
 class DemandDetailView(PermissionRequiredMixin, DemandAccessMixin, TemplateView):
     template_name = "opinions/demand_detail.html"
 
@@ -132,20 +137,16 @@ class DemandDetailView(PermissionRequiredMixin, DemandAccessMixin, TemplateView)
         user = self.request.user
         return user.has_perm("opinions.handle_demand") or user.has_perm("opinions.view_all_demands")
 
-    def get_context_data(self, bound=None, **kwargs):
+    def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        forms_by_action = {name.replace("-", "_"): form_class() for name, (form_class, _s, _m) in ACTIONS.items()}
-        if bound is not None:
-            forms_by_action[bound[0].replace("-", "_")] = bound[1]
-        user = self.request.user
-        person = Person.objects.filter(user=user).first()
-        demand = self.demand
+        user, demand = self.request.user, self.demand
+        person = person_for(user)
         context.update(
             demand=demand,
-            forms=forms_by_action,
+            forms={name.replace("-", "_"): view.form_class() for name, view in DEMAND_ACTIONS.items()},
+            can=demand_actions(user, demand),  # which buttons: the rules the services check
             timeline=demand_timeline(demand=demand),
             now=clock.now(),
-            is_handler=person is not None and demand.handler_id == person.pk,
             # Personal data: only for those handling the case (handler, section owner, office head).
             show_citizen=person is not None
             and (
@@ -153,55 +154,143 @@ class DemandDetailView(PermissionRequiredMixin, DemandAccessMixin, TemplateView)
                 or (demand.section is not None and demand.section.owner_id == person.pk)
                 or user.has_perm("opinions.supervise_demand")
             ),
-            may_review=user.has_perm("opinions.review_demand") or bool(person and person.is_spokesperson),
-            bound_action=bound[0] if bound else "",
-            bound_form=bound[1] if bound else None,
             handlers=Person.objects.active().order_by("name"),
             faq_entries_list=list(FaqEntry.objects.order_by("question")[:200]),
         )
         return context
 
 
-class DemandActionView(PermissionRequiredMixin, DemandAccessMixin, View):
-    """One POST endpoint per action; the service decides whether it is allowed."""
+class DemandAction(ActionView, DemandDetailView):
+    """One action posted from the detail page, named by ``action`` in the URL. The service decides:
+    a person who may not gets a 403; a refused step shows the detail page again with the form."""
 
-    def has_permission(self):
-        return self.request.user.has_perm("opinions.handle_demand") or self.request.user.has_perm(
-            "opinions.view_all_demands"
-        )
+    action = ""
 
-    def post(self, request, pk, action):
-        if action not in ACTIONS:
-            raise Http404
-        form_class, service, message = ACTIONS[action]
-        form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                self._call(service, form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error) or _("You may not do this."))
-            else:
-                messages.success(request, message)
-                return redirect("opinions:demand-detail", pk=self.demand.pk)
-        view = DemandDetailView()
-        view.setup(request, pk=pk)
-        view.demand = self.demand
-        return view.render_to_response(view.get_context_data(bound=(action, form)), status=200)
+    def service_kwargs(self, form: Form) -> dict[str, Any]:
+        return {"demand": self.demand, **super().service_kwargs(form)}
 
-    def _call(self, service, data):
-        common = {"demand": self.demand, "actor": self.request.user, "request": self.request}
-        if service == "merge":
-            into = demand_get(user=self.request.user, pk=data["into"])
-            if into is None:
-                raise ValidationError(_("There is no demand with that number."))
-            return services.demand_merge(into=into, **common)
-        if service == "faq_create":
-            return services.faq_entry_create_from_demand(**common, **data)
-        if service == "faq_link":
-            return services.demand_link_faq(**common, entry=data["entry"])
-        return getattr(services, f"demand_{service}")(**common, **data)
+    def get_success_url(self) -> str:
+        return reverse("opinions:demand-detail", args=[self.demand.pk])
+
+    def refused_context(self, form: Form) -> dict[str, Any]:
+        return {"bound_action": self.action, "bound_form": form}
+
+
+class DemandClaimView(DemandAction):
+    action, form_class, service = "claim", forms.EmptyForm, demand_claim
+    success_message = gettext_lazy("You signed for the demand.")
+
+
+class DemandAssignView(DemandAction):
+    action, form_class, service = "assign", forms.AssignForm, demand_assign
+    success_message = gettext_lazy("The demand was assigned.")
+
+
+class DemandReplyView(DemandAction):
+    action, form_class, service = "reply", forms.ReplyForm, demand_reply
+    success_message = gettext_lazy("Reply recorded.")
+
+
+class DemandReviewView(DemandAction):
+    action, form_class, service = "review", forms.ReviewForm, demand_review
+    success_message = gettext_lazy("Review recorded.")
+
+
+class DemandSignOffView(DemandAction):
+    action, form_class, service = "sign-off", forms.EmptyForm, demand_sign_off
+    success_message = gettext_lazy("Signed off.")
+
+
+class DemandCompleteView(DemandAction):
+    action, form_class, service = "complete", forms.CompleteForm, demand_complete
+    success_message = gettext_lazy("The demand was completed.")
+
+
+class DemandCallBackView(DemandAction):
+    action, form_class, service = "call-back", forms.CallBackForm, demand_call_back
+    success_message = gettext_lazy("Call-back recorded.")
+
+
+class DemandHandBackView(DemandAction):
+    action, form_class, service = "hand-back", forms.ReasonForm, demand_hand_back
+    success_message = gettext_lazy("The demand was handed back.")
+
+
+class DemandDecideHandBackView(DemandAction):
+    action, form_class, service = "decide-hand-back", forms.DecideForm, demand_decide_hand_back
+    success_message = gettext_lazy("Hand-back decided.")
+
+
+class DemandExtensionView(DemandAction):
+    action, form_class, service = "extension", forms.ExtensionForm, demand_request_extension
+    success_message = gettext_lazy("Extension requested.")
+
+
+class DemandDecideExtensionView(DemandAction):
+    action, form_class, service = "decide-extension", forms.DecideForm, demand_decide_extension
+    success_message = gettext_lazy("Extension decided.")
+
+    def service_kwargs(self, form: Form) -> dict[str, Any]:
+        kwargs = super().service_kwargs(form)
+        kwargs["approve"] = kwargs.pop("accept")  # one decision form; this service says "approve"
+        return kwargs
+
+
+class DemandMergeView(DemandAction):
+    action, form_class, service = "merge", forms.MergeForm, demand_merge
+    success_message = gettext_lazy("The demand was merged as a duplicate.")
+
+    def service_kwargs(self, form: Form) -> dict[str, Any]:
+        kwargs = super().service_kwargs(form)
+        into = demand_get(user=self.request.user, pk=kwargs["into"])
+        if into is None:
+            raise ValidationError(_("There is no demand with that number."))
+        return {**kwargs, "into": into}
+
+
+class DemandPressView(DemandAction):
+    action, form_class, service = "press", forms.PressForm, demand_press
+    success_message = gettext_lazy("The handler was pressed.")
+
+
+class DemandFaqCreateView(DemandAction):
+    action, form_class, service = "faq-create", forms.FaqCreateForm, faq_entry_create_from_demand
+    success_message = gettext_lazy("Policy entry created.")
+
+
+class DemandFaqLinkView(DemandAction):
+    action, form_class, service = "faq-link", forms.FaqLinkForm, demand_link_faq
+    success_message = gettext_lazy("Linked to the policy entry.")
+
+
+DEMAND_ACTIONS: dict[str, type[DemandAction]] = {
+    view.action: view
+    for view in (
+        DemandClaimView,
+        DemandAssignView,
+        DemandReplyView,
+        DemandReviewView,
+        DemandSignOffView,
+        DemandCompleteView,
+        DemandCallBackView,
+        DemandHandBackView,
+        DemandDecideHandBackView,
+        DemandExtensionView,
+        DemandDecideExtensionView,
+        DemandMergeView,
+        DemandPressView,
+        DemandFaqCreateView,
+        DemandFaqLinkView,
+    )
+}
+_ACTION_VIEWS = {name: view.as_view() for name, view in DEMAND_ACTIONS.items()}
+
+
+def demand_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The detail page's forms post to ``demands/<pk>/<action>/``; each action is its own view."""
+    if action not in _ACTION_VIEWS:
+        raise Http404
+    return _ACTION_VIEWS[action](request, pk=pk)
 
 
 class DemandEntryView(PermissionRequiredMixin, FormView):
@@ -211,7 +300,7 @@ class DemandEntryView(PermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            demand = services.demand_create(actor=self.request.user, request=self.request, **form.cleaned_data)
+            demand = demand_create(actor=self.request.user, request=self.request, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -235,9 +324,7 @@ class DemandFromPostView(PermissionRequiredMixin, View):
             messages.error(request, _("Choose the kind of demand."))
             return redirect(post)
         try:
-            demand = services.demand_create_from_post(
-                post=post, actor=request.user, request=request, **form.cleaned_data
-            )
+            demand = demand_create_from_post(post=post, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(post)

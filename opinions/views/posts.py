@@ -1,20 +1,25 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from bureau.exports import Sheet, csv_response, xlsx_response
+from bureau.views_base import ActionView
 from opinions.forms import ClearForm, HandleForm, ImportForm, PostEntryForm, TakedownForm, UndoTakedownForm
 from opinions.intake.tables import COLUMNS, EXAMPLE_ROW, read_upload
 from opinions.models import DemandKind
 from opinions.selectors.channels import channels_for_entry
 from opinions.selectors.posts import highlight, hits_with_names, post_history
 from opinions.services.posts import post_enter, post_handle, post_view, posts_import
-from opinions.views.mixins import PostAccessMixin
+from opinions.views.mixins import PostAccessMixin, safe_next
 
 IMPORT_SESSION_KEY = "opinions.import"
 
@@ -51,21 +56,24 @@ class PostDetailView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
         return context
 
 
-class PostHandleView(PermissionRequiredMixin, PostAccessMixin, View):
-    permission_required = "opinions.handle_post"
+class PostAction(ActionView, PostDetailView):
+    """An action posted from the post's page, or from a row of the takedown queue (which sends its
+    form ``prefix`` and where to go ``next``). A refusal shows the post's page with the form."""
 
-    def post(self, request, pk):
-        form = HandleForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose a handling step."))
-            return redirect(self.post_object)
-        try:
-            post_handle(post=self.post_object, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The post's status was updated."))
-        return redirect(self.post_object)
+    def get_prefix(self) -> str | None:
+        return self.request.POST.get("prefix") or None
+
+    def service_kwargs(self, form: Form) -> dict[str, Any]:
+        return {"post": self.post_object, **super().service_kwargs(form)}
+
+    def get_success_url(self) -> str:
+        return safe_next(self.request, self.post_object.get_absolute_url())
+
+
+class PostHandleView(PostAction):
+    permission_required = "opinions.handle_post"
+    form_class, form_context_name, service = HandleForm, "handle_form", post_handle
+    success_message = gettext_lazy("The post's status was updated.")
 
 
 class PostEntryView(PermissionRequiredMixin, FormView):

@@ -1,16 +1,12 @@
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from opinions.forms import ClearForm, TakedownForm, UndoTakedownForm
 from opinions.selectors.paging import quick_page
 from opinions.selectors.posts import hit_contexts, takedown_queue
 from opinions.services.takedowns import takedown_clear, takedown_confirm, takedown_undo
-from opinions.views.mixins import PostAccessMixin, safe_next
+from opinions.views.posts import PostAction
 
 
 class TakedownQueueView(PermissionRequiredMixin, TemplateView):
@@ -34,53 +30,19 @@ class TakedownQueueView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-class _DecisionView(PermissionRequiredMixin, PostAccessMixin, View):
-    form_class = None
-    success_message = ""
-
-    def call_service(self, form):
-        raise NotImplementedError
-
-    def post(self, request, pk):
-        prefix = request.POST.get("prefix") or None
-        form = self.form_class(request.POST, prefix=prefix)
-        target = safe_next(request, self.post_object.get_absolute_url())
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(target)
-        try:
-            self.call_service(form)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, self.success_message)
-        return redirect(target)
-
-
-class TakedownConfirmView(_DecisionView):
+class TakedownConfirmView(PostAction):
     permission_required = "opinions.take_down_post"
-    form_class = TakedownForm
-
-    def call_service(self, form):
-        self.success_message = _("The post was taken down. Its text is kept and the takedown is recorded.")
-        takedown_confirm(post=self.post_object, actor=self.request.user, request=self.request, **form.cleaned_data)
+    form_class, form_context_name, service = TakedownForm, "takedown_form", takedown_confirm
+    success_message = gettext_lazy("The post was taken down. Its text is kept and the takedown is recorded.")
 
 
-class TakedownClearView(_DecisionView):
+class TakedownClearView(PostAction):
     permission_required = "opinions.take_down_post"
-    form_class = ClearForm
-
-    def call_service(self, form):
-        self.success_message = _("The post was cleared as a false alarm.")
-        takedown_clear(post=self.post_object, actor=self.request.user, request=self.request, **form.cleaned_data)
+    form_class, form_context_name, service = ClearForm, "clear_form", takedown_clear
+    success_message = gettext_lazy("The post was cleared as a false alarm.")
 
 
-class TakedownUndoView(_DecisionView):
+class TakedownUndoView(PostAction):
     permission_required = "opinions.undo_takedown"
-    form_class = UndoTakedownForm
-
-    def call_service(self, form):
-        self.success_message = _("The takedown was undone.")
-        takedown_undo(post=self.post_object, actor=self.request.user, request=self.request, **form.cleaned_data)
+    form_class, form_context_name, service = UndoTakedownForm, "undo_form", takedown_undo
+    success_message = gettext_lazy("The takedown was undone.")

@@ -3,18 +3,19 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from bureau.models import Person, Role
 from bureau.notifications import notification_create
+from bureau.selectors import person_for
 from bureau.types import AnyUser
 
 
 def person_of(actor: AnyUser | None) -> Person:
-    person = getattr(actor, "person", None) if actor is not None else None
+    person = person_for(actor)
     if person is None:
-        raise ValidationError(_("Your login is not linked to a person of the bureau."))
+        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
     return person
 
 

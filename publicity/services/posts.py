@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -88,7 +88,7 @@ def post_update(
         raise TypeError(f"post_update() got unexpected fields: {sorted(unknown)}")
     post = _locked(post)
     if post.author.user_id != getattr(actor, "pk", None):
-        raise ValidationError(_("Only the author can edit a publicity post."))
+        raise PermissionDenied(_("Only the author can edit a publicity post."))
     if not post.is_editable:
         raise ValidationError(_("Only a draft or a returned post can be edited."))
     before = _snapshot(post, changes)
@@ -121,7 +121,7 @@ def post_submit(
     now = now or clock.now()
     post = _locked(post)
     if post.author.user_id != getattr(actor, "pk", None):
-        raise ValidationError(_("Only the author can submit a publicity post."))
+        raise PermissionDenied(_("Only the author can submit a publicity post."))
     if post.state not in PublicityPost.EDITABLE_STATES:
         raise ValidationError(_("This post has already been submitted."))
     before = {"state": post.state}
@@ -157,7 +157,7 @@ def post_withdraw(
     now = now or clock.now()
     post = _locked(post)
     if post.author.user_id != getattr(actor, "pk", None):
-        raise ValidationError(_("Only the author can withdraw a submission."))
+        raise PermissionDenied(_("Only the author can withdraw a submission."))
     if post.state != PublicityPost.State.SUBMITTED:
         raise ValidationError(_("Only a post waiting for approval can be withdrawn."))
     post.state, post.updated_at = PublicityPost.State.DRAFT, now
@@ -178,9 +178,9 @@ def post_withdraw(
 def _check_reviewer(post: PublicityPost, actor: AnyUser) -> Person:
     person = person_of(actor)
     if not (person.is_leader and actor.has_perm("publicity.approve_publicitypost")):
-        raise ValidationError(_("Only a leader in charge can approve or return publicity posts."))
+        raise PermissionDenied(_("Only a leader in charge can approve or return publicity posts."))
     if post.author_id == person.pk:
-        raise ValidationError(_("You cannot approve or return your own publicity post."))
+        raise PermissionDenied(_("You cannot approve or return your own publicity post."))
     if post.state != PublicityPost.State.SUBMITTED:
         raise ValidationError(_("This post is not waiting for approval."))
     return person
@@ -256,7 +256,7 @@ def post_return(
 
 def _check_publisher(post: PublicityPost, actor: AnyUser) -> None:
     if post.author.user_id != getattr(actor, "pk", None) and not actor.has_perm("publicity.publish_publicitypost"):
-        raise ValidationError(_("Only the author or the office can record the publication."))
+        raise PermissionDenied(_("Only the author or the office can record the publication."))
 
 
 def _check_publication(published_on: date, now: datetime) -> None:

@@ -14,7 +14,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from archive.selectors import archive_history_for
 from bureau import clock
 from bureau.exports import xlsx_response
-from bureau.selectors import person_for_user
+from bureau.selectors import person_for
 from publicity import exports, selectors, services
 from publicity.forms import (
     CorrectPublicationForm,
@@ -88,7 +88,7 @@ class PostCreateView(PermissionRequiredMixin, FormView):
     template_name = "publicity/post_form.html"
 
     def get_initial(self):
-        person = person_for_user(user=self.request.user)
+        person = person_for(self.request.user)
         return {"department": person.department if person else None, "planned_on": clock.today()}
 
     def form_valid(self, form):

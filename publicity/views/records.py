@@ -10,7 +10,7 @@ from django.views.generic import FormView, TemplateView
 
 from bureau import clock
 from bureau.exports import xlsx_response
-from bureau.selectors import person_for_user
+from bureau.selectors import person_for
 from publicity import exports, selectors, services
 from publicity.forms import (
     DisclosureItemForm,
@@ -129,7 +129,7 @@ class DisclosureCreateView(PermissionRequiredMixin, FormView):
     template_name = "publicity/disclosure_form.html"
 
     def get_initial(self):
-        person = person_for_user(user=self.request.user)
+        person = person_for(self.request.user)
         return {"published_on": clock.today(), "department": person.department if person else None}
 
     def form_valid(self, form):

@@ -24,6 +24,7 @@ from reports.annual.workbook import write_annual_workbook
 
 logger = logging.getLogger(__name__)
 
+
 # The figures the archive record keeps of each compilation (the whole dict lives on the row).
 def _headline(figures: AnnualFigures) -> dict[str, int]:
     return {

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -212,7 +212,7 @@ def test_sign_in_records_time_and_address_and_only_once(todays_day_shift):
 
 
 def test_nobody_signs_in_for_someone_else(todays_day_shift, cast):
-    with pytest.raises(ValidationError, match="own shift"):
+    with pytest.raises(PermissionDenied, match="own shift"):
         shift_sign_in(assignment=todays_day_shift, actor=cast["staff"].user)
 
 
@@ -259,7 +259,7 @@ def test_the_next_shift_sees_the_handover_note(todays_day_shift, day_and_night, 
     night = ShiftFactory(shift_type=day_and_night[1], on=date(2026, 3, 2))
     assert list(handover_notes_for(shift=night)) == [travel_note]
     assert list(handover_notes_for(shift=assignment.shift)) == []
-    with pytest.raises(ValidationError, match="Only the people on this shift"):
+    with pytest.raises(PermissionDenied, match="Only the people on this shift"):
         handover_note_create(shift=assignment.shift, body="x", actor=cast["staff"].user)
     assert HandoverNote.objects.count() == 1
 

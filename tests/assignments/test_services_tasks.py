@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from archive.models import ArchiveRecord
@@ -87,7 +87,7 @@ def test_full_lifecycle_received_to_closed(task, cast, travel):
     task.refresh_from_db()
     assert task.state == State.FEEDBACK_SUBMITTED
     assert Notification.objects.filter(recipient=leader, kind="assignments.feedback_to_approve").exists()
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         county_task_approve_feedback(task=task, actor=staff)  # only a leader in charge
     with pytest.raises(ValidationError):
         county_task_close(task=task, actor=supervisor)  # not approved yet
@@ -121,9 +121,9 @@ def test_someone_else_cannot_handle_the_task(task, cast):
     from tests.factories import PersonFactory
 
     other = PersonFactory(user__password=None)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         county_task_add_note(task=task, body="x", actor=other.user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         county_task_submit_feedback(task=task, feedback="x", actor=other.user)
 
 

@@ -227,3 +227,17 @@ def test_home_panel_lists_new_posts_in_my_sections(client_as, cast):
     body = client_as("staff").get(reverse("home")).content.decode()
     assert "我的版块新帖" in body
     assert "别人的版块新帖" not in body
+
+
+def test_a_refused_takedown_shows_the_post_page_with_why(client_as, post_factory, cast):
+    gambling = ScreeningCategory.objects.get(code="gambling")
+    post = post_factory(screening=Post.Screening.FLAGGED, category=gambling)
+    client, url = client_as("staff"), reverse("opinions:takedown-confirm", args=[post.pk])
+    data = {"prefix": f"p{post.pk}", f"p{post.pk}-category": gambling.pk, f"p{post.pk}-reason": "赌博广告"}
+    assert client.post(url, {**data, "next": "/opinions/takedowns/"})["Location"] == "/opinions/takedowns/"
+    again = client.post(url, {**data, f"p{post.pk}-reason": "第二次"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 200  # a double click: the page says why instead of a silent redirect
+    assert 'data-testid="refused"' in again.content.decode()
+    assert "already been taken down" in again.content.decode()
+    post.refresh_from_db()
+    assert post.decision_reason == "赌博广告"

@@ -112,10 +112,10 @@ def test_claim_reply_complete_through_the_pages(client_as, cast):
 
 def test_leader_cannot_reply_through_the_page(client_as, cast):
     demand = DemandFactory(handler=cast["staff"], state=Demand.State.ASSIGNED)
-    response = client_as("leader").post(
-        reverse("opinions:demand-action", args=[demand.pk, "reply"]), {"reply_text": "领导答复"}
-    )
-    assert response.status_code == 200
+    client = client_as("leader")
+    assert 'data-testid="action-reply"' not in client.get(demand.get_absolute_url()).content.decode()
+    response = client.post(reverse("opinions:demand-action", args=[demand.pk, "reply"]), {"reply_text": "领导答复"})
+    assert response.status_code == 403  # not the handler: the service's PermissionDenied, through Django
     demand.refresh_from_db()
     assert demand.state == Demand.State.ASSIGNED
 
@@ -197,3 +197,51 @@ def test_citizen_contact_only_for_those_handling(client_as, cast):
     assert "13800001111" not in client_as("leader").get(demand.get_absolute_url()).content.decode()
     printed = client_as("leader").get(reverse("opinions:demand-print", args=[demand.pk])).content.decode()
     assert "13800001111" not in printed
+
+
+def test_every_action_names_its_service_and_an_unknown_one_is_404(client_as, cast):
+    from opinions.views.demands import DEMAND_ACTIONS
+
+    assert all(view.service is not None for view in DEMAND_ACTIONS.values())
+    demand = DemandFactory(section=SectionFactory(owner=cast["staff"]))
+    assert client_as("staff").post(reverse("opinions:demand-action", args=[demand.pk, "explode"])).status_code == 404
+
+
+def test_the_page_offers_what_the_policy_allows(client_as, cast):
+    from opinions.policies import demand_actions
+
+    demand = DemandFactory(section=SectionFactory(owner=cast["staff"]))
+    for role in ("staff", "supervisor", "leader"):
+        page = client_as(role).get(demand.get_absolute_url()).content.decode()
+        allowed = demand_actions(cast[role].user, demand)
+        for name, shown in allowed.items():
+            if name == "faq_link":
+                continue  # also needs a policy entry to link to
+            assert (f'data-testid="action-{name.replace("_", "-")}"' in page) == shown, (role, name)
+
+
+def test_supervisor_decides_an_extension_through_the_page(client_as, cast):
+    demand = DemandFactory(handler=cast["staff"], state=Demand.State.ASSIGNED)
+    until = demand.due_at + timedelta(days=2)
+    Demand.objects.filter(pk=demand.pk).update(extension_until=until, extension_reason="需现场核查")
+    response = client_as("supervisor").post(
+        reverse("opinions:demand-action", args=[demand.pk, "decide-extension"]), {"accept": "1", "note": "同意"}
+    )
+    assert response.status_code == 302
+    demand.refresh_from_db()
+    assert demand.due_at == until
+    assert demand.extension_until is None
+
+
+def test_merge_into_an_unknown_number_keeps_the_form(client_as, cast):
+    demand = DemandFactory(handler=cast["staff"], state=Demand.State.ASSIGNED)
+    response = client_as("supervisor").post(
+        reverse("opinions:demand-action", args=[demand.pk, "merge"]), {"into": 999999}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="refused"' in page
+    assert "There is no demand with that number." in page
+    assert 'value="999999"' in page
+    demand.refresh_from_db()
+    assert demand.state == Demand.State.ASSIGNED

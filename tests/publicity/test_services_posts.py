@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from archive.models import ArchiveRecord
 from bureau.models import Notification
@@ -58,9 +58,9 @@ def test_submitting_tells_the_leaders_and_the_decision_tells_the_author(cast, dr
 def test_only_leaders_approve(cast, draft, role):
     post_submit(post=draft, actor=cast["staff"].user)
     actor = cast[role].user
-    with pytest.raises(ValidationError, match="leader"):
+    with pytest.raises(PermissionDenied, match="leader"):
         post_approve(post=draft, actor=actor)
-    with pytest.raises(ValidationError, match="leader"):
+    with pytest.raises(PermissionDenied, match="leader"):
         post_return(post=draft, actor=actor, comment="不行")
     draft.refresh_from_db()
     assert draft.state == PublicityPost.State.SUBMITTED
@@ -68,7 +68,7 @@ def test_only_leaders_approve(cast, draft, role):
 
 def test_a_login_without_a_person_cannot_approve(cast, draft):
     post_submit(post=draft, actor=cast["staff"].user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         post_approve(post=draft, actor=cast["outsider"])
 
 
@@ -83,7 +83,7 @@ def test_a_leader_cannot_approve_their_own_post(cast, platform):
         planned_on=date(2026, 3, 5),
     )
     post_submit(post=post, actor=leader.user)
-    with pytest.raises(ValidationError, match="own"):
+    with pytest.raises(PermissionDenied, match="own"):
         post_approve(post=post, actor=leader.user)
     post_approve(post=post, actor=cast["director"].user)  # another leader may
     post.refresh_from_db()
@@ -130,9 +130,9 @@ def test_a_returned_post_is_edited_and_resubmitted(cast, draft, travel):
 
 
 def test_only_the_author_edits_or_submits(cast, draft):
-    with pytest.raises(ValidationError, match="author"):
+    with pytest.raises(PermissionDenied, match="author"):
         post_update(post=draft, actor=cast["supervisor"].user, title="改标题")
-    with pytest.raises(ValidationError, match="author"):
+    with pytest.raises(PermissionDenied, match="author"):
         post_submit(post=draft, actor=cast["leader"].user)
 
 
@@ -177,7 +177,7 @@ def test_publishing_needs_approval_a_real_date_and_the_right_person(cast, draft)
     post_approve(post=draft, actor=cast["leader"].user)
     with pytest.raises(ValidationError, match="future"):
         post_publish(post=draft, actor=staff, published_on=date(2026, 3, 3))
-    with pytest.raises(ValidationError, match="author"):
+    with pytest.raises(PermissionDenied, match="author"):
         post_publish(post=draft, actor=cast["leader"].user, published_on=date(2026, 3, 2))
     post_publish(post=draft, actor=cast["supervisor"].user, published_on=date(2026, 3, 2))  # the office may
     draft.refresh_from_db()
@@ -187,7 +187,7 @@ def test_publishing_needs_approval_a_real_date_and_the_right_person(cast, draft)
 def test_the_author_withdraws_a_submission_before_the_decision(cast, draft):
     staff = cast["staff"].user
     post_submit(post=draft, actor=staff)
-    with pytest.raises(ValidationError, match="author"):
+    with pytest.raises(PermissionDenied, match="author"):
         post_withdraw(post=draft, actor=cast["leader"].user)
     post_withdraw(post=draft, actor=staff)
     draft.refresh_from_db()

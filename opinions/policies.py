@@ -1,0 +1,97 @@
+"""Who may do what to a demand, written once. The services call ``demand_require`` (a refusal is a
+PermissionDenied, a 403); the detail page asks ``demand_actions`` which buttons to show, so a button
+appears exactly when the service would accept the person and the demand's state."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from bureau.selectors import person_for
+from opinions.models import Demand
+
+State = Demand.State
+
+
+def _handles(user) -> bool:
+    return user.has_perm("opinions.handle_demand")
+
+
+def _supervises(user) -> bool:
+    return user.has_perm("opinions.supervise_demand")
+
+
+def _is_handler_or_supervisor(user, demand: Demand) -> bool:
+    person = person_for(user)
+    return _handles(user) and person is not None and (demand.handler_id == person.pk or _supervises(user))
+
+
+def _reviews(user) -> bool:
+    person = person_for(user)
+    return user.has_perm("opinions.review_demand") or bool(person and person.is_spokesperson)
+
+
+# Who may: the permission and the person's relation to the demand. Checked by the services.
+WHO: dict[str, Callable] = {
+    "claim": lambda user, demand: _handles(user) and person_for(user) is not None,
+    "assign": lambda user, demand: _supervises(user),
+    "reply": _is_handler_or_supervisor,
+    "extension": _is_handler_or_supervisor,
+    "hand-back": _is_handler_or_supervisor,
+    "complete": _is_handler_or_supervisor,
+    "review": lambda user, demand: _reviews(user),
+    "sign-off": lambda user, demand: user.has_perm("opinions.sign_off_demand"),
+    "call-back": lambda user, demand: _handles(user),
+    "decide-hand-back": lambda user, demand: _supervises(user),
+    "decide-extension": lambda user, demand: _supervises(user),
+    "press": lambda user, demand: _supervises(user),
+    "merge": lambda user, demand: _supervises(user),
+    "faq-create": lambda user, demand: _supervises(user),
+    "faq-link": lambda user, demand: _handles(user),
+}
+
+# When: the states in which the action makes sense. The services refuse the others with a
+# ValidationError saying why; the page only offers the action in these.
+WHEN: dict[str, Callable[[Demand], bool]] = {
+    "claim": lambda demand: demand.state == State.RECEIVED,
+    "assign": lambda demand: demand.is_open and demand.state != State.IN_REVIEW,
+    "reply": lambda demand: demand.state in Demand.REPLYABLE_STATES,
+    "extension": lambda demand: demand.state == State.ASSIGNED and demand.extension_until is None,
+    "hand-back": lambda demand: demand.state == State.ASSIGNED,
+    "complete": lambda demand: demand.state == State.REPLIED,
+    "review": lambda demand: demand.state == State.IN_REVIEW,
+    "sign-off": lambda demand: demand.state == State.REPLIED and demand.needs_sign_off and demand.signed_off_at is None,
+    "call-back": lambda demand: demand.state == State.COMPLETED and demand.called_back_at is None,
+    "decide-hand-back": lambda demand: demand.state == State.HANDED_BACK,
+    "decide-extension": lambda demand: demand.extension_until is not None and demand.is_open,
+    "press": lambda demand: demand.is_open,
+    "merge": lambda demand: demand.is_open,
+    "faq-create": lambda demand: (
+        demand.kind == "consultation" and demand.first_replied_at is not None and demand.faq_entry_id is None
+    ),
+    "faq-link": lambda demand: demand.kind == "consultation" and demand.faq_entry_id is None,
+}
+
+
+def demand_may(user, demand: Demand, action: str) -> bool:
+    """Whether ``user`` may do ``action`` to this demand at all, whatever its state."""
+    return WHO[action](user, demand)
+
+
+def demand_require(user, demand: Demand, action: str) -> None:
+    """Raise PermissionDenied unless ``user`` may do ``action`` to this demand."""
+    if demand_may(user, demand, action):
+        return
+    if WHO[action] is _is_handler_or_supervisor:
+        raise PermissionDenied(_("Only the demand's handler can do this."))
+    raise PermissionDenied
+
+
+def demand_can(user, demand: Demand, action: str) -> bool:
+    """Whether ``user`` may do ``action`` now: they may, and the demand is in a state for it."""
+    return WHEN[action](demand) and demand_may(user, demand, action)
+
+
+def demand_actions(user, demand: Demand) -> dict[str, bool]:
+    """For the detail page: every action name (with ``_`` for ``-``, for templates) → shown or not."""
+    return {action.replace("-", "_"): demand_can(user, demand, action) for action in WHO}
