@@ -52,4 +52,3 @@ def test_staff_signs_in_for_their_shift_and_writes_a_handover_note(login, live_s
     page.wait_for_load_state("networkidle")
     assert HandoverNote.objects.filter(shift=assignment.shift, author__user__username="staff").exists()
     assert "请下一班跟进" in page.inner_text("main")
-    page.screenshot(path="var/screenshots/assignments_duty.png", full_page=True)

@@ -20,16 +20,13 @@ def test_staff_confirms_a_takedown_from_the_queue(login, live_server):
 
     page.goto(f"{live_server.url}/opinions/")
     page.wait_for_selector("#monitor-table")
-    page.screenshot(path="var/screenshots/opinions_monitor.png", full_page=True)
 
     page.goto(f"{live_server.url}/opinions/posts/{flagged.pk}/")
     assert page.locator("mark.hit-prohibited").count() >= 1
-    page.screenshot(path="var/screenshots/opinions_post.png", full_page=True)
 
     page.goto(f"{live_server.url}/opinions/takedowns/")
     entry = page.locator(f".takedown-entry[data-post='{flagged.pk}']")
     assert entry.locator("mark.hit-prohibited").count() >= 1
-    page.screenshot(path="var/screenshots/opinions_takedown_queue.png", full_page=True)
     entry.locator(f"input[name='p{flagged.pk}-reason']").fill("含赌博信息，予以删除")
     entry.locator("button.btn-danger").click()
     page.wait_for_load_state("networkidle")
