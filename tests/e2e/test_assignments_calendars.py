@@ -1,7 +1,6 @@
 """In a real browser: the roster calendars, planning a roster, the task pages and the phone screen."""
 
 import pytest
-from django.core.management import call_command
 
 from assignments.models import CountyTask
 from demo.organisation import DEMO_PASSWORD
@@ -13,8 +12,7 @@ pytestmark = [
 ]
 
 
-def test_roster_calendars_phone_screen_and_task_sheet_render(login, live_server, page):
-    call_command("seed_demo", verbosity=0)
+def test_roster_calendars_phone_screen_and_task_sheet_render(demo_office, login, live_server, page):
     login("supervisor", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/duty/week/")
     assert page.locator("[data-testid=rostered]").count() >= 7

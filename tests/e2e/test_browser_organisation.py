@@ -1,13 +1,11 @@
 import pytest
-from django.core.management import call_command
 
 from demo.organisation import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_staff_logs_in_and_reads_the_organisation_page_in_chinese(login, live_server):
-    call_command("seed_demo", verbosity=0)
+def test_staff_logs_in_and_reads_the_organisation_page_in_chinese(demo_office, login, live_server):
     page = login("staff", DEMO_PASSWORD)
     assert page.url.rstrip("/") == live_server.url
     assert "我的工作" in page.inner_text("h1")

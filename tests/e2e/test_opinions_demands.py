@@ -2,7 +2,6 @@
 handling form printed."""
 
 import pytest
-from django.core.management import call_command
 
 from demo.organisation import DEMO_PASSWORD
 from opinions.models import Demand, Post
@@ -13,8 +12,7 @@ pytestmark = [
 ]
 
 
-def test_from_post_to_printed_handling_form(login, live_server):
-    call_command("seed_demo", verbosity=0)
+def test_from_post_to_printed_handling_form(demo_office, login, live_server):
     post = (
         Post.objects.filter(
             section__owner__user__username="supervisor", status__in=["new", "read"], screening="clean", demands=None

@@ -1,7 +1,6 @@
 """In a real browser, as the office head: "my work", channel health and the patrol log."""
 
 import pytest
-from django.core.management import call_command
 
 from demo.organisation import DEMO_PASSWORD
 
@@ -11,8 +10,7 @@ pytestmark = [
 ]
 
 
-def test_supervisor_sees_channel_health_the_patrol_log_and_my_work(login, live_server):
-    call_command("seed_demo", verbosity=0)
+def test_supervisor_sees_channel_health_the_patrol_log_and_my_work(demo_office, login, live_server):
     page = login("supervisor", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/opinions/channels/")
     assert "县新闻网论坛" in page.inner_text("main")

@@ -1,7 +1,6 @@
 """In a real browser: the monitor, a flagged post with its highlighted words, confirming the takedown."""
 
 import pytest
-from django.core.management import call_command
 
 from demo.organisation import DEMO_PASSWORD
 from opinions.models import Post
@@ -12,8 +11,7 @@ pytestmark = [
 ]
 
 
-def test_staff_confirms_a_takedown_from_the_queue(login, live_server):
-    call_command("seed_demo", verbosity=0)
+def test_staff_confirms_a_takedown_from_the_queue(demo_office, login, live_server):
     flagged = Post.objects.filter(screening=Post.Screening.FLAGGED).order_by("found_at", "id").first()
     assert flagged is not None
     page = login("staff", DEMO_PASSWORD)

@@ -1,8 +1,5 @@
 import pytest
 
-from bureau import clock
-from demo import organisation as bureau_demo
-from demo import publicity as publicity_demo
 from demo.organisation import DEMO_PASSWORD
 from publicity.models import PublicityPost
 
@@ -16,9 +13,7 @@ def bureau_bar(page) -> tuple[int, int]:
 
 
 @pytest.mark.usefixtures("committed_db")  # lets the flush at the end pass the archive's TRUNCATE guard
-def test_staff_submits_a_leader_approves_and_the_home_progress_bar_moves(page, login, live_server):
-    bureau_demo.seed(today=clock.today())
-    publicity_demo.seed(today=clock.today())
+def test_staff_submits_a_leader_approves_and_the_home_progress_bar_moves(demo_office, page, login, live_server):
 
     page = login("wangli", DEMO_PASSWORD)
     published_before, bar_before = bureau_bar(page)

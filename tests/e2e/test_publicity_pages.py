@@ -2,9 +2,6 @@
 
 import pytest
 
-from bureau import clock
-from demo import organisation as bureau_demo
-from demo import publicity as publicity_demo
 from demo.organisation import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -21,9 +18,7 @@ PAGES = {
 
 
 @pytest.mark.usefixtures("committed_db")
-def test_the_office_head_walks_through_the_publicity_pages(login, live_server):
-    bureau_demo.seed(today=clock.today())
-    publicity_demo.seed(today=clock.today())
+def test_the_office_head_walks_through_the_publicity_pages(demo_office, login, live_server):
     page = login("supervisor", DEMO_PASSWORD)
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
