@@ -48,9 +48,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def pytest_collection_modifyitems(items):
-    """Tests on the shared, seeded demo office (``demo_office``, tests/e2e/conftest.py) run last,
+    """Tests on the shared, seeded demo office (``seeded_demo_office``, tests/e2e/conftest.py) run last,
     after every test that expects an empty database."""
-    items.sort(key=lambda item: "demo_office" in getattr(item, "fixturenames", ()))
+    items.sort(key=lambda item: "seeded_demo_office" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(autouse=True)

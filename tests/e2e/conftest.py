@@ -85,7 +85,7 @@ def login(page, live_server):
 
 
 @pytest.fixture(scope="session")
-def demo_office(django_db_setup, django_db_blocker, tmp_path_factory):
+def seeded_demo_office(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo office (``seed_demo``), seeded and committed once per run for the browser tests
     that read it. Those tests run last (see ``pytest_collection_modifyitems`` in tests/conftest.py)
     and their end-of-test flush is skipped, so each sees the same seeded office; they must not

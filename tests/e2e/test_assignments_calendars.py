@@ -12,7 +12,7 @@ pytestmark = [
 ]
 
 
-def test_roster_calendars_phone_screen_and_task_sheet_render(demo_office, login, live_server, page):
+def test_roster_calendars_phone_screen_and_task_sheet_render(seeded_demo_office, login, live_server, page):
     login("supervisor", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/duty/week/")
     assert page.locator("[data-testid=rostered]").count() >= 7

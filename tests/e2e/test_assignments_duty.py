@@ -34,7 +34,7 @@ def _shift_for_staff_now() -> ShiftAssignment:
     return ShiftAssignment.objects.create(shift=shift, person=Person.objects.get(user__username="staff"))
 
 
-def test_staff_signs_in_for_their_shift_and_writes_a_handover_note(demo_office, login, live_server):
+def test_staff_signs_in_for_their_shift_and_writes_a_handover_note(seeded_demo_office, login, live_server):
     assignment = _shift_for_staff_now()
     page = login("staff", DEMO_PASSWORD)
     assert page.locator("[data-testid=duty-panel]").count() == 1  # the home page panel

@@ -5,7 +5,7 @@ from demo.organisation import DEMO_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_staff_logs_in_and_reads_the_organisation_page_in_chinese(demo_office, login, live_server):
+def test_staff_logs_in_and_reads_the_organisation_page_in_chinese(seeded_demo_office, login, live_server):
     page = login("staff", DEMO_PASSWORD)
     assert page.url.rstrip("/") == live_server.url
     assert "我的工作" in page.inner_text("h1")

@@ -12,7 +12,7 @@ pytestmark = [
 ]
 
 
-def test_from_post_to_printed_handling_form(demo_office, login, live_server):
+def test_from_post_to_printed_handling_form(seeded_demo_office, login, live_server):
     post = (
         Post.objects.filter(
             section__owner__user__username="supervisor", status__in=["new", "read"], screening="clean", demands=None

@@ -10,7 +10,7 @@ pytestmark = [
 ]
 
 
-def test_supervisor_sees_channel_health_the_patrol_log_and_my_work(demo_office, login, live_server):
+def test_supervisor_sees_channel_health_the_patrol_log_and_my_work(seeded_demo_office, login, live_server):
     page = login("supervisor", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/opinions/channels/")
     assert "县新闻网论坛" in page.inner_text("main")

@@ -11,7 +11,7 @@ pytestmark = [
 ]
 
 
-def test_staff_confirms_a_takedown_from_the_queue(demo_office, login, live_server):
+def test_staff_confirms_a_takedown_from_the_queue(seeded_demo_office, login, live_server):
     flagged = Post.objects.filter(screening=Post.Screening.FLAGGED).order_by("found_at", "id").first()
     assert flagged is not None
     page = login("staff", DEMO_PASSWORD)

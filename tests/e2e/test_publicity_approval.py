@@ -13,7 +13,7 @@ def bureau_bar(page) -> tuple[int, int]:
 
 
 @pytest.mark.usefixtures("committed_db")  # lets the flush at the end pass the archive's TRUNCATE guard
-def test_staff_submits_a_leader_approves_and_the_home_progress_bar_moves(demo_office, page, login, live_server):
+def test_staff_submits_a_leader_approves_and_the_home_progress_bar_moves(seeded_demo_office, page, login, live_server):
 
     page = login("wangli", DEMO_PASSWORD)
     published_before, bar_before = bureau_bar(page)

@@ -18,7 +18,7 @@ PAGES = {
 
 
 @pytest.mark.usefixtures("committed_db")
-def test_the_office_head_walks_through_the_publicity_pages(demo_office, login, live_server):
+def test_the_office_head_walks_through_the_publicity_pages(seeded_demo_office, login, live_server):
     page = login("supervisor", DEMO_PASSWORD)
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
