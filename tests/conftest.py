@@ -47,6 +47,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     connections.create_connection = create_connection
 
 
+def pytest_collection_modifyitems(items):
+    """Tests on the shared, seeded demo office (``seeded_demo_office``, tests/e2e/conftest.py) run last,
+    after every test that expects an empty database."""
+    items.sort(key=lambda item: "seeded_demo_office" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
     """Tests never send real mail and never write into the developer's var/ folder; passwords are

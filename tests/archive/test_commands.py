@@ -24,7 +24,7 @@ def test_verify_archive_reports_an_intact_chain(db):
     call_command("verify_archive", stdout=out)
 
     assert "intact" in out.getvalue()
-    assert "3" in out.getvalue()
+    assert "3 records checked" in out.getvalue()
 
 
 def test_verify_archive_is_quiet_at_verbosity_zero_and_shows_the_head_at_two(db):

@@ -1,7 +1,6 @@
 """In a real browser: the roster calendars, planning a roster, the task pages and the phone screen."""
 
 import pytest
-from django.core.management import call_command
 
 from assignments.models import CountyTask
 from demo.organisation import DEMO_PASSWORD
@@ -13,24 +12,17 @@ pytestmark = [
 ]
 
 
-def test_roster_calendars_phone_screen_and_task_sheet_render(login, live_server, page):
-    call_command("seed_demo", verbosity=0)
+def test_roster_calendars_phone_screen_and_task_sheet_render(seeded_demo_office, login, live_server, page):
     login("supervisor", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/duty/week/")
     assert page.locator("[data-testid=rostered]").count() >= 7
-    page.screenshot(path="var/screenshots/assignments_week.png", full_page=True)
     page.goto(f"{live_server.url}/duty/month/")
-    page.screenshot(path="var/screenshots/assignments_month.png", full_page=True)
     page.goto(f"{live_server.url}/duty/roster/")
     page.click("form.roster-form [type=submit]")
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=roster-plan]").count() == 1
-    page.screenshot(path="var/screenshots/assignments_roster_plan.png", full_page=False)
     task = CountyTask.objects.get(title="关于电影院消防安全隐患的网民举报")
     page.goto(f"{live_server.url}/duty/tasks/")
-    page.screenshot(path="var/screenshots/assignments_tasks.png", full_page=True)
     page.goto(f"{live_server.url}/duty/tasks/{task.pk}/")
-    page.screenshot(path="var/screenshots/assignments_task_detail.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(f"{live_server.url}/duty/now/")
-    page.screenshot(path="var/screenshots/assignments_on_duty_phone.png", full_page=True)

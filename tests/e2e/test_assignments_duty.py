@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from assignments.models import HandoverNote, ShiftAssignment, ShiftType
@@ -35,8 +34,7 @@ def _shift_for_staff_now() -> ShiftAssignment:
     return ShiftAssignment.objects.create(shift=shift, person=Person.objects.get(user__username="staff"))
 
 
-def test_staff_signs_in_for_their_shift_and_writes_a_handover_note(login, live_server):
-    call_command("seed_demo", verbosity=0)
+def test_staff_signs_in_for_their_shift_and_writes_a_handover_note(seeded_demo_office, login, live_server):
     assignment = _shift_for_staff_now()
     page = login("staff", DEMO_PASSWORD)
     assert page.locator("[data-testid=duty-panel]").count() == 1  # the home page panel
@@ -52,4 +50,3 @@ def test_staff_signs_in_for_their_shift_and_writes_a_handover_note(login, live_s
     page.wait_for_load_state("networkidle")
     assert HandoverNote.objects.filter(shift=assignment.shift, author__user__username="staff").exists()
     assert "请下一班跟进" in page.inner_text("main")
-    page.screenshot(path="var/screenshots/assignments_duty.png", full_page=True)

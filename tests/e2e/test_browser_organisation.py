@@ -1,13 +1,11 @@
 import pytest
-from django.core.management import call_command
 
 from demo.organisation import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_staff_logs_in_and_reads_the_organisation_page_in_chinese(login, live_server):
-    call_command("seed_demo", verbosity=0)
+def test_staff_logs_in_and_reads_the_organisation_page_in_chinese(seeded_demo_office, login, live_server):
     page = login("staff", DEMO_PASSWORD)
     assert page.url.rstrip("/") == live_server.url
     assert "我的工作" in page.inner_text("h1")
@@ -19,10 +17,8 @@ def test_staff_logs_in_and_reads_the_organisation_page_in_chinese(login, live_se
     assert "网络发言人" in body
     assert "卞瑞华" in body
     assert "13905170005" in body
-    page.screenshot(path="var/screenshots/organisation.png", full_page=True)
 
 
-def test_wrong_password_is_refused_in_chinese(login):
-    call_command("seed_demo", verbosity=0)
-    page = login("staff", "not-the-password")
+def test_wrong_password_is_refused_in_chinese(login, cast):
+    page = login(cast["staff"].user.username, "not-the-password")
     assert "用户名或密码不正确" in page.inner_text("main")

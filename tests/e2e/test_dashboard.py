@@ -38,7 +38,6 @@ def test_dashboard_chart_and_link(login, live_server, cast, password):
     assert box
     assert box["height"] > 0
     assert box["width"] > 0
-    page.screenshot(path="var/screenshots/dashboard.png", full_page=True)
 
     received = page.locator("[data-testid=card-received] a[data-figure=received]")
     assert received.inner_text().strip() == "6"
@@ -79,4 +78,3 @@ def test_charts_read_and_buttons_stay_on_one_line(login, live_server, cast, pass
     assert bar
     assert label["x"] + label["width"] <= bar["x"] + 1  # the long name stops before its bar
     assert refused == []
-    page.screenshot(path=f"var/screenshots/dashboard-year-{width}.png", full_page=True)

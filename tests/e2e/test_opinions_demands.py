@@ -2,7 +2,6 @@
 handling form printed."""
 
 import pytest
-from django.core.management import call_command
 
 from demo.organisation import DEMO_PASSWORD
 from opinions.models import Demand, Post
@@ -13,8 +12,7 @@ pytestmark = [
 ]
 
 
-def test_from_post_to_printed_handling_form(login, live_server):
-    call_command("seed_demo", verbosity=0)
+def test_from_post_to_printed_handling_form(seeded_demo_office, login, live_server):
     post = (
         Post.objects.filter(
             section__owner__user__username="supervisor", status__in=["new", "read"], screening="clean", demands=None
@@ -23,7 +21,6 @@ def test_from_post_to_printed_handling_form(login, live_server):
     )
     assert post is not None
     page = login("supervisor", DEMO_PASSWORD)
-    page.screenshot(path="var/screenshots/demands_home.png", full_page=True)
 
     page.goto(f"{live_server.url}/opinions/posts/{post.pk}/")
     page.select_option("[data-testid=post-demand] select[name=kind]", "complaint")
@@ -44,13 +41,8 @@ def test_from_post_to_printed_handling_form(login, live_server):
     page.wait_for_selector("[data-testid=action-call-back]")
     demand.refresh_from_db()
     assert demand.state == Demand.State.COMPLETED
-    page.screenshot(path="var/screenshots/demands_detail.png", full_page=True)
 
     page.goto(f"{live_server.url}/opinions/demands/?overdue=true")
-    page.screenshot(path="var/screenshots/demands_list_overdue.png", full_page=True)
 
     page.goto(f"{live_server.url}/opinions/demands/{demand.pk}/print/")
     assert "执法队现场检查" in page.inner_text("body")
-    page.screenshot(path="var/screenshots/demands_print.png", full_page=True)
-    page.emulate_media(media="print")
-    page.pdf(path="var/screenshots/demands_print.pdf", format="A4")

@@ -1,7 +1,6 @@
 """In a real browser, as the office head: "my work", channel health and the patrol log."""
 
 import pytest
-from django.core.management import call_command
 
 from demo.organisation import DEMO_PASSWORD
 
@@ -11,15 +10,11 @@ pytestmark = [
 ]
 
 
-def test_supervisor_sees_channel_health_the_patrol_log_and_my_work(login, live_server):
-    call_command("seed_demo", verbosity=0)
+def test_supervisor_sees_channel_health_the_patrol_log_and_my_work(seeded_demo_office, login, live_server):
     page = login("supervisor", DEMO_PASSWORD)
-    page.screenshot(path="var/screenshots/opinions_home.png", full_page=True)
     page.goto(f"{live_server.url}/opinions/channels/")
     assert "县新闻网论坛" in page.inner_text("main")
-    page.screenshot(path="var/screenshots/opinions_channels.png", full_page=True)
     page.goto(f"{live_server.url}/opinions/patrol/")
     page.locator("form[action$='/opinions/patrol/review/'] button").first.click()
     page.wait_for_load_state("networkidle")
     assert page.locator(".alert-success").count() == 1
-    page.screenshot(path="var/screenshots/opinions_patrol.png", full_page=True)

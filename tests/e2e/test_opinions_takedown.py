@@ -1,7 +1,6 @@
 """In a real browser: the monitor, a flagged post with its highlighted words, confirming the takedown."""
 
 import pytest
-from django.core.management import call_command
 
 from demo.organisation import DEMO_PASSWORD
 from opinions.models import Post
@@ -12,24 +11,20 @@ pytestmark = [
 ]
 
 
-def test_staff_confirms_a_takedown_from_the_queue(login, live_server):
-    call_command("seed_demo", verbosity=0)
+def test_staff_confirms_a_takedown_from_the_queue(seeded_demo_office, login, live_server):
     flagged = Post.objects.filter(screening=Post.Screening.FLAGGED).order_by("found_at", "id").first()
     assert flagged is not None
     page = login("staff", DEMO_PASSWORD)
 
     page.goto(f"{live_server.url}/opinions/")
     page.wait_for_selector("#monitor-table")
-    page.screenshot(path="var/screenshots/opinions_monitor.png", full_page=True)
 
     page.goto(f"{live_server.url}/opinions/posts/{flagged.pk}/")
     assert page.locator("mark.hit-prohibited").count() >= 1
-    page.screenshot(path="var/screenshots/opinions_post.png", full_page=True)
 
     page.goto(f"{live_server.url}/opinions/takedowns/")
     entry = page.locator(f".takedown-entry[data-post='{flagged.pk}']")
     assert entry.locator("mark.hit-prohibited").count() >= 1
-    page.screenshot(path="var/screenshots/opinions_takedown_queue.png", full_page=True)
     entry.locator(f"input[name='p{flagged.pk}-reason']").fill("含赌博信息，予以删除")
     entry.locator("button.btn-danger").click()
     page.wait_for_load_state("networkidle")

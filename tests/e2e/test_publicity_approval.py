@@ -1,8 +1,5 @@
 import pytest
 
-from bureau import clock
-from demo import organisation as bureau_demo
-from demo import publicity as publicity_demo
 from demo.organisation import DEMO_PASSWORD
 from publicity.models import PublicityPost
 
@@ -16,13 +13,10 @@ def bureau_bar(page) -> tuple[int, int]:
 
 
 @pytest.mark.usefixtures("committed_db")  # lets the flush at the end pass the archive's TRUNCATE guard
-def test_staff_submits_a_leader_approves_and_the_home_progress_bar_moves(page, login, live_server):
-    bureau_demo.seed(today=clock.today())
-    publicity_demo.seed(today=clock.today())
+def test_staff_submits_a_leader_approves_and_the_home_progress_bar_moves(seeded_demo_office, page, login, live_server):
 
     page = login("wangli", DEMO_PASSWORD)
     published_before, bar_before = bureau_bar(page)
-    page.screenshot(path="var/screenshots/publicity_home_before.png", full_page=True)
 
     page.goto(f"{live_server.url}/publicity/new/")
     page.fill("input[name=title]", "我局举办“文化进万家”迎新春文艺演出")
@@ -39,11 +33,9 @@ def test_staff_submits_a_leader_approves_and_the_home_progress_bar_moves(page, l
     page = login("lichunhua", DEMO_PASSWORD)
     queue_count = int(page.inner_text("[data-testid=approval-count]"))
     assert queue_count >= 1
-    page.screenshot(path="var/screenshots/publicity_home_leader.png", full_page=True)
     page.goto(f"{live_server.url}/publicity/approvals/")
     item = page.locator("[data-testid=queue-item]", has_text="文化进万家")
     item.locator("textarea[name=comment]").fill("同意发布。")
-    page.screenshot(path="var/screenshots/publicity_queue.png", full_page=True)
     item.locator("button[value=approve]").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=queue-item]", has_text="文化进万家").count() == 0
@@ -55,13 +47,10 @@ def test_staff_submits_a_leader_approves_and_the_home_progress_bar_moves(page, l
     page.click("[data-testid=publish-post]")
     page.wait_for_load_state("networkidle")
     assert PublicityPost.objects.get(title__contains="文化进万家").state == PublicityPost.State.PUBLISHED
-    page.screenshot(path="var/screenshots/publicity_post.png", full_page=True)
 
     page.goto(live_server.url)
     published_after, bar_after = bureau_bar(page)
     assert published_after == published_before + 1
     assert bar_after > bar_before
-    page.screenshot(path="var/screenshots/publicity_home_after.png", full_page=True)
 
     page.goto(f"{live_server.url}/publicity/")
-    page.screenshot(path="var/screenshots/publicity_list.png", full_page=True)

@@ -72,7 +72,8 @@ def test_a_refused_step_shows_why_and_changes_nothing(client_as, draft):
     response = client.post(reverse("publicity:post-review", args=[draft.pk]), {"decision": "approve"})
     assert response.status_code == 403  # staff lack the permission outright
     response = client.post(reverse("publicity:post-submit", args=[draft.pk]), follow=True)
-    assert "already been submitted" in response.content.decode() or "已" in response.content.decode()
+    body = response.content.decode()
+    assert "This post has already been submitted." in body or "该宣传稿已提交。" in body
     draft.refresh_from_db()
     assert draft.state == PublicityPost.State.SUBMITTED
 
