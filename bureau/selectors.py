@@ -14,7 +14,7 @@ def person_for(user: AbstractBaseUser | AnonymousUser | None) -> Person | None:
     if user is None or not user.is_authenticated:
         return None
     try:
-        return user.person
+        return user.person  # type: ignore[attr-defined]  # the reverse one-to-one of Person.user
     except Person.DoesNotExist:
         return None
 
