@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -13,15 +13,16 @@ from archive.services import archive_record
 from assignments.models import HandoverNote, Shift, ShiftAssignment
 from bureau import clock
 from bureau.models import Person, User
+from bureau.selectors import person_for
 
 # A handover note can still be written this long after one's shift ended.
 HANDOVER_LATE_WINDOW = timedelta(hours=2)
 
 
 def _person_of(actor: User | None) -> Person:
-    person = getattr(actor, "person", None) if actor is not None else None
+    person = person_for(actor)
     if person is None:
-        raise ValidationError(_("Your login is not linked to a person of the bureau."))
+        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
     return person
 
 
@@ -37,7 +38,7 @@ def handover_note_create(
     if not body:
         raise ValidationError(_("Write what the next shift must know."))
     if not ShiftAssignment.objects.filter(shift=shift, person=author).exists():
-        raise ValidationError(_("Only the people on this shift can write its handover note."))
+        raise PermissionDenied(_("Only the people on this shift can write its handover note."))
     if not (shift.starts_at <= now <= shift.ends_at + HANDOVER_LATE_WINDOW):
         raise ValidationError(_("A handover note is written during the shift or just after it."))
     note = HandoverNote.objects.create(shift=shift, author=author, body=body, created_at=now)

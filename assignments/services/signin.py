@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ def shift_sign_in(
     now = now or clock.now()
     assignment = ShiftAssignment.objects.select_for_update().select_related("shift", "person").get(pk=assignment.pk)
     if assignment.person.user_id != getattr(actor, "pk", None):
-        raise ValidationError(_("You can only sign in for your own shift."))
+        raise PermissionDenied(_("You can only sign in for your own shift."))
     if assignment.signed_in_at:
         raise ValidationError(_("You have already signed in for this shift."))
     shift = assignment.shift
