@@ -1,0 +1,262 @@
+"""One handling round: sign for, assign, reply, review, sign off, complete and call back."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bureau import clock
+from bureau.models import Person
+from bureau.selectors import person_for
+from opinions.models import Demand
+from opinions.policies import demand_require
+from opinions.services.calendar import needs_review, reply_deadline
+from opinions.services.demands._common import State, _lock, _notify, _record, _refuse_unless, _require
+
+
+@transaction.atomic
+def demand_claim(*, demand: Demand, actor, request=None, now=None) -> Demand:
+    """The handler signs for (签收) an unassigned demand. Two at once: one wins, the other is told who."""
+    now = now or clock.now()
+    demand_require(actor, demand, "claim")
+    person = person_for(actor)
+    demand = _lock(demand)
+    if demand.handler_id is not None and demand.state != State.RECEIVED:
+        raise ValidationError(_("This demand has already been signed for by %(name)s.") % {"name": demand.handler.name})
+    _refuse_unless(demand, (State.RECEIVED,), _("This demand can no longer be signed for."))
+    before = {"state": demand.state, "handler_id": demand.handler_id}
+    demand.state, demand.handler, demand.assigned_at = State.ASSIGNED, person, now
+    demand.department_id = demand.department_id or person.department_id
+    demand.save(update_fields=["state", "handler", "assigned_at", "department"])
+    _record(
+        "claimed",
+        actor=actor,
+        demand=demand,
+        before=before,
+        after={"state": demand.state, "handler_id": person.pk},
+        request=request,
+        now=now,
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_assign(*, demand: Demand, actor, handler: Person, request=None, now=None) -> Demand:
+    """A supervisor assigns (派单) or reassigns an open demand; the new handler is told."""
+    now = now or clock.now()
+    demand_require(actor, demand, "assign")
+    demand = _lock(demand)
+    _refuse_unless(
+        demand, (State.RECEIVED, State.ASSIGNED, State.HANDED_BACK), _("Only an open demand can be assigned.")
+    )
+    if not handler.is_active:
+        raise ValidationError(_("This person is no longer active."))
+    if demand.handler_id == handler.pk and demand.state == State.ASSIGNED:
+        raise ValidationError(_("This demand is already assigned to %(name)s.") % {"name": handler.name})
+    action = "reassigned" if demand.handler_id else "assigned"
+    before = {"state": demand.state, "handler_id": demand.handler_id}
+    demand.state, demand.handler, demand.assigned_at = State.ASSIGNED, handler, now
+    demand.department_id = handler.department_id
+    demand.handback_reason = ""
+    demand.save(update_fields=["state", "handler", "assigned_at", "department", "handback_reason"])
+    _record(
+        action,
+        actor=actor,
+        demand=demand,
+        before=before,
+        after={"state": demand.state, "handler_id": handler.pk},
+        request=request,
+        now=now,
+    )
+    _notify(
+        recipient_person=handler,
+        demand=demand,
+        key=f"assigned:{handler.pk}:{now.isoformat()}",
+        title=_("A demand was assigned to you: %(subject)s") % {"subject": demand.subject[:100]},
+        now=now,
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_reply(*, demand: Demand, actor, reply_text: str, notes: str = "", request=None, now=None) -> Demand:
+    """Record the reply given publicly. If the kind's replies are reviewed, it waits for review and
+    counts only once approved. A replied, merged or completed demand cannot be replied to again,
+    so a double-clicked submit replies once."""
+    now = now or clock.now()
+    _require(actor, "opinions.handle_demand")
+    demand = _lock(demand)
+    if demand.state in (State.REPLIED, State.COMPLETED, State.IN_REVIEW):
+        raise ValidationError(_("This demand has already been answered."))
+    _refuse_unless(demand, Demand.REPLYABLE_STATES, _("Sign for this demand before replying."))
+    demand_require(actor, demand, "reply")
+    person = person_for(actor)
+    reply_text = reply_text.strip()
+    if not reply_text:
+        raise ValidationError(_("Write the reply that was given."))
+    before = {"state": demand.state}
+    demand.reply_text, demand.internal_notes, demand.reply_submitted_by = reply_text, notes.strip(), person
+    if needs_review(demand.kind):
+        demand.state = State.IN_REVIEW
+        action = "reply_submitted"
+    else:
+        demand.state, demand.replied_at = State.REPLIED, now
+        demand.first_replied_at = demand.first_replied_at or now
+        action = "replied"
+    demand.save(
+        update_fields=["state", "reply_text", "internal_notes", "reply_submitted_by", "replied_at", "first_replied_at"]
+    )
+    _record(
+        action,
+        actor=actor,
+        demand=demand,
+        before=before,
+        after={"state": demand.state, "reply": reply_text[:500]},
+        request=request,
+        now=now,
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_review(*, demand: Demand, actor, approve: bool, opinion: str = "", request=None, now=None) -> Demand:
+    """A spokesperson or leader in charge approves the reply (it now counts as given) or sends it
+    back to the handler with an opinion."""
+    now = now or clock.now()
+    demand_require(actor, demand, "review")
+    person = person_for(actor)
+    demand = _lock(demand)
+    _refuse_unless(demand, (State.IN_REVIEW,), _("There is no reply awaiting review."))
+    if not approve and not opinion.strip():
+        raise ValidationError(_("Say why the reply is sent back."))
+    before = {"state": demand.state}
+    demand.reviewed_by, demand.review_opinion = person, opinion.strip()
+    if approve:
+        demand.state, demand.replied_at = State.REPLIED, now
+        demand.first_replied_at = demand.first_replied_at or now
+    else:
+        demand.state = State.ASSIGNED
+    demand.save(update_fields=["state", "reviewed_by", "review_opinion", "replied_at", "first_replied_at"])
+    _record(
+        "reply_approved" if approve else "reply_refused",
+        actor=actor,
+        demand=demand,
+        before=before,
+        after={"state": demand.state, "opinion": demand.review_opinion},
+        request=request,
+        now=now,
+    )
+    if not approve:
+        _notify(
+            recipient_person=demand.handler,
+            demand=demand,
+            key=f"review_refused:{now.isoformat()}",
+            title=_("Your reply was sent back: %(subject)s") % {"subject": demand.subject[:100]},
+            body=demand.review_opinion,
+            now=now,
+        )
+    return demand
+
+
+@transaction.atomic
+def demand_sign_off(*, demand: Demand, actor, request=None, now=None) -> Demand:
+    """A leader in charge signs off a criticism or complaint about the bureau before completion."""
+    now = now or clock.now()
+    demand_require(actor, demand, "sign-off")
+    demand = _lock(demand)
+    if not demand.needs_sign_off:
+        raise ValidationError(_("This demand needs no leader's sign-off."))
+    if demand.signed_off_at is not None:
+        raise ValidationError(_("This demand has already been signed off."))
+    _refuse_unless(demand, (State.REPLIED,), _("A demand is signed off after it has been replied to."))
+    demand.signed_off_by, demand.signed_off_at = person_for(actor), now
+    demand.save(update_fields=["signed_off_by", "signed_off_at"])
+    _record("signed_off", actor=actor, demand=demand, before={}, after={"signed_off": True}, request=request, now=now)
+    return demand
+
+
+@transaction.atomic
+def demand_complete(*, demand: Demand, actor, resolution: str, measures: str = "", request=None, now=None) -> Demand:
+    """Complete (办结) a replied demand with how it was resolved. Criticism and complaints about
+    the bureau need a leader's sign-off first."""
+    now = now or clock.now()
+    _require(actor, "opinions.handle_demand")
+    demand = _lock(demand)
+    _refuse_unless(demand, (State.REPLIED,), _("Only a replied demand can be completed."))
+    demand_require(actor, demand, "complete")
+    if demand.needs_sign_off and demand.signed_off_at is None:
+        raise ValidationError(_("A leader in charge must sign this demand off before it is completed."))
+    if not resolution.strip():
+        raise ValidationError(_("Say how the demand was resolved."))
+    before = {"state": demand.state}
+    demand.state, demand.completed_at = State.COMPLETED, now
+    demand.resolution, demand.measures = resolution.strip(), measures.strip() or demand.measures
+    demand.save(update_fields=["state", "completed_at", "resolution", "measures"])
+    _record(
+        "completed",
+        actor=actor,
+        demand=demand,
+        before=before,
+        after={"state": demand.state, "resolution": demand.resolution[:500]},
+        request=request,
+        now=now,
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_call_back(*, demand: Demand, actor, satisfaction: str, note: str = "", request=None, now=None) -> Demand:
+    """Record the call-back (回访). Unsatisfied reopens the case for handling again (重办): it goes
+    back to its handler with a fresh reply window, and the redo is counted."""
+    now = now or clock.now()
+    demand_require(actor, demand, "call-back")
+    demand = _lock(demand)
+    _refuse_unless(demand, (State.COMPLETED,), _("Only a completed demand can be called back."))
+    if demand.called_back_at is not None:
+        raise ValidationError(_("This demand has already been called back."))
+    if satisfaction not in Demand.Satisfaction.values:
+        raise ValidationError(_("Choose the citizen's satisfaction."))
+    before = {"state": demand.state, "satisfaction": demand.satisfaction}
+    demand.satisfaction, demand.called_back_at = satisfaction, now
+    fields = ["satisfaction", "called_back_at"]
+    action = "called_back"
+    if satisfaction == Demand.Satisfaction.UNSATISFIED:
+        action = "reopened"
+        demand.state = State.ASSIGNED
+        demand.redo_count += 1
+        demand.replied_at = demand.completed_at = demand.signed_off_at = demand.signed_off_by = None
+        demand.called_back_at = None  # the archive keeps the unsatisfied call-back
+        demand.overdue_at = demand.due_soon_at = None
+        demand.escalation_level = 0
+        demand.due_at = reply_deadline(kind=demand.kind, received_at=now)
+        fields += [
+            "state",
+            "redo_count",
+            "replied_at",
+            "completed_at",
+            "signed_off_at",
+            "signed_off_by",
+            "overdue_at",
+            "due_soon_at",
+            "escalation_level",
+            "due_at",
+        ]
+    demand.save(update_fields=fields)
+    _record(
+        action,
+        actor=actor,
+        demand=demand,
+        before=before,
+        after={"state": demand.state, "satisfaction": satisfaction, "note": note.strip()},
+        request=request,
+        now=now,
+    )
+    if action == "reopened":
+        _notify(
+            recipient_person=demand.handler,
+            demand=demand,
+            key=f"reopened:{demand.redo_count}",
+            title=_("A demand was reopened after an unsatisfied call-back: %(subject)s")
+            % {"subject": demand.subject[:100]},
+            now=now,
+        )
+    return demand

@@ -1,0 +1,196 @@
+"""What the office head decides beside the round: hand-backs, extensions, merging duplicates, pressing."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bureau import clock
+from bureau.selectors import person_for
+from opinions.models import Demand, DemandPress
+from opinions.policies import demand_require
+from opinions.services.demands._common import State, _lock, _notify, _record, _refuse_unless, _require
+
+
+@transaction.atomic
+def demand_hand_back(*, demand: Demand, actor, reason: str, request=None, now=None) -> Demand:
+    """The handler hands the demand back (退单) as not theirs; a supervisor accepts or refuses."""
+    now = now or clock.now()
+    _require(actor, "opinions.handle_demand")
+    demand = _lock(demand)
+    _refuse_unless(demand, (State.ASSIGNED,), _("Only a demand you have signed for can be handed back."))
+    demand_require(actor, demand, "hand-back")
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for handing the demand back."))
+    demand.state, demand.handback_reason = State.HANDED_BACK, reason.strip()
+    demand.save(update_fields=["state", "handback_reason"])
+    _record(
+        "handed_back",
+        actor=actor,
+        demand=demand,
+        before={"state": State.ASSIGNED},
+        after={"state": demand.state, "reason": demand.handback_reason},
+        request=request,
+        now=now,
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_decide_hand_back(*, demand: Demand, actor, accept: bool, note: str = "", request=None, now=None) -> Demand:
+    """Accepted: the demand is unassigned again, for someone else. Refused: it goes back to its handler."""
+    now = now or clock.now()
+    demand_require(actor, demand, "decide-hand-back")
+    demand = _lock(demand)
+    _refuse_unless(demand, (State.HANDED_BACK,), _("There is no hand-back to decide."))
+    before = {"state": demand.state, "handler_id": demand.handler_id}
+    handler = demand.handler
+    if accept:
+        demand.state, demand.handler, demand.assigned_at = State.RECEIVED, None, None
+    else:
+        demand.state = State.ASSIGNED
+    demand.save(update_fields=["state", "handler", "assigned_at"])
+    _record(
+        "hand_back_accepted" if accept else "hand_back_refused",
+        actor=actor,
+        demand=demand,
+        before=before,
+        after={"state": demand.state, "note": note.strip()},
+        request=request,
+        now=now,
+    )
+    _notify(
+        recipient_person=handler,
+        demand=demand,
+        key=f"hand_back_decided:{now.isoformat()}",
+        title=(_("Hand-back accepted: %(subject)s") if accept else _("Hand-back refused: %(subject)s"))
+        % {"subject": demand.subject[:100]},
+        body=note.strip(),
+        now=now,
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_request_extension(*, demand: Demand, actor, until: datetime, reason: str, request=None, now=None) -> Demand:
+    """The handler asks, before the deadline, for a later one; a supervisor decides."""
+    now = now or clock.now()
+    _require(actor, "opinions.handle_demand")
+    demand = _lock(demand)
+    _refuse_unless(demand, (State.ASSIGNED,), _("Only a demand being handled can be extended."))
+    demand_require(actor, demand, "extension")
+    if now >= demand.due_at:
+        raise ValidationError(_("An extension must be asked for before the deadline."))
+    if demand.extension_until is not None:
+        raise ValidationError(_("An extension has already been asked for."))
+    if until <= demand.due_at:
+        raise ValidationError(_("The new deadline must be later than the current one."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the extension."))
+    demand.extension_until, demand.extension_reason = until, reason.strip()
+    demand.save(update_fields=["extension_until", "extension_reason"])
+    _record(
+        "extension_requested",
+        actor=actor,
+        demand=demand,
+        before={"due_at": demand.due_at.isoformat()},
+        after={"until": until.isoformat(), "reason": demand.extension_reason},
+        request=request,
+        now=now,
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_decide_extension(*, demand: Demand, actor, approve: bool, note: str = "", request=None, now=None) -> Demand:
+    """Approved: the deadline moves (the only way it does), and a flag raised before is withdrawn if
+    the new deadline is still ahead. Refused: the deadline stands."""
+    now = now or clock.now()
+    demand_require(actor, demand, "decide-extension")
+    demand = _lock(demand)
+    if demand.extension_until is None:
+        raise ValidationError(_("There is no extension request to decide."))
+    _refuse_unless(demand, Demand.OPEN_STATES, _("This demand is no longer open."))
+    before = {"due_at": demand.due_at.isoformat()}
+    if approve:
+        demand.due_at = demand.extension_until
+        if demand.due_at > now:
+            demand.overdue_at = demand.due_soon_at = None
+            demand.escalation_level = 0
+    demand.extension_until = None
+    demand.save(update_fields=["due_at", "overdue_at", "due_soon_at", "escalation_level", "extension_until"])
+    _record(
+        "extension_approved" if approve else "extension_refused",
+        actor=actor,
+        demand=demand,
+        before=before,
+        after={"due_at": demand.due_at.isoformat(), "note": note.strip()},
+        request=request,
+        now=now,
+    )
+    _notify(
+        recipient_person=demand.handler,
+        demand=demand,
+        key=f"extension_decided:{now.isoformat()}",
+        title=(_("Extension approved: %(subject)s") if approve else _("Extension refused: %(subject)s"))
+        % {"subject": demand.subject[:100]},
+        now=now,
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_merge(*, demand: Demand, actor, into: Demand, request=None, now=None) -> Demand:
+    """Close ``demand`` as a duplicate of ``into`` (which must not itself be merged)."""
+    now = now or clock.now()
+    demand_require(actor, demand, "merge")
+    if demand.pk == into.pk:
+        raise ValidationError(_("A demand cannot be merged into itself."))
+    first, second = sorted([demand.pk, into.pk])
+    locked = {d.pk: d for d in Demand.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
+    demand, into = locked[demand.pk], locked[into.pk]
+    _refuse_unless(demand, Demand.OPEN_STATES, _("Only an open demand can be merged."))
+    if into.state == State.MERGED:
+        raise ValidationError(_("That demand has itself been merged; merge into the one it was merged into."))
+    before = {"state": demand.state}
+    demand.state, demand.duplicate_of = State.MERGED, into
+    demand.save(update_fields=["state", "duplicate_of"])
+    _record(
+        "merged",
+        actor=actor,
+        demand=demand,
+        before=before,
+        after={"state": demand.state, "into": into.pk},
+        request=request,
+        now=now,
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_press(*, demand: Demand, actor, note: str = "", request=None, now=None) -> DemandPress:
+    """A supervisor presses (督办) an open demand: the handler is told and the press recorded."""
+    now = now or clock.now()
+    demand_require(actor, demand, "press")
+    demand = _lock(demand)
+    _refuse_unless(demand, Demand.OPEN_STATES, _("Only an open demand can be pressed."))
+    press = DemandPress.objects.create(
+        demand=demand,
+        step=DemandPress.Step.PRESSED,
+        round=demand.redo_count,
+        due_at=demand.due_at,
+        created_at=now,
+        by=person_for(actor),
+        note=note.strip(),
+    )
+    _record("pressed", actor=actor, demand=demand, before={}, after={"note": press.note}, request=request, now=now)
+    _notify(
+        recipient_person=demand.handler,
+        demand=demand,
+        key=f"pressed:{press.pk}",
+        title=_("Pressed by the office: %(subject)s") % {"subject": demand.subject[:100]},
+        body=press.note,
+        now=now,
+    )
+    return press
