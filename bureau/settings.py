@@ -1,26 +1,64 @@
 """Settings for the bureau's online-public-opinion office.
 
-Everything comes from the environment (see .env.example). With nothing set, the office runs
-embedded: SQLite and a filesystem Celery broker under var/, e-mail printed to the console.
+Everything comes from the environment (see .env.example). ``DEBUG`` says which of three ways:
+
+- unset (``make run``, the tests): the office on one machine. Users see the office's own error
+  pages; plain HTTP cookies, the demo app. With no ``DATABASE_URL`` it is the embedded office:
+  SQLite and a filesystem Celery broker under var/, e-mail printed to the console, and a secret
+  key generated once into var/secret_key.
+- ``DEBUG=1``: the same, plus Django's debug pages, for a developer who asks for them.
+- ``DEBUG=0`` (docker compose sets it): production. HTTPS-only cookies, HSTS, the SSL redirect,
+  compressed static files, and a ``SECRET_KEY`` that must be given.
 """
 
+import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
-_DEV_SECRET_KEY = "embedded-office-development-key-not-for-production"  # noqa: S105 - embedded mode only; DEBUG off demands a real one
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
+# Debug pages only when a developer asks for them (DEBUG=1): the embedded default is used by the
+# office too, and must show its own Chinese error pages, never a traceback or the URL list.
+DEBUG = env.bool("DEBUG", default=False)
+# Production is asked for explicitly (DEBUG=0); anything else is one machine over plain HTTP.
+LOCAL = env.str("DEBUG", default="") == "" or DEBUG
+# No database named: the embedded office (SQLite under var/).
+EMBEDDED = not env.str("DATABASE_URL", default="")
+
+
+def _embedded_secret_key() -> str:
+    """The embedded office's key: made once, kept in var/ (readable by its owner only), so sessions
+    survive a restart and no two installations share a key."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process (worker, beat) made it first
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as key_file:
+                key_file.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+_DEV_SECRET_KEY = "development-key-not-for-production"  # noqa: S105 - one machine only; production demands a real one
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    if LOCAL and EMBEDDED and not DEBUG:
+        SECRET_KEY = _embedded_secret_key()
+    elif LOCAL:
+        SECRET_KEY = _DEV_SECRET_KEY
+    else:
+        raise environ.ImproperlyConfigured("SECRET_KEY must be set in production (DEBUG=0).")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -49,7 +87,7 @@ INSTALLED_APPS = [
 
 # The demo office and the load generators (seed_demo, generate_load): on in the embedded default,
 # off in production unless asked for (a training copy of the office, say).
-DEMO_APP = env.bool("DEMO_APP", default=DEBUG)
+DEMO_APP = env.bool("DEMO_APP", default=LOCAL)
 if DEMO_APP:
     INSTALLED_APPS.append("demo")
 
@@ -108,7 +146,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # SQLite, the embedded office used by several people at once, with the worker writing too.
+    # WAL lets pages read while someone writes; IMMEDIATE takes the write lock when a transaction
+    # starts, so a second writer waits for the busy timeout instead of failing at once with
+    # "database is locked" when it tries to upgrade a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------------
@@ -167,11 +215,15 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if LOCAL
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# On one machine WhiteNoise serves static files straight from the source folders (no collectstatic),
+# also when DEBUG is off and runserver serves none.
+WHITENOISE_USE_FINDERS = LOCAL
+WHITENOISE_AUTOREFRESH = DEBUG
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -190,12 +242,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not LOCAL)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not LOCAL)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not LOCAL)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if LOCAL else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not LOCAL)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not LOCAL)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -6,7 +6,7 @@
 Everything is written with ``bulk_create`` in one transaction: all or nothing. ``--dry-run`` does
 all the work and rolls it back, so it also tells how long a load takes. The rows are synthetic:
 they bypass the services, so they write no archive records and send no e-mail (every generated
-notification is already e-mailed). Refuses to run with DEBUG off unless given ``--force``: the load
+notification is already e-mailed). Refuses to run in production (DEBUG=0) unless given ``--force``: the load
 logins share one known password (``LOAD_PASSWORD``).
 
 The organisation's loads (``--people``, ``--notifications``) are built here. Each app has its
@@ -84,10 +84,8 @@ class Command(BaseCommand):
             self.loaders[module.__name__] = (module, defaults)
 
     def handle(self, *args, **options) -> None:
-        if not settings.DEBUG and not options["force"]:
-            raise CommandError(
-                "DEBUG is off: this looks like production. Use --force if it really is a scratch database."
-            )
+        if not settings.LOCAL and not options["force"]:
+            raise CommandError("DEBUG=0: this looks like production. Use --force if it really is a scratch database.")
         verbosity: int = options["verbosity"]
         chosen = [
             (
