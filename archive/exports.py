@@ -7,7 +7,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from archive.filters import ArchiveRecordFilter
 from archive.selectors import archive_record_list
@@ -16,7 +16,7 @@ from bureau import clock
 from bureau.exports import Sheet, write_xlsx
 
 HEADER = [
-    gettext_lazy("Record"),
+    pgettext_lazy("archive export column", "Record"),  # its number; "Record" alone is the verb 登记
     gettext_lazy("Time"),
     gettext_lazy("By"),
     gettext_lazy("IP address"),

@@ -14,6 +14,7 @@ from archive.models import ArchiveCheck
 from archive.selectors import archive_check_history, archive_check_latest, archive_record_list
 from archive.services import archive_check_run
 from bureau.exports import XLSX_CONTENT_TYPE
+from bureau.pagination import LastPagePaginator
 
 
 class ArchiveRecordListView(PermissionRequiredMixin, ListView):
@@ -21,6 +22,7 @@ class ArchiveRecordListView(PermissionRequiredMixin, ListView):
     template_name = "archive/record_list.html"
     context_object_name = "records"
     paginate_by = 50
+    paginator_class = LastPagePaginator
 
     def get_queryset(self):
         return archive_record_list(user=self.request.user, filters=self.request.GET)

@@ -16,6 +16,7 @@ from django.views.generic import ListView, TemplateView
 
 from bureau import notifications, selectors
 from bureau.celery import app as celery_app
+from bureau.pagination import LastPagePaginator
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class NotificationListView(ListView):
     template_name = "bureau/notification_list.html"
     context_object_name = "notifications"
     paginate_by = 30
+    paginator_class = LastPagePaginator
 
     def get_queryset(self):
         return selectors.notification_list(user=self.request.user)

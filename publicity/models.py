@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureau.models import Department, Person
 
@@ -247,7 +248,8 @@ class MediaOutlet(models.Model):
         COUNTY = "county", _("County")
 
     class Kind(models.TextChoices):
-        PRINT = "print", _("Print")
+        # "Print" alone is also the print button; the outlet kind is print media (纸媒).
+        PRINT = "print", pgettext_lazy("outlet kind", "Print")
         WEB = "web", _("Web")
         TV = "tv", _("Television")
         NEW_MEDIA = "new_media", _("New media")

@@ -15,6 +15,7 @@ from assignments.forms import FollowUpForm, IncidentReportForm
 from assignments.models import IncidentReport, ResponsePlan
 from assignments.views.links import opinion_link_form
 from bureau.files import protected_file_response
+from bureau.pagination import LastPagePaginator
 
 
 class ReportListView(PermissionRequiredMixin, ListView):
@@ -22,6 +23,7 @@ class ReportListView(PermissionRequiredMixin, ListView):
     template_name = "assignments/report_list.html"
     context_object_name = "reports"
     paginate_by = 30
+    paginator_class = LastPagePaginator
 
     def get_queryset(self):
         return selectors.incident_report_list(user=self.request.user)

@@ -24,6 +24,7 @@ from assignments.forms import (
 from assignments.models import CountyTask, TaskAttachment
 from assignments.views.links import opinion_link_form
 from bureau.files import protected_file_response
+from bureau.pagination import LastPagePaginator
 
 
 class TaskListView(PermissionRequiredMixin, ListView):
@@ -31,6 +32,7 @@ class TaskListView(PermissionRequiredMixin, ListView):
     template_name = "assignments/task_list.html"
     context_object_name = "tasks"
     paginate_by = 30
+    paginator_class = LastPagePaginator
 
     def get_queryset(self):
         self.filter_form = CountyTaskFilter(self.request.GET or None).form

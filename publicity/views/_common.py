@@ -6,6 +6,7 @@ from django.http import Http404
 from django.views.generic import ListView
 
 from bureau import clock
+from bureau.pagination import LastPagePaginator
 from publicity import selectors
 from publicity.models import PublicityPost
 
@@ -40,6 +41,7 @@ class FilteredListView(PermissionRequiredMixin, ListView):
     """A paginated list whose rows come from a selector's bound filter set."""
 
     paginate_by = 30
+    paginator_class = LastPagePaginator
 
     def filterset(self):
         raise NotImplementedError

@@ -14,6 +14,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from archive.selectors import archive_history_for
 from bureau import clock
 from bureau.exports import xlsx_response
+from bureau.pagination import LastPagePaginator
 from bureau.selectors import person_for
 from publicity import exports, selectors, services
 from publicity.forms import (
@@ -60,6 +61,7 @@ class MyPostListView(PermissionRequiredMixin, ListView):
     template_name = "publicity/post_mine.html"
     context_object_name = "posts"
     paginate_by = 30
+    paginator_class = LastPagePaginator
 
     def get_queryset(self):
         return selectors.post_list_mine(user=self.request.user)
@@ -73,6 +75,7 @@ class ApprovalQueueView(PermissionRequiredMixin, ListView):
     template_name = "publicity/approval_queue.html"
     context_object_name = "posts"
     paginate_by = 30
+    paginator_class = LastPagePaginator
 
     def get_queryset(self):
         return selectors.approval_queue(user=self.request.user)

@@ -52,6 +52,18 @@ def test_the_list_filters_and_keeps_the_filters_across_pages(client_as):
     assert "?action=opinions.&amp;page=2" in response.content.decode()
 
 
+def test_a_page_past_the_end_shows_the_last_page(client_as):
+    client = client_as("supervisor")  # logging in is archived: one record
+    ArchiveRecordFactory.create_batch(55)  # 56 records, 50 a page: page 2 holds the last 6
+
+    response = client.get(LIST_URL, {"page": 99999})
+
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 56
+    assert response.context["page_obj"].number == 2
+    assert len(response.context["records"]) == 6
+
+
 def test_an_invalid_filter_shows_its_error(client_as):
     response = client_as("supervisor").get(LIST_URL, {"date_from": "2025-03-02", "date_to": "2025-03-01"})
 
