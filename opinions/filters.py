@@ -27,12 +27,15 @@ class PostFilter(django_filters.FilterSet):
     channel = django_filters.ModelChoiceFilter(
         label=_("Channel"), queryset=Channel.objects.all(), widget=forms.Select(attrs={"class": "form-select-sm"})
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), field_name="channel__kind", choices=Channel.Kind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("Channel type"), field_name="channel__kind", choices=Channel.Kind.choices
+    )
     section = django_filters.ModelChoiceFilter(label=_("Section"), queryset=Section.objects.filter(is_active=True))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Post.Status.choices)
     screening = django_filters.ChoiceFilter(label=_("Screening"), choices=Post.Screening.choices)
     category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=ScreeningCategory.objects.filter(purpose=ScreeningCategory.Purpose.PROHIBITED)
+        label=_("Prohibited category"),
+        queryset=ScreeningCategory.objects.filter(purpose=ScreeningCategory.Purpose.PROHIBITED),
     )
     relevant = django_filters.BooleanFilter(
         label=_("Relevant to the bureau only"),

@@ -56,7 +56,7 @@ class TakedownForm(forms.Form):
 
 
 class ClearForm(forms.Form):
-    reason = forms.CharField(label=_("Why is it a false alarm?"), max_length=1000, required=False)
+    reason = forms.CharField(label=_("Why is it a false alarm?"), max_length=1000)
 
 
 class UndoTakedownForm(forms.Form):

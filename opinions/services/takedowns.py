@@ -66,11 +66,15 @@ def takedown_confirm(
 
 
 @transaction.atomic
-def takedown_clear(*, post: Post, actor, reason: str = "", request=None, now: datetime | None = None) -> Post:
-    """Clear a flagged post as a false alarm; it leaves the takedown queue and keeps its status."""
+def takedown_clear(*, post: Post, actor, reason: str, request=None, now: datetime | None = None) -> Post:
+    """Clear a flagged post as a false alarm; it leaves the takedown queue and keeps its status.
+    Like a takedown, the decision needs its reason: the archive must say why prohibited-looking text
+    was left up."""
     now = now or clock.now()
     if not actor.has_perm("opinions.take_down_post"):
         raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(_("Say why it is a false alarm."))
     post = _locked(post)
     if post.screening != Post.Screening.FLAGGED:
         raise ValidationError(_("This post is no longer in the takedown queue."))

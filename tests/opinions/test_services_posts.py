@@ -81,8 +81,15 @@ def test_clear_false_alarm(flagged, cast):
     assert post.screening == Post.Screening.CLEARED
     assert post.status == Post.Status.NEW
     assert records(post, "opinions.post.cleared").exists()
-    with pytest.raises(ValidationError):
-        takedown_clear(post=post, actor=cast["staff"].user)
+    with pytest.raises(ValidationError):  # no longer in the queue
+        takedown_clear(post=post, actor=cast["staff"].user, reason="再次清除")
+
+
+def test_clearing_a_false_alarm_needs_a_reason(flagged, cast):
+    with pytest.raises(ValidationError, match="false alarm"):
+        takedown_clear(post=flagged, actor=cast["staff"].user, reason="  ")
+    flagged.refresh_from_db()
+    assert flagged.screening == Post.Screening.FLAGGED
 
 
 def test_viewing_records_the_browsing_and_marks_read(post_factory, cast):

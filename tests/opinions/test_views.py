@@ -68,6 +68,19 @@ def test_monitor_filters_and_the_partial(client_as, post_factory, travel):
     assert plain.title not in partial
 
 
+def test_every_monitor_filter_has_its_own_label_and_empty_choices_read_all(client_as):
+    form = client_as("staff").get(MONITOR).context["filter"].form
+    labels = [str(field.label) for field in form]
+    assert len(labels) == len(set(labels)), labels
+    assert "渠道类型" in labels
+    assert "违禁类别" in labels
+    selects = [field for field in form if hasattr(field.field, "choices")]
+    assert selects
+    for field in selects:
+        first = list(field.field.choices)[0]
+        assert str(first[1]) != "---------", field.name
+
+
 def test_failing_channel_is_shown_on_the_monitor(client_as, channel_factory):
     channel_factory(name="失败的渠道", feed_url="http://127.0.0.1:9/x", consecutive_failures=3, last_error="HTTP 500")
     body = client_as("staff").get(MONITOR).content.decode()
@@ -148,6 +161,28 @@ def test_leaders_cannot_take_down(client_as, post_factory):
     post = post_factory(screening=Post.Screening.FLAGGED)
     assert client_as("leader").get(reverse("opinions:takedown-queue")).status_code == 403
     assert client_as("leader").post(reverse("opinions:takedown-clear", args=[post.pk])).status_code == 403
+
+
+def test_clearing_a_false_alarm_from_the_queue_asks_the_reason(client_as, post_factory):
+    post = post_factory(screening=Post.Screening.FLAGGED)
+    client = client_as("staff")
+    queue = reverse("opinions:takedown-queue")
+    url = reverse("opinions:takedown-clear", args=[post.pk])
+    assert f'name="c{post.pk}-reason"' in client.get(queue).content.decode()
+
+    refused = client.post(url, {"prefix": f"c{post.pk}", f"c{post.pk}-reason": "  ", "next": queue})
+
+    assert refused.status_code == 200
+    post.refresh_from_db()
+    assert post.screening == Post.Screening.FLAGGED
+
+    client.post(url, {"prefix": f"c{post.pk}", f"c{post.pk}-reason": "引用的是新闻原文", "next": queue})
+
+    post.refresh_from_db()
+    assert post.screening == Post.Screening.CLEARED
+    assert post.decision_reason == "引用的是新闻原文"
+    record = ArchiveRecord.objects.get(action="opinions.post.cleared", target_id=str(post.pk))
+    assert record.summary == "引用的是新闻原文"
 
 
 def test_manual_entry_keeps_what_was_typed_on_error(client_as, channel_factory):
