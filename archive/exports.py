@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from archive.filters import ArchiveRecordFilter
+from archive.labels import action_label, object_type_label
 from archive.selectors import archive_record_list
 from archive.services import archive_record
 from bureau import clock
@@ -41,10 +42,17 @@ _COLUMNS = [
 CHUNK_SIZE = 2000
 
 
+ACTION_COLUMN, TYPE_COLUMN = _COLUMNS.index("action"), _COLUMNS.index("target_type")
+
+
 def export_rows(records: QuerySet) -> Iterator[tuple]:
     """One tuple per record, read in chunks with a server-side cursor (PostgreSQL); times are made
-    local by ``safe_cell`` when written."""
-    yield from records.values_list(*_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
+    local by ``safe_cell`` when written; actions and object types are named in the reader's language."""
+    for row in records.values_list(*_COLUMNS).iterator(chunk_size=CHUNK_SIZE):
+        cells = list(row)
+        cells[ACTION_COLUMN] = action_label(cells[ACTION_COLUMN])
+        cells[TYPE_COLUMN] = object_type_label(cells[TYPE_COLUMN]) if cells[TYPE_COLUMN] else ""
+        yield tuple(cells)
 
 
 def used_filters(filters: Mapping[str, Any]) -> dict[str, str]:

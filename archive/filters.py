@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from archive.forms import ArchiveRecordFilterForm
+from archive.labels import action_choices
 from archive.models import ArchiveRecord
 from bureau import clock
 
@@ -34,11 +35,8 @@ def _day_input():
 
 class ArchiveRecordFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    action = django_filters.CharFilter(
-        label=_("Action"),
-        lookup_expr="startswith",
-        help_text=_("For example opinions.demand.replied, or opinions. for all of them."),
-    )
+    # A choice list: one action, or all of one app's ("opinions." and the like).
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=action_choices, method="filter_action")
     target_type = django_filters.ChoiceFilter(label=_("Object type"), choices=object_type_choices)
     # With the object type: "everything about demand 17", served by archive_target_idx.
     target_id = django_filters.CharFilter(label=_("Object id"), lookup_expr="exact")
@@ -50,6 +48,11 @@ class ArchiveRecordFilter(django_filters.FilterSet):
         model = ArchiveRecord
         fields = ["q", "action", "target_type", "target_id", "actor", "date_from", "date_to"]
         form = ArchiveRecordFilterForm
+
+    def filter_action(self, queryset, name, value):
+        if value.endswith("."):
+            return queryset.filter(action__startswith=value)
+        return queryset.filter(action=value)
 
     def filter_search(self, queryset, name, value):
         # actor_name too: failed logins have no actor, only the user name that was tried.

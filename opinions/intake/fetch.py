@@ -93,7 +93,20 @@ def fetch_feed(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
     except httpx.TimeoutException as error:
         raise FetchError(_("The server did not answer in time.")) from error
     except httpx.HTTPError as error:
-        raise FetchError(_("The feed could not be fetched: %(error)s") % {"error": error.__class__.__name__}) from error
+        raise FetchError(_fetch_error_text(error)) from error
+
+
+def _fetch_error_text(error: httpx.HTTPError) -> str:
+    """What went wrong, as a sentence for the channel page and the failure notice (never a class name)."""
+    if isinstance(error, httpx.ConnectError):
+        return _("Could not connect to the site: the address was not found or the connection was refused.")
+    if isinstance(error, httpx.ReadError | httpx.WriteError | httpx.CloseError):
+        return _("The connection to the site broke off.")
+    if isinstance(error, httpx.ProtocolError):
+        return _("The site did not answer as a web server does.")
+    if isinstance(error, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return _("The feed address is not a valid http or https address.")
+    return _("The feed could not be fetched.")
 
 
 def _decode_content(response: httpx.Response, raw: bytes) -> bytes:

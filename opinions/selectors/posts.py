@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from archive.selectors import archive_history_for
+from archive.selectors import FoldedHistory, archive_history_folded
 from bureau.models import Person
 from opinions.filters import PostFilter
 from opinions.models import Channel, Post, ScreeningCategory
@@ -121,8 +121,9 @@ def hits_with_names(hits: list[dict]) -> list[dict]:
     return [{**hit, "category_name": names.get(hit.get("category_id"), hit.get("category"))} for hit in hits]
 
 
-def post_history(*, post: Post, limit: int = 50):
-    return archive_history_for(target=post)[:limit]
+def post_history(*, post: Post, limit: int = 50) -> FoldedHistory:
+    """The post's changes and, folded into one line, how often it was opened and by whom last."""
+    return archive_history_folded(target=post, limit=limit)
 
 
 def failing_channels() -> list[Channel]:

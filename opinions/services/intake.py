@@ -242,9 +242,10 @@ def channel_poll(*, channel_id: int, now: datetime | None = None) -> IntakeResul
     except FetchError as error:
         channel_record_failure(channel_id=channel.pk, error=str(error), now=now)
         return None
-    except Exception as error:
+    except Exception:
         logger.exception("opinions.poll.failed channel=%s", channel.pk)
-        channel_record_failure(channel_id=channel.pk, error=f"{error.__class__.__name__}: {error}"[:500], now=now)
+        # Details are in the log; the channel page and the notice get a sentence.
+        channel_record_failure(channel_id=channel.pk, error=str(_("The feed could not be read.")), now=now)
         return None
     health = {"last_polled_at": now, "last_success_at": now, "last_error": "", "consecutive_failures": 0}
     if not fetched.not_modified:

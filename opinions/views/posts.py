@@ -46,7 +46,7 @@ class PostDetailView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
             body_segments=highlight(post.body, post.hits, "body"),
             prohibited_hits=prohibited,
             watch_hits=watch,
-            history=post_history(post=post),
+            history=post_history(post=post),  # .records and .browsing, for archive/_history.html
             takedown_form=TakedownForm(initial={"category": post.category_id}),
             clear_form=ClearForm(),
             undo_form=UndoTakedownForm(),

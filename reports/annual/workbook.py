@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from archive.labels import action_label
 from archive.models import ArchiveRecord
 from assignments.models import CountyTask, IncidentReport, ShiftAssignment
 from bureau import clock
@@ -401,7 +402,7 @@ def archive_rows(*, year: int, figures: dict, now) -> Iterator[list]:
         matrix.setdefault(action, [0] * 12)[month.month - 1] = count
     for row in figures["archive"]["by_action"]:
         months = matrix.get(row["action"], [0] * 12)
-        yield [row["action"], row["count"], *months]
+        yield [action_label(row["action"]), row["count"], *months]
     yield [Heading(_("All records")), figures["archive"]["total"], *figures["archive"]["by_month"]]
 
 

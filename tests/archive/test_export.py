@@ -54,8 +54,8 @@ def test_the_export_writes_the_filtered_records_cell_by_cell(client_as, cast):
     record_id, time, by, ip, action, target_type, target_id, target_text, summary = rows[1]
     assert record_id == formula.pk
     assert time == datetime(2025, 3, 1, 0, 30)  # local time, no zone
-    assert (by, ip, action) == (cast["staff"].name, "10.1.2.3", "opinions.demand.replied")
-    assert (target_type, target_id) == ("opinions.demand", "17")
+    assert (by, ip, action) == (cast["staff"].name, "10.1.2.3", "Replied")  # named, not the code
+    assert (target_type, target_id) == ("Demand", "17")
     assert target_text == "'+1 投诉网吧"
     assert summary == '\'=HYPERLINK("http://evil.example","点我")'
     assert sheet.freeze_panes == "A2"
@@ -65,15 +65,19 @@ def test_the_export_writes_the_filtered_records_cell_by_cell(client_as, cast):
 
 
 def test_the_export_has_chinese_headings(client_as):
-    archive_record(action="a.b.c")
+    archive_record(action="opinions.post.taken_down", target_type="opinions.post", target_id="5")
 
     with translation.override("zh-hans"):
-        sheet = _sheet(client_as("supervisor").get(EXPORT_URL, {"action": "a.b.c"}, HTTP_ACCEPT_LANGUAGE="zh-hans"))
+        sheet = _sheet(
+            client_as("supervisor").get(
+                EXPORT_URL, {"action": "opinions.post.taken_down"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+            )
+        )
 
     assert sheet.max_row == 2
-    with translation.override("zh-hans"):
-        assert sheet.title == translation.gettext("Archive")
-        assert sheet["E1"].value == translation.gettext("Action")
+    assert sheet.title == "档案"
+    assert [cell.value for cell in sheet[1]][:6] == ["档案编号", "时间", "操作人", "IP 地址", "操作", "对象类型"]
+    assert (sheet["E2"].value, sheet["F2"].value) == ("删除违禁帖子", "帖子")
 
 
 def test_the_list_page_export_button_keeps_the_filters(client_as):

@@ -329,7 +329,7 @@ def test_workbook_read_back_cell_by_cell(figures):
     assert [row[9] for row in tasks[1:4]] == ["yes", "no", "no"]
 
     archive = book["Archive"]
-    assert _find_row(archive, "opinions.post.taken_down") == ["opinions.post.taken_down", 2, 0, 0, 0, 2] + [0] * 8
+    assert _find_row(archive, "Post taken down") == ["Post taken down", 2, 0, 0, 0, 2] + [0] * 8  # named, not the code
     assert _find_row(archive, "All records")[:2] == ["All records", 3]
 
 

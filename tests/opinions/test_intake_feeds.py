@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from archive.models import ArchiveRecord
 from bureau.models import Notification
@@ -161,6 +162,15 @@ def test_one_failing_channel_does_not_stop_another(feed_server, channel_factory,
     assert bad.consecutive_failures == 1
     assert good.consecutive_failures == 0
     assert Post.objects.filter(channel=good).count() == 3
+
+
+def test_a_refused_connection_is_told_in_a_sentence_not_a_class_name(channel_factory, fast_limits):
+    channel = channel_factory(feed_url="http://127.0.0.1:9/a.rss")  # port 9: nothing listens
+
+    with translation.override("zh-hans"):
+        poll(channel)
+
+    assert channel.last_error == "无法连接该网站：地址不存在或连接被拒绝。"
 
 
 def test_three_failures_in_a_row_mark_the_channel_failing_and_tell_supervisors(

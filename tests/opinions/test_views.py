@@ -119,6 +119,22 @@ def test_post_page_records_the_view_and_escapes_the_text(client_as, post_factory
     assert post.status == Post.Status.READ
 
 
+def test_the_history_folds_the_views_and_names_each_change(client_as, post_factory, cast, travel):
+    post = post_factory(title="反映噪音扰民")
+    client_as("staff").get(post.get_absolute_url())  # 09:00, the travel fixture's clock
+    travel.shift(timedelta(minutes=30))
+    client_as("supervisor").get(post.get_absolute_url())
+    travel.shift(timedelta(minutes=45))
+    body = client_as("staff").get(post.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    # Three openings, each archived, one line in the history: the third is the page being read.
+    assert ArchiveRecord.objects.filter(action="opinions.post.viewed", target_id=str(post.pk)).count() == 3
+    assert f"已浏览 3 次，最近一次：{cast['staff'].name}，2026-03-02 10:15。" in body
+    history = body.split('id="archive-history-title"')[1].split("</section>")[0]
+    assert "浏览帖子" not in history
+    assert "<code>" not in history
+
+
 def test_unknown_post_is_404_and_outsider_403(client_as):
     assert client_as("staff").get(reverse("opinions:post-detail", args=[999999])).status_code == 404
     assert client_as("outsider").get(reverse("opinions:post-detail", args=[999999])).status_code == 403
