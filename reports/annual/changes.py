@@ -39,6 +39,9 @@ DATED_TARGETS: dict[str, tuple[type[Model], tuple[str, ...]]] = {
     "assignments.tasknote": (TaskNote, ("task__received_at",)),
     "assignments.incidentreport": (IncidentReport, ("reported_at",)),
 }
+# A removed row is gone when the scan reads its record; the record's ``before`` names its parent
+# (``{"shift": 12, …}``), whose date says the year.
+PARENTS = {"assignments.shiftassignment": ("shift", "assignments.shift")}
 # The summaries' own records (a compilation) change no figure of the year they are about.
 SUMMARY_TARGETS = {AnnualSummary._meta.label_lower, "reports.annualsummaryrevision"}
 BATCH = 5000
@@ -88,9 +91,11 @@ def years_touched(*, after_record: int, limit: int = BATCH) -> Touches:
         .values_list("pk", "created_at", "target_type", "target_id", "before")[:limit]
     )
     by_type: dict[str, set[int]] = defaultdict(set)
-    for _pk, _at, target_type, target_id, _before in records:
+    for _pk, _at, target_type, target_id, before in records:
         if target_type in DATED_TARGETS and target_id.isdigit():
             by_type[target_type].add(int(target_id))
+        if target_type in PARENTS and isinstance(parent := (before or {}).get(PARENTS[target_type][0]), int):
+            by_type[PARENTS[target_type][1]].add(parent)
     years_of: dict[tuple[str, int], set[int]] = defaultdict(set)
     for target_type, ids in by_type.items():
         model, fields = DATED_TARGETS[target_type]
@@ -104,7 +109,11 @@ def years_touched(*, after_record: int, limit: int = BATCH) -> Touches:
             years = set(years_of.get((target_type, int(target_id)), set()))
             leaves = {field.rsplit("__", 1)[-1] for field in DATED_TARGETS[target_type][1]}
             years |= {year for key, value in (before or {}).items() if key in leaves and (year := _year_of(value))}
-            if not years:  # the target is gone (deleted): the year it was deleted in
+            if not years and target_type in PARENTS:  # the row is gone: its parent's year
+                key, parent_type = PARENTS[target_type]
+                parent = (before or {}).get(key)
+                years = set(years_of.get((parent_type, parent), set())) if isinstance(parent, int) else set()
+            if not years:  # the target is gone (deleted) and names no parent: the year it went
                 years = {timezone.localtime(created_at).year}
         else:
             years = {timezone.localtime(created_at).year}

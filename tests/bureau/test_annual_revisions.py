@@ -9,7 +9,7 @@ The crafted 2025 (hand-counted; complaints, 24-hour rule, nobody reviews complai
 At the final compile (1 January 2026 00:30): received 3, replied 2 (A, B), on time 2, overdue 1 (C).
 C is replied on 5 January 2026: replied 3, on time still 2, overdue 0."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,10 +17,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from archive.models import ArchiveRecord
+from assignments.services.swaps_leave import shift_unassign
 from bureau.models import AnnualSummary
 from opinions.models import Demand
 from opinions.services.demands import demand_reply
 from opinions.services.posts import posts_import
+from publicity.services.posts import post_correct_publication
 from reports.annual.changes import years_touched
 from reports.annual.services import (
     annual_summaries_note_changes,
@@ -29,7 +31,9 @@ from reports.annual.services import (
     annual_summary_compile_final,
 )
 from reports.models import AnnualSummaryRevision
+from tests.assignments.factories import ShiftAssignmentFactory, ShiftFactory
 from tests.opinions.factories import ChannelFactory, DemandFactory
+from tests.publicity.factories import PublicityPostFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -174,3 +178,23 @@ def test_years_touched_maps_targets_to_their_year(year_2025, cast, travel):
     _late_reply(year_2025, cast, travel)
     touches = years_touched(after_record=watermark)
     assert set(touches.by_year) == {2025}  # the reply names a demand received in 2025
+
+
+def test_a_publication_date_corrected_out_of_the_final_year_marks_it(year_2025, cast, travel):
+    """Published 30 December 2025, corrected in January to 2 January 2026: 2025 loses a post (the
+    old date is in the record's ``before``), so 2025 is marked."""
+    post = PublicityPostFactory(author=cast["staff"], published=date(2025, 12, 30))  # no record written
+    travel.move_to(at(2026, 1, 8, 9))
+    post_correct_publication(
+        post=post, actor=cast["staff"].user, published_on=date(2026, 1, 2), link="", reason="登记日期有误"
+    )
+    assert annual_summaries_note_changes() == [2025]
+
+
+def test_a_shift_of_the_final_year_taken_away_later_marks_it(year_2025, cast, travel):
+    """A correction of the December roster made in January: the assignment row is deleted, and
+    its record names the shift (29 December 2025)."""
+    assignment = ShiftAssignmentFactory(shift=ShiftFactory(on=date(2025, 12, 29)))  # no record written
+    travel.move_to(at(2026, 1, 8, 9))
+    shift_unassign(assignment=assignment, actor=cast["supervisor"].user)
+    assert annual_summaries_note_changes() == [2025]
