@@ -198,3 +198,13 @@ def test_a_shift_of_the_final_year_taken_away_later_marks_it(year_2025, cast, tr
     travel.move_to(at(2026, 1, 8, 9))
     shift_unassign(assignment=assignment, actor=cast["supervisor"].user)
     assert annual_summaries_note_changes() == [2025]
+
+
+def test_the_admin_shows_revisions_read_only(year_2025, client_as):
+    client = client_as("admin")
+    assert client.get(reverse("admin:reports_annualsummaryrevision_changelist")).status_code == 200
+    revision = AnnualSummaryRevision.objects.get(summary__year=2025)
+    detail = client.get(reverse("admin:reports_annualsummaryrevision_change", args=[revision.pk]))
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
+    assert client.get(reverse("admin:reports_annualsummaryrevision_add")).status_code == 403
