@@ -6,6 +6,7 @@ The services schedule these tasks after commit and import them inside the schedu
 from celery import shared_task
 
 from reports.annual.services import (
+    annual_summaries_note_changes,
     annual_summary_compile_current,
     annual_summary_compile_final,
     annual_summary_write_workbook,
@@ -25,3 +26,8 @@ def annual_summary_compile_final_task() -> int | None:
 @shared_task(ignore_result=True)
 def annual_summary_write_workbook_task(summary_id: int) -> bool:
     return annual_summary_write_workbook(summary_id=summary_id)
+
+
+@shared_task(ignore_result=True)
+def annual_summaries_note_changes_task() -> list[int]:
+    return annual_summaries_note_changes()

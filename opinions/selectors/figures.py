@@ -22,6 +22,7 @@ from django.utils import timezone
 from archive.models import ArchiveRecord
 from bureau import clock
 from opinions.models import (
+    Channel,
     DailyFiguresState,
     Demand,
     Post,
@@ -268,13 +269,23 @@ def overdue_history(*, before: datetime | None = None) -> dict[date, int]:
 
 
 # --- Which stored days are stale -----------------------------------------------------------------
-# Every change of a demand or a post writes an archive record; the days of the records past the
-# refresh's watermark are the stored days that may be out of date. The refresh recomputes them; a
-# reader (the dashboard) counts them live instead, so it is exact without writing.
+# A stored day may be out of date for two reasons, and both are read here, once, for the refresh and
+# for the readers alike:
+# 1. something changed on it later: every change of a demand or a post writes an archive record
+#    naming it, and a batch of posts (a feed poll, a manual entry, an import) writes one record naming
+#    its channel and the day its posts were found (``opinions.channel.posts_received``); the days of
+#    the records past the refresh's watermark are stale;
+# 2. it has not been refreshed since it began: posts and demands arrive on the day they are found or
+#    received, so every day from the one the last refresh ran on through today is stale. After beat
+#    was down for four days that is five days, not "today and yesterday".
+# The refresh recomputes the stale days; a reader (the dashboard) counts them live instead, so it is
+# exact without writing.
 
 # Archive records re-read at each run: recomputing a day twice is harmless, missing one is not.
 OVERLAP = 50
 DEMAND_TARGET, POST_TARGET = Demand._meta.label_lower, Post._meta.label_lower
+CHANNEL_TARGET = Channel._meta.label_lower
+POSTS_RECEIVED = "opinions.channel.posts_received"
 
 
 @dataclass(frozen=True)
@@ -288,23 +299,44 @@ def _local_days(moments) -> set[date]:
     return {timezone.localdate(moment) for moment in moments if moment is not None}
 
 
+def _batch_day(created_at: datetime, after: dict) -> date:
+    """The day a batch's posts were found: written on the record (``found_on``), else the record's
+    own day (older records; intake stamps its posts with the moment it records)."""
+    try:
+        return date.fromisoformat(after["found_on"])
+    except (KeyError, TypeError, ValueError):
+        return timezone.localdate(created_at)
+
+
 def daily_figures_changed_days(*, watermark: int) -> ChangedDays:
     """The local days of receipt (demands) and discovery (posts) of the targets of the archive
-    records past ``watermark`` (less ``OVERLAP``). Three queries, proportional to the recent changes."""
+    records past ``watermark`` (less ``OVERLAP``), and the days of the post batches recorded there.
+    Three queries, proportional to the recent changes."""
     records = list(
         ArchiveRecord.objects.filter(pk__gt=max(watermark - OVERLAP, 0))
         .order_by("pk")
-        .values_list("pk", "target_type", "target_id")
+        .values_list("pk", "target_type", "target_id", "action", "created_at", "after")
     )
-    demand_ids, post_ids = set(), set()
-    for _pk, target_type, target_id in records:
+    demand_ids, post_ids, batch_days = set(), set(), set()
+    for _pk, target_type, target_id, action, created_at, after in records:
         if target_type in (DEMAND_TARGET, POST_TARGET) and target_id.isdigit():
             (demand_ids if target_type == DEMAND_TARGET else post_ids).add(int(target_id))
+        elif target_type == CHANNEL_TARGET and action == POSTS_RECEIVED:
+            batch_days.add(_batch_day(created_at, after or {}))
     return ChangedDays(
         demand_days=_local_days(Demand.objects.filter(pk__in=demand_ids).values_list("received_at", flat=True)),
-        post_days=_local_days(Post.objects.filter(pk__in=post_ids).values_list("found_at", flat=True)),
+        post_days=batch_days | _local_days(Post.objects.filter(pk__in=post_ids).values_list("found_at", flat=True)),
         last_record=records[-1][0] if records else None,
     )
+
+
+def days_not_refreshed(*, refreshed_at: datetime | None, now: datetime) -> set[date]:
+    """The local days from the one the last refresh ran on through today (at ``now``): what arrived
+    on them since may be missing from the stored rows. Without a refresh yet: yesterday and today."""
+    today = timezone.localdate(now)
+    first = timezone.localdate(refreshed_at) if refreshed_at is not None else today - timedelta(days=1)
+    first = min(first, today)
+    return {first + timedelta(days=offset) for offset in range((today - first).days + 1)}
 
 
 @dataclass(frozen=True)
@@ -319,18 +351,16 @@ class StoredDays:
 
 
 def daily_figures_stored_days(*, now: datetime) -> StoredDays:
-    """Read-only: which stored days a reader may use at ``now``. Yesterday is stale until the
-    first refresh after midnight (posts from the feeds write no archive record)."""
+    """Read-only: which stored days a reader may use at ``now``: not the days changed since the
+    last refresh, nor those it has not seen whole (see ``days_not_refreshed``)."""
     state = DailyFiguresState.objects.filter(pk=1).first()
     if state is None or state.rebuilt_at is None:
         return StoredDays(usable=False, stale_demand_days=set(), stale_post_days=set(), refreshed_at=None)
     changed = daily_figures_changed_days(watermark=state.archive_watermark)
-    today = timezone.localdate(now)
-    settled = state.refreshed_at is not None and state.refreshed_at >= clock.local_midnight(today)
-    recent = set() if settled else {today - timedelta(days=1)}
+    unseen = days_not_refreshed(refreshed_at=state.refreshed_at, now=now)
     return StoredDays(
         usable=True,
-        stale_demand_days=changed.demand_days | recent,
-        stale_post_days=changed.post_days | recent,
+        stale_demand_days=changed.demand_days | unseen,
+        stale_post_days=changed.post_days | unseen,
         refreshed_at=state.refreshed_at,
     )

@@ -5,11 +5,13 @@ A day's rows are recomputed as a whole (delete and insert, from ``demand_daily_r
 does not rely on each service remembering to say so: every change of a demand or a post writes an
 archive record (``archive_record``, serialised, so primary-key order is commit order), and the refresh
 reads the records past its watermark, maps their targets to the day they were received or found and
-recomputes those days, plus today and yesterday (new posts and demands arrive there). The deadline
+recomputes those days, plus every day from the last run's through today (new posts and demands
+arrive there, and beat may have been down for days). A batch of posts (feed, manual entry, import)
+writes one record naming its channel and the day it was found, which the refresh reads too. The deadline
 sweep writes no record, but it only sets flags (overdue_at, due_soon_at, escalation) that no stored
 count reads; "overdue" is counted live, and at each run for ``OverdueDay``."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,6 +21,7 @@ from bureau import clock
 from opinions.models import DailyFiguresState, DemandDay, OverdueDay, PostDay
 from opinions.selectors.figures import (
     daily_figures_changed_days,
+    days_not_refreshed,
     demand_daily_rows,
     overdue_history,
     overdue_now_count,
@@ -93,14 +96,27 @@ def daily_figures_rebuild(*, now: datetime | None = None) -> dict:
     return {"rebuilt": True, "demand_rows": len(demand_rows), "post_rows": len(post_rows)}
 
 
+def _overdue_fill_skipped(days, *, today) -> int:
+    """Days before today that no run measured (beat was down): their overdue count from history
+    (due before the day's end and not first replied by then), as a rebuild would give them."""
+    measured = set(OverdueDay.objects.filter(day__in=days).values_list("day", flat=True))
+    missing = {day for day in days if day < today and day not in measured}
+    if not missing:
+        return 0
+    history = overdue_history(before=clock.local_midnight(today))
+    OverdueDay.objects.bulk_create([OverdueDay(day=day, overdue=history.get(day, 0)) for day in sorted(missing)])
+    return len(missing)
+
+
 @transaction.atomic
 def daily_figures_refresh(*, now: datetime | None = None, inline: bool = False) -> dict:
-    """Recompute the days touched since the last run, today and yesterday; safe to run twice or
-    concurrently (an advisory lock serialises runs). The first run rebuilds everything.
+    """Recompute the stale days (``daily_figures_changed_days``: the days the archive names since
+    the last run; ``days_not_refreshed``: every day from the last run's through today, however long
+    beat was down); safe to run twice or concurrently (an advisory lock serialises runs). The first
+    run rebuilds everything.
 
-    ``inline``: only the days the archive names, and yesterday if no run has happened since midnight
-    (posts from the feeds write no record; the first run after midnight settles yesterday). Readers
-    never call this: they count those days live (``daily_figures_stored_days``)."""
+    ``inline``: today is left to the readers (they count it live) and overdue is not measured.
+    Readers never call this: they count the stale days live (``daily_figures_stored_days``)."""
     now = now or clock.now()
     _lock()
     state = _state()
@@ -108,15 +124,15 @@ def daily_figures_refresh(*, now: datetime | None = None, inline: bool = False) 
         return daily_figures_rebuild(now=now)
     changed = daily_figures_changed_days(watermark=state.archive_watermark)
     today = timezone.localdate(now)
-    recent = {today, today - timedelta(days=1)}
+    unseen = days_not_refreshed(refreshed_at=state.refreshed_at, now=now)
     if inline:
-        settled = state.refreshed_at is not None and state.refreshed_at >= clock.local_midnight(today)
-        recent = set() if settled else {today - timedelta(days=1)}
-    demand_days = recent | changed.demand_days
-    post_days = recent | changed.post_days
+        unseen.discard(today)
+    demand_days = unseen | changed.demand_days
+    post_days = unseen | changed.post_days
     demand_days_recompute(days=demand_days)
     post_days_recompute(days=post_days)
     if not inline:
+        _overdue_fill_skipped(unseen, today=today)
         _overdue_measure(now)
     if changed.last_record is not None:
         state.archive_watermark = max(state.archive_watermark, changed.last_record)

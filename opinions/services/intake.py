@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
@@ -132,7 +133,8 @@ def posts_ingest(
             target=channel,
             summary=_("%(created)s new, %(updated)s edited, %(flagged)s flagged")
             % {"created": result.created, "updated": result.updated, "flagged": result.flagged},
-            after={**result.as_dict(), "source": source},
+            # found_on: the day these posts count on, read by the daily figures refresh.
+            after={**result.as_dict(), "source": source, "found_on": timezone.localdate(now).isoformat()},
             now=now,
         )
     return result

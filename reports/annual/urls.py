@@ -12,4 +12,10 @@ urlpatterns = [
     path("<int:year>/", views.AnnualSummaryDetailView.as_view(), name="summary-detail"),
     path("<int:year>/workbook.xlsx", views.AnnualWorkbookDownloadView.as_view(), name="summary-workbook"),
     path("<int:year>/draft.docx", views.AnnualDraftDownloadView.as_view(), name="summary-draft"),
+    path("<int:year>/revision/<int:number>/", views.AnnualSummaryRevisionView.as_view(), name="summary-revision"),
+    path(
+        "<int:year>/revision/<int:number>/draft.docx",
+        views.AnnualDraftDownloadView.as_view(),
+        name="summary-revision-draft",
+    ),
 ]

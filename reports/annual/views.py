@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -20,8 +21,9 @@ from reports.annual import selectors
 from reports.annual.draft import draft_sections, draft_title, write_annual_draft
 from reports.annual.forms import AnnualCompileForm
 from reports.annual.labels import percent
-from reports.annual.presenters import overview_table
+from reports.annual.presenters import change_rows, overview_table
 from reports.annual.services import annual_summary_compile
+from reports.models import AnnualSummaryRevision
 
 RATES = ("reply_rate", "on_time_rate", "completion_rate", "satisfaction")
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -57,12 +59,22 @@ class SummaryAccessMixin:
 
 
 class AnnualSummaryDetailView(PermissionRequiredMixin, SummaryAccessMixin, TemplateView):
+    """A year's current figures; for a finished year, which revision they are, the earlier ones,
+    and whether a change recorded since touches the year."""
+
     permission_required = "bureau.view_annualsummary"
     template_name = "reports/annual/summary_detail.html"
 
+    def shown_revision(self, revisions: list) -> AnnualSummaryRevision | None:
+        return revisions[0] if revisions else None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        figures = self.summary.figures
+        revisions = list(selectors.annual_summary_revisions(summary=self.summary))
+        shown = self.shown_revision(revisions)
+        current = revisions[0] if revisions else None
+        is_current = shown is None or shown.number == current.number
+        figures = self.summary.figures if is_current else shown.figures
         total = figures["demands"]["total"]
         context.update(
             summary=self.summary,
@@ -71,8 +83,30 @@ class AnnualSummaryDetailView(PermissionRequiredMixin, SummaryAccessMixin, Templ
             overview=overview_table(figures),
             draft_title=draft_title(figures),
             draft_sections=draft_sections(figures),
+            revisions=revisions,
+            revision=shown,
+            current_revision=current,
+            is_current=is_current,
+            changes=change_rows(shown.changes) if shown is not None else [],
         )
         return context
+
+
+class AnnualSummaryRevisionView(AnnualSummaryDetailView):
+    """An earlier (or the current) revision of a finished year, as it was compiled."""
+
+    def shown_revision(self, revisions: list) -> AnnualSummaryRevision | None:
+        number = self.kwargs["number"]
+        shown = next((revision for revision in revisions if revision.number == number), None)
+        if shown is None:
+            raise Http404
+        if shown is not revisions[0]:
+            # The list leaves the figures out; an earlier revision's are read for this page only.
+            loaded = selectors.annual_summary_revision_get(summary=self.summary, number=number)
+            if loaded is None:
+                raise Http404
+            shown = loaded
+        return shown
 
 
 class AnnualSummaryCompileView(PermissionRequiredMixin, View):
@@ -88,12 +122,38 @@ class AnnualSummaryCompileView(PermissionRequiredMixin, View):
                 messages.error(request, error)
             typed = urlencode({"year": request.POST.get("year", "")[:10]})
             return redirect(f"{reverse('annual:summary-list')}?{typed}")
-        summary = annual_summary_compile(year=form.cleaned_data["year"], actor=request.user, request=request)
-        messages.success(
-            request,
-            _("The %(year)s summary was compiled. The workbook is being written and can be downloaded shortly.")
-            % {"year": summary.year},
-        )
+        year = form.cleaned_data["year"]
+        previous = selectors.annual_summary_current_revision(year=year)
+        summary = annual_summary_compile(year=year, actor=request.user, request=request)
+        revision = selectors.annual_summary_current_revision(year=year)
+        if revision is None:
+            messages.success(
+                request,
+                _("The %(year)s summary was compiled. The workbook is being written and can be downloaded shortly.")
+                % {"year": summary.year},
+            )
+        elif previous is not None and previous.number == revision.number:
+            messages.info(
+                request,
+                _("No figure of %(year)s has changed since revision %(number)s: it stays the current one.")
+                % {"year": summary.year, "number": revision.number},
+            )
+        elif revision.changes:
+            messages.success(
+                request,
+                ngettext(
+                    "The %(year)s summary was compiled. Revision %(number)s: %(count)s figure changed.",
+                    "The %(year)s summary was compiled. Revision %(number)s: %(count)s figures changed.",
+                    len(revision.changes),
+                )
+                % {"number": revision.number, "year": summary.year, "count": len(revision.changes)},
+            )
+        else:
+            messages.success(
+                request,
+                _("The %(year)s summary was compiled. This is its revision 1; the workbook is being written.")
+                % {"year": summary.year},
+            )
         return redirect("annual:summary-detail", year=summary.year)
 
 
@@ -109,12 +169,20 @@ class AnnualWorkbookDownloadView(PermissionRequiredMixin, SummaryAccessMixin, Vi
 
 
 class AnnualDraftDownloadView(PermissionRequiredMixin, SummaryAccessMixin, View):
-    """The draft text, written on request from the stored figures (small and quick)."""
+    """The draft text, written on request from the stored figures (small and quick): the current
+    ones, or those of an earlier revision."""
 
     permission_required = "bureau.view_annualsummary"
 
-    def get(self, request, year: int):
-        buffer = io.BytesIO()
-        write_annual_draft(figures=self.summary.figures, stream=buffer)
+    def get(self, request, year: int, number: int | None = None):
+        figures = self.summary.figures
         name = _("annual-summary-%(year)s.docx") % {"year": year}
+        if number is not None:
+            revision = selectors.annual_summary_revision_get(summary=self.summary, number=number)
+            if revision is None:
+                raise Http404
+            figures = revision.figures
+            name = _("annual-summary-%(year)s-revision-%(number)s.docx") % {"year": year, "number": number}
+        buffer = io.BytesIO()
+        write_annual_draft(figures=figures, stream=buffer)
         return bytes_response(filename=name, content=buffer.getvalue(), content_type=DOCX_CONTENT_TYPE)
