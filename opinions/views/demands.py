@@ -100,7 +100,7 @@ EXPORT_HEADER = [
 def export_rows(queryset, now):
     for demand in queryset.iterator(chunk_size=2000):
         yield [
-            demand.pk,
+            demand.number,
             demand.get_kind_display(),
             demand.channel.name,
             demand.subject,
