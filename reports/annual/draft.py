@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -34,6 +35,7 @@ TITLE_FONTS = ("方正小标宋简体", "华文中宋", "宋体")  # 小标宋
 HEADING_FONTS = ("黑体", "SimHei")  # first-level headings 一、
 SUBHEADING_FONTS = ("楷体_GB2312", "楷体", "KaiTi")  # second-level headings （一）
 BODY_FONTS = ("仿宋_GB2312", "仿宋", "FangSong")  # body text
+PAGE_NUMBER_FONTS = ("宋体", "SimSun")  # the page number at the foot
 LATIN_FONT = "Times New Roman"  # digits and Latin letters
 TITLE_SIZE = Pt(22)  # 二号
 BODY_SIZE = Pt(16)  # 三号
@@ -402,6 +404,20 @@ def _page(document) -> None:
         section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
         for name, value in MARGINS.items():
             setattr(section, name, value)
+        _page_number(section.footer.paragraphs[0])
+
+
+def _page_number(paragraph) -> None:
+    """The page number centred at the foot, "— 1 —", in 宋体 size 4 (14 pt), as GB/T 9704 sets it."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(paragraph.add_run("— "), PAGE_NUMBER_FONTS, Pt(14))
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    number = paragraph.add_run("1")  # Word replaces it with the page's number
+    _font(number, PAGE_NUMBER_FONTS, Pt(14))
+    number._element.addprevious(field)
+    field.append(number._element)
+    _font(paragraph.add_run(" —"), PAGE_NUMBER_FONTS, Pt(14))
 
 
 def _styles(document) -> None:

@@ -203,3 +203,11 @@ def test_no_spaces_around_names_and_numbers(draft):
 def test_the_note_for_the_office_is_in_the_header_not_the_body(draft):
     assert draft.sections[0].header.paragraphs[0].text.startswith("本稿于")
     assert not any(text.startswith("本稿于") for text in _texts(draft))
+
+
+def test_pages_are_numbered_at_the_foot(draft):
+    footer = draft.sections[0].footer.paragraphs[0]
+    assert footer.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert footer._element.xpath("./w:fldSimple/@w:instr") == ["PAGE"]
+    # "— ", the field (its placeholder "1", which Word replaces), " —".
+    assert footer._element.xpath(".//w:t/text()") == ["— ", "1", " —"]
