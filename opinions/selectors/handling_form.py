@@ -9,6 +9,7 @@ are stored in a table of their own only this function changes."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from archive.models import ArchiveRecord
 from archive.selectors import archive_history_for
 from bureau.models import Person
 from opinions.models import Demand, DemandPress
@@ -65,12 +66,12 @@ class HandlingHistory:
         return next((r.signed_for_at for r in reversed(self.rounds) if r.signed_for_at), None)
 
 
-def _name(record) -> str:
+def _name(record: ArchiveRecord) -> str:
     person = getattr(record.actor, "person", None) if record.actor_id else None
     return person.name if person else (str(record.actor) if record.actor_id else "")
 
 
-def _moment(value) -> datetime | None:
+def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
