@@ -159,3 +159,21 @@ def test_existing_demands_are_numbered_in_received_order_per_year():
     numbers = dict(Demand.objects.values_list("pk", "number"))  # the historical model reads the column
     assert [numbers[earlier], numbers[later], numbers[new_year]] == ["2025-0001", "2025-0002", "2026-0001"]
     assert dict(DemandNumberCounter.objects.values_list("year", "last")) == {2025: 2, 2026: 1}
+
+
+def test_the_load_generator_numbers_its_rows_from_the_same_counter(cast, travel):
+    """generate_load's bulk rows take their numbers in blocks: per year, 1…n without a gap,
+    continuing after a demand entered before."""
+    from demo.load.opinions import generate_demands  # the demo app: only this test needs it
+
+    before = _enter(cast)  # 2026-0001
+    generate_demands(count=30, days=365)
+    numbers = list(Demand.objects.exclude(pk=before.pk).values_list("number", flat=True))
+    by_year: dict[str, list[int]] = {}
+    for number in numbers:
+        year, sequence = number.split("-")
+        by_year.setdefault(year, []).append(int(sequence))
+    # Received over the past year from 2 March 2026: some in 2025, the rest in 2026 after 0001.
+    assert sorted(by_year["2025"]) == list(range(1, len(by_year["2025"]) + 1))
+    assert sorted(by_year["2026"]) == list(range(2, len(by_year["2026"]) + 2))
+    assert len(numbers) == 30
