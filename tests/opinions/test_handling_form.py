@@ -103,10 +103,10 @@ def test_history_has_the_three_rounds(cast, travel):
     assert [r.replied_at for r in history.rounds] == [at(12), at(16), at(21)]
     assert [r.completed_at for r in history.rounds] == [at(13), at(17), None]
     assert [r.satisfaction for r in history.rounds] == ["Unsatisfied", "Unsatisfied", ""]
-    # Round 0 received at 08:40 (the post found 20 minutes before 09:00), 24 hours to reply;
-    # each redo has 24 hours from its reopening.
+    # Round 0 received at 08:40 (the post found 20 minutes before 09:00), 24 hours to reply and a
+    # day's extension approved at 10:00; each redo has 24 hours from its reopening.
     assert [r.due_at for r in history.rounds] == [
-        datetime(2026, 3, 3, 8, 40, tzinfo=SHANGHAI),
+        datetime(2026, 3, 4, 8, 40, tzinfo=SHANGHAI),
         datetime(2026, 3, 3, 14, 0, tzinfo=SHANGHAI),
         datetime(2026, 3, 3, 18, 0, tzinfo=SHANGHAI),
     ]
@@ -114,6 +114,11 @@ def test_history_has_the_three_rounds(cast, travel):
     assert history.first.handler == cast["staff"].name
     assert history.current.signed_for_at == at(18)
     assert [r.presses for r in history.rounds] == [0, 0, 1]
+    assert [(r.extension_until, r.extension_approved) for r in history.rounds] == [
+        (datetime(2026, 3, 4, 8, 40, tzinfo=SHANGHAI), True),
+        (None, None),
+        (None, None),
+    ]
     assert {r.reviewed_by for r in history.rounds} == {cast["leader"].name}
 
 
@@ -126,9 +131,10 @@ def test_printed_form_has_every_field_and_the_case_number(client_as, cast, trave
     assert 'data-testid="print-found">2026-03-02 08:40<' in page
     assert 'data-testid="print-dispatched">2026-03-02 10:00<' in page
     assert f'data-testid="print-reviewer">{cast["leader"].name}<' in page
-    assert "同意答复，注意跟进整改情况。" in page
+    assert "同意答复，注意跟进整改情况。" in page  # the start of the review opinion
     assert page.count('data-testid="print-round"') == 3
     assert "第2次重办" in page
+    assert "03-04 08:40 已延期" in page
     assert "办理经过" in page
 
 
