@@ -15,6 +15,11 @@ def today() -> date:
     return timezone.localdate(now())
 
 
+def local_year(moment: datetime) -> int:
+    """The calendar year of ``moment`` in the office's time zone (31 Dec 17:00 UTC is already next year)."""
+    return timezone.localtime(moment).year
+
+
 def local_midnight(day: date) -> datetime:
     """The aware moment a local calendar day begins."""
     return timezone.make_aware(datetime.combine(day, time.min))

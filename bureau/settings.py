@@ -207,6 +207,8 @@ USE_I18N = True
 USE_TZ = True
 
 OFFICE_NAME = env.str("OFFICE_NAME", default="")  # empty: the translated default name
+# The bureau as it signs documents (the 落款 of the annual summary); empty: the translated default.
+BUREAU_NAME = env.str("BUREAU_NAME", default="")
 
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

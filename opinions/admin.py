@@ -166,8 +166,8 @@ class DemandRulesAdmin(_ConfigAdmin):
 class DemandAdmin(ReadOnlyAdmin):
     """Read-only: demands change only through the office's pages."""
 
-    list_display = ["pk", "subject", "kind", "state", "channel", "handler", "received_at", "due_at"]
+    list_display = ["number", "subject", "kind", "state", "channel", "handler", "received_at", "due_at"]
     list_filter = ["kind", "state", "channel"]
     list_select_related = ["channel", "handler"]
-    search_fields = ["subject"]
+    search_fields = ["number", "subject"]
     exclude = ["citizen_name", "citizen_contact"]

@@ -109,7 +109,8 @@ class DemandFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(subject__icontains=value) | Q(content__icontains=value))
+        # The case number too, as said on the phone ("2026-0312") or in part ("0312").
+        return queryset.filter(Q(number__icontains=value) | Q(subject__icontains=value) | Q(content__icontains=value))
 
     def filter_overdue(self, queryset, name, value):
         if not value:

@@ -8,10 +8,12 @@ import time
 from datetime import timedelta
 
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from bureau import clock
 from bureau.models import Person, Role, Section
 from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
+from opinions.services.demands import demand_numbers_take
 
 BATCH = 5_000
 # Common characters, so that generated text reads like Chinese and keywords do occur in it.
@@ -164,6 +166,17 @@ def ensure_demand_setup() -> tuple[list[int], list[int]]:
     return channel_ids, handler_ids
 
 
+def _number(rows: list[Demand]) -> None:
+    """Case numbers for a batch, per year of receipt and in received order, from the real counter."""
+    by_year: dict[int, list[Demand]] = {}
+    for row in sorted(rows, key=lambda row: row.received_at):
+        by_year.setdefault(clock.local_year(row.received_at), []).append(row)
+    for year_rows in by_year.values():
+        numbers = demand_numbers_take(received_at=year_rows[0].received_at, count=len(year_rows))
+        for row, number in zip(year_rows, numbers, strict=True):
+            row.number = number
+
+
 def generate_demands(*, count: int, open_share: float = 0.1, days: int = 365, stdout=None) -> int:
     """``count`` demands over ``days``, the newest ``open_share`` of them still open (about half
     of those past their deadline), with bulk_create. Subjects start with "负载诉求"."""
@@ -200,7 +213,9 @@ def generate_demands(*, count: int, open_share: float = 0.1, days: int = 365, st
                     satisfaction="" if is_open or number % 3 else Demand.Satisfaction.SATISFIED,
                 )
             )
-        Demand.objects.bulk_create(rows, batch_size=BATCH)
+        with transaction.atomic():
+            _number(rows)
+            Demand.objects.bulk_create(rows, batch_size=BATCH)
         written += len(rows)
         if stdout is not None and written % 100_000 < BATCH:
             stdout.write(f"opinions: {written} demands")

@@ -124,6 +124,9 @@ class Demand(models.Model):
     REPLYABLE_STATES = (State.ASSIGNED,)
     SIGN_OFF_KINDS = (DemandKind.CRITICISM,)
 
+    # The case number people say on the phone: the year of receipt and its place in that year
+    # ("2026-0312"), given once at creation from ``DemandNumberCounter`` (no gaps, never reused).
+    number = models.CharField(_("number"), max_length=16, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=DemandKind.choices)
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="demands", verbose_name=_("channel"))
     post = models.ForeignKey(
@@ -337,6 +340,27 @@ def reached_q() -> Q:
 def satisfied_q() -> Q:
     """Satisfied on call-back: satisfied or fairly satisfied."""
     return Q(satisfaction__in=SATISFIED)
+
+
+class DemandNumberCounter(models.Model):
+    """The last case number given in one year of receipt. A new demand locks its year's row and
+    takes the next number in the same transaction, so two entries at once never share a number and
+    a rolled-back entry leaves no gap."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("case number counter")
+        verbose_name_plural = _("case number counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+def demand_number_text(year: int, sequence: int) -> str:
+    """The case number as written and said: "2026-0312" (four digits at least)."""
+    return f"{year}-{sequence:04d}"
 
 
 class DemandPress(models.Model):

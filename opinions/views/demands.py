@@ -26,6 +26,7 @@ from opinions import demand_forms as forms
 from opinions.models import Demand, FaqEntry
 from opinions.policies import demand_actions
 from opinions.selectors.demands import demand_get, demand_list, demand_timeline, faq_entries
+from opinions.selectors.handling_form import demand_handling_history
 from opinions.selectors.paging import quick_page
 from opinions.selectors.posts import post_get
 from opinions.services.demands import (
@@ -100,7 +101,7 @@ EXPORT_HEADER = [
 def export_rows(queryset, now):
     for demand in queryset.iterator(chunk_size=2000):
         yield [
-            demand.pk,
+            demand.number,
             demand.get_kind_display(),
             demand.channel.name,
             demand.subject,
@@ -333,9 +334,14 @@ class DemandFromPostView(PermissionRequiredMixin, View):
 
 
 class DemandPrintView(DemandDetailView):
-    """The handling form (网络舆情处理单), one A4 page."""
+    """The handling form (网络舆情处理单), one A4 page, with the history of the case's rounds."""
 
     template_name = "opinions/demand_print.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = demand_handling_history(demand=self.demand)
+        return context
 
 
 class FaqView(PermissionRequiredMixin, TemplateView):

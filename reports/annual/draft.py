@@ -1,20 +1,51 @@
-"""The draft 年度工作总结 (python-docx), written from a compiled figures dict.
+"""The draft 年度工作总结 (python-docx), written from a compiled figures dict, laid out as an official
+document (GB/T 9704): A4, margins 37/35/28/26 mm, the title in 小标宋 size 2 (22 pt), body text in
+仿宋 size 3 (16 pt) with a first-line indent of two characters and a fixed 28 pt line, headings
+numbered 一、二、… (黑体) and （一）（二）… (楷体), and the 落款 — the bureau's name and the date —
+right-aligned at the end.
 
 It follows the structure the office's summaries share: responsibility and resources, handling of
-opinions, online publicity, the archive, tasks handed down, and next year's work points (left blank
-for people to write). Every sentence is one translatable string with named placeholders, filled
-with the year's figures; nothing is built by joining translated pieces (lists of names are items,
-each a whole string, joined by a translatable separator)."""
+opinions, online publicity, the archive, tasks handed down, and next year's work points (left for
+people to write). Every sentence is one translatable string with named placeholders, filled with
+the year's figures; nothing is built by joining translated pieces (lists of names are items, each a
+whole string, joined by a translatable separator). Lists of kinds name every kind, 其他 included,
+with 0 where nothing was counted."""
 
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
 
+from opinions.models import DemandKind
+from publicity.models import MediaOutlet
 from reports.annual.labels import demand_kind_label, percent
+
+# The page (GB/T 9704-2012: A4, 天头 37 mm, bottom 35 mm, 订口 28 mm, right 26 mm).
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+MARGINS = {"top_margin": Mm(37), "bottom_margin": Mm(35), "left_margin": Mm(28), "right_margin": Mm(26)}
+# Fonts, each with the fallbacks Word is told of (the first that is installed is used).
+TITLE_FONTS = ("方正小标宋简体", "华文中宋", "宋体")  # 小标宋
+HEADING_FONTS = ("黑体", "SimHei")  # first-level headings 一、
+SUBHEADING_FONTS = ("楷体_GB2312", "楷体", "KaiTi")  # second-level headings （一）
+BODY_FONTS = ("仿宋_GB2312", "仿宋", "FangSong")  # body text
+PAGE_NUMBER_FONTS = ("宋体", "SimSun")  # the page number at the foot
+LATIN_FONT = "Times New Roman"  # digits and Latin letters
+TITLE_SIZE = Pt(22)  # 二号
+BODY_SIZE = Pt(16)  # 三号
+LINE = Pt(28)  # fixed line spacing (22 lines of 28 characters on a page)
+INDENT = Pt(32)  # two characters of 16 pt
+
+
+class Subheading(str):
+    """A second-level heading （一）… inside a section's list of paragraphs."""
+
 
 # Archive actions grouped for the sentence of section 4: (prefix, placeholder).
 ARCHIVE_GROUPS = (
@@ -88,7 +119,8 @@ def responsibility_paragraphs(figures: dict) -> list[str]:
 def opinion_paragraphs(figures: dict) -> list[str]:
     posts, demands, duty = figures["posts"], figures["demands"], figures["duty"]["total"]
     total = demands["total"]
-    paragraphs = [
+    paragraphs: list[str] = [
+        Subheading(_("(1) Duty and watch over the channels")),
         _(
             "Staff worked %(shifts)s duty shifts in rotation, with phones on day and night. Of %(assignments)s "
             "sign-ins due, %(on_time)s were made on time, %(late)s late and %(missed)s were missed."
@@ -107,12 +139,16 @@ def opinion_paragraphs(figures: dict) -> list[str]:
             for row in posts["taken_down_by_category"]
         ]
         paragraphs.append(_("By category, the posts taken down were: %(categories)s.") % {"categories": _join(items)})
+    paragraphs.append(Subheading(_("(2) Demands from the public")))
     if not total["received"]:
         paragraphs.append(_("No demand from the public was received this year."))
         return paragraphs
+    received_by_kind = {row["key"]: row["received"] for row in demands["by_kind"]}
+    # Every kind, in the order of DemandKind (其他 last), 0 where none; then any kind no longer offered.
+    kind_keys = [*DemandKind.values, *(key for key in received_by_kind if key not in DemandKind.values)]
     kinds = [
-        _("%(kind)s: %(count)s") % {"kind": demand_kind_label(row["key"]), "count": row["received"]}
-        for row in demands["by_kind"]
+        _("%(kind)s: %(count)s") % {"kind": demand_kind_label(key), "count": received_by_kind.get(key, 0)}
+        for key in kind_keys
     ]
     channels = [
         _("%(channel)s: %(count)s") % {"channel": row["key"], "count": row["received"]} for row in demands["by_channel"]
@@ -198,6 +234,21 @@ def publicity_paragraphs(figures: dict) -> list[str]:
             _("The bureau's work was reported %(reports)s times by %(count)s outlets: %(outlets)s.")
             % {"reports": publicity["reports"], "count": len(items), "outlets": _join(items)}
         )
+        by_kind: dict[str, int] = {}
+        for outlet in publicity["outlets"]:
+            by_kind[outlet["kind"]] = by_kind.get(outlet["kind"], 0) + outlet["reports"]
+        levels = [
+            _("%(label)s: %(reports)s reports") % {"label": label, "reports": publicity["reports_by_level"].get(key, 0)}
+            for key, label in MediaOutlet.Level.choices
+        ]
+        media = [
+            _("%(label)s: %(reports)s reports") % {"label": label, "reports": by_kind.get(key, 0)}
+            for key, label in MediaOutlet.Kind.choices
+        ]
+        paragraphs.append(
+            _("By the outlets' level: %(levels)s; by type of media: %(kinds)s.")
+            % {"levels": _join(levels), "kinds": _join(media)}
+        )
     else:
         paragraphs.append(_("No media coverage of the bureau was recorded this year."))
     if publicity["disclosures"]:
@@ -218,6 +269,7 @@ def archive_paragraphs(figures: dict) -> list[str]:
         for prefix, name in ARCHIVE_GROUPS:
             if row["action"].startswith(prefix):
                 groups[name] += row["count"]
+    groups["other"] = archive["total"] - sum(groups.values())  # the organisation, the archive's checks…
     return [
         _(
             "The office kept a record of its online work: what was browsed, posted, followed up, replied, "
@@ -226,8 +278,8 @@ def archive_paragraphs(figures: dict) -> list[str]:
         )
         % {"total": archive["total"]},
         _(
-            "Of these, %(posts)s concern posts, %(demands)s demands, %(publicity)s publicity and %(assignments)s "
-            "duty and tasks handed down."
+            "Of these, %(posts)s concern posts, %(demands)s demands, %(publicity)s publicity, %(assignments)s "
+            "duty and tasks handed down, and %(other)s other work."
         )
         % groups,
     ]
@@ -240,8 +292,8 @@ def task_paragraphs(figures: dict) -> list[str]:
         paragraphs = [
             _(
                 "The county propaganda department handed down %(received)s tasks: %(special_reports)s opinion "
-                "special reports and %(assignments)s opinion assignments. The bureau handled %(handled)s of them "
-                "and reported back, %(on_time)s by the deadline."
+                "special reports, %(assignments)s opinion assignments and %(other)s other tasks. The bureau handled "
+                "%(handled)s of them and reported back, %(on_time)s by the deadline."
             )
             % total
         ]
@@ -268,15 +320,25 @@ def task_paragraphs(figures: dict) -> list[str]:
     return paragraphs
 
 
+def work_point_paragraphs() -> list[str]:
+    """Next year's work points: numbered places for the office to write in."""
+    return [
+        Subheading(_("(1) To be written by the office.")),
+        Subheading(_("(2) To be written by the office.")),
+        Subheading(_("(3) To be written by the office.")),
+    ]
+
+
 def draft_sections(figures: dict) -> list[tuple[str, list[str]]]:
-    """(heading, paragraphs) in the order of the summary; the last section is left blank."""
+    """(heading, paragraphs) in the order of the summary; a paragraph that is a ``Subheading`` is a
+    second-level heading. The last section holds only places for people to write."""
     return [
         (_("1. Responsibility and resources"), responsibility_paragraphs(figures)),
         (_("2. Handling of online opinions"), opinion_paragraphs(figures)),
         (_("3. Online publicity"), publicity_paragraphs(figures)),
         (_("4. Archive"), archive_paragraphs(figures)),
         (_("5. Tasks handed down"), task_paragraphs(figures)),
-        (_("6. Work points for next year"), []),
+        (_("6. Work points for next year"), work_point_paragraphs()),
     ]
 
 
@@ -284,32 +346,128 @@ def draft_title(figures: dict) -> str:
     return _("%(year)s Annual Summary of Online Opinion and Publicity Work") % {"year": figures["year"]}
 
 
+def bureau_name() -> str:
+    """The name the bureau signs with (settings.BUREAU_NAME), or a translated default."""
+    return settings.BUREAU_NAME or _("The County Bureau")
+
+
+def signature_lines(figures: dict) -> list[str]:
+    """The 落款: the bureau's name and the day the figures were compiled, written out as a date."""
+    as_of = timezone.localtime(datetime.fromisoformat(figures["as_of"]))
+    return [bureau_name(), formats.date_format(as_of.date(), "DATE_FORMAT")]
+
+
+def _font(run, fonts: tuple[str, ...], size) -> None:
+    """Set a run's font: the East Asian one through w:eastAsia (python-docx's ``font.name`` sets only
+    the Latin ones), digits and Latin letters in Times New Roman."""
+    run.font.size = size
+    run.font.name = LATIN_FONT
+    run_fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    run_fonts.set(qn("w:eastAsia"), fonts[0])
+
+
+def _layout(paragraph, *, indent=True, align=None) -> None:
+    paragraph_format = paragraph.paragraph_format
+    paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph_format.line_spacing = LINE
+    paragraph_format.space_before = paragraph_format.space_after = Pt(0)
+    if indent:
+        paragraph_format.first_line_indent = INDENT
+        # Word measures the indent in characters too (200 = two), so it holds if the size changes.
+        paragraph._element.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
+    if align is not None:
+        paragraph.alignment = align
+
+
+def _paragraph(document, text: str, fonts: tuple[str, ...], size, **layout):
+    paragraph = document.add_paragraph()
+    _layout(paragraph, **layout)
+    _font(paragraph.add_run(text), fonts, size)
+    return paragraph
+
+
+def _declare_fallbacks(document) -> None:
+    """Name each Chinese font in the font table with an alternative (w:altName), so a computer
+    without 方正小标宋简体 or 仿宋_GB2312 uses 华文中宋 or 仿宋 rather than a Western font."""
+    part = next(p for p in document.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml")
+    entries = "".join(
+        f'<w:font w:name="{fonts[0]}"><w:altName w:val="{fonts[1]}"/><w:charset w:val="86"/>'
+        '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+        for fonts in (TITLE_FONTS, HEADING_FONTS, SUBHEADING_FONTS, BODY_FONTS)
+    )
+    part._blob = part.blob.replace(b"</w:fonts>", entries.encode() + b"</w:fonts>")
+
+
+def _page(document) -> None:
+    for section in document.sections:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        for name, value in MARGINS.items():
+            setattr(section, name, value)
+        _page_number(section.footer.paragraphs[0])
+
+
+def _page_number(paragraph) -> None:
+    """The page number centred at the foot, "— 1 —", in 宋体 size 4 (14 pt), as GB/T 9704 sets it."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(paragraph.add_run("— "), PAGE_NUMBER_FONTS, Pt(14))
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    number = paragraph.add_run("1")  # Word replaces it with the page's number
+    _font(number, PAGE_NUMBER_FONTS, Pt(14))
+    number._element.addprevious(field)
+    field.append(number._element)
+    _font(paragraph.add_run(" —"), PAGE_NUMBER_FONTS, Pt(14))
+
+
+def _styles(document) -> None:
+    normal = document.styles["Normal"]
+    normal.font.size, normal.font.name = BODY_SIZE, LATIN_FONT
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONTS[0])
+
+
 def write_annual_draft(*, figures: dict, stream, language: str = "zh-hans") -> None:
     """Write the draft (.docx) into ``stream``."""
     with translation.override(language):
         document = Document()
-        document.styles["Normal"].font.size = Pt(12)
-        title = document.add_heading(draft_title(figures), level=0)
-        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _page(document)
+        _styles(document)
+        _declare_fallbacks(document)
         as_of = timezone.localtime(datetime.fromisoformat(figures["as_of"]))
         compiled = formats.date_format(as_of, "DATETIME_FORMAT")
         if figures["is_final"]:
             note = _("Draft written on %(compiled)s from the final figures of the year.")
         else:
             note = _("Draft written on %(compiled)s from the figures so far; the year is not over.")
-        document.add_paragraph().add_run(note % {"compiled": compiled}).italic = True
-        document.add_paragraph(
+        # The note is for the office, not part of the document: it goes in the page header.
+        header = document.sections[0].header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _font(header.add_run(note % {"compiled": compiled}), BODY_FONTS, Pt(10.5))
+        _paragraph(
+            document, draft_title(figures), TITLE_FONTS, TITLE_SIZE, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER
+        )
+        _paragraph(document, "", BODY_FONTS, BODY_SIZE)  # one empty line under the title
+        _paragraph(
+            document,
             _(
                 "In %(year)s the bureau kept watch over the online channels that concern its work, answered the "
                 "public's demands within the time limits and published news of its work as the county required. "
                 "The year's work is summarised below."
             )
-            % {"year": figures["year"]}
+            % {"year": figures["year"]},
+            BODY_FONTS,
+            BODY_SIZE,
+            align=WD_ALIGN_PARAGRAPH.JUSTIFY,
         )
         for heading, paragraphs in draft_sections(figures):
-            document.add_heading(heading, level=1)
+            _paragraph(document, heading, HEADING_FONTS, BODY_SIZE)
             for text in paragraphs:
-                document.add_paragraph(text)
-        for _number in range(3):
-            document.add_paragraph(_("(To be written by the office.)"))
+                fonts = SUBHEADING_FONTS if isinstance(text, Subheading) else BODY_FONTS
+                _paragraph(document, text, fonts, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        _paragraph(document, "", BODY_FONTS, BODY_SIZE)
+        _paragraph(document, "", BODY_FONTS, BODY_SIZE)
+        for line in signature_lines(figures):
+            # Right-aligned, four characters in from the margin, as the 落款 of an official document.
+            paragraph = _paragraph(document, line, BODY_FONTS, BODY_SIZE, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+            paragraph.paragraph_format.right_indent = Pt(64)
         document.save(stream)

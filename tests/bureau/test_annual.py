@@ -358,8 +358,10 @@ def test_draft_states_the_year_s_figures_in_sentences(figures):
         "6. Work points for next year",
     ):
         assert heading in text
-    assert "The office received 4 demands from the public. By kind: Complaint: 2, Consultation: 1, Suggestion: 1." in (
-        text
+    # Every kind is named, in DemandKind's order, 0 where none was received (其他 included).
+    assert (
+        "The office received 4 demands from the public. By kind: Complaint: 2, Suggestion: 1, Consultation: 1, "
+        "Criticism: 0, Praise: 0, Other: 0." in text
     )
     assert (
         "3 demands were replied to, a reply rate of 75%; 2 were replied to within the time limit, an on-time rate "
@@ -376,11 +378,11 @@ def test_draft_states_the_year_s_figures_in_sentences(figures):
     assert "ahead of the year's end" in text
     assert "The bureau's work was reported 2 times by 1 outlets: 县融媒体中心 (2)." in text
     assert "3 records were written in the year" in text
-    assert "Of these, 2 concern posts, 0 demands, 1 publicity" in text
-    assert "handed down 3 tasks: 1 opinion special reports and 2 opinion assignments" in text
+    assert "Of these, 2 concern posts, 0 demands, 1 publicity, 0 duty and tasks handed down, and 0 other work." in text
+    assert "handed down 3 tasks: 1 opinion special reports, 2 opinion assignments and 0 other tasks" in text
     assert "handled 2 of them and reported back, 1 by the deadline" in text
     assert "1 opinion incidents were reported upward" in text
-    assert text.rstrip().endswith("(To be written by the office.)")
+    assert "(3) To be written by the office." in text
 
 
 def test_the_three_agree_on_each_figure(figures):

@@ -8,6 +8,7 @@ import factory
 
 from bureau import clock
 from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
+from opinions.services.demands import demand_numbers_take
 from tests.factories import SectionFactory
 
 
@@ -58,3 +59,5 @@ class DemandFactory(factory.django.DjangoModelFactory):
     content = "群众反映小区门口路灯连续一周不亮，夜间出行不便。"
     received_at = factory.LazyFunction(clock.now)
     due_at = factory.LazyAttribute(lambda demand: demand.received_at + timedelta(hours=24))
+    # Taken from the real counter, as demand_create does, so factory rows and entered rows never clash.
+    number = factory.LazyAttribute(lambda demand: demand_numbers_take(received_at=demand.received_at)[0])

@@ -2,7 +2,7 @@
 transaction. No view changes a demand by itself. One module per part of the loop; they are all
 named here so callers write ``demands.demand_reply``."""
 
-from opinions.services.demands.entry import demand_create, demand_create_from_post
+from opinions.services.demands.entry import demand_create, demand_create_from_post, demand_numbers_take
 from opinions.services.demands.faq import demand_link_faq, faq_entry_create_from_demand
 from opinions.services.demands.handling import (
     demand_assign,
@@ -34,6 +34,7 @@ __all__ = [
     "demand_hand_back",
     "demand_link_faq",
     "demand_merge",
+    "demand_numbers_take",
     "demand_press",
     "demand_reply",
     "demand_request_extension",

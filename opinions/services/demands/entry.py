@@ -7,10 +7,25 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bureau import clock
-from opinions.models import Channel, Demand, Post
+from opinions.models import Channel, Demand, DemandNumberCounter, Post, demand_number_text
 from opinions.services.calendar import reply_deadline
 from opinions.services.demands._common import _record, _require
 from opinions.services.posts import post_handle
+
+
+@transaction.atomic
+def demand_numbers_take(*, received_at: datetime, count: int = 1) -> list[str]:
+    """The next ``count`` case numbers of the local year of ``received_at``. The year's counter row
+    is locked until the caller's transaction ends, so concurrent entries queue for it, and a
+    rolled-back entry gives its number back (no gaps)."""
+    year = clock.local_year(received_at)
+    # Insert-if-absent first: two entries opening a new year at once must not both insert it.
+    DemandNumberCounter.objects.bulk_create([DemandNumberCounter(year=year)], ignore_conflicts=True)
+    counter = DemandNumberCounter.objects.select_for_update().get(year=year)
+    first = counter.last + 1
+    counter.last += count
+    counter.save(update_fields=["last"])
+    return [demand_number_text(year, sequence) for sequence in range(first, first + count)]
 
 
 @transaction.atomic
@@ -43,6 +58,7 @@ def demand_create(
     if received_at > now:
         raise ValidationError(_("A demand cannot be received in the future."))
     demand = Demand.objects.create(
+        number=demand_numbers_take(received_at=received_at)[0],
         kind=kind,
         channel=channel,
         post=post,

@@ -246,7 +246,9 @@ def demand_call_back(*, demand: Demand, actor, satisfaction: str, note: str = ""
         actor=actor,
         demand=demand,
         before=before,
-        after={"state": demand.state, "satisfaction": satisfaction, "note": note.strip()},
+        # A redo's deadline is recorded with it: the handling form's history of rounds reads it.
+        after={"state": demand.state, "satisfaction": satisfaction, "note": note.strip()}
+        | ({"due_at": demand.due_at.isoformat()} if action == "reopened" else {}),
         request=request,
         now=now,
     )
