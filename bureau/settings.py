@@ -4,7 +4,7 @@ Everything comes from the environment (see .env.example). With nothing set, the 
 embedded: SQLite and a filesystem Celery broker under var/, e-mail printed to the console.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bureau.context_processors.office",
+                "reports.context_processors.todo",
             ],
         },
     },
@@ -158,6 +159,8 @@ USE_I18N = True
 USE_TZ = True
 
 OFFICE_NAME = env.str("OFFICE_NAME", default="")  # empty: the translated default name
+# The first day the office keeps records for: earlier dates are refused (bureau/bounds.py).
+OFFICE_RECORDS_SINCE = date.fromisoformat(env.str("OFFICE_RECORDS_SINCE", default="2015-01-01"))
 
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

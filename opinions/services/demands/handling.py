@@ -11,6 +11,7 @@ from opinions.models import Demand
 from opinions.policies import demand_require
 from opinions.services.calendar import needs_review, reply_deadline
 from opinions.services.demands._common import State, _lock, _notify, _record, _refuse_unless, _require
+from opinions.services.demands.waiting import demand_notify_waiting
 
 
 @transaction.atomic
@@ -114,6 +115,12 @@ def demand_reply(*, demand: Demand, actor, reply_text: str, notes: str = "", req
         request=request,
         now=now,
     )
+    if demand.state == State.IN_REVIEW:
+        demand_notify_waiting(demand=demand, step="review", occasion=now.isoformat(), actor=actor, now=now)
+    elif demand.needs_sign_off:
+        demand_notify_waiting(
+            demand=demand, step="sign-off", occasion=f"round{demand.redo_count}", actor=actor, now=now
+        )
     return demand
 
 
@@ -145,6 +152,11 @@ def demand_review(*, demand: Demand, actor, approve: bool, opinion: str = "", re
         request=request,
         now=now,
     )
+    if approve:
+        demand_notify_waiting(demand=demand, step="complete", occasion=now.isoformat(), actor=actor, now=now)
+        if demand.needs_sign_off:
+            occasion = f"round{demand.redo_count}"
+            demand_notify_waiting(demand=demand, step="sign-off", occasion=occasion, actor=actor, now=now)
     if not approve:
         _notify(
             recipient_person=demand.handler,
