@@ -123,7 +123,7 @@ def test_press_with_nobody_to_press_is_refused_with_a_reason(client_as, cast):
     assert 'data-testid="action-press"' not in client.get(demand.get_absolute_url()).content.decode()
     response = client.post(reverse("opinions:demand-action", args=[demand.pk, "press"]), {"note": "快"})
     assert response.status_code == 200
-    assert "assign it first" in response.content.decode()
+    assert "无法催办：请先派单" in response.content.decode()  # the page speaks Chinese by default
     assert not DemandPress.objects.filter(demand=demand).exists()  # was: "pressed", nobody told
 
 
@@ -158,7 +158,7 @@ def test_demand_received_in_1999_is_refused_and_the_form_keeps_what_was_typed(cl
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "before the office began keeping records (2015-01-01)" in page
+    assert "1999-01-01 08:00 早于本办开始建档的日期（2015-01-01）" in page  # beside the field, in Chinese
     assert "一九九九年的来电" in page
     assert not Demand.objects.exists()
     assert not Notification.objects.exists()  # no escalation notices either
@@ -184,7 +184,7 @@ def test_post_dated_in_the_future_is_refused_and_kept(client_as):
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "2026-03-03 09:00 is in the future" in page
+    assert "2026-03-03 09:00 晚于当前时间" in page
     assert "未来的帖子" in page
 
 

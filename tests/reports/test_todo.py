@@ -56,11 +56,13 @@ def test_each_waiting_step_tells_who_must_act_once(cast):
     # A criticism needs the leader's sign-off: the director is told; the leader who approved is not.
     assert notices(director, "opinions.demand.waiting.sign-off") == 1
     assert notices(leader, "opinions.demand.waiting.sign-off") == 0
-    assert notices(staff, "opinions.demand.waiting.complete") == 1
+    assert notices(staff, "opinions.demand.waiting.complete") == 0  # not before the sign-off
     # Once: the same occasion again writes nothing.
     demand.refresh_from_db()
     again = demand_notify_waiting(demand=demand, step="sign-off", occasion="round0", actor=leader.user, now=clock.now())
     assert again == 0
+    s.demand_sign_off(demand=demand, actor=director.user)
+    assert notices(staff, "opinions.demand.waiting.complete") == 1  # now the handler completes it
 
     other = DemandFactory(handler=staff, state=Demand.State.ASSIGNED)
     s.demand_request_extension(

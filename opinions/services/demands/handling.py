@@ -153,10 +153,8 @@ def demand_review(*, demand: Demand, actor, approve: bool, opinion: str = "", re
         now=now,
     )
     if approve:
-        demand_notify_waiting(demand=demand, step="complete", occasion=now.isoformat(), actor=actor, now=now)
-        if demand.needs_sign_off:
-            occasion = f"round{demand.redo_count}"
-            demand_notify_waiting(demand=demand, step="sign-off", occasion=occasion, actor=actor, now=now)
+        step = "sign-off" if demand.needs_sign_off else "complete"
+        demand_notify_waiting(demand=demand, step=step, occasion=f"round{demand.redo_count}", actor=actor, now=now)
     if not approve:
         _notify(
             recipient_person=demand.handler,
@@ -183,6 +181,7 @@ def demand_sign_off(*, demand: Demand, actor, request=None, now=None) -> Demand:
     demand.signed_off_by, demand.signed_off_at = person_for(actor), now
     demand.save(update_fields=["signed_off_by", "signed_off_at"])
     _record("signed_off", actor=actor, demand=demand, before={}, after={"signed_off": True}, request=request, now=now)
+    demand_notify_waiting(demand=demand, step="complete", occasion=f"round{demand.redo_count}", actor=actor, now=now)
     return demand
 
 

@@ -27,7 +27,7 @@ TITLES = {
         _("A new demand in your section waits to be signed for: %(subject)s") % {"subject": subject}
     ),
     "assign": lambda subject: _("A new demand waits to be dispatched: %(subject)s") % {"subject": subject},
-    "complete": lambda subject: _("Your reply was approved; complete the demand: %(subject)s") % {"subject": subject},
+    "complete": lambda subject: _("A demand waits for you to complete it: %(subject)s") % {"subject": subject},
 }
 
 
