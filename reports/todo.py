@@ -38,8 +38,13 @@ class TodoItem:
     title: str
     url: str
     when: datetime | None = None
+    when_label: str | Promise = ""
     note: str = ""
     late: bool = False
+
+
+# What the time beside a demand is, by the field its list is ordered on.
+WHEN_LABELS = {"due_at": _("Reply due at"), "replied_at": _("Replied at"), "completed_at": _("Completed at")}
 
 
 @dataclass
@@ -94,7 +99,8 @@ def todo_lists(*, user, person: Person | None, now: datetime | None = None) -> l
             TodoItem(
                 title=demand.subject,
                 url=demand.get_absolute_url(),
-                when=demand.due_at,
+                when=getattr(demand, todo.order[0]),
+                when_label=WHEN_LABELS[todo.order[0]],
                 note=" · ".join(filter(None, [demand.get_state_display(), demand.channel.name, _handler(demand)])),
                 late=demand.is_overdue_at(now),
             )
@@ -120,6 +126,7 @@ def _item(key: str, row) -> TodoItem:
             title=row.title,
             url=reverse("publicity:post-detail", args=[row.pk]),
             when=row.submitted_at,
+            when_label=_("Submitted at"),
             note=row.author.name,
         )
     if key == "feedback_approve":
@@ -127,13 +134,21 @@ def _item(key: str, row) -> TodoItem:
             title=f"{row.reference} {row.title}",
             url=row.get_absolute_url(),
             when=row.feedback_submitted_at,
+            when_label=_("Submitted at"),
             note=row.handler.name if row.handler_id else "",
         )
     if key == "major_reports":
-        return TodoItem(title=row.title, url=row.get_absolute_url(), when=row.reported_at, note=row.reported_to)
+        return TodoItem(
+            title=row.title,
+            url=row.get_absolute_url(),
+            when=row.reported_at,
+            when_label=_("Reported at"),
+            note=row.reported_to,
+        )
     return TodoItem(  # my_shifts
         title=str(row.shift.shift_type),
         url=reverse("assignments:shift-detail", args=[row.shift_id]),
         when=row.shift.starts_at,
+        when_label=_("Starts at"),
         note=_("signed in") if row.signed_in_at else "",
     )

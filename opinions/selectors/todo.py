@@ -7,9 +7,11 @@ one aggregate query) and ``demand_todo_items`` (one query per list), so one list
 everywhere. A demand leaves a list exactly when the step is taken: each condition is the
 ``policies.WHEN`` of that step, written as a query."""
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
@@ -164,9 +166,11 @@ def demand_todo_counts(*, user, now: datetime | None = None) -> dict[str, int]:
     if not todos:
         return {}
     scope = _scope(user, now)
-    return demands_visible(user=user).aggregate(
-        **{todo.key: Count("pk", filter=todo.condition(scope.person, scope.now, scope.window)) for todo in todos}
-    )
+    conditions = {todo.key: todo.condition(scope.person, scope.now, scope.window) for todo in todos}
+    # Only rows in some list are read (the badge runs on every page; old closed cases are skipped).
+    waiting = reduce(operator.or_, conditions.values())
+    counted = demands_visible(user=user).filter(waiting)
+    return counted.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
 
 
 def demand_todo(*, user, key: str, now: datetime | None = None) -> QuerySet[Demand]:

@@ -214,7 +214,7 @@ def test_home_page_leads_with_the_todo_panel_and_a_leader_has_a_demand_panel(cli
     page = client_as("leader").get("/").content.decode()
     assert page.index('data-testid="todo-panel"') < page.index('data-testid="leader-demands-panel"')
     assert 'data-testid="todo-panel-sign_off"' in page
-    assert "overdue" in page  # the office's overdue count, for the leader
+    assert 'data-testid="overdue-count"' in page  # the office's overdue demands (2), for the leader
 
 
 def test_signing_off_takes_the_demand_off_the_list(client_as, cast):
