@@ -13,7 +13,9 @@ their shifts of the coming week (shown, not counted in the badge: a shift is not
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from assignments import selectors as duty
 from bureau import clock
 from bureau.models import Person
+from bureau.types import AnyUser
+from opinions.models import Demand
 from opinions.selectors import todo as demand_todo
 from publicity import selectors as publicity
 
@@ -39,7 +43,7 @@ class TodoItem:
     url: str
     when: datetime | None = None
     when_label: str | Promise = ""
-    note: str = ""
+    note: str | Promise = ""
     late: bool = False
 
 
@@ -56,9 +60,9 @@ class TodoList:
     items: list[TodoItem] = field(default_factory=list)
 
 
-def _other_querysets(*, user, person: Person | None, now: datetime) -> dict:
+def _other_querysets(*, user: AnyUser, person: Person | None, now: datetime) -> dict[str, QuerySet[Any]]:
     """The non-demand lists this user has, as querysets (not yet run)."""
-    lists = {}
+    lists: dict[str, QuerySet[Any]] = {}
     if user.has_perm("publicity.approve_publicitypost"):
         lists["publicity_approve"] = publicity.approval_queue(user=user)
     if user.has_perm("assignments.approve_feedback"):
@@ -70,7 +74,7 @@ def _other_querysets(*, user, person: Person | None, now: datetime) -> dict:
     return lists
 
 
-def todo_counts(*, user, person: Person | None, now: datetime | None = None) -> dict[str, int]:
+def todo_counts(*, user: AnyUser, person: Person | None, now: datetime | None = None) -> dict[str, int]:
     """Every list's count for this user (list key → count), in page order."""
     if not user.is_authenticated:
         return {}
@@ -81,13 +85,13 @@ def todo_counts(*, user, person: Person | None, now: datetime | None = None) -> 
     return counts
 
 
-def todo_badge(*, user, person: Person | None, now: datetime | None = None) -> int:
+def todo_badge(*, user: AnyUser, person: Person | None, now: datetime | None = None) -> int:
     """The menu badge: how many things wait for this user's decision or action."""
     counts = todo_counts(user=user, person=person, now=now)
     return sum(count for key, count in counts.items() if OTHER_LISTS.get(key, ("", True))[1])
 
 
-def todo_lists(*, user, person: Person | None, now: datetime | None = None) -> list[TodoList]:
+def todo_lists(*, user: AnyUser, person: Person | None, now: datetime | None = None) -> list[TodoList]:
     """The page: each list with its count (``todo_counts``) and its first items; lists with nothing
     waiting are included (an empty list says so) but their items are not queried."""
     now = now or clock.now()
@@ -116,11 +120,11 @@ def todo_lists(*, user, person: Person | None, now: datetime | None = None) -> l
     return result
 
 
-def _handler(demand) -> str:
-    return demand.handler.name if demand.handler_id else ""
+def _handler(demand: Demand) -> str:
+    return demand.handler.name if demand.handler is not None else ""  # loaded with the list
 
 
-def _item(key: str, row) -> TodoItem:
+def _item(key: str, row: Any) -> TodoItem:
     if key == "publicity_approve":
         return TodoItem(
             title=row.title,

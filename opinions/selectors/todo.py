@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from bureau import clock
 from bureau.models import Person
 from bureau.selectors import person_for
+from bureau.types import AnyUser
 from opinions.models import Demand, DemandRules, due_soon_q, overdue_q
 from opinions.policies import WHO
 from opinions.selectors.demands import LIST_RELATED, demands_visible
@@ -45,7 +46,7 @@ def _may(step: str) -> Callable[..., bool]:
 _supervises = _may("assign")
 
 
-def _handler(user, person) -> bool:
+def _handler(user: AnyUser, person: Person | None) -> bool:
     return person is not None and user.has_perm("opinions.handle_demand")
 
 
@@ -142,17 +143,17 @@ def _due_soon_window() -> timedelta:
 
 @dataclass(frozen=True)
 class _Scope:
-    user: object
+    user: AnyUser
     person: Person | None
     now: datetime
     window: timedelta
 
 
-def _scope(user, now: datetime | None) -> _Scope:
+def _scope(user: AnyUser, now: datetime | None) -> _Scope:
     return _Scope(user=user, person=person_for(user), now=now or clock.now(), window=_due_soon_window())
 
 
-def demand_todos_for(*, user) -> list[DemandTodo]:
+def demand_todos_for(*, user: AnyUser) -> list[DemandTodo]:
     """The lists this user has, in the order the page shows them."""
     if not user.is_authenticated:
         return []
@@ -160,7 +161,7 @@ def demand_todos_for(*, user) -> list[DemandTodo]:
     return [todo for todo in DEMAND_TODOS if todo.applies(user, person)]
 
 
-def demand_todo_counts(*, user, now: datetime | None = None) -> dict[str, int]:
+def demand_todo_counts(*, user: AnyUser, now: datetime | None = None) -> dict[str, int]:
     """Every list's count for this user, in one aggregate query (the badge, the home panel, the page)."""
     todos = demand_todos_for(user=user)
     if not todos:
@@ -173,7 +174,7 @@ def demand_todo_counts(*, user, now: datetime | None = None) -> dict[str, int]:
     return counted.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
 
 
-def demand_todo(*, user, key: str, now: datetime | None = None) -> QuerySet[Demand]:
+def demand_todo(*, user: AnyUser, key: str, now: datetime | None = None) -> QuerySet[Demand]:
     """The demands waiting in one list, oldest deadline (or longest waiting) first."""
     todo = BY_KEY[key]
     scope = _scope(user, now)
@@ -188,5 +189,7 @@ def demand_todo(*, user, key: str, now: datetime | None = None) -> QuerySet[Dema
     )
 
 
-def demand_todo_items(*, user, key: str, now: datetime | None = None, limit: int = ITEMS_PER_LIST) -> list[Demand]:
+def demand_todo_items(
+    *, user: AnyUser, key: str, now: datetime | None = None, limit: int = ITEMS_PER_LIST
+) -> list[Demand]:
     return list(demand_todo(user=user, key=key, now=now)[:limit])

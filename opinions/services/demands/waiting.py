@@ -13,6 +13,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from bureau.notifications import notification_create
+from bureau.types import AnyUser
 from opinions.models import Demand
 from opinions.policies import waiting_for
 
@@ -31,7 +32,9 @@ TITLES = {
 }
 
 
-def demand_notify_waiting(*, demand: Demand, step: str, occasion: str, actor=None, now: datetime) -> int:
+def demand_notify_waiting(
+    *, demand: Demand, step: str, occasion: str, actor: AnyUser | None = None, now: datetime
+) -> int:
     """Tell whoever must take ``step`` (an action of ``opinions.policies``) on ``demand``; the actor
     who caused the wait is not told. ``occasion`` makes the key: the same occasion notifies once.
     Returns how many notices were written."""
