@@ -14,4 +14,4 @@ def panels(*, user, person) -> list[HomePanel]:
         key: label for key, (label, _c) in OTHER_LISTS.items()
     }
     rows = [{"key": key, "label": labels[key], "count": count} for key, count in counts.items()]
-    return [HomePanel(template="reports/_todo_panel.html", context={"rows": rows}, order=0)]
+    return [HomePanel(template="reports/_todo_panel.html", context={"rows": rows, "waiting": any(row["count"] for row in rows)}, order=0)]
