@@ -25,6 +25,7 @@ from assignments.models import (
 )
 from bureau import clock
 from bureau.models import Person
+from bureau.selectors import person_for
 from opinions.selectors.demands import demands_visible
 from opinions.selectors.posts import post_list
 
@@ -80,6 +81,20 @@ def upcoming_assignments(*, person: Person, now: datetime | None = None, limit: 
         ShiftAssignment.objects.filter(person=person, shift__ends_at__gt=now)
         .select_related("shift", "shift__shift_type")
         .order_by("shift__starts_at")[:limit]
+    )
+
+
+def my_shifts_ahead(*, person: Person | None, now: datetime | None = None, days: int = 7) -> QuerySet[ShiftAssignment]:
+    """The person's shifts now on or starting within ``days`` (their to-do list's "my shifts")."""
+    now = now or clock.now()
+    if person is None:
+        return ShiftAssignment.objects.none()
+    return (
+        ShiftAssignment.objects.filter(
+            person=person, shift__ends_at__gt=now, shift__starts_at__lt=now + timedelta(days=days)
+        )
+        .select_related("shift", "shift__shift_type")
+        .order_by("shift__starts_at", "pk")
     )
 
 
@@ -304,6 +319,34 @@ def incident_report_for_user(*, user, pk: int) -> IncidentReport:
             "demands",
         )
         .get(pk=pk)
+    )
+
+
+# A major (重大) report upward stays on the leaders' to-do list this long after it was recorded.
+MAJOR_REPORT_TODO_DAYS = 7
+
+
+def major_reports_recent(*, user, now: datetime | None = None) -> QuerySet[IncidentReport]:
+    """Major (重大) incidents reported upward in the last ``MAJOR_REPORT_TODO_DAYS`` days, for leaders."""
+    now = now or clock.now()
+    person = person_for(user) if user.is_authenticated else None
+    if person is None or not person.is_leader:
+        return IncidentReport.objects.none()
+    return (
+        incident_report_list(user=user)
+        .filter(level=IncidentReport.Level.MAJOR, created_at__gte=now - timedelta(days=MAJOR_REPORT_TODO_DAYS))
+        .order_by("-reported_at", "-pk")
+    )
+
+
+def feedback_to_approve(*, user) -> QuerySet[CountyTask]:
+    """Tasks handed down whose feedback waits for a leader's approval, longest waiting first."""
+    if not user.is_authenticated or not user.has_perm("assignments.approve_feedback"):
+        return CountyTask.objects.none()
+    return (
+        CountyTask.objects.filter(state=CountyTask.State.FEEDBACK_SUBMITTED)
+        .select_related("handler")
+        .order_by("feedback_submitted_at", "pk")
     )
 
 

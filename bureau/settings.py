@@ -13,7 +13,7 @@ Everything comes from the environment (see .env.example). ``DEBUG`` says which o
 
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bureau.context_processors.office",
+                "reports.context_processors.todo",
             ],
         },
     },
@@ -209,6 +210,8 @@ USE_TZ = True
 OFFICE_NAME = env.str("OFFICE_NAME", default="")  # empty: the translated default name
 # The bureau as it signs documents (the 落款 of the annual summary); empty: the translated default.
 BUREAU_NAME = env.str("BUREAU_NAME", default="")
+# The first day the office keeps records for: earlier dates are refused (bureau/bounds.py).
+OFFICE_RECORDS_SINCE = date.fromisoformat(env.str("OFFICE_RECORDS_SINCE", default="2015-01-01"))
 
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

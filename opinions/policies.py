@@ -5,8 +5,10 @@ appears exactly when the service would accept the person and the demand's state.
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from bureau.models import Person
 from bureau.selectors import person_for
 from opinions.models import Demand
 
@@ -64,13 +66,23 @@ WHEN: dict[str, Callable[[Demand], bool]] = {
     "call-back": lambda demand: demand.state == State.COMPLETED and demand.called_back_at is None,
     "decide-hand-back": lambda demand: demand.state == State.HANDED_BACK,
     "decide-extension": lambda demand: demand.extension_until is not None and demand.is_open,
-    "press": lambda demand: demand.is_open,
+    "press": lambda demand: demand.is_open and press_recipient(demand) is not None,
     "merge": lambda demand: demand.is_open,
     "faq-create": lambda demand: (
         demand.kind == "consultation" and demand.first_replied_at is not None and demand.faq_entry_id is None
     ),
     "faq-link": lambda demand: demand.kind == "consultation" and demand.faq_entry_id is None,
 }
+
+
+def press_recipient(demand: Demand):
+    """Who a press (催办) reaches: the handler, or, before anyone has signed for the case, the owner
+    of its section (who should). With neither there is nobody to press: assign the case instead."""
+    if demand.handler_id is not None:
+        return demand.handler
+    if demand.section_id is not None and demand.section.owner_id is not None:
+        return demand.section.owner
+    return None
 
 
 def demand_may(user, demand: Demand, action: str) -> bool:
@@ -95,3 +107,48 @@ def demand_can(user, demand: Demand, action: str) -> bool:
 def demand_actions(user, demand: Demand) -> dict[str, bool]:
     """For the detail page: every action name (with ``_`` for ``-``, for templates) → shown or not."""
     return {action.replace("-", "_"): demand_can(user, demand, action) for action in WHO}
+
+
+def demand_shows_citizen(user, demand: Demand) -> bool:
+    """Personal data (the citizen's name and contact) is shown only to those handling the case: its
+    handler, its section's owner, the office head, and whoever registered it (they typed it in)."""
+    if demand.created_by_id is not None and demand.created_by_id == user.pk:
+        return True
+    if user.has_perm("opinions.supervise_demand"):
+        return True
+    person = person_for(user)
+    return person is not None and (
+        demand.handler_id == person.pk or (demand.section is not None and demand.section.owner_id == person.pk)
+    )
+
+
+# --- Who is waited for: the people who may take a step, as a query (for notices) -----------------
+
+
+def _people_with_perm(codename: str) -> Q:
+    """Active people whose login has ``opinions.<codename>`` through a role group or directly."""
+    return Q(
+        user__groups__permissions__codename=codename, user__groups__permissions__content_type__app_label="opinions"
+    ) | Q(user__user_permissions__codename=codename, user__user_permissions__content_type__app_label="opinions")
+
+
+def waiting_for(demand: Demand, action: str) -> list[Person]:
+    """The people who must take ``action`` on this demand now that it waits for it: the same
+    people ``WHO`` lets do it (reviewers: the review permission or a spokesperson; sign-off: the
+    sign-off permission; decisions and dispatch: the office heads; signing for: the section's
+    owner). Used for the notice sent when the wait starts."""
+    people = Person.objects.active().filter(user__isnull=False, user__is_active=True).select_related("user")
+    if action == "review":
+        chosen = people.filter(_people_with_perm("review_demand") | Q(is_spokesperson=True))
+    elif action == "sign-off":
+        chosen = people.filter(_people_with_perm("sign_off_demand"))
+    elif action in ("decide-hand-back", "decide-extension", "assign"):
+        chosen = people.filter(_people_with_perm("supervise_demand"))
+    elif action == "claim":
+        owner_id = demand.section.owner_id if demand.section_id is not None else None
+        chosen = people.filter(pk=owner_id) if owner_id else people.none()
+    elif action == "complete":
+        chosen = people.filter(pk=demand.handler_id) if demand.handler_id else people.none()
+    else:
+        raise ValueError(action)
+    return list(chosen.distinct().order_by("pk"))

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bureau.admin_base import ReadOnlyAdmin
+from publicity.forms import PublicityQuotaForm
 from publicity.models import (
     DisclosureItem,
     MediaCoverage,
@@ -43,6 +44,7 @@ class MediaOutletAdmin(admin.ModelAdmin):
 
 @admin.register(PublicityQuota)
 class PublicityQuotaAdmin(admin.ModelAdmin):
+    form = PublicityQuotaForm
     list_display = ["year", "scope", "minimum", "notes"]
     list_filter = ["year"]
     list_select_related = ["department", "platform"]

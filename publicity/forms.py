@@ -7,9 +7,9 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bureau import clock
+from bureau import bounds, clock
 from bureau.models import Department, Person, Role
-from publicity.models import DisclosureItem, MediaOutlet, Platform, PublicityPost
+from publicity.models import DisclosureItem, MediaOutlet, Platform, PublicityPost, PublicityQuota
 
 
 def _date():
@@ -112,3 +112,18 @@ class DisclosureItemForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Record"))
+
+
+class PublicityQuotaForm(forms.ModelForm):
+    """The admin's quota form: the year within ``bureau.bounds`` (a quota for 1999 is a typing error)."""
+
+    class Meta:
+        model = PublicityQuota
+        fields = ["year", "department", "platform", "platform_kind", "minimum", "notes"]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        problem = bounds.year_problem(year)
+        if problem:
+            raise forms.ValidationError(problem)
+        return year

@@ -3,10 +3,10 @@
 Each module has ``panels(*, user, person) -> list[HomePanel]``; its templates receive the panel's
 context. The panels are ordered by their ``order``."""
 
-from reports.panels import assignments, opinions, publicity
+from reports.panels import assignments, opinions, publicity, todo
 from reports.panels.panel import HomePanel
 
-PANEL_MODULES = [opinions, assignments, publicity]
+PANEL_MODULES = [todo, opinions, assignments, publicity]
 
 
 def home_panels(*, user, person) -> list[HomePanel]:

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from assignments.models import IncidentFollowUp, IncidentReport, ResponsePlan
 from bureau import clock
-from bureau.models import Person
+from bureau.models import Person, Role
+from bureau.notifications import notification_create
 from bureau.selectors import person_for
 
 
@@ -66,6 +67,18 @@ def incident_report_create(
         },
         now=now,
     )
+    if level == IncidentReport.Level.MAJOR:
+        # A major (重大) incident is the leaders' business at once: each is told, once per report.
+        leaders = Person.objects.active().filter(role__in=(Role.DIRECTOR, Role.LEADER), user__isnull=False)
+        for leader in leaders.select_related("user"):
+            notification_create(
+                recipient=leader.user,
+                kind="assignments.major_report",
+                dedupe_key=f"assignments.major_report:{report.pk}",
+                title=_("Major incident reported upward: %(title)s") % {"title": title[:100]},
+                link=report.get_absolute_url(),
+                now=now,
+            )
     return report
 
 

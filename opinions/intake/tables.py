@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bureau import bounds
 from bureau.imports import read_table
 from bureau.models import Section
 from opinions.models import Channel
@@ -88,6 +89,8 @@ def check_rows(rows: list[list[str]]) -> ImportPreview:
             posted_at = _parse_time(posted)
             if posted_at is None:
                 problems.append(_("the time “%(value)s” is not YYYY-MM-DD HH:MM") % {"value": posted[:30]})
+            elif problem := bounds.moment_problem(posted_at):
+                problems.append(problem)
         if section_name and section_name not in sections:
             problems.append(_("unknown section “%(name)s”") % {"name": section_name[:50]})
         if problems:

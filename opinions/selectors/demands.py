@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
 from archive.selectors import archive_history_for
@@ -14,30 +14,49 @@ from bureau import clock
 from bureau.models import Person
 from bureau.selectors import person_for
 from opinions.filters import DemandFilter
-from opinions.models import Demand, DemandPress, FaqEntry
+from opinions.models import Demand, DemandPress, FaqEntry, open_q
 
 LIST_RELATED = ("channel", "handler", "department", "section")
 
 
 def demands_visible(*, user) -> QuerySet[Demand]:
     """Supervisors and leaders see every demand; a staff member sees the demands of the sections
-    they own and those assigned to them; anyone else sees none."""
+    they own, those assigned to them and those they registered (录入) themselves; anyone else sees
+    none. ``opinions.policies`` decides what each may do to a demand seen here."""
     if not user.is_authenticated:
         return Demand.objects.none()
     if user.has_perm("opinions.view_all_demands"):
         return Demand.objects.all()
-    if not user.has_perm("opinions.handle_demand"):
+    if not (user.has_perm("opinions.handle_demand") or user.has_perm("opinions.enter_demand")):
         return Demand.objects.none()
+    # Whoever registered a case follows it (a 12345 call entered by hand is redirected to its page).
+    visible = Q(created_by=user)
     person = person_for(user)
-    if person is None:
-        return Demand.objects.none()
-    return Demand.objects.filter(Q(handler=person) | Q(section__owner=person))
+    if person is not None and user.has_perm("opinions.handle_demand"):
+        visible |= Q(handler=person) | Q(section__owner=person)
+    return Demand.objects.filter(visible)
+
+
+def open_first_order() -> list:
+    """The order an office works in: open cases first, the soonest deadline (the most overdue) at
+    the top; then everything else (replied, completed, merged) newest first, so last year's
+    completed cases are at the bottom, not the top."""
+    is_open = Case(When(open_q(), then=0), default=1, output_field=IntegerField())
+    open_deadline = Case(When(open_q(), then=F("due_at")))
+    return [is_open.asc(), open_deadline.asc(nulls_last=True), F("received_at").desc(), F("pk").desc()]
+
+
+def still_with_handler_q() -> Q:
+    """A case has work left for its handler until it is called back: open (the reply is due),
+    replied (to be completed, after the leader's sign-off where one is needed) or completed and
+    not yet called back (回访)."""
+    return open_q() | Q(state=Demand.State.REPLIED) | Q(state=Demand.State.COMPLETED, called_back_at__isnull=True)
 
 
 def demand_list(*, user, filters: Mapping[str, Any] | None = None):
-    """The filtered list, soonest deadline first; rows carry channel, handler, department and section."""
+    """The filtered list in ``open_first_order``; rows carry channel, handler, department and section."""
     queryset = demands_visible(user=user).select_related(*LIST_RELATED).defer("content", "reply_text")
-    demand_filter = DemandFilter(filters or {}, queryset=queryset.order_by("due_at", "pk"), user=user)
+    demand_filter = DemandFilter(filters or {}, queryset=queryset.order_by(*open_first_order()), user=user)
     return demand_filter, (demand_filter.qs if demand_filter.is_valid() else demand_filter.queryset)
 
 
@@ -62,16 +81,16 @@ def demand_get(*, user, pk: int) -> Demand | None:
 
 
 def my_demands(*, user, person: Person | None, limit: int = 50) -> list[Demand]:
-    """The person's open demands, soonest deadline first."""
+    """The person's cases with work left for them (``still_with_handler_q``: replied cases waiting
+    for completion or call-back included), in ``open_first_order``."""
     if person is None:
         return []
     return list(
         demands_visible(user=user)
-        .filter(handler=person)
-        .open()
+        .filter(still_with_handler_q(), handler=person)
         .select_related(*LIST_RELATED)
         .defer("content", "reply_text")
-        .order_by("due_at", "pk")[:limit]
+        .order_by(*open_first_order())[:limit]
     )
 
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
-from bureau import clock
+from bureau import bounds, clock
 from bureau.models import Section
 from opinions.intake.items import IncomingItem, clean_text
 from opinions.models import Channel, Post
@@ -31,6 +31,7 @@ def post_enter(
 
     Screened like any other post. Entering the same text twice on one channel is refused."""
     now = now or clock.now()
+    bounds.check_moment(posted_at, field="posted_at", now=now)
     item = IncomingItem(
         title=clean_text(title), body=clean_text(body), link=link.strip(), author=author.strip(), posted_at=posted_at
     )

@@ -20,11 +20,10 @@ from django.views.generic import FormView, TemplateView
 from bureau import clock
 from bureau.exports import Sheet, csv_response, xlsx_response
 from bureau.models import Person
-from bureau.selectors import person_for
 from bureau.views_base import ActionView
 from opinions import demand_forms as forms
 from opinions.models import Demand, FaqEntry
-from opinions.policies import demand_actions
+from opinions.policies import demand_actions, demand_shows_citizen
 from opinions.selectors.demands import demand_get, demand_list, demand_timeline, faq_entries
 from opinions.selectors.handling_form import demand_handling_history
 from opinions.selectors.paging import quick_page
@@ -49,6 +48,9 @@ from opinions.services.demands import (
     faq_entry_create_from_demand,
 )
 
+# Who may open the demand pages at all; which demands each sees is ``demands_visible``.
+DEMAND_READERS = ("opinions.handle_demand", "opinions.enter_demand", "opinions.view_all_demands")
+
 
 class DemandAccessMixin:
     """Loads ``self.demand`` through the user-scoped selector (not visible → 404)."""
@@ -66,7 +68,7 @@ class DemandListView(PermissionRequiredMixin, TemplateView):
 
     def has_permission(self):
         user = self.request.user
-        return user.has_perm("opinions.handle_demand") or user.has_perm("opinions.view_all_demands")
+        return any(user.has_perm(perm) for perm in DEMAND_READERS)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -136,25 +138,18 @@ class DemandDetailView(PermissionRequiredMixin, DemandAccessMixin, TemplateView)
 
     def has_permission(self):
         user = self.request.user
-        return user.has_perm("opinions.handle_demand") or user.has_perm("opinions.view_all_demands")
+        return any(user.has_perm(perm) for perm in DEMAND_READERS)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, demand = self.request.user, self.demand
-        person = person_for(user)
         context.update(
             demand=demand,
             forms={name.replace("-", "_"): view.form_class() for name, view in DEMAND_ACTIONS.items()},
             can=demand_actions(user, demand),  # which buttons: the rules the services check
             timeline=demand_timeline(demand=demand),
             now=clock.now(),
-            # Personal data: only for those handling the case (handler, section owner, office head).
-            show_citizen=person is not None
-            and (
-                demand.handler_id == person.pk
-                or (demand.section is not None and demand.section.owner_id == person.pk)
-                or user.has_perm("opinions.supervise_demand")
-            ),
+            show_citizen=demand_shows_citizen(user, demand),
             handlers=Person.objects.active().order_by("name"),
             faq_entries_list=list(FaqEntry.objects.order_by("question")[:200]),
         )

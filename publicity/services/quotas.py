@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
-from bureau import clock
+from bureau import bounds, clock
 from bureau.models import Person, Role
 from bureau.notifications import notification_create
 from bureau.types import AnyUser
@@ -33,6 +33,7 @@ def quota_save(
     """Create or change a quota (from the admin), recording the old and new values."""
     now = now or clock.now()
     created = quota.pk is None
+    bounds.check_year(quota.year, today=timezone.localdate(now))
     before = {} if created else _quota_values(PublicityQuota.objects.select_for_update().get(pk=quota.pk))
     quota.full_clean()
     quota.save()

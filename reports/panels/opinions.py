@@ -5,6 +5,7 @@ from bureau import clock
 from opinions.models import Post
 from opinions.selectors.demands import demands_visible, my_demands, unassigned_in_my_sections
 from opinions.selectors.posts import failing_channels, my_new_posts
+from opinions.selectors.todo import demand_todo_items, demand_todos_for
 from reports.panels.panel import HomePanel
 
 
@@ -21,7 +22,10 @@ def panels(*, user, person) -> list[HomePanel]:
 
 
 def _demand_panels(*, user, person) -> list[HomePanel]:
-    """My open demands by deadline, and the unassigned ones in my sections."""
+    """My demands with work left, and the unassigned ones in my sections; for a leader (who sees
+    every demand but handles none) what waits for them and the office's overdue count."""
+    if user.has_perm("opinions.view_all_demands") and not user.has_perm("opinions.handle_demand"):
+        return _leader_panel(user=user)
     if not user.has_perm("opinions.handle_demand") or person is None:
         return []
     context = {
@@ -32,3 +36,17 @@ def _demand_panels(*, user, person) -> list[HomePanel]:
     if user.has_perm("opinions.supervise_demand"):
         context["overdue_count"] = demands_visible(user=user).overdue(at=context["now"]).count()
     return [HomePanel(template="opinions/_demand_panel.html", context=context, order=5)]
+
+
+LEADER_LISTS = ("sign_off", "review")
+
+
+def _leader_panel(*, user) -> list[HomePanel]:
+    now = clock.now()
+    lists = [
+        {"todo": todo, "items": demand_todo_items(user=user, key=todo.key, now=now, limit=5)}
+        for todo in demand_todos_for(user=user)
+        if todo.key in LEADER_LISTS
+    ]
+    context = {"lists": lists, "now": now, "overdue_count": demands_visible(user=user).overdue(at=now).count()}
+    return [HomePanel(template="opinions/_leader_demand_panel.html", context=context, order=5)]

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bureau import clock
+from bureau import bounds, clock
 from opinions.models import Channel, Demand, DemandNumberCounter, Post, demand_number_text
 from opinions.services.calendar import reply_deadline
 from opinions.services.demands._common import _record, _require
+from opinions.services.demands.waiting import demand_notify_waiting
 from opinions.services.posts import post_handle
 
 
@@ -54,9 +55,13 @@ def demand_create(
     subject, content = subject.strip(), content.strip()
     if not subject or not content:
         raise ValidationError(_("A demand needs a subject and its content."))
+    if received_at is not None and received_at > now:
+        raise ValidationError({"received_at": _("A demand cannot be received in the future.")})
+    # Typed by hand: within bounds.DEMAND_ENTRY_DAYS_BACK days; from a post, when the post was found.
+    bounds.check_moment(
+        received_at, field="received_at", now=now, days_back=None if post else bounds.DEMAND_ENTRY_DAYS_BACK
+    )
     received_at = received_at or now
-    if received_at > now:
-        raise ValidationError(_("A demand cannot be received in the future."))
     demand = Demand.objects.create(
         number=demand_numbers_take(received_at=received_at)[0],
         kind=kind,
@@ -83,6 +88,9 @@ def demand_create(
         request=request,
         now=now,
     )
+    # Nobody has it yet: its section's owner signs for it, or (no owner) the office head dispatches it.
+    step = "claim" if demand.section_id is not None and demand.section.owner_id is not None else "assign"
+    demand_notify_waiting(demand=demand, step=step, occasion="received", actor=actor, now=now)
     return demand
 
 

@@ -11,6 +11,7 @@ from opinions.models import Demand
 from opinions.policies import demand_require
 from opinions.services.calendar import needs_review, reply_deadline
 from opinions.services.demands._common import State, _lock, _notify, _record, _refuse_unless, _require
+from opinions.services.demands.waiting import demand_notify_waiting
 
 
 @transaction.atomic
@@ -114,6 +115,12 @@ def demand_reply(*, demand: Demand, actor, reply_text: str, notes: str = "", req
         request=request,
         now=now,
     )
+    if demand.state == State.IN_REVIEW:
+        demand_notify_waiting(demand=demand, step="review", occasion=now.isoformat(), actor=actor, now=now)
+    elif demand.needs_sign_off:
+        demand_notify_waiting(
+            demand=demand, step="sign-off", occasion=f"round{demand.redo_count}", actor=actor, now=now
+        )
     return demand
 
 
@@ -145,6 +152,9 @@ def demand_review(*, demand: Demand, actor, approve: bool, opinion: str = "", re
         request=request,
         now=now,
     )
+    if approve:
+        step = "sign-off" if demand.needs_sign_off else "complete"
+        demand_notify_waiting(demand=demand, step=step, occasion=f"round{demand.redo_count}", actor=actor, now=now)
     if not approve:
         _notify(
             recipient_person=demand.handler,
@@ -171,6 +181,7 @@ def demand_sign_off(*, demand: Demand, actor, request=None, now=None) -> Demand:
     demand.signed_off_by, demand.signed_off_at = person_for(actor), now
     demand.save(update_fields=["signed_off_by", "signed_off_at"])
     _record("signed_off", actor=actor, demand=demand, before={}, after={"signed_off": True}, request=request, now=now)
+    demand_notify_waiting(demand=demand, step="complete", occasion=f"round{demand.redo_count}", actor=actor, now=now)
     return demand
 
 

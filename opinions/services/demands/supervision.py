@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from bureau import clock
 from bureau.selectors import person_for
 from opinions.models import Demand, DemandPress
-from opinions.policies import demand_require
+from opinions.policies import demand_require, press_recipient
 from opinions.services.demands._common import State, _lock, _notify, _record, _refuse_unless, _require
+from opinions.services.demands.waiting import demand_notify_waiting
 
 
 @transaction.atomic
@@ -34,6 +35,7 @@ def demand_hand_back(*, demand: Demand, actor, reason: str, request=None, now=No
         request=request,
         now=now,
     )
+    demand_notify_waiting(demand=demand, step="decide-hand-back", occasion=now.isoformat(), actor=actor, now=now)
     return demand
 
 
@@ -99,6 +101,7 @@ def demand_request_extension(*, demand: Demand, actor, until: datetime, reason: 
         request=request,
         now=now,
     )
+    demand_notify_waiting(demand=demand, step="decide-extension", occasion=now.isoformat(), actor=actor, now=now)
     return demand
 
 
@@ -170,11 +173,15 @@ def demand_merge(*, demand: Demand, actor, into: Demand, request=None, now=None)
 
 @transaction.atomic
 def demand_press(*, demand: Demand, actor, note: str = "", request=None, now=None) -> DemandPress:
-    """A supervisor presses (督办) an open demand: the handler is told and the press recorded."""
+    """A supervisor presses (督办) an open demand: its handler (or, unassigned, its section's owner)
+    is told and the press recorded. With nobody to tell, the press is refused (ValidationError)."""
     now = now or clock.now()
     demand_require(actor, demand, "press")
     demand = _lock(demand)
     _refuse_unless(demand, Demand.OPEN_STATES, _("Only an open demand can be pressed."))
+    recipient = press_recipient(demand)
+    if recipient is None:
+        raise ValidationError(_("Nobody handles this demand yet and its section has no owner: assign it first."))
     press = DemandPress.objects.create(
         demand=demand,
         step=DemandPress.Step.PRESSED,
@@ -186,7 +193,7 @@ def demand_press(*, demand: Demand, actor, note: str = "", request=None, now=Non
     )
     _record("pressed", actor=actor, demand=demand, before={}, after={"note": press.note}, request=request, now=now)
     _notify(
-        recipient_person=demand.handler,
+        recipient_person=recipient,
         demand=demand,
         key=f"pressed:{press.pk}",
         title=_("Pressed by the office: %(subject)s") % {"subject": demand.subject[:100]},
