@@ -30,11 +30,12 @@ def _enter(cast, **fields):
 
 
 def test_numbers_run_per_year_of_receipt_in_local_time(cast, travel):
+    travel.move_to(datetime(2026, 1, 5, 9, 0, tzinfo=SHANGHAI))  # cases typed in up to 31 days back
     channel = ChannelFactory()
     first = _enter(cast, channel=channel, received_at=datetime(2025, 12, 31, 23, 59, tzinfo=SHANGHAI))
     # 2025-12-31 16:30 UTC is already 1 January 2026 in Shanghai: the first number of 2026.
     second = _enter(cast, channel=channel, received_at=datetime(2025, 12, 31, 16, 30, tzinfo=ZoneInfo("UTC")))
-    third = _enter(cast, channel=channel)  # now, 2 March 2026
+    third = _enter(cast, channel=channel)  # now, 5 January 2026
     assert [first.number, second.number, third.number] == ["2025-0001", "2026-0001", "2026-0002"]
     assert DemandNumberCounter.objects.get(year=2026).last == 2
 
