@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 MAX_ZIP_ENTRIES = 200
 MAX_UNCOMPRESSED_RATIO = 100
@@ -36,13 +37,17 @@ def _check_zip(uploaded_file, *, size: int) -> None:
 def _cell_text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, ArrayFormula):
+        return value.text or "="
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 
 
 def _read_xlsx(uploaded_file, *, max_rows: int) -> list[list[str]]:
-    workbook = load_workbook(uploaded_file, read_only=True, data_only=True)
+    # Formulas are read as their text ("=…"), not their cached result, so a check can say "this is a
+    # formula" instead of "empty": files written by programs often carry no cached result at all.
+    workbook = load_workbook(uploaded_file, read_only=True, data_only=False)
     try:
         sheet = workbook.worksheets[0]
         rows = []

@@ -4,7 +4,7 @@ Columns are read by position (the header row is skipped), so the template works 
 language of its header. A file is checked completely before anything is stored."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -29,15 +29,11 @@ COLUMNS = [
     gettext_lazy("Posted at (YYYY-MM-DD HH:MM)"),
     gettext_lazy("Section (optional)"),
 ]
-EXAMPLE_ROW = [
-    "12345热线",
-    "反映某网吧违规接纳未成年人",
-    "市民来电反映：城东某网吧晚上仍有未成年人上网，希望有关部门检查。",
-    "张先生",
-    "",
-    "2026-03-01 10:30",
-    "",
-]
+# The example row's texts; its channel and time are today's real ones (``example_row``), so the
+# template imports as downloaded.
+EXAMPLE_TITLE = "反映某网吧违规接纳未成年人"
+EXAMPLE_TEXT = "市民来电反映：城东某网吧晚上仍有未成年人上网，希望有关部门检查。"
+EXAMPLE_AUTHOR = "张先生"
 _DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d")
 
 
@@ -46,6 +42,24 @@ class ImportPreview:
     good: list[dict] = field(default_factory=list)
     bad: list[tuple[int, str]] = field(default_factory=list)
     total: int = 0
+
+
+def example_row(*, now: datetime) -> list[str]:
+    """A row that imports: the first active channel, posted an hour ago (local time)."""
+    channel = Channel.objects.active().order_by("name").values_list("name", flat=True).first()
+    posted = timezone.localtime(now - timedelta(hours=1))
+    return [channel or "", EXAMPLE_TITLE, EXAMPLE_TEXT, EXAMPLE_AUTHOR, "", f"{posted:%Y-%m-%d %H:%M}", ""]
+
+
+def valid_values() -> tuple[list[str], list[list[str]]]:
+    """The template's second sheet: the names the Channel and Section columns accept."""
+    channels = [
+        [channel.name, str(channel.get_kind_display()), ""]
+        for channel in Channel.objects.active().order_by("kind", "name")
+    ]
+    sections = [["", "", str(section)] for section in Section.objects.filter(is_active=True).order_by("name")]
+    header = [str(_("Channel")), str(_("Channel type")), str(_("Section (optional)"))]
+    return header, channels + sections
 
 
 def _parse_time(value: str) -> datetime | None:
@@ -72,7 +86,15 @@ def check_rows(rows: list[list[str]]) -> ImportPreview:
             continue
         preview.total += 1
         channel_name, title, body, author, link, posted, section_name = row[: len(COLUMNS)]
-        problems = []
+        problems = [
+            _("the %(column)s is a formula; copy the cells and paste them as values")
+            % {"column": str(COLUMNS[index]).split(" (")[0].lower()}
+            for index, value in enumerate(row[: len(COLUMNS)])
+            if value.startswith("=")
+        ]
+        if problems:
+            preview.bad.append((number, "; ".join(problems)))
+            continue
         if channel_name not in channels:
             problems.append(_("unknown channel “%(name)s”") % {"name": channel_name[:50]})
         if not title:

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from bureau import clock
 from bureau.exports import Sheet, csv_response, xlsx_response
 from bureau.views_base import ActionView
 from opinions.forms import ClearForm, HandleForm, ImportForm, PostEntryForm, TakedownForm, UndoTakedownForm
-from opinions.intake.tables import COLUMNS, EXAMPLE_ROW, read_upload
+from opinions.intake.tables import COLUMNS, example_row, read_upload, valid_values
 from opinions.models import DemandKind
 from opinions.selectors.channels import channels_for_entry
 from opinions.selectors.posts import highlight, hits_with_names, post_history
@@ -134,14 +135,22 @@ class PostImportConfirmView(PermissionRequiredMixin, View):
 
 
 class ImportTemplateView(PermissionRequiredMixin, View):
+    """The import template: the columns, an example row that imports as downloaded, and (xlsx) a
+    second sheet of the channel and section names the columns accept."""
+
     permission_required = "opinions.enter_post"
 
     def get(self, request, fmt):
         header = [str(column) for column in COLUMNS]
+        example = example_row(now=clock.now())
         if fmt == "xlsx":
             widths = [14, 30, 50, 12, 30, 22, 16]
-            sheet = Sheet(title=_("Posts"), header=header, rows=[EXAMPLE_ROW], widths=widths)
-            return xlsx_response(filename="posts-import-template.xlsx", sheets=[sheet])
+            values_header, values = valid_values()
+            sheets = [
+                Sheet(title=_("Posts"), header=header, rows=[example], widths=widths),
+                Sheet(title=_("Valid values"), header=values_header, rows=values, widths=[24, 16, 30]),
+            ]
+            return xlsx_response(filename="posts-import-template.xlsx", sheets=sheets)
         if fmt == "csv":
-            return csv_response(filename="posts-import-template.csv", header=header, rows=[EXAMPLE_ROW])
+            return csv_response(filename="posts-import-template.csv", header=header, rows=[example])
         raise Http404

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from archive.models import ArchiveRecord
 from opinions.models import Post, ScreeningCategory
@@ -242,16 +242,49 @@ def test_import_refuses_a_file_that_is_not_a_table(client_as):
     assert 'data-testid="import-preview"' not in response.content.decode()
 
 
-def test_import_template_downloads(client_as):
+def _workbook(response):
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content if response.streaming else [response.content])))
+
+
+def test_the_import_template_imports_as_downloaded(client_as, channel_factory, travel):
+    channel_factory(name="县长信箱")
+    section = SectionFactory(name="投诉咨询")
     client = client_as("staff")
-    response = client.get(reverse("opinions:post-import-template", args=["xlsx"]))
-    rows = list(
-        load_workbook(
-            io.BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))
-        ).active.values
+    book = _workbook(
+        client.get(reverse("opinions:post-import-template", args=["xlsx"]), HTTP_ACCEPT_LANGUAGE="zh-hans")
     )
-    assert len(rows) == 2
+
+    assert book.sheetnames == ["帖子", "可选值"]
+    values = list(book["可选值"].values)
+    assert values[0] == ("渠道", "渠道类型", "版块（可选）")
+    assert ("县长信箱", "县长信箱", None) in values or any(row[0] == "县长信箱" for row in values)
+    assert any(row[2] == str(section) for row in values)
+    example = list(book["帖子"].values)[1]
+    assert example[0] == "县长信箱"  # a channel that exists, not a made-up "12345热线"
+    assert example[5] == "2026-03-02 08:00"  # an hour before the test clock's 09:00
+
+    stream = io.BytesIO()
+    book.save(stream)
+    upload = SimpleUploadedFile("template.xlsx", stream.getvalue())
+    preview = client.post(reverse("opinions:post-import"), {"file": upload}).context["preview"]
+    assert (preview.total, len(preview.good), preview.bad) == (1, 1, [])
     assert client.get(reverse("opinions:post-import-template", args=["csv"])).status_code == 200
+
+
+def test_a_formula_cell_is_reported_as_a_formula_not_as_empty(client_as, channel_factory):
+    channel_factory(name="县长信箱")
+    book = Workbook()
+    book.active.append(["渠道", "标题", "内容"])
+    book.active.append(["县长信箱", '=CONCATENATE("反映","噪音")', "内容"])
+    stream = io.BytesIO()
+    book.save(stream)
+
+    upload = SimpleUploadedFile("posts.xlsx", stream.getvalue())
+    response = client_as("staff").post(
+        reverse("opinions:post-import"), {"file": upload}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert response.context["preview"].bad == [(2, "标题是公式，请复制这些单元格并“粘贴为数值”")]
 
 
 def test_patrol_review_from_the_page(client_as, cast, travel):
