@@ -14,7 +14,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from reports.annual.labels import demand_kind_label, percent
+from reports import indicators
+from reports.annual.labels import demand_kind_label
 
 # Archive actions grouped for the sentence of section 4: (prefix, placeholder).
 ARCHIVE_GROUPS = (
@@ -121,12 +122,11 @@ def opinion_paragraphs(figures: dict) -> list[str]:
         _("The office received %(received)s demands from the public. By kind: %(kinds)s. By channel: %(channels)s.")
         % {"received": total["received"], "kinds": _join(kinds), "channels": _join(channels)}
     )
+    # Rates as every surface shows them: recomputed from the stored counts by the registry.
     values = {
         **total,
-        "reply_rate": percent(total["reply_rate"]),
-        "on_time_rate": percent(total["on_time_rate"]),
-        "completion_rate": percent(total["completion_rate"]),
-        "satisfaction": percent(total["satisfaction"]),
+        "reached": indicators.read_count(total, "reached"),
+        **{key: indicators.indicator(key).text(total) for key in indicators.DEMAND_RATES},
     }
     paragraphs.append(
         _(
@@ -136,10 +136,10 @@ def opinion_paragraphs(figures: dict) -> list[str]:
         )
         % values
     )
-    if total["called_back"]:
+    if values["reached"]:
         paragraphs.append(
             _(
-                "Of the %(called_back)s people reached on call-back, %(satisfied)s were satisfied or fairly "
+                "Of the %(reached)s people reached on call-back, %(satisfied)s were satisfied or fairly "
                 "satisfied, a satisfaction of %(satisfaction)s."
             )
             % values
@@ -167,7 +167,7 @@ def publicity_paragraphs(figures: dict) -> list[str]:
         values = {
             "minimum": quota["minimum"],
             "published": quota["published"],
-            "progress": f"{quota['percent']}%",
+            "progress": indicators.indicator("quota_progress").text(quota),
             "remaining": max(quota["minimum"] - quota["published"], 0),
             "met_on": _date(quota["met_on"]) if quota["met_on"] else "",
         }

@@ -18,17 +18,14 @@ from django.utils.translation import pgettext_lazy
 from archive.models import ArchiveRecord
 from assignments.models import CountyTask, IncidentReport, ShiftAssignment
 from bureau import clock
-from bureau.exports import Heading, Percent, Sheet, write_xlsx
+from bureau.exports import Heading, Sheet, write_xlsx
 from opinions.models import Demand, DemandKind, Post, overdue_q, replied_on_time_q
 from publicity.models import MediaCoverage
+from reports import indicators
 from reports.annual.figures import demand_year_queryset
 from reports.annual.labels import demand_kind_label, outlet_kind_label, outlet_level_label, period_label
 
 CHUNK = 2_000
-
-
-def _rate(value) -> Percent | None:
-    return None if value is None else Percent(value)
 
 
 def _yes_no(value: bool) -> str:
@@ -38,40 +35,6 @@ def _yes_no(value: bool) -> str:
 # --- 概况: every figure, by quarter and month -----------------------------------------------------
 
 
-def _figure_lines(figures: dict) -> list[tuple[str, str, str, bool]]:
-    """(label, area, name, is_rate) for each figure row of the overview."""
-    return [
-        (_("Demands received"), "demands", "received", False),
-        (_("Demands replied"), "demands", "replied", False),
-        (_("Demands replied on time"), "demands", "replied_on_time", False),
-        (_("Demands completed"), "demands", "completed", False),
-        (_("Demands overdue"), "demands", "overdue", False),
-        (_("Demands called back"), "demands", "called_back", False),
-        (_("Satisfied on call-back"), "demands", "satisfied", False),
-        (_("Reply rate"), "demands", "reply_rate", True),
-        (_("On-time rate"), "demands", "on_time_rate", True),
-        (_("Completion rate"), "demands", "completion_rate", True),
-        (_("Satisfaction"), "demands", "satisfaction", True),
-        (_("Posts found"), "posts", "found", False),
-        (_("Posts relevant to the bureau"), "posts", "relevant", False),
-        (_("Posts handled"), "posts", "handled", False),
-        (_("Posts taken down"), "posts", "taken_down", False),
-        (_("Duty shifts"), "duty", "shifts", False),
-        (_("Shifts short of people"), "duty", "understaffed_shifts", False),
-        (_("Duty assignments"), "duty", "assignments", False),
-        (_("Signed in on time"), "duty", "on_time", False),
-        (_("Signed in late"), "duty", "late", False),
-        (_("Sign-ins missed"), "duty", "missed", False),
-        (_("Sign-in on-time rate"), "duty", "on_time_rate", True),
-        (_("Tasks handed down received"), "tasks", "received", False),
-        (_("Opinion special reports"), "tasks", "special_reports", False),
-        (_("Opinion assignments"), "tasks", "assignments", False),
-        (_("Tasks handled"), "tasks", "handled", False),
-        (_("Tasks handled on time"), "tasks", "on_time", False),
-        (_("Tasks overdue"), "tasks", "overdue", False),
-    ]
-
-
 def overview_header(year: int) -> list[str]:
     quarters = [period_label(f"Q{quarter}") for quarter in range(1, 5)]
     months = [period_label(f"{year}-{month:02d}") for month in range(1, 13)]
@@ -79,49 +42,33 @@ def overview_header(year: int) -> list[str]:
 
 
 def overview_rows(figures: dict) -> Iterator[list]:
-    for label, area, name, is_rate in _figure_lines(figures):
-        section = figures[area]
-        values = [section["total"][name]] + [row[name] for row in section["by_period"]]
-        yield [label, *(_rate(value) if is_rate else value for value in values)]
+    """Every indicator of the registry (``reports.indicators.OVERVIEW``) for the year, each quarter
+    and each month: counts as numbers, rates as the rounded value every surface shows."""
+    for item in indicators.indicators(indicators.OVERVIEW):
+        section = figures[item.source]
+        yield [str(item.label), item.cell(section["total"]), *(item.cell(row) for row in section["by_period"])]
     publicity = figures["publicity"]
     by_month = publicity["published_by_month"]
     quarters = [sum(by_month[first - 1 : first + 2]) for first in (1, 4, 7, 10)]
-    yield [_("Publicity published"), publicity["published"], *quarters, *by_month]
+    yield [str(indicators.indicator("publicity_published").label), publicity["published"], *quarters, *by_month]
+    if publicity["quota"]:
+        quota = publicity["quota"]
+        yield [str(indicators.indicator("publicity_quota").label), quota["minimum"]]
+        yield [str(indicators.indicator("quota_progress").label), indicators.indicator("quota_progress").cell(quota)]
     archive = figures["archive"]
     by_month = archive["by_month"]
     quarters = [sum(by_month[first - 1 : first + 2]) for first in (1, 4, 7, 10)]
     yield [_("Archive records"), archive["total"], *quarters, *by_month]
+    columns = indicators.indicators(indicators.GROUP_COLUMNS)
     for title, key, labeller in (
         (_("Demands by kind"), "by_kind", demand_kind_label),
         (_("Demands by channel"), "by_channel", str),
         (_("Demands by department"), "by_department", lambda key: key or _("No department")),
     ):
         yield []
-        yield [
-            Heading(title),
-            Heading(_("Received")),
-            Heading(_("Replied")),
-            Heading(_("Replied on time")),
-            Heading(_("Completed")),
-            Heading(_("Overdue")),
-            Heading(_("Reply rate")),
-            Heading(_("On-time rate")),
-            Heading(_("Completion rate")),
-            Heading(_("Satisfaction")),
-        ]
+        yield [Heading(title), *(Heading(str(item.label)) for item in columns)]
         for row in figures["demands"][key]:
-            yield [
-                labeller(row["key"]),
-                row["received"],
-                row["replied"],
-                row["replied_on_time"],
-                row["completed"],
-                row["overdue"],
-                _rate(row["reply_rate"]),
-                _rate(row["on_time_rate"]),
-                _rate(row["completion_rate"]),
-                _rate(row["satisfaction"]),
-            ]
+            yield [labeller(row["key"]), *(item.cell(row) for item in columns)]
 
 
 # --- 诉求: every demand of the year with its handling ----------------------------------------------
@@ -250,15 +197,21 @@ def post_rows(*, year: int, figures: dict) -> Iterator[list]:
 def publicity_rows(*, year: int, figures: dict) -> Iterator[list]:
 
     publicity = figures["publicity"]
+    progress = indicators.indicator("quota_progress")
     for quota in publicity["quotas"]:
         yield [
             quota["scope"] or _("The whole bureau"),
             quota["minimum"],
             quota["published"],
-            Percent(quota["percent"] / 100),
+            progress.cell(quota),
             quota["met_on"] or "",
             _yes_no(quota["is_met_early"]),
         ]
+    # Every department's published count, with or without a quota of its own.
+    yield []
+    yield [Heading(_("Department")), Heading(_("Minimum")), Heading(_("Published")), Heading(_("Progress"))]
+    for row in publicity.get("by_department", []):
+        yield [row["department"], row["minimum"], row["published"], progress.cell(row)]
     yield []
     yield [Heading(_("Month")), Heading(_("Published"))]
     for month, count in enumerate(publicity["published_by_month"], start=1):
@@ -295,7 +248,7 @@ def duty_rows(*, year: int, figures: dict, now) -> Iterator[list]:
             row["on_time"],
             row["late"],
             row["missed"],
-            _rate(row["on_time_rate"]),
+            indicators.indicator("sign_in_rate").cell(row),
         ]
     yield []
     yield [
@@ -434,7 +387,7 @@ def annual_sheets(*, year: int, figures: dict, now) -> list[Sheet]:
         _("On time"),
         _("Late"),
         _("Missed"),
-        _("Sign-in on-time rate"),
+        _("Sign-in rate"),
     ]
     task_header = [
         _("Reference"),
