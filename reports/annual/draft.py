@@ -94,7 +94,9 @@ def opinion_paragraphs(figures: dict) -> list[str]:
             "Staff worked %(shifts)s duty shifts in rotation, with phones on day and night. Of %(assignments)s "
             "sign-ins due, %(on_time)s were made on time, %(late)s late and %(missed)s were missed."
         )
-        % duty,
+        # "sign-ins due" are the sign-in rate's denominator (on time + late + missed), not every
+        # assignment (a shift still going on is not due yet).
+        % {**duty, "assignments": indicators.read_count(duty, "due")},
         _(
             "The office found %(found)s posts on the channels it watches, %(relevant)s of them concerning the "
             "bureau; %(handled)s were followed up, answered or filed, and %(taken_down)s posts with prohibited "
