@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bureau.exports import Percent, rate_cell
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
 DEMANDS, POSTS, PUBLICITY, DUTY, TASKS = "demands", "posts", "publicity", "duty", "tasks"
+MINUTES = "minutes"
 
 # Counts an older figure set spells differently. Before the contract's ``reached``, ``called_back``
 # counted the call-backs that reached the citizen (a summary stored then keeps that meaning); before
@@ -68,6 +70,7 @@ class Indicator:
     source: str
     part: str  # the count shown, or a rate's numerator
     whole: str | None = None  # a rate's denominator; None for a count
+    unit: str = ""  # MINUTES: a duration read as it is (minutes, one decimal), neither count nor rate
 
     @property
     def is_rate(self) -> bool:
@@ -75,6 +78,9 @@ class Indicator:
 
     def value(self, figures: Any) -> int | Decimal | None:
         """The figure from its area's figure set: a count, or the rate (Decimal, one decimal)."""
+        if self.unit == MINUTES:
+            minutes = _read(figures, self.part) if figures is not None else None
+            return None if minutes is None else Decimal(str(minutes))
         part = read_count(figures, self.part)
         if self.whole is None:
             return part
@@ -88,11 +94,15 @@ class Indicator:
         value = self.value(figures)
         if self.is_rate:
             return percent_text(value if isinstance(value, Decimal) else None)
+        if self.unit == MINUTES:
+            return "—" if value is None else gettext("%(minutes)s min") % {"minutes": f"{value.normalize():f}"}
         return "—" if value is None else str(value)
 
     def cell(self, figures: Any) -> int | Percent | None:
         """As a workbook cell: a count, or the rounded rate as a fraction with the "0.0%" format."""
         value = self.value(figures)
+        if self.unit == MINUTES:
+            return None if value is None else float(value)
         if isinstance(value, Decimal):
             return rate_cell(value)
         return value
@@ -148,6 +158,13 @@ INDICATORS: tuple[Indicator, ...] = (
     _count("posts_handled", _("Posts handled"), POSTS, "handled"),
     _count("posts_taken_down", _("Posts taken down"), POSTS, "taken_down"),
     _rate("posts_handled_rate", _("Share of posts handled"), POSTS, "handled", "found"),
+    Indicator(
+        key="posts_takedown_median",
+        label=_("Median time from finding to takedown"),
+        source=POSTS,
+        part="takedown_median_minutes",  # opinions.selectors.post_figures
+        unit=MINUTES,
+    ),
     # Publicity against the quota (publicity.selectors.QuotaProgress: the same rate).
     _count("publicity_published", _("Publicity published"), PUBLICITY, "published"),
     _count("publicity_quota", _("Publicity quota"), PUBLICITY, "minimum"),
@@ -253,8 +270,26 @@ GROUP_COLUMNS = (
 # The stored summary's rows keep every count and rate of their area.
 DEMAND_COUNTS = tuple(item.part for item in of_source(DEMANDS) if not item.is_rate)
 DEMAND_RATES = tuple(item.key for item in of_source(DEMANDS) if item.is_rate)
+DASHBOARD_POST_CARDS = ("posts_handled_rate", "posts_takedown_median")
 # Indicators that can be scored (``reports.models.ScoringRule``): the rates.
 SCORABLE = tuple(item.key for item in INDICATORS if item.is_rate)
+
+
+def count_names(source: str) -> tuple[str, ...]:
+    """Every count the indicators of ``source`` read (parts and wholes), in the registry's order."""
+    names: dict[str, None] = {}
+    for item in of_source(source):
+        if item.unit:
+            continue
+        names.setdefault(item.part)
+        if item.whole:
+            names.setdefault(item.whole)
+    return tuple(names)
+
+
+def stored_counts(source: str, figures: Any) -> dict[str, int | None]:
+    """The counts of a figure set that ``source``'s indicators read, as a stored summary keeps them."""
+    return {name: read_count(figures, name) for name in count_names(source)}
 
 
 def figure_sets(*, demands: Any = None, posts: Any = None, publicity: Any = None, duty: Any = None, tasks: Any = None):

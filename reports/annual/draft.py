@@ -110,6 +110,12 @@ def opinion_paragraphs(figures: dict) -> list[str]:
             for row in posts["taken_down_by_category"]
         ]
         paragraphs.append(_("By category, the posts taken down were: %(categories)s.") % {"categories": _join(items)})
+    median = indicators.indicator("posts_takedown_median").value(posts["total"])
+    if median is not None:
+        paragraphs.append(
+            _("The median time from finding a post with prohibited content to taking it down was %(minutes)s minutes.")
+            % {"minutes": f"{median.normalize():f}"}
+        )
     if not total["received"]:
         paragraphs.append(_("No demand from the public was received this year."))
         return paragraphs

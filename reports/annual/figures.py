@@ -21,12 +21,14 @@ from bureau import clock
 from bureau.models import Department, Equipment, Person, ResponsibilityArea, Section, TrainingRecord
 from opinions.models import Demand
 from opinions.selectors.figures import Figures, PostFigures, demands_received, office_demand_figures, post_figures
+from opinions.selectors.post_figures import takedown_median_minutes
 from publicity.models import PublicityPost
 from publicity.selectors import publicity_summary, published_by_department
 from reports import indicators
 from reports.annual.shapes import (
     AnnualFigures,
     ArchiveSection,
+    AssessmentRow,
     CategoryCount,
     DemandGroupRow,
     DemandPeriodRow,
@@ -46,6 +48,7 @@ from reports.annual.shapes import (
     TaskPeriodRow,
     TaskSection,
 )
+from reports.dashboard.selectors import assessment
 
 QUARTERS = ((1, 3), (4, 6), (7, 9), (10, 12))
 
@@ -99,24 +102,31 @@ def demand_section(*, year: int, now: datetime) -> DemandSection:
     )
 
 
-def _post_counts(figures: PostFigures) -> PostCounts:
+def _post_counts(figures: PostFigures, *, start: datetime, end: datetime) -> PostCounts:
+    median = takedown_median_minutes(start=start, end=end)
     return PostCounts(
         found=figures.found,
         relevant=figures.relevant,
         handled=figures.handled,
         taken_down=figures.taken_down,
         handled_rate=indicators.indicator("posts_handled_rate").stored(figures),
+        takedown_median_minutes=None if median is None else float(median),
     )
 
 
 def post_section(*, year: int) -> PostSection:
-    total = post_figures(start=clock.year_span(year)[0], end=clock.year_span(year)[1])
+    start, end = clock.year_span(year)
+    total = post_figures(start=start, end=end)
     by_period = [
-        PostPeriodRow(**_post_counts(post_figures(start=start, end=end)), period=kind, key=key)
-        for kind, key, start, end in periods(year)
+        PostPeriodRow(
+            **_post_counts(post_figures(start=period_start, end=period_end), start=period_start, end=period_end),
+            period=kind,
+            key=key,
+        )
+        for kind, key, period_start, period_end in periods(year)
     ]
     return PostSection(
-        total=_post_counts(total),
+        total=_post_counts(total, start=start, end=end),
         taken_down_by_category=[
             CategoryCount(name=name, count=count) for _pk, name, count in total.taken_down_by_category
         ],
@@ -280,6 +290,28 @@ def organisation_section(*, year: int) -> OrganisationSection:
     }
 
 
+def assessment_section(*, year: int, now: datetime) -> list[AssessmentRow]:
+    """The department assessment of the year (``reports.dashboard.selectors.assessment``), as the
+    page shows it at ``now``: each area's counts and the score and tier."""
+    rows = []
+    for row in assessment(year=year, now=now):
+        score = row.score if row.score and row.score.maximum else None
+        sets = row.sets
+        rows.append(
+            AssessmentRow(
+                department=row.department.name,
+                demands=indicators.stored_counts(indicators.DEMANDS, sets[indicators.DEMANDS]),
+                publicity=indicators.stored_counts(indicators.PUBLICITY, sets[indicators.PUBLICITY]),
+                duty=indicators.stored_counts(indicators.DUTY, sets[indicators.DUTY]),
+                tasks=indicators.stored_counts(indicators.TASKS, sets[indicators.TASKS]),
+                score=float(score.points) if score else None,
+                maximum=float(score.maximum) if score else None,
+                tier=score.tier.value if score and score.tier else "",
+            )
+        )
+    return rows
+
+
 def annual_figures(*, year: int, now: datetime | None = None) -> AnnualFigures:
     """Every figure of the year as plain JSON values. ``is_final``: the year had ended at ``now``."""
     now = now or clock.now()
@@ -295,6 +327,7 @@ def annual_figures(*, year: int, now: datetime | None = None) -> AnnualFigures:
         "duty": duty_section(year=year, now=now),
         "tasks": task_section(year=year, now=now),
         "archive": archive_section(year=year, now=now),
+        "assessment": assessment_section(year=year, now=now),
     }
 
 

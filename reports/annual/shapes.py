@@ -68,6 +68,7 @@ class PostCounts(TypedDict):
     handled: int
     taken_down: int
     handled_rate: float | None
+    takedown_median_minutes: float | None  # from finding to takedown (opinions.selectors.post_figures)
 
 
 class PostPeriodRow(PostCounts):
@@ -207,6 +208,20 @@ class OrganisationSection(TypedDict):
     training_hours: float
 
 
+class AssessmentRow(TypedDict):
+    """One department's assessment as compiled: the counts each area's indicators read (rates are
+    recomputed from them by ``reports.indicators``), and the score under that year's rules."""
+
+    department: str
+    demands: dict[str, int | None]
+    publicity: dict[str, int | None]
+    duty: dict[str, int | None]
+    tasks: dict[str, int | None]
+    score: float | None  # None: no rule, or nothing could be scored
+    maximum: float | None
+    tier: str  # reports.scoring.Tier value, "" for none
+
+
 class AnnualFigures(TypedDict):
     year: int
     is_final: bool
@@ -218,3 +233,4 @@ class AnnualFigures(TypedDict):
     duty: DutySection
     tasks: TaskSection
     archive: ArchiveSection
+    assessment: list[AssessmentRow]

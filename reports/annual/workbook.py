@@ -24,6 +24,9 @@ from publicity.models import MediaCoverage
 from reports import indicators
 from reports.annual.figures import demand_year_queryset
 from reports.annual.labels import demand_kind_label, outlet_kind_label, outlet_level_label, period_label
+from reports.dashboard.assessment_table import COLUMNS as ASSESSMENT_COLUMNS
+from reports.dashboard.assessment_table import assessment_header
+from reports.scoring import Tier
 
 CHUNK = 2_000
 
@@ -358,6 +361,23 @@ def archive_rows(*, year: int, figures: dict, now) -> Iterator[list]:
     yield [Heading(_("All records")), figures["archive"]["total"], *figures["archive"]["by_month"]]
 
 
+# --- 考核: the department assessment as compiled, score and tier ----------------------------------
+
+
+def assessment_rows(*, figures: dict) -> Iterator[list]:
+    """The assessment table's columns (``reports.dashboard.assessment_table``) from the stored
+    counts: rates recomputed once by the registry, so the cells are the page's numbers."""
+    tiers = {key: str(label) for key, label in Tier.choices}
+    for row in figures.get("assessment", []):
+        yield [
+            row["department"],
+            *(item.cell(row[item.source]) for item in ASSESSMENT_COLUMNS),
+            row["score"],
+            row["maximum"],
+            tiers.get(row["tier"], "—"),
+        ]
+
+
 # 概况, 诉求, 帖子, 宣传, 值班, 交办, 档案 in Chinese: a context of their own, so the short sheet
 # names do not clash with the same English words elsewhere. Literal calls, so makemessages sees them.
 SHEET_TITLES = {
@@ -368,6 +388,7 @@ SHEET_TITLES = {
     "Duty": pgettext_lazy("annual summary sheet", "Duty"),
     "Tasks handed down": pgettext_lazy("annual summary sheet", "Tasks handed down"),
     "Archive": pgettext_lazy("annual summary sheet", "Archive"),
+    "Assessment": pgettext_lazy("annual summary sheet", "Assessment"),
 }
 
 
@@ -438,6 +459,12 @@ def annual_sheets(*, year: int, figures: dict, now) -> list[Sheet]:
             [_("Action"), _("Year %(year)s") % {"year": year}, *months],
             archive_rows(year=year, figures=figures, now=now),
             widths=[36, 10] + [9] * 12,
+        ),
+        Sheet(
+            sheet_title("Assessment"),
+            assessment_header(),
+            assessment_rows(figures=figures),
+            widths=[16] + [11] * len(ASSESSMENT_COLUMNS) + [8, 8, 8],
         ),
     ]
 

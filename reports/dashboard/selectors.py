@@ -3,8 +3,9 @@ before today and live for today, so the cost does not grow with the data. Every 
 ``opinions.selectors.figures`` (the same definitions as ``demand_figures`` and ``post_figures``)."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Sum
@@ -32,6 +33,7 @@ from opinions.selectors.figures import (
     overdue_now_count,
     post_daily_rows,
 )
+from opinions.selectors.post_figures import takedown_median_minutes
 from opinions.selectors.posts import failing_channels
 from publicity.models import PublicityPost
 from publicity.selectors import QuotaProgress, published_by_department, quota_progress_list
@@ -211,6 +213,7 @@ class PostBreakdown:
     handled: int = 0
     taken_down: int = 0
     by_category: list[tuple[int | None, str, int]] = field(default_factory=list)
+    takedown_median_minutes: Decimal | None = None  # opinions.selectors.post_figures, counted live
 
 
 def post_breakdown(*, period: Period, today: date, stored_days: StoredDays) -> PostBreakdown:
@@ -346,7 +349,10 @@ def dashboard(*, period: Period, now: datetime | None = None) -> Dashboard:
         demands=demand_breakdown(period=period, today=today, now=now, stored_days=stored_days),
         overdue_now=overdue,
         overdue_series=overdue_series(period=period, today=today, overdue_now=overdue),
-        posts=post_breakdown(period=period, today=today, stored_days=stored_days),
+        posts=replace(
+            post_breakdown(period=period, today=today, stored_days=stored_days),
+            takedown_median_minutes=takedown_median_minutes(start=period.start, end=period.end),
+        ),
         publicity=publicity_figures(period=period, today=today),
         duty=duty_figures(start=period.start, end=period.end, now=now),
         tasks=task_figures(now=now),

@@ -127,6 +127,10 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
                     "url": links.posts(status="taken_down"),
                     "key": "taken_down",
                 },
+                *(
+                    {"label": item.label, "value": item.text(posts), "url": "", "key": item.key}
+                    for item in indicators.indicators(indicators.DASHBOARD_POST_CARDS)
+                ),
             ],
             takedowns=[
                 {
@@ -142,6 +146,7 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             tasks_open_url=links.tasks("open"),
             tasks_overdue_url=links.tasks("overdue"),
             duty_rate=indicators.indicator("sign_in_rate").text(board.duty),
+            duty_rate_label=indicators.indicator("sign_in_rate").label,
             board=board,
             periods=[(key, label) for key, label in PERIODS.items() if key != "range"],
             chart_received=received_chart(board.demands.per_day),

@@ -209,7 +209,14 @@ def test_figures_match_the_hand_counts(figures):
         "consultation": 1,
     }
     assert {row["key"]: row["received"] for row in figures["demands"]["by_channel"]} == {"12345热线": 2, "本局论坛": 2}
-    assert figures["posts"]["total"] == {"found": 4, "relevant": 1, "handled": 1, "taken_down": 3, "handled_rate": 25.0}
+    assert figures["posts"]["total"] == {
+        "found": 4,
+        "relevant": 1,
+        "handled": 1,
+        "taken_down": 3,
+        "handled_rate": 25.0,  # 1 of 4
+        "takedown_median_minutes": 10.0,  # each of the three was taken down 10 minutes after it was found
+    }
     assert figures["posts"]["taken_down_by_category"] == [{"name": "赌博", "count": 2}, {"name": "色情", "count": 1}]
     publicity = figures["publicity"]
     assert publicity["published"] == 4
@@ -277,7 +284,16 @@ def _find_row(sheet, label):
 
 def test_workbook_read_back_cell_by_cell(figures):
     book = _workbook(figures)
-    assert book.sheetnames == ["Overview", "Demands", "Posts", "Publicity", "Duty", "Tasks handed down", "Archive"]
+    assert book.sheetnames == [
+        "Overview",
+        "Demands",
+        "Posts",
+        "Publicity",
+        "Duty",
+        "Tasks handed down",
+        "Archive",
+        "Assessment",
+    ]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
         assert sheet.column_dimensions["A"].width > 8
@@ -347,7 +363,7 @@ def test_workbook_read_back_cell_by_cell(figures):
 
 def test_workbook_is_chinese_by_default(figures):
     book = _workbook(figures, language="zh-hans")
-    assert book.sheetnames == ["概况", "诉求", "帖子", "宣传", "值班", "交办", "档案"]
+    assert book.sheetnames == ["概况", "诉求", "帖子", "宣传", "值班", "交办", "档案", "考核"]
     assert _find_row(book["概况"], "接收诉求数")[1] == 4
 
 

@@ -16,6 +16,8 @@ The crafted year, built with the fields demands have today:
   Sign-in rate 5/7 = 71.43 → 71.4%, late 1, missed 1.
 - Tasks handed down to 张三: 3, feedback approved for 2 by the deadline and 1 after it:
   on-time rate 2/3 = 66.7%.
+- Posts found in 2025: 4; one filed (handled), three with prohibited content taken down 10, 20
+  and 45 minutes after they were found: share handled 1/4 = 25%, median time to takedown 20 min.
 - Scoring for 2025: on-time rate weight 10 (full ≥ 95.0, half ≥ 90.0), sign-in rate weight 5 (full
   ≥ 90.0, half ≥ 70.0). 综合科: 96.3 → 10, 71.4 → 2.5; 12.5 of 15 = 83.3% → Good. 宣传科: no
   demands and no sign-ins: nothing scored, no score, no tier."""
@@ -31,14 +33,14 @@ import pytest
 from django.urls import reverse
 
 from assignments.models import CountyTask
-from opinions.models import Demand
+from opinions.models import Demand, Post
 from reports.annual.draft import write_annual_draft
 from reports.annual.services import annual_summary_compile
 from reports.annual.workbook import write_annual_workbook
 from reports.models import ScoringRule
 from tests.assignments.factories import CountyTaskFactory, ShiftAssignmentFactory, ShiftFactory
 from tests.factories import DepartmentFactory, PersonFactory
-from tests.opinions.factories import ChannelFactory, DemandFactory
+from tests.opinions.factories import ChannelFactory, DemandFactory, PostFactory
 from tests.publicity.factories import PublicityPostFactory, QuotaFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -99,6 +101,15 @@ def crafted(db, travel):
             state=CountyTask.State.FEEDBACK_APPROVED,
             feedback_approved_at=received + approved_after,
         )
+    PostFactory(found_at=local(2025, 2, 1, 10), status=Post.Status.FILED)
+    for number, minutes in enumerate((45, 10, 20)):
+        found = local(2025, 4, 1 + number, 10)
+        PostFactory(
+            found_at=found,
+            posted_at=found,
+            status=Post.Status.TAKEN_DOWN,
+            decided_at=found + timedelta(minutes=minutes),
+        )
     ScoringRule.objects.create(year=YEAR, indicator="on_time_rate", weight=10, full_at=95, half_at=90)
     ScoringRule.objects.create(year=YEAR, indicator="sign_in_rate", weight=5, full_at=90, half_at=70)
     return {"a": a, "b": b, "zhang": zhang}
@@ -133,6 +144,9 @@ def test_dashboard_page_shows_the_hand_counts(crafted, client_as):
     html = response.content.decode()
     assert "2025: 58 published of a quota of 60 (96.7%)." in html  # 58 of 60
     assert response.context["duty_rate"] == "71.4%"  # 5 of 7 due
+    posts = {card["key"]: card["value"] for card in response.context["post_cards"]}
+    assert (posts["found"], posts["taken_down"]) == (4, 3)
+    assert (posts["posts_handled_rate"], posts["posts_takedown_median"]) == ("25%", "20 min")
 
 
 def test_assessment_page_shows_the_same_figures_score_and_tier(crafted, client_as):
@@ -215,8 +229,15 @@ def test_stored_summary_workbook_and_draft_give_the_same_numbers(crafted):
     duty = stored["duty"]["total"]
     assert (duty["due"], duty["on_time"], duty["late"], duty["missed"], duty["sign_in_rate"]) == (7, 5, 1, 1, 71.4)
 
+    assert (stored["posts"]["total"]["handled_rate"], stored["posts"]["total"]["takedown_median_minutes"]) == (
+        25.0,
+        20.0,
+    )
+
     book = _workbook(stored)
     overview = book["Overview"]
+    assert _row(overview, "Median time from finding to takedown")[1].value == 20
+    assert _row(overview, "Share of posts handled")[1].value == 0.25
     on_time = _row(overview, "On-time rate")
     assert (on_time[1].value, on_time[1].number_format) == (0.963, "0.0%")
     assert _row(overview, "Quota progress")[1].value == 0.967
@@ -229,6 +250,16 @@ def test_stored_summary_workbook_and_draft_give_the_same_numbers(crafted):
     assert [cell.value for cell in _row(publicity, "综合科")[:4]] == ["综合科", 30, 29, 0.967]
     assert [cell.value for cell in _row(publicity, "宣传科")[:4]] == ["宣传科", None, 29, None]
     assert _row(book["Duty"], "Year 2025")[7].value == 0.714
+    # The assessment as compiled: the page's figures, score and tier (12.5 of 15, Good).
+    sheet = book["Assessment"]
+    header = [cell.value for cell in next(sheet.iter_rows())]
+    a = dict(zip(header, [cell.value for cell in _row(sheet, "综合科")], strict=True))
+    assert (a["On-time rate"], a["Quota progress"], a["Sign-in rate"]) == (0.963, 0.967, 0.714)
+    assert (a["Score"], a["Maximum"], a["Tier"]) == (12.5, 15, "Good")
+    b = dict(zip(header, [cell.value for cell in _row(sheet, "宣传科")], strict=True))
+    assert (b["Publicity published"], b["Quota progress"], b["Score"], b["Tier"]) == (29, None, None, "—")
+    stored_a = next(row for row in stored["assessment"] if row["department"] == "综合科")
+    assert (stored_a["score"], stored_a["maximum"], stored_a["tier"]) == (12.5, 15.0, "good")
 
     buffer = io.BytesIO()
     write_annual_draft(figures=stored, stream=buffer, language="en")
@@ -240,6 +271,7 @@ def test_stored_summary_workbook_and_draft_give_the_same_numbers(crafted):
         "Of the 40 people reached on call-back, 37 were satisfied or fairly satisfied, a satisfaction of 92.5%." in text
     )
     assert "the bureau published 58, 96.7% of the quota." in text
+    assert "The median time from finding a post with prohibited content to taking it down was 20 minutes." in text
     assert "Of 7 sign-ins due, 5 were made on time, 1 late and 1 were missed." in text
 
 
