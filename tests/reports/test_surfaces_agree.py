@@ -30,6 +30,8 @@ from zoneinfo import ZoneInfo
 import docx
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assignments.models import CountyTask
@@ -310,3 +312,39 @@ def test_quota_progress_is_a_rate_on_the_publicity_pages(crafted, client_as):
     progress = {p.quota.department_id: p for p in response.context["progress_list"]}
     assert progress[crafted["a"].pk].percent == Decimal("96.7")  # 29 of 30, not a floored 96
     assert "29 of 30 published (96.7%)" in response.content.decode()
+
+
+def test_a_summary_stored_before_the_registry_shows_the_same_rates(crafted):
+    """A summary compiled before: rates stored as fractions rounded to four places (0.9625), no
+    "reached", "due", department publicity or assessment. The surfaces recompute every rate from the
+    stored counts, so it reads as a new one: 96.3%, not 96.25% or 0.9625."""
+    stored = annual_summary_compile(year=YEAR, schedule_workbook=False).figures
+    old = {**stored, "demands": {**stored["demands"]}, "duty": {**stored["duty"]}}
+    del old["assessment"]
+    old["publicity"] = {key: value for key, value in stored["publicity"].items() if key != "by_department"}
+    total = {key: value for key, value in stored["demands"]["total"].items() if key != "reached"}
+    old["demands"]["total"] = {**total, "on_time_rate": 0.9625, "satisfaction": 0.925, "reply_rate": 1.0}
+    old["duty"]["total"] = {key: value for key, value in stored["duty"]["total"].items() if key != "due"}
+    overview = _workbook(old)["Overview"]
+    assert _row(overview, "On-time rate")[1].value == 0.963
+    assert _row(overview, "Satisfaction")[1].value == 0.925  # reached read from the old called_back (40)
+    assert _row(overview, "Sign-in rate")[1].value == 0.714  # due = on time + late + missed
+    buffer = io.BytesIO()
+    write_annual_draft(figures=old, stream=buffer, language="en")
+    buffer.seek(0)
+    text = "\n".join(paragraph.text for paragraph in docx.Document(buffer).paragraphs)
+    assert "an on-time rate of 96.3%" in text
+    assert "Of 7 sign-ins due" in text
+
+
+def test_assessment_queries_do_not_grow_with_departments(crafted, client_as):
+    client, url = client_as("leader"), reverse("dashboard:assessment")
+    with CaptureQueriesContext(connection) as small:
+        client.get(url, {"year": YEAR})
+    for number in range(8):
+        department = DepartmentFactory(name=f"新科室{number}")
+        QuotaFactory(year=YEAR, minimum=5, department=department)
+        DemandFactory(department=department, received_at=local(2025, 7, 1 + number, 9))
+    with CaptureQueriesContext(connection) as large:
+        client.get(url, {"year": YEAR})
+    assert len(large) == len(small), [query["sql"] for query in large.captured_queries]
