@@ -98,7 +98,7 @@ class Indicator:
             return "—" if value is None else gettext("%(minutes)s min") % {"minutes": f"{value.normalize():f}"}
         return "—" if value is None else str(value)
 
-    def cell(self, figures: Any) -> int | Percent | None:
+    def cell(self, figures: Any) -> int | float | Percent | None:
         """As a workbook cell: a count, or the rounded rate as a fraction with the "0.0%" format."""
         value = self.value(figures)
         if self.unit == MINUTES:
@@ -307,6 +307,6 @@ def text_of(key: str, sets: Mapping[str, Any]) -> str:
     return item.text(sets.get(item.source))
 
 
-def cell_of(key: str, sets: Mapping[str, Any]) -> int | Percent | None:
+def cell_of(key: str, sets: Mapping[str, Any]) -> int | float | Percent | None:
     item = BY_KEY[key]
     return item.cell(sets.get(item.source))
