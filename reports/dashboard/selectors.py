@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -122,13 +122,21 @@ class DemandBreakdown:
     per_day: list[tuple[date, int, int]]  # (day, received, replied)
 
 
+# The counts the dashboard adds up: the stored daily rows' and the live "overdue". A count the
+# ``Figures`` dataclass carries beyond them is not counted here, so it stays None ("—" through
+# reports.indicators) rather than a false 0 that would disagree with the stored summary.
+BOARD_COUNTS = (*DAILY_DEMAND_COUNTS, "overdue")
+
+
 def _empty(key: Any = None) -> Figures:  # a kind (text), or a channel's or department's id
-    """Figures of nothing: every count of the dataclass 0, whatever counts it carries."""
-    return Figures(key=key, **{item.name: 0 for item in fields(Figures) if item.name != "key"})
+    """Figures of nothing: the counts the dashboard adds up 0, any other count of the dataclass None."""
+    counts = {item.name: 0 if item.name in BOARD_COUNTS else None for item in fields(Figures) if item.name != "key"}
+    # The dataclass types its counts as int; None is deliberate here (not counted, never a false 0).
+    return Figures(key=key, **cast(dict[str, Any], counts))
 
 
 def _add(target: Figures, row: dict) -> None:
-    for name in (*DAILY_DEMAND_COUNTS, "overdue"):
+    for name in BOARD_COUNTS:
         setattr(target, name, getattr(target, name) + (row.get(name) or 0))
 
 
