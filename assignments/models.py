@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bureau.files import random_upload_path
-from bureau.models import Person
+from bureau.models import Department, Person
 
 # A person may sign in this long before their shift starts.
 SIGN_IN_EARLY_WINDOW = timedelta(minutes=30)
@@ -116,6 +116,16 @@ class ShiftAssignment(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="shift_assignments", verbose_name=_("person")
     )
+    # The person's department when they were put on the shift: a figure for a past period counts
+    # the shift for the department it belonged to then, not the one the person moved to later.
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department at the time"),
+    )
     signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True)
     sign_in_ip = models.GenericIPAddressField(_("signed in from"), null=True, blank=True)
     late_flagged_at = models.DateTimeField(_("flagged as late at"), null=True, blank=True)
@@ -213,6 +223,15 @@ class CountyTask(models.Model):
     due_at = models.DateTimeField(_("feedback due by"))
     handler = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="county_tasks", verbose_name=_("handler")
+    )
+    # The handler's department when the task was given to them (see ShiftAssignment.department).
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department at the time"),
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED)
     feedback = models.TextField(_("feedback reported back"), blank=True)

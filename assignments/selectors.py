@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from assignments.filters import CountyTaskFilter
 from assignments.models import (
@@ -25,6 +27,7 @@ from assignments.models import (
 )
 from bureau import clock
 from bureau.models import Person
+from bureau.rates import rate
 from bureau.selectors import person_for
 from opinions.selectors.demands import demands_visible
 from opinions.selectors.posts import post_list
@@ -162,21 +165,37 @@ def duty_gaps(*, now: datetime | None = None, days: int = 14) -> dict:
 
 
 @dataclass(frozen=True)
-class DutyFigures:
-    """Duty figures for a period (for the annual summary): shifts whose start falls in it."""
+class SignInFigures:
+    """Sign-ins of the assignments on shifts starting in a period — the one definition of the
+    sign-in rate (签到率), read by the dashboard, the assessment, the summary and the workbook alike:
 
-    shifts: int
-    understaffed_shifts: int
-    assignments: int
+    - on time: signed in by the shift's sign-in deadline; late: signed in after it;
+    - missed: the shift ended without a sign-in; pending: not signed in, the shift not over yet;
+    - due = on time + late + missed (a pending sign-in is not due yet);
+    - sign-in rate = on time ÷ due, through ``bureau.rates.rate`` (None when nothing was due);
+      late and missed are shown beside it."""
+
     on_time: int
     late: int
     missed: int
     pending: int
 
     @property
-    def on_time_rate(self) -> float | None:
-        due = self.on_time + self.late + self.missed
-        return self.on_time / due if due else None
+    def due(self) -> int:
+        return self.on_time + self.late + self.missed
+
+    @property
+    def sign_in_rate(self) -> Decimal | None:
+        return rate(self.on_time, self.due)
+
+
+@dataclass(frozen=True)
+class DutyFigures(SignInFigures):
+    """Duty figures for a period: shifts whose start falls in it, and their sign-ins."""
+
+    shifts: int
+    understaffed_shifts: int
+    assignments: int
 
 
 def _assignments_in(start: datetime, end: datetime) -> QuerySet[ShiftAssignment]:
@@ -184,7 +203,7 @@ def _assignments_in(start: datetime, end: datetime) -> QuerySet[ShiftAssignment]
 
 
 def _sign_in_counts(now: datetime) -> dict:
-    """The sign-in figures, defined once: on time, late, missed (the shift ended unsigned), pending."""
+    """The counts of ``SignInFigures``, defined once (plus the assignments' total)."""
     signed = Q(signed_in_at__isnull=False)
     due = F("shift__sign_in_due_at")
     return {
@@ -196,16 +215,30 @@ def _sign_in_counts(now: datetime) -> dict:
     }
 
 
-def sign_ins_by_department(*, start: datetime, end: datetime, now: datetime | None = None) -> dict:
-    """``duty_figures``' sign-in counts per department of the person on duty: {department id: counts}.
-    One query."""
+# The department a shift or task counted for when it happened (stored on the row when the person
+# was put on it); a row written without one (bulk loads) falls back to the person's department now.
+SHIFT_DEPARTMENT = Coalesce("department_id", "person__department_id")
+TASK_DEPARTMENT = Coalesce("department_id", "handler__department_id")
+
+
+def sign_ins_by_department(
+    *, start: datetime, end: datetime, now: datetime | None = None
+) -> dict[int | None, SignInFigures]:
+    """``duty_figures``' sign-ins per department the shift was worked for at the time (a person who
+    moved later does not take last year's sign-ins along): {department id: figures}. One query."""
     rows = (
         _assignments_in(start, end)
-        .values("person__department_id")
+        .annotate(counted_for=SHIFT_DEPARTMENT)
+        .values("counted_for")
         .annotate(**_sign_in_counts(now or clock.now()))
         .order_by()
     )
-    return {row.pop("person__department_id"): row for row in rows}
+    return {
+        row["counted_for"]: SignInFigures(
+            on_time=row["on_time"], late=row["late"], missed=row["missed"], pending=row["pending"]
+        )
+        for row in rows
+    }
 
 
 def duty_figures(*, start: datetime, end: datetime, now: datetime | None = None) -> DutyFigures:
@@ -271,9 +304,15 @@ def county_task_figures(*, start: datetime, end: datetime, now: datetime | None 
 
 
 def county_tasks_by_department(*, start: datetime, end: datetime, now: datetime | None = None) -> dict:
-    """``county_task_figures`` per department of the handler: {department id: counts}. One query."""
-    rows = _tasks_in(start, end).values("handler__department_id").annotate(**_task_counts(now or clock.now()))
-    return {row.pop("handler__department_id"): row for row in rows.order_by()}
+    """``county_task_figures`` per department the task was handled for at the time (see
+    ``TASK_DEPARTMENT``): {department id: counts}. One query."""
+    rows = (
+        _tasks_in(start, end)
+        .annotate(counted_for=TASK_DEPARTMENT)
+        .values("counted_for")
+        .annotate(**_task_counts(now or clock.now()))
+    )
+    return {row.pop("counted_for"): row for row in rows.order_by()}
 
 
 def _tasks_in(start: datetime, end: datetime) -> QuerySet[CountyTask]:

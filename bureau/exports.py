@@ -45,6 +45,13 @@ class Percent(float):
     """A rate (0.25 for 25 %) written as a number formatted as a percentage."""
 
 
+def rate_cell(value: Decimal | None) -> Percent | None:
+    """A rate from ``bureau.rates.rate`` (Decimal("96.3")) as a cell: the rounded value as a fraction,
+    0.963, shown with the "0.0%" format as 96.3% — the cell holds the number every other surface
+    shows, never a longer one; no rate (nothing to divide by) is an empty cell."""
+    return None if value is None else Percent(value / 100)
+
+
 @dataclass
 class Sheet:
     title: str

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from bureau.exports import Sheet
+from bureau.exports import Sheet, rate_cell
 from publicity.models import DisclosureItem, PublicityPost
 
 
@@ -57,7 +57,7 @@ def post_sheet(posts) -> Sheet:
 def progress_sheet(progress_list) -> Sheet:
     header = [_("Year"), _("Scope"), _("Quota"), _("Published"), _("Progress (%)"), _("Met on"), _("Projection")]
     rows = [
-        [p.quota.year, p.quota.scope_label, p.minimum, p.published, p.percent, p.met_on, p.projection]
+        [p.quota.year, p.quota.scope_label, p.minimum, p.published, rate_cell(p.percent), p.met_on, p.projection]
         for p in progress_list
     ]
     return Sheet(_("Quota progress"), header, rows, widths=[8, 30, 8, 10, 12, 12, 12])

@@ -12,6 +12,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from bureau import clock
+from bureau.rates import percent_text, rate
 from bureau.types import AnyUser
 from publicity.filters import DisclosureItemFilter, MediaCoverageFilter, PublicityPostFilter
 from publicity.models import (
@@ -95,13 +96,20 @@ class QuotaProgress:
         return self.quota.minimum
 
     @property
-    def percent(self) -> int:
-        """Published ÷ quota, in whole percent (may exceed 100)."""
-        return math.floor(self.published * 100 / self.minimum)
+    def percent(self) -> Decimal | None:
+        """Quota progress (任务完成率): published ÷ quota, a rate like any other (``bureau.rates.rate``:
+        29 of 30 is Decimal("96.7"), one decimal, half-up; may exceed 100; None for a quota of 0)."""
+        return rate(self.published, self.minimum)
+
+    @property
+    def percent_figure(self) -> str:
+        """The progress as the number before the "%" sign: "96.7", "100", "—" for a quota of 0."""
+        return percent_text(self.percent).removesuffix("%")
 
     @property
     def bar_percent(self) -> int:
-        return min(self.percent, 100)
+        """For the progress bar only (whole steps, at most 100), never shown as a figure."""
+        return min(int(self.percent or 0), 100)
 
     @property
     def is_met(self) -> bool:
@@ -206,6 +214,20 @@ def quota_progress_list(*, year: int, today: date | None = None) -> list[QuotaPr
             )
         )
     return progress
+
+
+def published_by_department(*, year: int, today: date | None = None) -> dict[int | None, int]:
+    """Published publicity posts of the year per department (up to today, as quota progress counts
+    them), whether or not the department has a quota: {department id: count}. One query."""
+    today = today or clock.today()
+    rows = (
+        PublicityPost.objects.published()
+        .filter(published_on__gte=date(year, 1, 1), published_on__lte=min(date(year, 12, 31), today))
+        .values_list("department_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def quota_years() -> list[int]:

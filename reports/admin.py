@@ -1,9 +1,10 @@
-"""The revisions of finished years' summaries, shown read-only (they are written by the compile)."""
+"""The reports app in the admin: the revisions of finished years' summaries, read-only (they are
+written by the compile), and the assessment's scoring rules per year."""
 
 from django.contrib import admin
 
 from bureau.admin_base import ReadOnlyAdmin
-from reports.models import AnnualSummaryRevision
+from reports.models import AnnualSummaryRevision, ScoringRule
 
 
 @admin.register(AnnualSummaryRevision)
@@ -23,3 +24,10 @@ class AnnualSummaryRevisionAdmin(ReadOnlyAdmin):
         "checked_up_to",
         "changed_at",
     ]
+
+
+@admin.register(ScoringRule)
+class ScoringRuleAdmin(admin.ModelAdmin):
+    list_display = ("year", "indicator", "weight", "full_at", "half_at", "higher_is_better")
+    list_filter = ("year", "indicator")
+    ordering = ("-year", "indicator")

@@ -74,6 +74,7 @@ def county_task_register(
         content=content,
         due_at=due_at,
         handler=handler,
+        department_id=handler.department_id,  # the task counts for this department, whoever moves later
         created_by=actor,
     )
     archive_record(
@@ -104,8 +105,8 @@ def county_task_reassign(*, task: CountyTask, handler: Person, actor, request=No
     if not task.is_open:
         raise ValidationError(_("This task is no longer open."))
     before = {"handler": task.handler_id}
-    task.handler = handler
-    task.save(update_fields=["handler"])
+    task.handler, task.department_id = handler, handler.department_id
+    task.save(update_fields=["handler", "department"])
     archive_record(
         action="assignments.countytask.reassigned",
         actor=actor,

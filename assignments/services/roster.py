@@ -204,7 +204,10 @@ def roster_save(*, data: dict, actor: User, request: HttpRequest | None = None, 
     start, end = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
     wanted = [(date.fromisoformat(on), int(type_id), [int(pk) for pk in pks]) for on, type_id, pks in data["slots"]]
     types = {t.pk: t for t in ShiftType.objects.filter(pk__in={type_id for _on, type_id, _pks in wanted})}
-    people = set(Person.objects.filter(pk__in={pk for *_x, pks in wanted for pk in pks}).values_list("pk", flat=True))
+    # person → their department now: each assignment keeps the department it is worked for.
+    people = dict(
+        Person.objects.filter(pk__in={pk for *_x, pks in wanted for pk in pks}).values_list("pk", "department_id")
+    )
     leave_days = {
         (leave.person_id, day)
         for leave in Leave.objects.filter(person_id__in=people, starts_on__lte=end, ends_on__gte=start)
@@ -239,7 +242,7 @@ def roster_save(*, data: dict, actor: User, request: HttpRequest | None = None, 
         room = max(0, shift.people_needed - shift.filled)
         for pk in pks:
             if room and pk in people and (pk, on) not in leave_days:
-                rows.append(ShiftAssignment(shift=shift, person_id=pk))
+                rows.append(ShiftAssignment(shift=shift, person_id=pk, department_id=people[pk]))
                 room -= 1
     created = ShiftAssignment.objects.bulk_create(rows, ignore_conflicts=True)
     Shift.objects.filter(pk__in=[row.shift_id for row in rows]).update(understaffed_at=None)

@@ -27,7 +27,7 @@ def shift_assign(
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     if ShiftAssignment.objects.filter(shift=shift, person=person).exists():
         raise ValidationError(_("%(person)s is already on this shift.") % {"person": person})
-    assignment = ShiftAssignment.objects.create(shift=shift, person=person)
+    assignment = ShiftAssignment.objects.create(shift=shift, person=person, department_id=person.department_id)
     Shift.objects.filter(pk=shift.pk).update(understaffed_at=None)
     archive_record(
         action="assignments.shiftassignment.added",
@@ -99,9 +99,10 @@ def assignments_swap(
     before = {"first": [first.shift_id, first.person_id], "second": [second.shift_id, second.person_id]}
     first_person, second_person = first.person, second.person
     first.person, second.person = second_person, first_person
+    first.department_id, second.department_id = second_person.department_id, first_person.department_id
     first.late_flagged_at = second.late_flagged_at = None
-    first.save(update_fields=["person", "late_flagged_at"])
-    second.save(update_fields=["person", "late_flagged_at"])
+    first.save(update_fields=["person", "department", "late_flagged_at"])
+    second.save(update_fields=["person", "department", "late_flagged_at"])
     archive_record(
         action="assignments.shiftassignment.swapped",
         actor=actor,

@@ -25,7 +25,8 @@ from docx.shared import Mm, Pt
 
 from opinions.models import DemandKind
 from publicity.models import MediaOutlet
-from reports.annual.labels import demand_kind_label, percent
+from reports import indicators
+from reports.annual.labels import demand_kind_label
 
 # The page (GB/T 9704-2012: A4, 天头 37 mm, bottom 35 mm, 订口 28 mm, right 26 mm).
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
@@ -125,7 +126,9 @@ def opinion_paragraphs(figures: dict) -> list[str]:
             "Staff worked %(shifts)s duty shifts in rotation, with phones on day and night. Of %(assignments)s "
             "sign-ins due, %(on_time)s were made on time, %(late)s late and %(missed)s were missed."
         )
-        % duty,
+        # "sign-ins due" are the sign-in rate's denominator (on time + late + missed), not every
+        # assignment (a shift still going on is not due yet).
+        % {**duty, "assignments": indicators.read_count(duty, "due")},
         _(
             "The office found %(found)s posts on the channels it watches, %(relevant)s of them concerning the "
             "bureau; %(handled)s were followed up, answered or filed, and %(taken_down)s posts with prohibited "
@@ -139,6 +142,12 @@ def opinion_paragraphs(figures: dict) -> list[str]:
             for row in posts["taken_down_by_category"]
         ]
         paragraphs.append(_("By category, the posts taken down were: %(categories)s.") % {"categories": _join(items)})
+    median = indicators.indicator("posts_takedown_median").value(posts["total"])
+    if median is not None:
+        paragraphs.append(
+            _("The median time from finding a post with prohibited content to taking it down was %(minutes)s minutes.")
+            % {"minutes": f"{median.normalize():f}"}
+        )
     paragraphs.append(Subheading(_("(2) Demands from the public")))
     if not total["received"]:
         paragraphs.append(_("No demand from the public was received this year."))
@@ -157,12 +166,11 @@ def opinion_paragraphs(figures: dict) -> list[str]:
         _("The office received %(received)s demands from the public. By kind: %(kinds)s. By channel: %(channels)s.")
         % {"received": total["received"], "kinds": _join(kinds), "channels": _join(channels)}
     )
+    # Rates as every surface shows them: recomputed from the stored counts by the registry.
     values = {
         **total,
-        "reply_rate": percent(total["reply_rate"]),
-        "on_time_rate": percent(total["on_time_rate"]),
-        "completion_rate": percent(total["completion_rate"]),
-        "satisfaction": percent(total["satisfaction"]),
+        "reached": indicators.read_count(total, "reached"),
+        **{key: indicators.indicator(key).text(total) for key in indicators.DEMAND_RATES},
     }
     paragraphs.append(
         _(
@@ -172,10 +180,10 @@ def opinion_paragraphs(figures: dict) -> list[str]:
         )
         % values
     )
-    if total["called_back"]:
+    if values["reached"]:
         paragraphs.append(
             _(
-                "Of the %(called_back)s people reached on call-back, %(satisfied)s were satisfied or fairly "
+                "Of the %(reached)s people reached on call-back, %(satisfied)s were satisfied or fairly "
                 "satisfied, a satisfaction of %(satisfaction)s."
             )
             % values
@@ -203,7 +211,7 @@ def publicity_paragraphs(figures: dict) -> list[str]:
         values = {
             "minimum": quota["minimum"],
             "published": quota["published"],
-            "progress": f"{quota['percent']}%",
+            "progress": indicators.indicator("quota_progress").text(quota),
             "remaining": max(quota["minimum"] - quota["published"], 0),
             "met_on": _date(quota["met_on"]) if quota["met_on"] else "",
         }

@@ -21,16 +21,20 @@ from bureau import clock
 from bureau.models import Department, Equipment, Person, ResponsibilityArea, Section, TrainingRecord
 from opinions.models import Demand
 from opinions.selectors.figures import Figures, PostFigures, demands_received, office_demand_figures, post_figures
+from opinions.selectors.post_figures import takedown_median_minutes
 from publicity.models import PublicityPost
-from publicity.selectors import publicity_summary
+from publicity.selectors import publicity_summary, published_by_department
+from reports import indicators
 from reports.annual.shapes import (
     AnnualFigures,
     ArchiveSection,
+    AssessmentRow,
     CategoryCount,
     DemandGroupRow,
     DemandPeriodRow,
     DemandRow,
     DemandSection,
+    DepartmentPublicityRow,
     DutyPeriodRow,
     DutyRow,
     DutySection,
@@ -44,6 +48,7 @@ from reports.annual.shapes import (
     TaskPeriodRow,
     TaskSection,
 )
+from reports.dashboard.selectors import assessment
 
 QUARTERS = ((1, 3), (4, 6), (7, 9), (10, 12))
 
@@ -68,19 +73,11 @@ def demand_year_queryset(*, year: int) -> QuerySet[Demand]:
 
 
 def _demand_row(figures: Figures) -> DemandRow:
-    return DemandRow(
-        received=figures.received,
-        replied=figures.replied,
-        replied_on_time=figures.replied_on_time,
-        completed=figures.completed,
-        overdue=figures.overdue,
-        called_back=figures.called_back,
-        satisfied=figures.satisfied,
-        reply_rate=figures.reply_rate,
-        on_time_rate=figures.on_time_rate,
-        completion_rate=figures.completion_rate,
-        satisfaction=figures.satisfaction,
-    )
+    """Every demand count and rate of the registry (``reports.indicators``): a count the figures do
+    not carry yet is stored as None; a rate as its number of percent (96.3)."""
+    row: dict = {name: indicators.read_count(figures, name) for name in indicators.DEMAND_COUNTS}
+    row.update({key: indicators.indicator(key).stored(figures) for key in indicators.DEMAND_RATES})
+    return cast(DemandRow, row)
 
 
 def _demand_groups(rows: list[Figures]) -> list[DemandGroupRow]:
@@ -105,20 +102,31 @@ def demand_section(*, year: int, now: datetime) -> DemandSection:
     )
 
 
-def _post_counts(figures: PostFigures) -> PostCounts:
+def _post_counts(figures: PostFigures, *, start: datetime, end: datetime) -> PostCounts:
+    median = takedown_median_minutes(start=start, end=end)
     return PostCounts(
-        found=figures.found, relevant=figures.relevant, handled=figures.handled, taken_down=figures.taken_down
+        found=figures.found,
+        relevant=figures.relevant,
+        handled=figures.handled,
+        taken_down=figures.taken_down,
+        handled_rate=indicators.indicator("posts_handled_rate").stored(figures),
+        takedown_median_minutes=None if median is None else float(median),
     )
 
 
 def post_section(*, year: int) -> PostSection:
-    total = post_figures(start=clock.year_span(year)[0], end=clock.year_span(year)[1])
+    start, end = clock.year_span(year)
+    total = post_figures(start=start, end=end)
     by_period = [
-        PostPeriodRow(**_post_counts(post_figures(start=start, end=end)), period=kind, key=key)
-        for kind, key, start, end in periods(year)
+        PostPeriodRow(
+            **_post_counts(post_figures(start=period_start, end=period_end), start=period_start, end=period_end),
+            period=kind,
+            key=key,
+        )
+        for kind, key, period_start, period_end in periods(year)
     ]
     return PostSection(
-        total=_post_counts(total),
+        total=_post_counts(total, start=start, end=end),
         taken_down_by_category=[
             CategoryCount(name=name, count=count) for _pk, name, count in total.taken_down_by_category
         ],
@@ -133,13 +141,26 @@ def publicity_section(*, year: int, today: date) -> PublicitySection:
             scope="" if not progress.quota.is_scoped else str(progress.quota.scope_label),
             minimum=progress.minimum,
             published=progress.published,
-            percent=progress.percent,
+            percent=indicators.indicator("quota_progress").stored(progress),
             met_on=progress.met_on.isoformat() if progress.met_on else None,
             is_met_early=progress.is_met_early,
         )
         for progress in summary.progress_list
     ]
     bureau = next((quota for quota in quotas if not quota["scope"]), None)
+    minimums = {
+        progress.quota.department_id: progress.minimum
+        for progress in summary.progress_list
+        if progress.quota.department_id and not progress.quota.platform_id and not progress.quota.platform_kind
+    }
+    published = published_by_department(year=year, today=today)
+    by_department = []
+    for department in Department.objects.order_by("sort_order", "name"):
+        count, minimum = published.get(department.pk, 0), minimums.get(department.pk)
+        progress = indicators.indicator("quota_progress").stored({"published": count, "minimum": minimum})
+        by_department.append(
+            DepartmentPublicityRow(department=department.name, published=count, minimum=minimum, progress=progress)
+        )
     by_month = dict(
         PublicityPost.objects.published()
         .filter(published_on__year=year)
@@ -151,6 +172,7 @@ def publicity_section(*, year: int, today: date) -> PublicitySection:
         "published": summary.published,
         "quota": bureau,
         "quotas": quotas,
+        "by_department": by_department,
         "outlets": [
             {"name": outlet.name, "level": outlet.level, "kind": outlet.kind, "reports": outlet.reports}
             for outlet in summary.outlets
@@ -167,12 +189,17 @@ def _duty_row(figures: DutyFigures) -> DutyRow:
         shifts=figures.shifts,
         understaffed_shifts=figures.understaffed_shifts,
         assignments=figures.assignments,
+        due=figures.due,
         on_time=figures.on_time,
         late=figures.late,
         missed=figures.missed,
         pending=figures.pending,
-        on_time_rate=figures.on_time_rate,
+        sign_in_rate=indicators.indicator("sign_in_rate").stored(figures),
     )
+
+
+def _task_counts(counts: dict) -> TaskCounts:
+    return cast(TaskCounts, {**counts, "on_time_rate": indicators.indicator("tasks_on_time_rate").stored(counts)})
 
 
 def duty_section(*, year: int, now: datetime) -> DutySection:
@@ -195,11 +222,15 @@ def task_section(*, year: int, now: datetime) -> TaskSection:
         .order_by()
     )
     return {
-        "total": cast(TaskCounts, county_task_figures(start=start, end=end, now=now)),
+        "total": _task_counts(county_task_figures(start=start, end=end, now=now)),
         "by_period": [
             cast(
                 TaskPeriodRow,
-                {"period": kind, "key": key, **county_task_figures(start=period_start, end=period_end, now=now)},
+                {
+                    "period": kind,
+                    "key": key,
+                    **_task_counts(county_task_figures(start=period_start, end=period_end, now=now)),
+                },
             )
             for kind, key, period_start, period_end in periods(year)
         ],
@@ -259,6 +290,28 @@ def organisation_section(*, year: int) -> OrganisationSection:
     }
 
 
+def assessment_section(*, year: int, now: datetime) -> list[AssessmentRow]:
+    """The department assessment of the year (``reports.dashboard.selectors.assessment``), as the
+    page shows it at ``now``: each area's counts and the score and tier."""
+    rows = []
+    for row in assessment(year=year, now=now):
+        score = row.score if row.score and row.score.maximum else None
+        sets = row.sets
+        rows.append(
+            AssessmentRow(
+                department=row.department.name,
+                demands=indicators.stored_counts(indicators.DEMANDS, sets[indicators.DEMANDS]),
+                publicity=indicators.stored_counts(indicators.PUBLICITY, sets[indicators.PUBLICITY]),
+                duty=indicators.stored_counts(indicators.DUTY, sets[indicators.DUTY]),
+                tasks=indicators.stored_counts(indicators.TASKS, sets[indicators.TASKS]),
+                score=float(score.points) if score else None,
+                maximum=float(score.maximum) if score else None,
+                tier=score.tier.value if score and score.tier else "",
+            )
+        )
+    return rows
+
+
 def annual_figures(*, year: int, now: datetime | None = None) -> AnnualFigures:
     """Every figure of the year as plain JSON values. ``is_final``: the year had ended at ``now``."""
     now = now or clock.now()
@@ -274,6 +327,7 @@ def annual_figures(*, year: int, now: datetime | None = None) -> AnnualFigures:
         "duty": duty_section(year=year, now=now),
         "tasks": task_section(year=year, now=now),
         "archive": archive_section(year=year, now=now),
+        "assessment": assessment_section(year=year, now=now),
     }
 
 

@@ -34,11 +34,3 @@ def period_label(key: str) -> str:
         year, month = key.split("-")
         return _("%(year)s-%(month)s") % {"year": year, "month": month}
     return _("Year %(year)s") % {"year": key}
-
-
-def percent(rate) -> str:
-    """A rate as text: 0.8333 → "83.3%", None (nothing to divide by) → "—"."""
-    if rate is None:
-        return "—"
-    text = f"{rate * 100:.1f}".removesuffix(".0")
-    return f"{text}%"

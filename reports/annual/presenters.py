@@ -2,12 +2,14 @@
 overview, with rates as text; and a revision's changed figures as readable rows."""
 
 import re
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bureau.exports import Heading, Percent
-from reports.annual.labels import demand_kind_label, percent, period_label
+from bureau.rates import percent_text
+from reports.annual.labels import demand_kind_label, period_label
 from reports.annual.workbook import overview_header, overview_rows
 
 
@@ -15,7 +17,8 @@ def _cell(value) -> dict:
     if isinstance(value, Heading):
         return {"text": str(value), "heading": True}
     if isinstance(value, Percent):
-        return {"text": percent(float(value)), "heading": False}
+        # The cell holds the rounded rate as a fraction (0.963): back to the one-decimal rate, 96.3%.
+        return {"text": percent_text(Decimal(str(round(float(value) * 100, 1)))), "heading": False}
     return {"text": "—" if value is None else value, "heading": False}
 
 
@@ -92,7 +95,7 @@ def _value_text(path: str, value) -> str:
     if value is None:
         return "—"
     if path.rsplit(".", 1)[-1] in RATE_FIGURES:
-        return percent(value)
+        return percent_text(Decimal(str(value)))  # stored as a percentage, e.g. 96.3
     if isinstance(value, list):
         return "、".join(str(item) for item in value)
     return str(value)

@@ -3,24 +3,46 @@
 The figures are stored as JSON (an old summary must stay readable as it was compiled), so they are
 dicts — and these TypedDicts say which keys each level holds and what type each value is; the
 compiler (``figures.annual_figures``), the workbook, the draft text and the pages are checked
-against them. Counts are whole numbers; rates are fractions (0.963, rounded to four places) or
-None where their denominator is 0."""
+against them. Counts are whole numbers (None where the figures did not carry the count when the
+summary was compiled); rates are the number of percent as ``reports.indicators`` rounds it once
+(96.3 for 77 of 80), or None where their denominator is 0. Summaries compiled before held rates as
+fractions (0.9625): the surfaces never read a stored rate, they recompute it from the stored counts
+through the registry, so every summary shows its rates the same way."""
 
 from typing import TypedDict
 
 
 class DemandRow(TypedDict):
+    # The counts and rates of reports.indicators (source "demands"), by the Figures contract's names.
     received: int
     replied: int
     replied_on_time: int
+    replied_late: int | None
     completed: int
     overdue: int
+    redo_overdue: int | None
+    signed_for: int | None
+    signed_for_on_time: int | None
+    handed_back: int | None
+    redone: int | None
+    extensions_requested: int | None
+    extensions_approved: int | None
+    presses: int | None
     called_back: int
+    reached: int | None
     satisfied: int
+    first_reached: int | None
+    first_satisfied: int | None
+    merged: int | None
     reply_rate: float | None
     on_time_rate: float | None
     completion_rate: float | None
     satisfaction: float | None
+    first_satisfaction: float | None
+    call_back_rate: float | None
+    sign_for_on_time_rate: float | None
+    hand_back_rate: float | None
+    redo_rate: float | None
 
 
 class DemandGroupRow(DemandRow):
@@ -45,6 +67,8 @@ class PostCounts(TypedDict):
     relevant: int
     handled: int
     taken_down: int
+    handled_rate: float | None
+    takedown_median_minutes: float | None  # from finding to takedown (opinions.selectors.post_figures)
 
 
 class PostPeriodRow(PostCounts):
@@ -67,9 +91,16 @@ class QuotaRow(TypedDict):
     scope: str  # "" for the bureau's own quota
     minimum: int
     published: int
-    percent: int
+    percent: float | None  # quota progress, the number of percent (96.7 for 29 of 30)
     met_on: str | None  # ISO date
     is_met_early: bool
+
+
+class DepartmentPublicityRow(TypedDict):
+    department: str
+    published: int
+    minimum: int | None  # None: the department has no quota (its published count still shows)
+    progress: float | None
 
 
 class OutletRow(TypedDict):
@@ -83,6 +114,7 @@ class PublicitySection(TypedDict):
     published: int
     quota: QuotaRow | None
     quotas: list[QuotaRow]
+    by_department: list[DepartmentPublicityRow]
     outlets: list[OutletRow]
     reports: int
     reports_by_level: dict[str, int]
@@ -94,11 +126,12 @@ class DutyRow(TypedDict):
     shifts: int
     understaffed_shifts: int
     assignments: int
+    due: int
     on_time: int
     late: int
     missed: int
     pending: int
-    on_time_rate: float | None
+    sign_in_rate: float | None  # on time ÷ due (assignments.selectors.SignInFigures)
 
 
 class DutyPeriodRow(DutyRow):
@@ -119,6 +152,7 @@ class TaskCounts(TypedDict):
     handled: int
     on_time: int
     overdue: int
+    on_time_rate: float | None
 
 
 class TaskPeriodRow(TaskCounts):
@@ -174,6 +208,20 @@ class OrganisationSection(TypedDict):
     training_hours: float
 
 
+class AssessmentRow(TypedDict):
+    """One department's assessment as compiled: the counts each area's indicators read (rates are
+    recomputed from them by ``reports.indicators``), and the score under that year's rules."""
+
+    department: str
+    demands: dict[str, int | None]
+    publicity: dict[str, int | None]
+    duty: dict[str, int | None]
+    tasks: dict[str, int | None]
+    score: float | None  # None: no rule, or nothing could be scored
+    maximum: float | None
+    tier: str  # reports.scoring.Tier value, "" for none
+
+
 class AnnualFigures(TypedDict):
     year: int
     is_final: bool
@@ -185,3 +233,4 @@ class AnnualFigures(TypedDict):
     duty: DutySection
     tasks: TaskSection
     archive: ArchiveSection
+    assessment: list[AssessmentRow]

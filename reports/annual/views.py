@@ -17,10 +17,10 @@ from django.views.generic import TemplateView
 from bureau import clock
 from bureau.exports import bytes_response
 from bureau.files import protected_file_response
+from reports import indicators
 from reports.annual import selectors
 from reports.annual.draft import draft_sections, draft_title, write_annual_draft
 from reports.annual.forms import AnnualCompileForm
-from reports.annual.labels import percent
 from reports.annual.presenters import change_rows, overview_table
 from reports.annual.services import annual_summary_compile
 from reports.models import AnnualSummaryRevision
@@ -79,7 +79,7 @@ class AnnualSummaryDetailView(PermissionRequiredMixin, SummaryAccessMixin, Templ
         context.update(
             summary=self.summary,
             figures=figures,
-            rates={name: percent(total[name]) for name in RATES},
+            rates={name: indicators.indicator(name).text(total) for name in RATES},
             overview=overview_table(figures),
             draft_title=draft_title(figures),
             draft_sections=draft_sections(figures),

@@ -19,17 +19,17 @@ from archive.labels import action_label
 from archive.models import ArchiveRecord
 from assignments.models import CountyTask, IncidentReport, ShiftAssignment
 from bureau import clock
-from bureau.exports import Heading, Percent, Sheet, write_xlsx
+from bureau.exports import Heading, Sheet, write_xlsx
 from opinions.models import Demand, DemandKind, Post, overdue_q, replied_on_time_q
 from publicity.models import MediaCoverage
+from reports import indicators
 from reports.annual.figures import demand_year_queryset
 from reports.annual.labels import demand_kind_label, outlet_kind_label, outlet_level_label, period_label
+from reports.dashboard.assessment_table import COLUMNS as ASSESSMENT_COLUMNS
+from reports.dashboard.assessment_table import assessment_header
+from reports.scoring import Tier
 
 CHUNK = 2_000
-
-
-def _rate(value) -> Percent | None:
-    return None if value is None else Percent(value)
 
 
 def _yes_no(value: bool) -> str:
@@ -39,40 +39,6 @@ def _yes_no(value: bool) -> str:
 # --- 概况: every figure, by quarter and month -----------------------------------------------------
 
 
-def _figure_lines(figures: dict) -> list[tuple[str, str, str, bool]]:
-    """(label, area, name, is_rate) for each figure row of the overview."""
-    return [
-        (_("Demands received"), "demands", "received", False),
-        (_("Demands replied"), "demands", "replied", False),
-        (_("Demands replied on time"), "demands", "replied_on_time", False),
-        (_("Demands completed"), "demands", "completed", False),
-        (_("Demands overdue"), "demands", "overdue", False),
-        (_("Demands called back"), "demands", "called_back", False),
-        (_("Satisfied on call-back"), "demands", "satisfied", False),
-        (_("Reply rate"), "demands", "reply_rate", True),
-        (_("On-time rate"), "demands", "on_time_rate", True),
-        (_("Completion rate"), "demands", "completion_rate", True),
-        (_("Satisfaction"), "demands", "satisfaction", True),
-        (_("Posts found"), "posts", "found", False),
-        (_("Posts relevant to the bureau"), "posts", "relevant", False),
-        (_("Posts handled"), "posts", "handled", False),
-        (_("Posts taken down"), "posts", "taken_down", False),
-        (_("Duty shifts"), "duty", "shifts", False),
-        (_("Shifts short of people"), "duty", "understaffed_shifts", False),
-        (_("Duty assignments"), "duty", "assignments", False),
-        (_("Signed in on time"), "duty", "on_time", False),
-        (_("Signed in late"), "duty", "late", False),
-        (_("Sign-ins missed"), "duty", "missed", False),
-        (_("Sign-in on-time rate"), "duty", "on_time_rate", True),
-        (_("Tasks handed down received"), "tasks", "received", False),
-        (_("Opinion special reports"), "tasks", "special_reports", False),
-        (_("Opinion assignments"), "tasks", "assignments", False),
-        (_("Tasks handled"), "tasks", "handled", False),
-        (_("Tasks handled on time"), "tasks", "on_time", False),
-        (_("Tasks overdue"), "tasks", "overdue", False),
-    ]
-
-
 def overview_header(year: int) -> list[str]:
     quarters = [period_label(f"Q{quarter}") for quarter in range(1, 5)]
     months = [period_label(f"{year}-{month:02d}") for month in range(1, 13)]
@@ -80,49 +46,33 @@ def overview_header(year: int) -> list[str]:
 
 
 def overview_rows(figures: dict) -> Iterator[list]:
-    for label, area, name, is_rate in _figure_lines(figures):
-        section = figures[area]
-        values = [section["total"][name]] + [row[name] for row in section["by_period"]]
-        yield [label, *(_rate(value) if is_rate else value for value in values)]
+    """Every indicator of the registry (``reports.indicators.OVERVIEW``) for the year, each quarter
+    and each month: counts as numbers, rates as the rounded value every surface shows."""
+    for item in indicators.indicators(indicators.OVERVIEW):
+        section = figures[item.source]
+        yield [str(item.label), item.cell(section["total"]), *(item.cell(row) for row in section["by_period"])]
     publicity = figures["publicity"]
     by_month = publicity["published_by_month"]
     quarters = [sum(by_month[first - 1 : first + 2]) for first in (1, 4, 7, 10)]
-    yield [_("Publicity published"), publicity["published"], *quarters, *by_month]
+    yield [str(indicators.indicator("publicity_published").label), publicity["published"], *quarters, *by_month]
+    if publicity["quota"]:
+        quota = publicity["quota"]
+        yield [str(indicators.indicator("publicity_quota").label), quota["minimum"]]
+        yield [str(indicators.indicator("quota_progress").label), indicators.indicator("quota_progress").cell(quota)]
     archive = figures["archive"]
     by_month = archive["by_month"]
     quarters = [sum(by_month[first - 1 : first + 2]) for first in (1, 4, 7, 10)]
     yield [_("Archive records"), archive["total"], *quarters, *by_month]
+    columns = indicators.indicators(indicators.GROUP_COLUMNS)
     for title, key, labeller in (
         (_("Demands by kind"), "by_kind", demand_kind_label),
         (_("Demands by channel"), "by_channel", str),
         (_("Demands by department"), "by_department", lambda key: key or _("No department")),
     ):
         yield []
-        yield [
-            Heading(title),
-            Heading(_("Received")),
-            Heading(_("Replied")),
-            Heading(_("Replied on time")),
-            Heading(_("Completed")),
-            Heading(_("Overdue")),
-            Heading(_("Reply rate")),
-            Heading(_("On-time rate")),
-            Heading(_("Completion rate")),
-            Heading(_("Satisfaction")),
-        ]
+        yield [Heading(title), *(Heading(str(item.label)) for item in columns)]
         for row in figures["demands"][key]:
-            yield [
-                labeller(row["key"]),
-                row["received"],
-                row["replied"],
-                row["replied_on_time"],
-                row["completed"],
-                row["overdue"],
-                _rate(row["reply_rate"]),
-                _rate(row["on_time_rate"]),
-                _rate(row["completion_rate"]),
-                _rate(row["satisfaction"]),
-            ]
+            yield [labeller(row["key"]), *(item.cell(row) for item in columns)]
 
 
 # --- 诉求: every demand of the year with its handling ----------------------------------------------
@@ -251,15 +201,21 @@ def post_rows(*, year: int, figures: dict) -> Iterator[list]:
 def publicity_rows(*, year: int, figures: dict) -> Iterator[list]:
 
     publicity = figures["publicity"]
+    progress = indicators.indicator("quota_progress")
     for quota in publicity["quotas"]:
         yield [
             quota["scope"] or _("The whole bureau"),
             quota["minimum"],
             quota["published"],
-            Percent(quota["percent"] / 100),
+            progress.cell(quota),
             quota["met_on"] or "",
             _yes_no(quota["is_met_early"]),
         ]
+    # Every department's published count, with or without a quota of its own.
+    yield []
+    yield [Heading(_("Department")), Heading(_("Minimum")), Heading(_("Published")), Heading(_("Progress"))]
+    for row in publicity.get("by_department", []):
+        yield [row["department"], row["minimum"], row["published"], progress.cell(row)]
     yield []
     yield [Heading(_("Month")), Heading(_("Published"))]
     for month, count in enumerate(publicity["published_by_month"], start=1):
@@ -296,7 +252,7 @@ def duty_rows(*, year: int, figures: dict, now) -> Iterator[list]:
             row["on_time"],
             row["late"],
             row["missed"],
-            _rate(row["on_time_rate"]),
+            indicators.indicator("sign_in_rate").cell(row),
         ]
     yield []
     yield [
@@ -406,6 +362,23 @@ def archive_rows(*, year: int, figures: dict, now) -> Iterator[list]:
     yield [Heading(_("All records")), figures["archive"]["total"], *figures["archive"]["by_month"]]
 
 
+# --- 考核: the department assessment as compiled, score and tier ----------------------------------
+
+
+def assessment_rows(*, figures: dict) -> Iterator[list]:
+    """The assessment table's columns (``reports.dashboard.assessment_table``) from the stored
+    counts: rates recomputed once by the registry, so the cells are the page's numbers."""
+    tiers = {key: str(label) for key, label in Tier.choices}
+    for row in figures.get("assessment", []):
+        yield [
+            row["department"],
+            *(item.cell(row[item.source]) for item in ASSESSMENT_COLUMNS),
+            row["score"],
+            row["maximum"],
+            tiers.get(row["tier"], "—"),
+        ]
+
+
 # 概况, 诉求, 帖子, 宣传, 值班, 交办, 档案 in Chinese: a context of their own, so the short sheet
 # names do not clash with the same English words elsewhere. Literal calls, so makemessages sees them.
 SHEET_TITLES = {
@@ -416,6 +389,7 @@ SHEET_TITLES = {
     "Duty": pgettext_lazy("annual summary sheet", "Duty"),
     "Tasks handed down": pgettext_lazy("annual summary sheet", "Tasks handed down"),
     "Archive": pgettext_lazy("annual summary sheet", "Archive"),
+    "Assessment": pgettext_lazy("annual summary sheet", "Assessment"),
 }
 
 
@@ -435,7 +409,7 @@ def annual_sheets(*, year: int, figures: dict, now) -> list[Sheet]:
         _("On time"),
         _("Late"),
         _("Missed"),
-        _("Sign-in on-time rate"),
+        _("Sign-in rate"),
     ]
     task_header = [
         _("Reference"),
@@ -486,6 +460,12 @@ def annual_sheets(*, year: int, figures: dict, now) -> list[Sheet]:
             [_("Action"), _("Year %(year)s") % {"year": year}, *months],
             archive_rows(year=year, figures=figures, now=now),
             widths=[36, 10] + [9] * 12,
+        ),
+        Sheet(
+            sheet_title("Assessment"),
+            assessment_header(),
+            assessment_rows(figures=figures),
+            widths=[16] + [11] * len(ASSESSMENT_COLUMNS) + [8, 8, 8],
         ),
     ]
 

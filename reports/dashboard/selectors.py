@@ -3,16 +3,23 @@ before today and live for today, so the cost does not grow with the data. Every 
 ``opinions.selectors.figures`` (the same definitions as ``demand_figures`` and ``post_figures``)."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import CountyTask, CountyTaskQuerySet
-from assignments.selectors import DutyFigures, county_tasks_by_department, duty_figures, sign_ins_by_department
+from assignments.selectors import (
+    DutyFigures,
+    SignInFigures,
+    county_tasks_by_department,
+    duty_figures,
+    sign_ins_by_department,
+)
 from bureau import clock
 from bureau.models import Department
 from opinions.models import Channel, Demand, DemandDay, DemandKind, OverdueDay, PostDay, ScreeningCategory
@@ -26,9 +33,12 @@ from opinions.selectors.figures import (
     overdue_now_count,
     post_daily_rows,
 )
+from opinions.selectors.post_figures import takedown_median_minutes
 from opinions.selectors.posts import failing_channels
 from publicity.models import PublicityPost
-from publicity.selectors import QuotaProgress, quota_progress_list
+from publicity.selectors import QuotaProgress, published_by_department, quota_progress_list
+from reports.indicators import figure_sets
+from reports.scoring import Score, department_score, scoring_rules
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -112,14 +122,21 @@ class DemandBreakdown:
     per_day: list[tuple[date, int, int]]  # (day, received, replied)
 
 
+# The counts the dashboard adds up: the stored daily rows' and the live "overdue". A count the
+# ``Figures`` dataclass carries beyond them is not counted here, so it stays None ("—" through
+# reports.indicators) rather than a false 0 that would disagree with the stored summary.
+BOARD_COUNTS = (*DAILY_DEMAND_COUNTS, "overdue")
+
+
 def _empty(key: Any = None) -> Figures:  # a kind (text), or a channel's or department's id
-    return Figures(
-        key=key, received=0, replied=0, replied_on_time=0, completed=0, overdue=0, called_back=0, satisfied=0
-    )
+    """Figures of nothing: the counts the dashboard adds up 0, any other count of the dataclass None."""
+    counts = {item.name: 0 if item.name in BOARD_COUNTS else None for item in fields(Figures) if item.name != "key"}
+    # The dataclass types its counts as int; None is deliberate here (not counted, never a false 0).
+    return Figures(key=key, **cast(dict[str, Any], counts))
 
 
 def _add(target: Figures, row: dict) -> None:
-    for name in (*DAILY_DEMAND_COUNTS, "overdue"):
+    for name in BOARD_COUNTS:
         setattr(target, name, getattr(target, name) + (row.get(name) or 0))
 
 
@@ -204,6 +221,7 @@ class PostBreakdown:
     handled: int = 0
     taken_down: int = 0
     by_category: list[tuple[int | None, str, int]] = field(default_factory=list)
+    takedown_median_minutes: Decimal | None = None  # opinions.selectors.post_figures, counted live
 
 
 def post_breakdown(*, period: Period, today: date, stored_days: StoredDays) -> PostBreakdown:
@@ -339,7 +357,10 @@ def dashboard(*, period: Period, now: datetime | None = None) -> Dashboard:
         demands=demand_breakdown(period=period, today=today, now=now, stored_days=stored_days),
         overdue_now=overdue,
         overdue_series=overdue_series(period=period, today=today, overdue_now=overdue),
-        posts=post_breakdown(period=period, today=today, stored_days=stored_days),
+        posts=replace(
+            post_breakdown(period=period, today=today, stored_days=stored_days),
+            takedown_median_minutes=takedown_median_minutes(start=period.start, end=period.end),
+        ),
         publicity=publicity_figures(period=period, today=today),
         duty=duty_figures(start=period.start, end=period.end, now=now),
         tasks=task_figures(now=now),
@@ -355,56 +376,64 @@ def _local_day(moment: datetime) -> date:
 # --- The per-department assessment (年度目标责任制考核) -------------------------------------------
 
 
+@dataclass(frozen=True)
+class DepartmentPublicity:
+    """A department's publicity of the year: published posts, and its quota's minimum if it has
+    one (None otherwise: the published count still shows, the progress is "—")."""
+
+    published: int
+    minimum: int | None
+
+
 @dataclass
 class AssessmentRow:
-    department: Department | None
+    """One department's figure sets of the year, read through ``reports.indicators``."""
+
+    department: Department
     demands: Figures
-    quota: QuotaProgress | None
-    duty_total: int = 0
-    duty_on_time: int = 0
-    duty_late: int = 0
-    duty_missed: int = 0
-    tasks_received: int = 0
-    tasks_handled: int = 0
-    tasks_on_time: int = 0
+    publicity: DepartmentPublicity
+    duty: SignInFigures
+    tasks: dict
+    score: Score | None = None
 
     @property
-    def sign_in_rate(self) -> float | None:
-        return Figures._rate(self.duty_on_time + self.duty_late, self.duty_total)
+    def sets(self) -> dict:
+        return figure_sets(demands=self.demands, publicity=self.publicity, duty=self.duty, tasks=self.tasks)
 
-    @property
-    def tasks_on_time_rate(self) -> float | None:
-        return Figures._rate(self.tasks_on_time, self.tasks_received)
+
+NO_SIGN_INS = SignInFigures(on_time=0, late=0, missed=0, pending=0)
+NO_TASKS = {"received": 0, "special_reports": 0, "assignments": 0, "other": 0, "handled": 0, "on_time": 0, "overdue": 0}
 
 
 def assessment(*, year: int, now: datetime | None = None) -> list[AssessmentRow]:
     """Per department, for the year: demands (by the department they were assigned to), publicity
-    against the department's quota, duty sign-ins of its people, tasks handed down to its people.
-    Reads only what the table needs (stale stored days counted live, as on the dashboard), in a fixed
-    number of queries, writing nothing."""
+    (published by the department, against its quota if it has one), duty sign-ins and tasks handed
+    down (by the department the shift or task belonged to when it happened), and the score under the
+    year's rules. Reads only what the table needs (stale stored days counted live, as on the
+    dashboard), in a fixed number of queries, writing nothing."""
     now = now or clock.now()
     today, period = _local_day(now), year_period(year)
     demands = demand_breakdown(period=period, today=today, now=now)
-    publicity = publicity_figures(period=period, today=today)
     start, end = clock.year_span(year)
-    departments = list(Department.objects.order_by("sort_order", "name"))
-    rows: dict[object, AssessmentRow] = {
-        d.pk: AssessmentRow(department=d, demands=_empty(d.pk), quota=None) for d in departments
+    quotas = {
+        progress.quota.department_id: progress.minimum
+        for progress in quota_progress_list(year=year, today=today)
+        if progress.quota.department_id and not progress.quota.platform_id and not progress.quota.platform_kind
     }
-    for group in demands.by_department:
-        if group.key in rows:
-            rows[group.key].demands = group.figures
-    for progress in publicity.department_progress:
-        if progress.quota.year == year and progress.quota.department_id in rows:
-            rows[progress.quota.department_id].quota = progress
-    for department_id, counts in sign_ins_by_department(start=start, end=end, now=now).items():
-        if department_id in rows:
-            target = rows[department_id]
-            target.duty_total, target.duty_on_time = counts["total"], counts["on_time"]
-            target.duty_late, target.duty_missed = counts["late"], counts["missed"]
-    for department_id, counts in county_tasks_by_department(start=start, end=end, now=now).items():
-        if department_id in rows:
-            target = rows[department_id]
-            target.tasks_received, target.tasks_handled = counts["received"], counts["handled"]
-            target.tasks_on_time = counts["on_time"]
-    return list(rows.values())
+    published = published_by_department(year=year, today=today)
+    by_department = {group.key: group.figures for group in demands.by_department}
+    sign_ins = sign_ins_by_department(start=start, end=end, now=now)
+    tasks = county_tasks_by_department(start=start, end=end, now=now)
+    rules = scoring_rules(year=year)
+    rows = []
+    for department in Department.objects.order_by("sort_order", "name"):
+        row = AssessmentRow(
+            department=department,
+            demands=by_department.get(department.pk) or _empty(department.pk),
+            publicity=DepartmentPublicity(published=published.get(department.pk, 0), minimum=quotas.get(department.pk)),
+            duty=sign_ins.get(department.pk, NO_SIGN_INS),
+            tasks=tasks.get(department.pk, NO_TASKS),
+        )
+        row.score = department_score(rules, row.sets) if rules else None
+        rows.append(row)
+    return rows

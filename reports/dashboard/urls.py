@@ -9,4 +9,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("assessment/", views.AssessmentView.as_view(), name="assessment"),
+    path("assessment/export/", views.AssessmentExportView.as_view(), name="assessment-export"),
 ]

@@ -7,44 +7,37 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from bureau import clock
+from bureau.exports import xlsx_response
+from reports import indicators
 from reports.dashboard import charts
+from reports.dashboard.assessment_table import assessment_header, assessment_page_rows, assessment_sheet
 from reports.dashboard.links import Links
 from reports.dashboard.selectors import PERIODS, assessment, dashboard, period_for, year_period
 
-
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+# The demand list's own filters behind a card (the list shows the same count).
+CARD_LISTS = {
+    "received": "received",
+    "replied": "replied",
+    "replied_on_time": "replied_on_time",
+    "completed": "completed",
+    "overdue": "overdue",
+    "satisfaction": "called_back",
+}
 
 
 def demand_cards(figures, links: Links) -> list[dict]:
+    """One card per indicator of ``DASHBOARD_DEMAND_CARDS``, its value as every surface shows it."""
     return [
-        {"label": _("Received"), "value": figures.received, "url": links.demands("received"), "key": "received"},
-        {"label": _("Replied"), "value": figures.replied, "url": links.demands("replied"), "key": "replied"},
         {
-            "label": _("Replied on time"),
-            "value": figures.replied_on_time,
-            "url": links.demands("replied_on_time"),
-            "key": "replied_on_time",
-        },
-        {"label": _("Completed"), "value": figures.completed, "url": links.demands("completed"), "key": "completed"},
-        {
-            "label": _("Overdue (received in the period)"),
-            "value": figures.overdue,
-            "url": links.demands("overdue"),
-            "key": "overdue",
-        },
-        {"label": _("Reply rate"), "value": percent(figures.reply_rate), "url": "", "key": "reply_rate"},
-        {"label": _("On-time rate"), "value": percent(figures.on_time_rate), "url": "", "key": "on_time_rate"},
-        {"label": _("Completion rate"), "value": percent(figures.completion_rate), "url": "", "key": "completion_rate"},
-        {
-            "label": _("Satisfaction"),
-            "value": percent(figures.satisfaction),
-            "url": links.demands("called_back"),
-            "key": "satisfaction",
-        },
+            "label": item.label,
+            "value": item.text(figures),
+            "url": links.demands(CARD_LISTS[item.key]) if item.key in CARD_LISTS else "",
+            "key": item.key,
+        }
+        for item in indicators.indicators(indicators.DASHBOARD_DEMAND_CARDS)
     ]
 
 
@@ -53,9 +46,7 @@ def group_rows(groups, links: Links, param: str) -> list[dict]:
         {
             "label": group.label,
             "figures": group.figures,
-            "reply_rate": percent(group.figures.reply_rate),
-            "on_time_rate": percent(group.figures.on_time_rate),
-            "completion_rate": percent(group.figures.completion_rate),
+            **{key: indicators.indicator(key).text(group.figures) for key in indicators.GROUP_TABLE_RATES},
             "url": links.demands("received", **{param: group.key}) if group.key else "",
             "replied_url": links.demands("replied", **{param: group.key}) if group.key else "",
         }
@@ -136,6 +127,10 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
                     "url": links.posts(status="taken_down"),
                     "key": "taken_down",
                 },
+                *(
+                    {"label": item.label, "value": item.text(posts), "url": "", "key": item.key}
+                    for item in indicators.indicators(indicators.DASHBOARD_POST_CARDS)
+                ),
             ],
             takedowns=[
                 {
@@ -150,7 +145,8 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             publicity_year_url=links.publicity(first=date(period.last.year, 1, 1), last=date(period.last.year, 12, 31)),
             tasks_open_url=links.tasks("open"),
             tasks_overdue_url=links.tasks("overdue"),
-            duty_rate=percent(board.duty.on_time_rate),
+            duty_rate=indicators.indicator("sign_in_rate").text(board.duty),
+            duty_rate_label=indicators.indicator("sign_in_rate").label,
             board=board,
             periods=[(key, label) for key, label in PERIODS.items() if key != "range"],
             chart_received=received_chart(board.demands.per_day),
@@ -170,8 +166,18 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
         return context
 
 
+def _assessment_year(request) -> int:
+    """The year asked for (?year=), this year if none or not a number, kept within 2000..next year."""
+    today = clock.today()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    return min(max(year, 2000), today.year + 1)
+
+
 class AssessmentView(PermissionRequiredMixin, TemplateView):
-    """年度目标责任制考核: per department, the year's figures."""
+    """年度目标责任制考核: per department, the year's figures, score and tier."""
 
     permission_required = "bureau.view_dashboard"
     template_name = "reports/dashboard/assessment.html"
@@ -179,25 +185,30 @@ class AssessmentView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = clock.today()
-        try:
-            year = int(self.request.GET.get("year") or today.year)
-        except ValueError:
-            year = today.year
-        year = min(max(year, 2000), today.year + 1)
+        year = _assessment_year(self.request)
         links = Links(period=year_period(year))
-        rows = []
-        for row in assessment(year=year):
-            department = row.department.pk if row.department else None
-            rows.append(
-                {
-                    "row": row,
-                    "on_time_rate": percent(row.demands.on_time_rate),
-                    "completion_rate": percent(row.demands.completion_rate),
-                    "sign_in_rate": percent(row.sign_in_rate),
-                    "tasks_on_time_rate": percent(row.tasks_on_time_rate),
-                    "demands_url": links.demands("received", department=department),
-                    "publicity_url": links.publicity(department=department),
-                }
-            )
-        context.update(year=year, years=list(range(today.year, today.year - 6, -1)), rows=rows)
+        rows = assessment_page_rows(assessment(year=year))
+        for item in rows:
+            department = item["row"].department.pk
+            item["demands_url"] = links.demands("received", department=department)
+            item["publicity_url"] = links.publicity(department=department)
+        context.update(
+            year=year,
+            years=list(range(today.year, today.year - 6, -1)),
+            header=assessment_header()[1:],
+            rows=rows,
+            has_rules=any(item["row"].score for item in rows),
+        )
         return context
+
+
+class AssessmentExportView(PermissionRequiredMixin, View):
+    """The assessment table as an xlsx workbook: the same figures, score and tier as the page."""
+
+    permission_required = "bureau.view_dashboard"
+
+    def get(self, request):
+        year = _assessment_year(request)
+        return xlsx_response(
+            filename=f"assessment-{year}.xlsx", sheets=[assessment_sheet(year=year, rows=assessment(year=year))]
+        )

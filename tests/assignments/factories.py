@@ -50,6 +50,7 @@ class ShiftAssignmentFactory(factory.django.DjangoModelFactory):
 
     shift = factory.SubFactory(ShiftFactory)
     person = factory.SubFactory(PersonFactory, user__password=None)
+    department = factory.LazyAttribute(lambda o: o.person.department)  # as the services set it
 
 
 class CountyTaskFactory(factory.django.DjangoModelFactory):
@@ -64,6 +65,7 @@ class CountyTaskFactory(factory.django.DjangoModelFactory):
     content = "网民反映某网吧违规接纳未成年人，请核查处置并于期限内反馈。"
     due_at = factory.LazyAttribute(lambda o: o.received_at + timedelta(days=2))
     handler = factory.SubFactory(PersonFactory, user__password=None)
+    department = factory.LazyAttribute(lambda o: o.handler.department)  # as the services set it
 
 
 class ResponsePlanFactory(factory.django.DjangoModelFactory):

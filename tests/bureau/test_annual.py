@@ -168,11 +168,20 @@ DEMANDS = {
     "overdue": 1,
     "called_back": 3,
     "satisfied": 2,
-    "reply_rate": 0.75,
-    "on_time_rate": 0.5,
-    "completion_rate": 0.5,
-    "satisfaction": 0.6667,
+    # Rates as stored: the number of percent, rounded once from the counts (2 of 3 is 66.7).
+    "reply_rate": 75.0,
+    "on_time_rate": 50.0,
+    "completion_rate": 50.0,
+    "satisfaction": 66.7,
 }
+COUNTS = ("received", "replied", "replied_on_time", "completed", "overdue", "called_back", "satisfied")
+
+
+def _stored(row: dict) -> dict:
+    """The hand-counted keys of a stored demand row (it also holds the contract's newer counts)."""
+    return {name: row[name] for name in DEMANDS}
+
+
 RECEIVED_BY_QUARTER = [2, 1, 0, 1]
 RECEIVED_BY_MONTH = [1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1]
 
@@ -189,7 +198,7 @@ def figures(year_2025):
 
 def test_figures_match_the_hand_counts(figures):
     assert figures["is_final"] is True
-    assert figures["demands"]["total"] == DEMANDS
+    assert _stored(figures["demands"]["total"]) == DEMANDS
     quarters = [row for row in figures["demands"]["by_period"] if row["period"] == "quarter"]
     months = [row for row in figures["demands"]["by_period"] if row["period"] == "month"]
     assert [row["received"] for row in quarters] == RECEIVED_BY_QUARTER
@@ -200,7 +209,14 @@ def test_figures_match_the_hand_counts(figures):
         "consultation": 1,
     }
     assert {row["key"]: row["received"] for row in figures["demands"]["by_channel"]} == {"12345热线": 2, "本局论坛": 2}
-    assert figures["posts"]["total"] == {"found": 4, "relevant": 1, "handled": 1, "taken_down": 3}
+    assert figures["posts"]["total"] == {
+        "found": 4,
+        "relevant": 1,
+        "handled": 1,
+        "taken_down": 3,
+        "handled_rate": 25.0,  # 1 of 4
+        "takedown_median_minutes": 10.0,  # each of the three was taken down 10 minutes after it was found
+    }
     assert figures["posts"]["taken_down_by_category"] == [{"name": "赌博", "count": 2}, {"name": "色情", "count": 1}]
     publicity = figures["publicity"]
     assert publicity["published"] == 4
@@ -208,7 +224,7 @@ def test_figures_match_the_hand_counts(figures):
         "scope": "",
         "minimum": 3,
         "published": 4,
-        "percent": 133,
+        "percent": 133.3,  # 4 of 3, one decimal
         "met_on": "2025-09-01",
         "is_met_early": True,
     }
@@ -225,6 +241,7 @@ def test_figures_match_the_hand_counts(figures):
         "handled": 2,
         "on_time": 1,
         "overdue": 1,
+        "on_time_rate": 33.3,  # 1 of 3
     }
     assert figures["tasks"]["incidents"] == 1
     assert figures["archive"]["total"] == 3
@@ -243,7 +260,9 @@ def test_figures_are_the_figures_selector_s_and_the_year_is_cut_on_local_time(fi
         office_demand_figures(start=start, end=end),
         demand_figures(user=cast["supervisor"].user, start=start, end=end),
     ):
-        assert {name: getattr(total, name) for name in DEMANDS} == figures["demands"]["total"]
+        assert {name: getattr(total, name) for name in COUNTS} == {
+            name: figures["demands"]["total"][name] for name in COUNTS
+        }
     total_2024, _rows = office_demand_figures(start=clock.year_span(2024)[0], end=start)
     assert total_2024.received == 1  # 23:30 on 31 December 2024
     assert annual_figures(year=2024)["demands"]["total"]["received"] == 1
@@ -265,7 +284,16 @@ def _find_row(sheet, label):
 
 def test_workbook_read_back_cell_by_cell(figures):
     book = _workbook(figures)
-    assert book.sheetnames == ["Overview", "Demands", "Posts", "Publicity", "Duty", "Tasks handed down", "Archive"]
+    assert book.sheetnames == [
+        "Overview",
+        "Demands",
+        "Posts",
+        "Publicity",
+        "Duty",
+        "Tasks handed down",
+        "Archive",
+        "Assessment",
+    ]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
         assert sheet.column_dimensions["A"].width > 8
@@ -288,7 +316,7 @@ def test_workbook_read_back_cell_by_cell(figures):
     assert _find_row(overview, "Reply rate")[:2] == ["Reply rate", 0.75]
     assert _find_row(overview, "On-time rate")[:2] == ["On-time rate", 0.5]
     assert _find_row(overview, "Completion rate")[:2] == ["Completion rate", 0.5]
-    assert _find_row(overview, "Satisfaction")[:2] == ["Satisfaction", 0.6667]
+    assert _find_row(overview, "Satisfaction")[:2] == ["Satisfaction", 0.667]  # 2 of 3: 66.7%, the rounded value
     rate_cell = next(row for row in overview.iter_rows() if row[0].value == "Reply rate")[1]
     assert rate_cell.number_format == "0.0%"
     assert _find_row(overview, "Posts taken down")[:2] == ["Posts taken down", 3]
@@ -317,7 +345,7 @@ def test_workbook_read_back_cell_by_cell(figures):
     assert all(cell.data_type != "f" for row in posts.iter_rows() for cell in row)
 
     publicity = book["Publicity"]
-    assert _find_row(publicity, "The whole bureau") == ["The whole bureau", 3, 4, 1.33, "2025-09-01", "yes"]
+    assert _find_row(publicity, "The whole bureau") == ["The whole bureau", 3, 4, 1.333, "2025-09-01", "yes"]  # 133.3%
     assert _find_row(publicity, "县融媒体中心")[:4] == ["县融媒体中心", "City", "Web", 2]
 
     duty = book["Duty"]
@@ -335,7 +363,7 @@ def test_workbook_read_back_cell_by_cell(figures):
 
 def test_workbook_is_chinese_by_default(figures):
     book = _workbook(figures, language="zh-hans")
-    assert book.sheetnames == ["概况", "诉求", "帖子", "宣传", "值班", "交办", "档案"]
+    assert book.sheetnames == ["概况", "诉求", "帖子", "宣传", "值班", "交办", "档案", "考核"]
     assert _find_row(book["概况"], "接收诉求数")[1] == 4
 
 
@@ -374,7 +402,7 @@ def test_draft_states_the_year_s_figures_in_sentences(figures):
     assert "The office found 4 posts on the channels it watches, 1 of them concerning the bureau" in text
     assert "3 posts with prohibited content were taken down" in text
     assert "By category, the posts taken down were: 赌博: 2, 色情: 1." in text
-    assert "the bureau published 4, 133% of the quota." in text
+    assert "the bureau published 4, 133.3% of the quota." in text
     assert "ahead of the year's end" in text
     assert "The bureau's work was reported 2 times by 1 outlets: 县融媒体中心 (2)." in text
     assert "3 records were written in the year" in text
@@ -466,7 +494,11 @@ def test_progress_bar_draws_in_place():
 def test_compile_stores_one_row_per_year_and_archives_each_compilation(year_2025, cast):
     leader = cast["leader"].user
     summary = annual_summary_compile(year=YEAR, actor=leader, schedule_workbook=False)
-    assert (summary.is_final, summary.compiled_by, summary.figures["demands"]["total"]) == (True, leader, DEMANDS)
+    assert (summary.is_final, summary.compiled_by, _stored(summary.figures["demands"]["total"])) == (
+        True,
+        leader,
+        DEMANDS,
+    )
     again = annual_summary_compile(year=YEAR, schedule_workbook=False)
     assert AnnualSummary.objects.count() == 1
     assert again.pk == summary.pk

@@ -94,7 +94,7 @@ def test_workbook_download_waits_for_the_workbook(client_as, compiled):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert len(book.sheetnames) == 7
+    assert len(book.sheetnames) == 8  # seven areas and the assessment
     assert book.worksheets[0].cell(row=2, column=2).value == 4  # demands received in the year
 
 

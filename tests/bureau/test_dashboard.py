@@ -259,7 +259,7 @@ def test_assessment_links_and_figures(crafted, client_as):
     rows = {item["row"].department.name: item for item in response.context["rows"]}
     office = rows["办公室"]["row"]
     assert office.demands.received == 10
-    assert (office.quota.published, office.quota.minimum) == (2, 5)
+    assert (office.publicity.published, office.publicity.minimum) == (2, 5)
     for href, number in _links(response.content.decode()):
         assert _count(client, href) == number, href
 

@@ -171,7 +171,7 @@ def test_export_opens_with_the_filtered_rows_formula_safe(client_as, cast, trave
     assert all(cell.data_type != "f" for row in posts.iter_rows() for cell in row)
     assert rows[1][8].date() == date(2026, 2, 2)
     progress_rows = list(progress.iter_rows(values_only=True))
-    assert progress_rows[1][2:5] == (30, 3, 10)
+    assert progress_rows[1][2:5] == (30, 3, 0.1)  # 3 of 30: the rounded rate 10.0% as a fraction
 
 
 def test_disclosure_export_and_entry(client_as, cast, travel):
