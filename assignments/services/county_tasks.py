@@ -55,11 +55,13 @@ def county_task_register(
     content: str,
     due_at: datetime,
     handler: Person,
+    attachment=None,
     request=None,
     now: datetime | None = None,
 ) -> CountyTask:
-    """Register a task received from the county; the handler is told. Raises ValidationError for
-    a reference already registered or a deadline before receipt."""
+    """Register a task received from the county, with the county's file if one came; the handler
+    is told. Raises ValidationError for a reference already registered, a deadline before receipt
+    or a refused file (then on the ``attachment`` field, and nothing is registered)."""
     now = now or clock.now()
     if due_at <= received_at:
         raise ValidationError(_("The feedback deadline must be after the time the task was received."))
@@ -85,6 +87,11 @@ def county_task_register(
         after={"kind": kind, "reference": reference, "handler": handler.pk, "due_at": due_at},
         now=now,
     )
+    if attachment:
+        try:
+            county_task_add_attachment(task=task, uploaded_file=attachment, actor=actor, request=request, now=now)
+        except ValidationError as error:
+            raise ValidationError({"attachment": error.error_list}) from error
     notification_create(
         recipient=handler.user,
         kind="assignments.task_assigned",
