@@ -16,6 +16,8 @@ from bureau.models import Person
 
 # A person may sign in this long before their shift starts.
 SIGN_IN_EARLY_WINDOW = timedelta(minutes=30)
+# A handover note can still be written this long after one's shift ended.
+HANDOVER_LATE_WINDOW = timedelta(hours=2)
 
 
 class ShiftType(models.Model):

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
+from assignments import policies
 from assignments.filters import CountyTaskFilter
 from assignments.models import (
-    SIGN_IN_EARLY_WINDOW,
     CountyTask,
     CountyTaskQuerySet,
     HandoverNote,
@@ -84,9 +84,8 @@ def upcoming_assignments(*, person: Person, now: datetime | None = None, limit: 
 
 
 def sign_in_open(*, assignment: ShiftAssignment, now: datetime | None = None) -> bool:
-    now = now or clock.now()
-    shift = assignment.shift
-    return assignment.signed_in_at is None and shift.starts_at - SIGN_IN_EARLY_WINDOW <= now < shift.ends_at
+    """Whether the assignment can be signed in for now (``assignments.policies`` says when)."""
+    return policies.sign_in_open(assignment, now=now or clock.now())
 
 
 def handover_notes_for(*, shift: Shift) -> QuerySet[HandoverNote]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from assignments.models import CountyTask, TaskAttachment, TaskNote
+from assignments.policies import county_task_require
 from bureau import clock
 from bureau.files import DOCUMENT_KINDS, validate_upload
 from bureau.models import Person, Role, RoleGroup
@@ -29,10 +30,6 @@ def _person_of(actor) -> Person:
     if person is None:
         raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
     return person
-
-
-def _may_handle(task: CountyTask, actor) -> bool:
-    return task.handler.user_id == actor.pk or actor.has_perm("assignments.manage_tasks")
 
 
 def _lock(task: CountyTask) -> CountyTask:
@@ -108,8 +105,7 @@ def county_task_register(
 def county_task_reassign(*, task: CountyTask, handler: Person, actor, request=None, now=None) -> CountyTask:
     now = now or clock.now()
     task = _lock(task)
-    if not task.is_open:
-        raise ValidationError(_("This task is no longer open."))
+    county_task_require(actor, task, "reassign")
     before = {"handler": task.handler_id}
     task.handler = handler
     task.save(update_fields=["handler"])
@@ -141,10 +137,7 @@ def county_task_add_note(*, task: CountyTask, body: str, actor, request=None, no
     """A progress note by the handler (or a supervisor); the first one moves the task into progress."""
     now = now or clock.now()
     task = _lock(task)
-    if not _may_handle(task, actor):
-        raise PermissionDenied(_("Only the handler or a supervisor can record progress."))
-    if not task.is_open:
-        raise ValidationError(_("The feedback on this task has already been approved."))
+    county_task_require(actor, task, "note")
     body = body.strip()
     if not body:
         raise ValidationError(_("Write the progress made."))
@@ -168,14 +161,13 @@ def county_task_add_note(*, task: CountyTask, body: str, actor, request=None, no
 
 @transaction.atomic
 def county_task_add_attachment(
-    *, task: CountyTask, uploaded_file, actor, request=None, now=None, max_bytes: int | None = None
+    *, task: CountyTask, uploaded_file, actor, request=None, now: datetime | None = None, max_bytes: int | None = None
 ) -> TaskAttachment:
     """Store a file for the task after checking its size and real type (by content). The stored
     name is random; the original name (without any path) is kept for downloads."""
     now = now or clock.now()
     task = _lock(task)
-    if not (_may_handle(task, actor)):
-        raise PermissionDenied(_("Only the handler or a supervisor can add files to this task."))
+    county_task_require(actor, task, "attach")
     kind = validate_upload(uploaded_file, allowed_kinds=DOCUMENT_KINDS, max_bytes=max_bytes)
     original = (uploaded_file.name or "file").replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "")[:200]
     attachment = TaskAttachment(
@@ -209,10 +201,7 @@ def county_task_submit_feedback(*, task: CountyTask, feedback: str, actor, reque
     """The handler submits the text to report back; the leaders in charge are asked to approve it."""
     now = now or clock.now()
     task = _lock(task)
-    if not _may_handle(task, actor):
-        raise PermissionDenied(_("Only the handler or a supervisor can submit the feedback."))
-    if not task.is_with_handler:
-        raise ValidationError(_("Feedback has already been submitted for this task."))
+    county_task_require(actor, task, "feedback")
     feedback = feedback.strip()
     if not feedback:
         raise ValidationError(_("Write the feedback to report back."))
@@ -246,11 +235,8 @@ def county_task_submit_feedback(*, task: CountyTask, feedback: str, actor, reque
 def county_task_approve_feedback(*, task: CountyTask, actor, request=None, now=None) -> CountyTask:
     """A leader in charge approves the feedback; it counts as reported back now."""
     now = now or clock.now()
-    if not actor.has_perm("assignments.approve_feedback"):
-        raise PermissionDenied(_("Only a leader in charge can approve the feedback."))
     task = _lock(task)
-    if task.state != State.FEEDBACK_SUBMITTED:
-        raise ValidationError(_("There is no feedback awaiting approval on this task."))
+    county_task_require(actor, task, "approve")
     before = {"state": task.state}
     task.state, task.feedback_approved_at, task.feedback_approved_by = State.FEEDBACK_APPROVED, now, _person_of(actor)
     task.save(update_fields=["state", "feedback_approved_at", "feedback_approved_by"])
@@ -278,11 +264,8 @@ def county_task_approve_feedback(*, task: CountyTask, actor, request=None, now=N
 def county_task_return_feedback(*, task: CountyTask, reason: str, actor, request=None, now=None) -> CountyTask:
     """A leader sends the feedback back with a reason; the task is in progress again."""
     now = now or clock.now()
-    if not actor.has_perm("assignments.approve_feedback"):
-        raise PermissionDenied(_("Only a leader in charge can send the feedback back."))
     task = _lock(task)
-    if task.state != State.FEEDBACK_SUBMITTED:
-        raise ValidationError(_("There is no feedback awaiting approval on this task."))
+    county_task_require(actor, task, "send-back")
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say what must change."))
@@ -316,11 +299,8 @@ def county_task_return_feedback(*, task: CountyTask, reason: str, actor, request
 def county_task_close(*, task: CountyTask, actor, request=None, now=None) -> CountyTask:
     """Close a task whose feedback was approved (and reported to the county)."""
     now = now or clock.now()
-    if not actor.has_perm("assignments.manage_tasks"):
-        raise PermissionDenied(_("Only a supervisor can close a task."))
     task = _lock(task)
-    if task.state != State.FEEDBACK_APPROVED:
-        raise ValidationError(_("A task is closed after its feedback has been approved."))
+    county_task_require(actor, task, "close")
     before = {"state": task.state}
     task.state, task.closed_at = State.CLOSED, now
     task.save(update_fields=["state", "closed_at"])
@@ -337,7 +317,7 @@ def county_task_close(*, task: CountyTask, actor, request=None, now=None) -> Cou
 
 
 @transaction.atomic
-def county_tasks_flag_overdue(*, now: datetime | None = None) -> int:
+def county_tasks_flag_overdue(*, now=None) -> int:
     """Flag tasks whose feedback is not approved by the deadline, with one conditional UPDATE, and
     tell each handler and the supervisors once. Safe to run twice or concurrently: a second run
     flags nothing, and notifications are unique per task and recipient."""

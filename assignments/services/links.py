@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from assignments.models import CountyTask, IncidentReport
+from assignments.policies import county_task_require, incident_report_require
 from opinions.models import Demand, Post
 from opinions.selectors.demands import demands_visible
 from opinions.selectors.posts import post_get
@@ -34,6 +35,13 @@ def _label(target) -> str:
     return "assignments.countytask" if isinstance(target, CountyTask) else "assignments.incidentreport"
 
 
+def _require(actor, target) -> None:
+    if isinstance(target, CountyTask):
+        county_task_require(actor, target, "link")
+    else:
+        incident_report_require(actor, target, "link")
+
+
 @transaction.atomic
 def opinion_link_add(
     *,
@@ -44,6 +52,7 @@ def opinion_link_add(
     request=None,
 ) -> None:
     """Link a post and/or a demand the actor may see. Linking twice changes nothing."""
+    _require(actor, target)
     post, demand = _check(actor=actor, post_id=post_id, demand_id=demand_id)
     before = {
         "posts": sorted(target.posts.values_list("pk", flat=True)),
@@ -76,6 +85,8 @@ def opinion_link_remove(
     demand_id: int | None = None,
     request=None,
 ) -> None:
+    """Unlink a post and/or a demand; unlinking what is not linked changes nothing."""
+    _require(actor, target)
     before = _linked(target)
     if post_id:
         target.posts.remove(post_id)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from assignments.models import IncidentFollowUp, IncidentReport, ResponsePlan
+from assignments.policies import incident_report_require
 from bureau import clock
 from bureau.models import Person
 from bureau.selectors import person_for
@@ -75,6 +76,7 @@ def incident_follow_up_add(
 ) -> IncidentFollowUp:
     """A follow-up report (续报) on an incident."""
     now = now or clock.now()
+    incident_report_require(actor, report, "follow-up")
     body = body.strip()
     if not body:
         raise ValidationError(_("Write the follow-up report."))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
-from assignments.models import SIGN_IN_EARLY_WINDOW, ShiftAssignment
+from assignments.models import ShiftAssignment
+from assignments.policies import sign_in_require
 from bureau import clock
 from bureau.models import User
 
@@ -28,15 +28,8 @@ def shift_sign_in(
     before), only once. The time and address are recorded; after the grace period it is late."""
     now = now or clock.now()
     assignment = ShiftAssignment.objects.select_for_update().select_related("shift", "person").get(pk=assignment.pk)
-    if assignment.person.user_id != getattr(actor, "pk", None):
-        raise PermissionDenied(_("You can only sign in for your own shift."))
-    if assignment.signed_in_at:
-        raise ValidationError(_("You have already signed in for this shift."))
+    sign_in_require(actor, assignment, now=now)
     shift = assignment.shift
-    if now < shift.starts_at - SIGN_IN_EARLY_WINDOW:
-        raise ValidationError(_("This shift has not started yet."))
-    if now >= shift.ends_at:
-        raise ValidationError(_("This shift is over: it is too late to sign in."))
     assignment.signed_in_at = now
     assignment.sign_in_ip = ip_address or (request.META.get("REMOTE_ADDR") if request is not None else None)
     assignment.save(update_fields=["signed_in_at", "sign_in_ip"])

@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from assignments import selectors, services
 from assignments.forms import HandoverNoteForm, LeaveForm, RosterGenerateForm, ShiftAssignForm, SwapForm
 from assignments.models import Leave, Shift, ShiftAssignment
+from assignments.policies import shift_actions, unassign_can
 from bureau import clock
 from bureau.auth import client_ip
 from bureau.exports import Sheet, xlsx_response
@@ -49,12 +50,13 @@ class DutyHomeView(PermissionRequiredMixin, TemplateView):
         mine = selectors.upcoming_assignments(person=person, now=now) if person else []
         current = next((a for a in mine if a.shift.starts_at <= now), None)
         coming = current or (mine[0] if mine else None)
+        may_hand_over = current is not None and shift_actions(self.request.user, current.shift, now=now)["handover"]
         context.update(
             person=person,
             my_assignments=[(a, selectors.sign_in_open(assignment=a, now=now)) for a in mine],
             current=current,
             handover_for_me=list(selectors.handover_notes_for(shift=coming.shift)) if coming else [],
-            handover_form=HandoverNoteForm() if current else None,
+            handover_form=HandoverNoteForm() if may_hand_over else None,
             recent_handover=selectors.handover_notes_recent(now=now)[:10],
             on_duty=selectors.on_duty_now(now=now),
             now=now,
@@ -150,14 +152,18 @@ class ShiftDetailView(PermissionRequiredMixin, ShiftAccessMixin, TemplateView):
         now = clock.now()
         person = person_for(self.request.user)
         assignments = list(self.shift.assignments.all())
-        on_shift = person is not None and any(a.person_id == person.pk for a in assignments)
+        actions = shift_actions(self.request.user, self.shift, now=now)
         context.update(
             shift=self.shift,
-            assignments=[(a, selectors.sign_in_open(assignment=a, now=now)) for a in assignments],
+            actions=actions,
+            assignments=[
+                (a, selectors.sign_in_open(assignment=a, now=now), unassign_can(self.request.user, a))
+                for a in assignments
+            ],
             notes=selectors.handover_notes_of(shift=self.shift),
             earlier_notes=selectors.handover_notes_for(shift=self.shift),
-            handover_form=HandoverNoteForm() if on_shift else None,
-            assign_form=ShiftAssignForm() if self.request.user.has_perm("assignments.manage_roster") else None,
+            handover_form=HandoverNoteForm() if actions["handover"] else None,
+            assign_form=ShiftAssignForm() if actions["manage"] else None,
             person=person,
             now=now,
         )

@@ -13,6 +13,7 @@ from django.views.generic import ListView, TemplateView
 from assignments import selectors, services
 from assignments.forms import FollowUpForm, IncidentReportForm, opinion_link_form
 from assignments.models import IncidentReport, ResponsePlan
+from assignments.policies import incident_report_actions
 from bureau.files import protected_file_response
 from bureau.views_base import ActionView, ServiceFormView
 
@@ -55,8 +56,10 @@ class ReportDetailView(PermissionRequiredMixin, ReportAccessMixin, TemplateView)
         context["report"] = self.report
         context["follow_ups"] = self.report.follow_ups.all()
         context["links_url"] = reverse("assignments:report-links", args=[self.report.pk])
-        if self.request.user.has_perm("assignments.manage_reports"):
+        actions = incident_report_actions(self.request.user, self.report)
+        if actions["follow_up"]:
             context["follow_up_form"] = FollowUpForm()
+        if actions["link"]:
             context["link_form"] = opinion_link_form(user=self.request.user)
         return context
 

@@ -22,6 +22,7 @@ from assignments.forms import (
     opinion_link_form,
 )
 from assignments.models import CountyTask, TaskAttachment
+from assignments.policies import county_task_actions
 from bureau.files import protected_file_response
 from bureau.views_base import ActionView, ServiceFormView
 
@@ -79,24 +80,19 @@ class TaskDetailView(PermissionRequiredMixin, TaskAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         task, user = self.task, self.request.user
-        may_handle = task.handler.user_id == user.pk or user.has_perm("assignments.manage_tasks")
-        may_write = may_handle and task.is_with_handler
+        actions = county_task_actions(user, task)
         context.update(
             task=task,
+            actions=actions,
             notes=task.notes.all(),
             attachments=task.attachments.all(),
-            note_form=TaskNoteForm() if may_write else None,
-            attachment_form=AttachmentForm() if may_handle and task.state != CountyTask.State.CLOSED else None,
-            feedback_form=FeedbackForm(initial={"feedback": task.feedback}) if may_write else None,
-            may_approve=user.has_perm("assignments.approve_feedback")
-            and task.state == CountyTask.State.FEEDBACK_SUBMITTED,
-            return_form=ReturnFeedbackForm() if user.has_perm("assignments.approve_feedback") else None,
-            may_close=user.has_perm("assignments.manage_tasks") and task.state == CountyTask.State.FEEDBACK_APPROVED,
-            link_form=opinion_link_form(user=user) if may_handle else None,
+            note_form=TaskNoteForm() if actions["note"] else None,
+            attachment_form=AttachmentForm() if actions["attach"] else None,
+            feedback_form=FeedbackForm(initial={"feedback": task.feedback}) if actions["feedback"] else None,
+            return_form=ReturnFeedbackForm() if actions["send_back"] else None,
+            link_form=opinion_link_form(user=user) if actions["link"] else None,
             links_url=reverse("assignments:task-links", args=[task.pk]),
-            reassign_form=ReassignForm(initial={"handler": task.handler_id})
-            if user.has_perm("assignments.manage_tasks") and task.is_open
-            else None,
+            reassign_form=ReassignForm(initial={"handler": task.handler_id}) if actions["reassign"] else None,
         )
         return context
 

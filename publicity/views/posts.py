@@ -24,6 +24,7 @@ from publicity.forms import (
     ReviewForm,
 )
 from publicity.models import PublicityPost
+from publicity.policies import post_actions
 from publicity.views._common import FilteredListView, PostAccessMixin, requested_year
 
 STALE_SUBMISSION = timedelta(days=3)
@@ -119,16 +120,9 @@ class PostDetailView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         post, user = self.post_obj, self.request.user
-        is_author = post.author.user_id == user.pk
         context.update(
             post=post,
-            is_author=is_author,
-            can_review=(
-                post.state == PublicityPost.State.SUBMITTED
-                and not is_author
-                and user.has_perm("publicity.approve_publicitypost")
-            ),
-            can_publish=(is_author or user.has_perm("publicity.publish_publicitypost")),
+            actions=post_actions(user, post),
             review_form=ReviewForm(),
             publish_form=PublishForm(),
             correct_form=CorrectPublicationForm(initial={"published_on": post.published_on, "link": post.link}),
