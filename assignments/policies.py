@@ -34,7 +34,7 @@ def _require(who: Refusal, when: Callable[[], Refusal]) -> None:
         raise PermissionDenied(str(who))
     refusal = when()
     if refusal is not None:
-        raise ValidationError(refusal)
+        raise ValidationError(str(refusal))
 
 
 def _permission(permission: str, message: Promise) -> Callable[[AnyUser, Any], Refusal]:

@@ -25,6 +25,7 @@ from assignments.models import (
 )
 from bureau import clock
 from bureau.models import Person
+from bureau.types import AnyUser
 from opinions.selectors.demands import demands_visible
 from opinions.selectors.posts import post_list
 
@@ -215,7 +216,7 @@ def duty_figures(*, start: datetime, end: datetime, now: datetime | None = None)
 # --- Tasks handed down ----------------------------------------------------------------------------
 
 
-def county_task_list(*, user, filters: dict | None = None) -> QuerySet[CountyTask]:
+def county_task_list(*, user: AnyUser, filters: dict | None = None) -> QuerySet[CountyTask]:
     """The tasks the user may see: all of them with ``view_all_tasks``, else the ones they handle;
     ``filters`` (query parameters) go through ``CountyTaskFilter``."""
     if not user.is_authenticated or not user.has_perm("assignments.view_tasks"):
@@ -228,7 +229,7 @@ def county_task_list(*, user, filters: dict | None = None) -> QuerySet[CountyTas
     return tasks.annotate(attachment_count=Count("attachments", distinct=True)).order_by("-received_at", "-pk")
 
 
-def county_task_for_user(*, user, pk: int) -> CountyTask:
+def county_task_for_user(*, user: AnyUser, pk: int) -> CountyTask:
     """One task the user may see, with its notes and attachments; raises DoesNotExist otherwise."""
     return (
         county_task_list(user=user)
@@ -243,7 +244,7 @@ def county_task_for_user(*, user, pk: int) -> CountyTask:
     )
 
 
-def task_attachment_for_user(*, user, pk: int) -> TaskAttachment:
+def task_attachment_for_user(*, user: AnyUser, pk: int) -> TaskAttachment:
     """An attachment of a task the user may see; raises DoesNotExist otherwise."""
     visible = county_task_list(user=user).filter(pk=OuterRef("task_id"))
     return TaskAttachment.objects.filter(Exists(visible)).get(pk=pk)
@@ -281,7 +282,7 @@ def _task_counts(now: datetime) -> dict:
 # --- Reports upward -----------------------------------------------------------------------------
 
 
-def incident_report_list(*, user) -> QuerySet[IncidentReport]:
+def incident_report_list(*, user: AnyUser) -> QuerySet[IncidentReport]:
     if not user.is_authenticated or not user.has_perm("assignments.view_reports"):
         return IncidentReport.objects.none()
     return (
@@ -291,7 +292,7 @@ def incident_report_list(*, user) -> QuerySet[IncidentReport]:
     )
 
 
-def incident_report_for_user(*, user, pk: int) -> IncidentReport:
+def incident_report_for_user(*, user: AnyUser, pk: int) -> IncidentReport:
     return (
         incident_report_list(user=user)
         .prefetch_related(
@@ -311,13 +312,13 @@ def response_plan_list(*, active_only: bool = False) -> QuerySet[ResponsePlan]:
     return plans.filter(is_active=True) if active_only else plans
 
 
-def response_plan_for_user(*, user, pk: int) -> ResponsePlan:
+def response_plan_for_user(*, user: AnyUser, pk: int) -> ResponsePlan:
     if not user.has_perm("assignments.view_reports"):
         raise ResponsePlan.DoesNotExist
     return ResponsePlan.objects.get(pk=pk)
 
 
-def opinion_link_choices(*, user, limit: int = 200) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+def opinion_link_choices(*, user: AnyUser, limit: int = 200) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The recent posts and demands a user may link to a task or report, newest first."""
     _filter, posts = post_list(user=user)
     post_choices = [

@@ -81,7 +81,7 @@ def post_require(user: AnyUser, post: PublicityPost, action: str) -> None:
         raise PermissionDenied(str(refusal))
     refusal = WHEN[action](post)
     if refusal is not None:
-        raise ValidationError(refusal)
+        raise ValidationError(str(refusal))
 
 
 def post_can(user: AnyUser, post: PublicityPost, action: str) -> bool:

@@ -9,7 +9,10 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,14 +21,15 @@ from assignments.models import CountyTask, TaskAttachment, TaskNote
 from assignments.policies import county_task_require
 from bureau import clock
 from bureau.files import DOCUMENT_KINDS, validate_upload
-from bureau.models import Person, Role, RoleGroup
+from bureau.models import Person, Role, RoleGroup, User
 from bureau.notifications import notification_create
 from bureau.selectors import person_for
+from bureau.types import AnyUser
 
 State = CountyTask.State
 
 
-def _person_of(actor) -> Person:
+def _person_of(actor: AnyUser | None) -> Person:
     person = person_for(actor)
     if person is None:
         raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
@@ -43,7 +47,7 @@ def _local(moment: datetime) -> str:
 @transaction.atomic
 def county_task_register(
     *,
-    actor,
+    actor: User,
     kind: str,
     reference: str,
     title: str,
@@ -52,8 +56,8 @@ def county_task_register(
     content: str,
     due_at: datetime,
     handler: Person,
-    attachment=None,
-    request=None,
+    attachment: UploadedFile | None = None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> CountyTask:
     """Register a task received from the county, with the county's file if one came; the handler
@@ -102,7 +106,14 @@ def county_task_register(
 
 
 @transaction.atomic
-def county_task_reassign(*, task: CountyTask, handler: Person, actor, request=None, now=None) -> CountyTask:
+def county_task_reassign(
+    *,
+    task: CountyTask,
+    handler: Person,
+    actor: AnyUser,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> CountyTask:
     now = now or clock.now()
     task = _lock(task)
     county_task_require(actor, task, "reassign")
@@ -133,7 +144,9 @@ def county_task_reassign(*, task: CountyTask, handler: Person, actor, request=No
 
 
 @transaction.atomic
-def county_task_add_note(*, task: CountyTask, body: str, actor, request=None, now=None) -> TaskNote:
+def county_task_add_note(
+    *, task: CountyTask, body: str, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> TaskNote:
     """A progress note by the handler (or a supervisor); the first one moves the task into progress."""
     now = now or clock.now()
     task = _lock(task)
@@ -161,7 +174,13 @@ def county_task_add_note(*, task: CountyTask, body: str, actor, request=None, no
 
 @transaction.atomic
 def county_task_add_attachment(
-    *, task: CountyTask, uploaded_file, actor, request=None, now: datetime | None = None, max_bytes: int | None = None
+    *,
+    task: CountyTask,
+    uploaded_file: UploadedFile,
+    actor: AnyUser,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+    max_bytes: int | None = None,
 ) -> TaskAttachment:
     """Store a file for the task after checking its size and real type (by content). The stored
     name is random; the original name (without any path) is kept for downloads."""
@@ -174,7 +193,7 @@ def county_task_add_attachment(
         task=task,
         original_name=original or "file",
         kind=kind,
-        size=uploaded_file.size,
+        size=uploaded_file.size or 0,
         uploaded_by=_person_of(actor),
         uploaded_at=now,
     )
@@ -192,12 +211,14 @@ def county_task_add_attachment(
     return attachment
 
 
-def _leader_users():
+def _leader_users() -> QuerySet[User]:
     return get_user_model().objects.filter(person__role=Role.LEADER, person__is_active=True, is_active=True)
 
 
 @transaction.atomic
-def county_task_submit_feedback(*, task: CountyTask, feedback: str, actor, request=None, now=None) -> CountyTask:
+def county_task_submit_feedback(
+    *, task: CountyTask, feedback: str, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> CountyTask:
     """The handler submits the text to report back; the leaders in charge are asked to approve it."""
     now = now or clock.now()
     task = _lock(task)
@@ -232,7 +253,9 @@ def county_task_submit_feedback(*, task: CountyTask, feedback: str, actor, reque
 
 
 @transaction.atomic
-def county_task_approve_feedback(*, task: CountyTask, actor, request=None, now=None) -> CountyTask:
+def county_task_approve_feedback(
+    *, task: CountyTask, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> CountyTask:
     """A leader in charge approves the feedback; it counts as reported back now."""
     now = now or clock.now()
     task = _lock(task)
@@ -261,7 +284,9 @@ def county_task_approve_feedback(*, task: CountyTask, actor, request=None, now=N
 
 
 @transaction.atomic
-def county_task_return_feedback(*, task: CountyTask, reason: str, actor, request=None, now=None) -> CountyTask:
+def county_task_return_feedback(
+    *, task: CountyTask, reason: str, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> CountyTask:
     """A leader sends the feedback back with a reason; the task is in progress again."""
     now = now or clock.now()
     task = _lock(task)
@@ -296,7 +321,9 @@ def county_task_return_feedback(*, task: CountyTask, reason: str, actor, request
 
 
 @transaction.atomic
-def county_task_close(*, task: CountyTask, actor, request=None, now=None) -> CountyTask:
+def county_task_close(
+    *, task: CountyTask, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> CountyTask:
     """Close a task whose feedback was approved (and reported to the county)."""
     now = now or clock.now()
     task = _lock(task)
@@ -317,7 +344,7 @@ def county_task_close(*, task: CountyTask, actor, request=None, now=None) -> Cou
 
 
 @transaction.atomic
-def county_tasks_flag_overdue(*, now=None) -> int:
+def county_tasks_flag_overdue(*, now: datetime | None = None) -> int:
     """Flag tasks whose feedback is not approved by the deadline, with one conditional UPDATE, and
     tell each handler and the supervisors once. Safe to run twice or concurrently: a second run
     flags nothing, and notifications are unique per task and recipient."""

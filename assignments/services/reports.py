@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
@@ -14,9 +15,10 @@ from assignments.policies import incident_report_require
 from bureau import clock
 from bureau.models import Person
 from bureau.selectors import person_for
+from bureau.types import AnyUser
 
 
-def _person_of(actor) -> Person:
+def _person_of(actor: AnyUser | None) -> Person:
     person = person_for(actor)
     if person is None:
         raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
@@ -26,7 +28,7 @@ def _person_of(actor) -> Person:
 @transaction.atomic
 def incident_report_create(
     *,
-    actor,
+    actor: AnyUser,
     title: str,
     level: str,
     summary: str,
@@ -34,7 +36,7 @@ def incident_report_create(
     reported_to: str,
     reported_at: datetime,
     response_plan: ResponsePlan | None = None,
-    request=None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> IncidentReport:
     """Record an incident reported to the county, by the acting person."""
@@ -72,7 +74,13 @@ def incident_report_create(
 
 @transaction.atomic
 def incident_follow_up_add(
-    *, report: IncidentReport, body: str, reported_at: datetime, actor, request=None, now: datetime | None = None
+    *,
+    report: IncidentReport,
+    body: str,
+    reported_at: datetime,
+    actor: AnyUser,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
 ) -> IncidentFollowUp:
     """A follow-up report (续报) on an incident."""
     now = now or clock.now()

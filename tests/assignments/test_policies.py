@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from assignments.models import CountyTask
 from assignments.policies import county_task_actions, incident_report_actions
@@ -71,7 +72,7 @@ def test_only_a_supervisor_reassigns_a_task(cast, travel):
 
 def test_no_file_is_added_to_a_closed_task(cast, travel):
     task = CountyTaskFactory(handler=cast["staff"], state=State.CLOSED)
-    with pytest.raises(ValidationError, match="closed"):
+    with translation.override("zh-hans"), pytest.raises(ValidationError, match="该任务已办结，不能再添加文件。"):
         county_task_add_attachment(
             task=task, uploaded_file=SimpleUploadedFile("补充.pdf", PDF), actor=cast["supervisor"].user
         )

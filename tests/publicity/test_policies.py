@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from publicity.policies import post_actions, post_require
 from publicity.services import post_approve, post_create, post_publish, post_submit
@@ -30,6 +31,7 @@ def test_each_step_is_offered_to_whom_the_service_accepts(cast, draft):
     assert post_actions(staff, draft) == {**NONE, "correct": True}
 
 
+@translation.override("en")
 def test_a_refusal_is_a_403_for_the_person_and_a_message_for_the_state(cast, draft):
     with pytest.raises(PermissionDenied, match="Only the author can submit"):
         post_require(cast["leader"].user, draft, "submit")
@@ -38,6 +40,7 @@ def test_a_refusal_is_a_403_for_the_person_and_a_message_for_the_state(cast, dra
     assert refused.value.messages == ["Only a post waiting for approval can be withdrawn."]
 
 
+@translation.override("en")
 def test_a_leader_cannot_review_their_own_post(cast, platform, travel):
     own = post_create(
         actor=cast["leader"].user,
