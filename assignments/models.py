@@ -265,6 +265,11 @@ class CountyTask(models.Model):
         """Open as ``CountyTaskQuerySet.open()`` defines it."""
         return self.state in self.OPEN_STATES
 
+    def is_overdue_at(self, at: datetime) -> bool:
+        """``CountyTaskQuerySet.overdue_q(at=at)`` for this one row (the same boundary: at the deadline
+        itself it is not overdue yet). The sweep's ``overdue_at`` is not this test."""
+        return self.is_open and self.due_at < at
+
     @property
     def is_with_handler(self) -> bool:
         """The handler can still add progress notes and submit feedback."""

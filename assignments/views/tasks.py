@@ -23,6 +23,7 @@ from assignments.forms import (
 )
 from assignments.models import CountyTask, TaskAttachment
 from assignments.policies import county_task_actions
+from bureau import clock
 from bureau.files import protected_file_response
 from bureau.views_base import ActionView, ServiceFormView
 
@@ -43,6 +44,7 @@ class TaskListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
+        context["now"] = clock.now()  # for the overdue badge
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
@@ -83,6 +85,7 @@ class TaskDetailView(PermissionRequiredMixin, TaskAccessMixin, TemplateView):
         actions = county_task_actions(user, task)
         context.update(
             task=task,
+            now=clock.now(),
             actions=actions,
             notes=task.notes.all(),
             attachments=task.attachments.all(),
@@ -163,7 +166,9 @@ class TaskPrintView(PermissionRequiredMixin, TaskAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(task=self.task, notes=self.task.notes.all(), attachments=self.task.attachments.all())
+        context.update(
+            task=self.task, now=clock.now(), notes=self.task.notes.all(), attachments=self.task.attachments.all()
+        )
         return context
 
 

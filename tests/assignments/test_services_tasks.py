@@ -221,3 +221,11 @@ def test_report_upward_with_follow_up(travel, cast):
             report=report, body="x", reported_at=clock.now() + timedelta(hours=1), actor=cast["supervisor"].user
         )
     assert ArchiveRecord.objects.filter(action="assignments.incidentreport.followed_up").count() == 1
+
+
+def test_a_task_is_overdue_on_the_row_exactly_when_the_queryset_says_so(cast, travel):
+    task = CountyTaskFactory(handler=cast["staff"], due_at=clock.now())
+    for offset, overdue in [(timedelta(seconds=-1), False), (timedelta(0), False), (timedelta(seconds=1), True)]:
+        at = task.due_at + offset
+        assert task.is_overdue_at(at) is overdue, offset
+        assert CountyTask.objects.overdue(at=at).filter(pk=task.pk).exists() is overdue, offset

@@ -389,3 +389,24 @@ def test_signing_in_twice_shows_why(client_as, cast, travel):
     response = client.post(reverse("assignments:sign-in", args=[assignment.pk]))
     assert response.status_code == 200
     assert "<li>您已在本班次签到。</li>" in response.content.decode()
+
+
+def test_the_overdue_badge_follows_the_clock_not_the_sweep(client_as, cast, travel):
+    # The clock stands at 2026-03-02 09:00:00; the feedback is due one second later.
+    task = CountyTaskFactory(handler=cast["staff"], due_at=clock.now() + timedelta(seconds=1))
+    client = client_as("staff")
+    detail, listing = task.get_absolute_url(), reverse("assignments:task-list")
+    assert 'data-testid="task-overdue"' not in client.get(detail).content.decode()
+    travel.shift(timedelta(seconds=1))  # exactly at the deadline: not overdue yet
+    assert 'data-testid="task-overdue"' not in client.get(detail).content.decode()
+    travel.shift(timedelta(seconds=1))  # one second past it, and no sweep has run
+    task.refresh_from_db()
+    assert task.overdue_at is None
+    assert client.get(detail).content.decode().count('data-testid="task-overdue"') == 1
+    assert client.get(listing).content.decode().count('data-testid="task-overdue"') == 1
+    # Once the feedback is approved the task is no longer open: no badge, though the sweep flagged it.
+    CountyTask.objects.filter(pk=task.pk).update(
+        overdue_at=clock.now(), state=CountyTask.State.FEEDBACK_APPROVED, feedback_approved_at=clock.now()
+    )
+    assert 'data-testid="task-overdue"' not in client.get(detail).content.decode()
+    assert 'data-testid="task-overdue"' not in client.get(listing).content.decode()
