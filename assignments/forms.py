@@ -76,10 +76,6 @@ class RosterGenerateForm(forms.Form):
         return cleaned
 
 
-class RosterSaveForm(forms.Form):
-    plan = forms.CharField(widget=forms.HiddenInput)
-
-
 class ShiftAssignForm(forms.Form):
     person = PersonChoiceField(label=_("Person"), queryset=duty_people())
 
