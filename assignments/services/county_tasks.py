@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,25 +19,21 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from assignments.models import CountyTask, TaskAttachment, TaskNote
 from assignments.policies import county_task_require
+from assignments.services._common import person_of, save_and_archive
 from bureau import clock
 from bureau.files import DOCUMENT_KINDS, validate_upload
 from bureau.models import Person, Role, RoleGroup, User
 from bureau.notifications import notification_create
-from bureau.selectors import person_for
 from bureau.types import AnyUser
 
 State = CountyTask.State
 
 
-def _person_of(actor: AnyUser | None) -> Person:
-    person = person_for(actor)
-    if person is None:
-        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
-    return person
-
-
-def _lock(task: CountyTask) -> CountyTask:
-    return CountyTask.objects.select_for_update().select_related("handler", "handler__user").get(pk=task.pk)
+def _locked_for(actor: AnyUser, task: CountyTask, action: str) -> CountyTask:
+    """The task, locked (two people acting at once: one wins) and re-checked against the policy."""
+    task = CountyTask.objects.select_for_update().select_related("handler", "handler__user").get(pk=task.pk)
+    county_task_require(actor, task, action)
+    return task
 
 
 def _local(moment: datetime) -> str:
@@ -115,8 +111,7 @@ def county_task_reassign(
     now: datetime | None = None,
 ) -> CountyTask:
     now = now or clock.now()
-    task = _lock(task)
-    county_task_require(actor, task, "reassign")
+    task = _locked_for(actor, task, "reassign")
     before = {"handler": task.handler_id}
     task.handler = handler
     task.save(update_fields=["handler"])
@@ -149,12 +144,11 @@ def county_task_add_note(
 ) -> TaskNote:
     """A progress note by the handler (or a supervisor); the first one moves the task into progress."""
     now = now or clock.now()
-    task = _lock(task)
-    county_task_require(actor, task, "note")
+    task = _locked_for(actor, task, "note")
     body = body.strip()
     if not body:
         raise ValidationError(_("Write the progress made."))
-    note = TaskNote.objects.create(task=task, author=_person_of(actor), body=body, created_at=now)
+    note = TaskNote.objects.create(task=task, author=person_of(actor), body=body, created_at=now)
     before = {"state": task.state}
     if task.state == State.RECEIVED:
         task.state = State.IN_PROGRESS
@@ -185,8 +179,7 @@ def county_task_add_attachment(
     """Store a file for the task after checking its size and real type (by content). The stored
     name is random; the original name (without any path) is kept for downloads."""
     now = now or clock.now()
-    task = _lock(task)
-    county_task_require(actor, task, "attach")
+    task = _locked_for(actor, task, "attach")
     kind = validate_upload(uploaded_file, allowed_kinds=DOCUMENT_KINDS, max_bytes=max_bytes)
     original = (uploaded_file.name or "file").replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "")[:200]
     attachment = TaskAttachment(
@@ -194,7 +187,7 @@ def county_task_add_attachment(
         original_name=original or "file",
         kind=kind,
         size=uploaded_file.size or 0,
-        uploaded_by=_person_of(actor),
+        uploaded_by=person_of(actor),
         uploaded_at=now,
     )
     attachment.file.save(original or "file", uploaded_file, save=False)
@@ -221,23 +214,21 @@ def county_task_submit_feedback(
 ) -> CountyTask:
     """The handler submits the text to report back; the leaders in charge are asked to approve it."""
     now = now or clock.now()
-    task = _lock(task)
-    county_task_require(actor, task, "feedback")
+    task = _locked_for(actor, task, "feedback")
     feedback = feedback.strip()
     if not feedback:
         raise ValidationError(_("Write the feedback to report back."))
-    before = {"state": task.state}
-    task.state, task.feedback, task.feedback_submitted_at = State.FEEDBACK_SUBMITTED, feedback, now
-    task.save(update_fields=["state", "feedback", "feedback_submitted_at"])
-    archive_record(
+    save_and_archive(
+        task,
         action="assignments.countytask.feedback_submitted",
         actor=actor,
         request=request,
-        target=task,
-        summary=feedback[:200],
-        before=before,
-        after={"state": task.state, "feedback": feedback},
         now=now,
+        summary=feedback[:200],
+        after={"feedback": feedback},
+        state=State.FEEDBACK_SUBMITTED,
+        feedback=feedback,
+        feedback_submitted_at=now,
     )
     for user in _leader_users():
         notification_create(
@@ -258,19 +249,17 @@ def county_task_approve_feedback(
 ) -> CountyTask:
     """A leader in charge approves the feedback; it counts as reported back now."""
     now = now or clock.now()
-    task = _lock(task)
-    county_task_require(actor, task, "approve")
-    before = {"state": task.state}
-    task.state, task.feedback_approved_at, task.feedback_approved_by = State.FEEDBACK_APPROVED, now, _person_of(actor)
-    task.save(update_fields=["state", "feedback_approved_at", "feedback_approved_by"])
-    archive_record(
+    task = _locked_for(actor, task, "approve")
+    save_and_archive(
+        task,
         action="assignments.countytask.feedback_approved",
         actor=actor,
         request=request,
-        target=task,
-        before=before,
-        after={"state": task.state, "on_time": now <= task.due_at},
         now=now,
+        after={"on_time": now <= task.due_at},
+        state=State.FEEDBACK_APPROVED,
+        feedback_approved_at=now,
+        feedback_approved_by=person_of(actor),
     )
     notification_create(
         recipient=task.handler.user,
@@ -289,24 +278,20 @@ def county_task_return_feedback(
 ) -> CountyTask:
     """A leader sends the feedback back with a reason; the task is in progress again."""
     now = now or clock.now()
-    task = _lock(task)
-    county_task_require(actor, task, "send-back")
+    task = _locked_for(actor, task, "send-back")
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say what must change."))
-    before = {"state": task.state}
-    task.state, task.feedback_submitted_at = State.IN_PROGRESS, None
-    task.save(update_fields=["state", "feedback_submitted_at"])
-    TaskNote.objects.create(task=task, author=_person_of(actor), body=reason, created_at=now)
-    archive_record(
+    TaskNote.objects.create(task=task, author=person_of(actor), body=reason, created_at=now)
+    save_and_archive(
+        task,
         action="assignments.countytask.feedback_returned",
         actor=actor,
         request=request,
-        target=task,
-        summary=reason[:200],
-        before=before,
-        after={"state": task.state},
         now=now,
+        summary=reason[:200],
+        state=State.IN_PROGRESS,
+        feedback_submitted_at=None,
     )
     notification_create(
         recipient=task.handler.user,
@@ -326,19 +311,15 @@ def county_task_close(
 ) -> CountyTask:
     """Close a task whose feedback was approved (and reported to the county)."""
     now = now or clock.now()
-    task = _lock(task)
-    county_task_require(actor, task, "close")
-    before = {"state": task.state}
-    task.state, task.closed_at = State.CLOSED, now
-    task.save(update_fields=["state", "closed_at"])
-    archive_record(
+    task = _locked_for(actor, task, "close")
+    save_and_archive(
+        task,
         action="assignments.countytask.closed",
         actor=actor,
         request=request,
-        target=task,
-        before=before,
-        after={"state": task.state},
         now=now,
+        state=State.CLOSED,
+        closed_at=now,
     )
     return task
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -12,16 +12,9 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from assignments.models import HandoverNote, Shift
 from assignments.policies import handover_require
+from assignments.services._common import person_of
 from bureau import clock
-from bureau.models import Person, User
-from bureau.selectors import person_for
-
-
-def _person_of(actor: User | None) -> Person:
-    person = person_for(actor)
-    if person is None:
-        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
-    return person
+from bureau.models import User
 
 
 @transaction.atomic
@@ -32,7 +25,7 @@ def handover_note_create(
     it runs or shortly after it ends."""
     now = now or clock.now()
     handover_require(actor, shift, now=now)
-    author = _person_of(actor)
+    author = person_of(actor)
     body = body.strip()
     if not body:
         raise ValidationError(_("Write what the next shift must know."))

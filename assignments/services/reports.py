@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -12,17 +12,9 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from assignments.models import IncidentFollowUp, IncidentReport, ResponsePlan
 from assignments.policies import incident_report_require
+from assignments.services._common import person_of
 from bureau import clock
-from bureau.models import Person
-from bureau.selectors import person_for
 from bureau.types import AnyUser
-
-
-def _person_of(actor: AnyUser | None) -> Person:
-    person = person_for(actor)
-    if person is None:
-        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
-    return person
 
 
 @transaction.atomic
@@ -53,7 +45,7 @@ def incident_report_create(
         reported_to=reported_to,
         reported_at=reported_at,
         response_plan=response_plan,
-        reported_by=_person_of(actor),
+        reported_by=person_of(actor),
         created_at=now,
     )
     archive_record(
@@ -93,7 +85,7 @@ def incident_follow_up_add(
     if reported_at < report.reported_at:
         raise ValidationError(_("A follow-up cannot come before the first report."))
     follow_up = IncidentFollowUp.objects.create(
-        report=report, body=body, reported_at=reported_at, reported_by=_person_of(actor)
+        report=report, body=body, reported_at=reported_at, reported_by=person_of(actor)
     )
     archive_record(
         action="assignments.incidentreport.followed_up",
