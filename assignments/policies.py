@@ -175,8 +175,13 @@ def sign_in_require(user: AnyUser, assignment: ShiftAssignment, *, now: datetime
 
 
 def sign_in_open(assignment: ShiftAssignment, *, now: datetime) -> bool:
-    """Whether the assignment can be signed in for now, whoever asks (the button's own test)."""
+    """Whether the assignment can be signed in for now, whoever asks."""
     return _sign_in_time(assignment, now) is None
+
+
+def sign_in_can(user: AnyUser, assignment: ShiftAssignment, *, now: datetime) -> bool:
+    """The sign-in button: ``user``'s own assignment, and open for signing in now."""
+    return _own(user, assignment) is None and sign_in_open(assignment, now=now)
 
 
 def _on_shift(user: AnyUser, shift: Shift) -> Refusal:

@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from assignments import selectors, services
 from assignments.forms import HandoverNoteForm, LeaveForm, RosterGenerateForm, ShiftAssignForm, SwapForm
 from assignments.models import Leave, Shift, ShiftAssignment
-from assignments.policies import shift_actions, unassign_can
+from assignments.policies import shift_actions, sign_in_can, unassign_can
 from bureau import clock
 from bureau.auth import client_ip
 from bureau.exports import Sheet, xlsx_response
@@ -53,7 +53,7 @@ class DutyHomeView(PermissionRequiredMixin, TemplateView):
         may_hand_over = current is not None and shift_actions(self.request.user, current.shift, now=now)["handover"]
         context.update(
             person=person,
-            my_assignments=[(a, selectors.sign_in_open(assignment=a, now=now)) for a in mine],
+            my_assignments=[(a, sign_in_can(self.request.user, a, now=now)) for a in mine],
             current=current,
             handover_for_me=list(selectors.handover_notes_for(shift=coming.shift)) if coming else [],
             handover_form=HandoverNoteForm() if may_hand_over else None,
@@ -157,8 +157,7 @@ class ShiftDetailView(PermissionRequiredMixin, ShiftAccessMixin, TemplateView):
             shift=self.shift,
             actions=actions,
             assignments=[
-                (a, selectors.sign_in_open(assignment=a, now=now), unassign_can(self.request.user, a))
-                for a in assignments
+                (a, sign_in_can(self.request.user, a, now=now), unassign_can(self.request.user, a)) for a in assignments
             ],
             notes=selectors.handover_notes_of(shift=self.shift),
             earlier_notes=selectors.handover_notes_for(shift=self.shift),

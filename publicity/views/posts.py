@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +25,7 @@ from publicity.forms import (
     ReviewForm,
 )
 from publicity.models import PublicityPost
-from publicity.policies import post_actions
+from publicity.policies import post_actions, post_may
 from publicity.views._common import FilteredListView, PostAccessMixin, requested_year
 
 STALE_SUBMISSION = timedelta(days=3)
@@ -102,6 +103,11 @@ class PostUpdateView(PermissionRequiredMixin, PostAccessMixin, ServiceFormView):
     template_name = "publicity/post_form.html"
     service = services.post_update
     success_message = gettext_lazy("Changes saved.")
+
+    def get(self, request, *args, **kwargs):
+        if not post_may(request.user, self.post_obj, "edit"):
+            raise PermissionDenied  # the form is only for whom the service would let save it
+        return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.post_obj}

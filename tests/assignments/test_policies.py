@@ -114,3 +114,18 @@ def test_the_task_page_shows_the_approval_only_when_there_is_feedback(client_as,
     CountyTask.objects.filter(pk=task.pk).update(state=State.FEEDBACK_SUBMITTED, feedback="已整改")
     assert approve in client_as("leader").get(url).content.decode()
     assert approve not in client_as("staff").get(url).content.decode()
+
+
+def test_the_shift_page_offers_sign_in_only_on_ones_own_line(client_as, cast, travel):
+    from tests.assignments.factories import ShiftAssignmentFactory
+
+    shift = ShiftFactory(on=date(2026, 3, 2))  # today's day shift, under way at 09:00
+    mine = ShiftAssignmentFactory(shift=shift, person=cast["staff"])
+    theirs = ShiftAssignmentFactory(shift=shift)
+    page = client_as("staff").get(shift.get_absolute_url()).content.decode()
+    assert reverse("assignments:sign-in", args=[mine.pk]) in page
+    assert reverse("assignments:sign-in", args=[theirs.pk]) not in page
+    # The office head changes the roster but signs in for nobody.
+    page = client_as("supervisor").get(shift.get_absolute_url()).content.decode()
+    assert reverse("assignments:sign-in", args=[mine.pk]) not in page
+    assert reverse("assignments:shift-unassign", args=[mine.pk]) in page

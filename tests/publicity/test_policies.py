@@ -66,3 +66,10 @@ def test_the_page_shows_only_the_allowed_buttons(client_as, cast, draft):
     assert 'data-testid="approve-post"' in page
     assert 'data-testid="submit-post"' not in page
     assert 'data-testid="publish-post"' not in page
+
+
+def test_the_edit_form_is_not_offered_to_someone_who_may_not_save_it(client_as, cast, draft):
+    post_submit(post=draft, actor=cast["staff"].user)
+    url = reverse("publicity:post-update", args=[draft.pk])
+    assert client_as("leader").get(url).status_code == 403  # sees the submitted post, is not its author
+    assert client_as("staff").get(url).status_code == 200  # the author, who is told on saving that it waits
