@@ -129,3 +129,13 @@ def test_the_shift_page_offers_sign_in_only_on_ones_own_line(client_as, cast, tr
     page = client_as("supervisor").get(shift.get_absolute_url()).content.decode()
     assert reverse("assignments:sign-in", args=[mine.pk]) not in page
     assert reverse("assignments:shift-unassign", args=[mine.pk]) in page
+
+
+def test_a_planned_roster_is_saved_only_by_the_office_head(cast, travel):
+    from assignments.services import roster_save
+
+    shift_type = ShiftFactory(on=date(2026, 3, 3)).shift_type
+    plan = {"start": "2026-03-09", "end": "2026-03-09", "slots": [["2026-03-09", shift_type.pk, [cast["staff"].pk]]]}
+    with pytest.raises(PermissionDenied):
+        roster_save(data=plan, actor=cast["staff"].user)
+    assert roster_save(data=plan, actor=cast["supervisor"].user) == 1  # the one slot of the plan
