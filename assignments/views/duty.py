@@ -181,14 +181,11 @@ class SignInView(ActionView, DutyHomeView):
         )
         return {"assignment": assignment, "ip_address": client_ip(self.request), **super().service_kwargs(form)}
 
-    def get_success_message(self, form: Form) -> str:
-        if self.result.signed_in_at > self.result.shift.sign_in_due_at:
-            return _("Signed in, late.")
-        return _("Signed in. Have a good shift.")
-
     def add_success_message(self, form: Form) -> None:
-        late = self.result.signed_in_at > self.result.shift.sign_in_due_at
-        (messages.warning if late else messages.success)(self.request, self.get_success_message(form))
+        if self.result.signed_in_at > self.result.shift.sign_in_due_at:
+            messages.warning(self.request, _("Signed in, late."))
+        else:
+            messages.success(self.request, _("Signed in. Have a good shift."))
 
     def get_success_url(self) -> str:
         if self.request.POST.get("next") == "shift":
