@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import CountyTask, IncidentReport, ShiftAssignment
-from assignments.selectors import duty_people, response_plan_list, shift_type_list
+from assignments.selectors import duty_people, opinion_link_choices, response_plan_list, shift_type_list
 from bureau import clock
 from bureau.forms import UploadLimitFormMixin
 from bureau.models import Role
@@ -74,10 +74,6 @@ class RosterGenerateForm(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
             raise forms.ValidationError(_("The last day cannot be before the first."))
         return cleaned
-
-
-class RosterSaveForm(forms.Form):
-    plan = forms.CharField(widget=forms.HiddenInput)
 
 
 class ShiftAssignForm(forms.Form):
@@ -242,3 +238,16 @@ class OpinionLinkForm(forms.Form):
         if not cleaned_data.get("post") and not cleaned_data.get("demand"):
             raise forms.ValidationError(_("Choose a post or a demand to link."))
         return cleaned_data
+
+
+def opinion_link_form(*, user, data=None) -> OpinionLinkForm:
+    """The link form offering what ``user`` may see."""
+    post_choices, demand_choices = opinion_link_choices(user=user)
+    return OpinionLinkForm(data, post_choices=post_choices, demand_choices=demand_choices)
+
+
+class OpinionUnlinkForm(forms.Form):
+    """The "Remove" button beside a linked post or demand."""
+
+    unlink_post = forms.IntegerField(required=False, min_value=1)
+    unlink_demand = forms.IntegerField(required=False, min_value=1)

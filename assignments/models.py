@@ -16,6 +16,8 @@ from bureau.models import Department, Person
 
 # A person may sign in this long before their shift starts.
 SIGN_IN_EARLY_WINDOW = timedelta(minutes=30)
+# A handover note can still be written this long after one's shift ended.
+HANDOVER_LATE_WINDOW = timedelta(hours=2)
 
 
 class ShiftType(models.Model):
@@ -281,6 +283,11 @@ class CountyTask(models.Model):
     def is_open(self) -> bool:
         """Open as ``CountyTaskQuerySet.open()`` defines it."""
         return self.state in self.OPEN_STATES
+
+    def is_overdue_at(self, at: datetime) -> bool:
+        """``CountyTaskQuerySet.overdue_q(at=at)`` for this one row (the same boundary: at the deadline
+        itself it is not overdue yet). The sweep's ``overdue_at`` is not this test."""
+        return self.is_open and self.due_at < at
 
     @property
     def is_with_handler(self) -> bool:

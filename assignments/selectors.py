@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from assignments import policies
 from assignments.filters import CountyTaskFilter
 from assignments.models import (
-    SIGN_IN_EARLY_WINDOW,
     CountyTask,
     CountyTaskQuerySet,
     HandoverNote,
@@ -29,6 +29,7 @@ from bureau import clock
 from bureau.models import Person
 from bureau.rates import rate
 from bureau.selectors import person_for
+from bureau.types import AnyUser
 from opinions.selectors.demands import demands_visible
 from opinions.selectors.posts import post_list
 
@@ -102,9 +103,8 @@ def my_shifts_ahead(*, person: Person | None, now: datetime | None = None, days:
 
 
 def sign_in_open(*, assignment: ShiftAssignment, now: datetime | None = None) -> bool:
-    now = now or clock.now()
-    shift = assignment.shift
-    return assignment.signed_in_at is None and shift.starts_at - SIGN_IN_EARLY_WINDOW <= now < shift.ends_at
+    """Whether the assignment can be signed in for now (``assignments.policies`` says when)."""
+    return policies.sign_in_open(assignment, now=now or clock.now())
 
 
 def handover_notes_for(*, shift: Shift) -> QuerySet[HandoverNote]:
@@ -264,7 +264,7 @@ def duty_figures(*, start: datetime, end: datetime, now: datetime | None = None)
 # --- Tasks handed down ----------------------------------------------------------------------------
 
 
-def county_task_list(*, user, filters: dict | None = None) -> QuerySet[CountyTask]:
+def county_task_list(*, user: AnyUser, filters: dict | None = None) -> QuerySet[CountyTask]:
     """The tasks the user may see: all of them with ``view_all_tasks``, else the ones they handle;
     ``filters`` (query parameters) go through ``CountyTaskFilter``."""
     if not user.is_authenticated or not user.has_perm("assignments.view_tasks"):
@@ -277,7 +277,7 @@ def county_task_list(*, user, filters: dict | None = None) -> QuerySet[CountyTas
     return tasks.annotate(attachment_count=Count("attachments", distinct=True)).order_by("-received_at", "-pk")
 
 
-def county_task_for_user(*, user, pk: int) -> CountyTask:
+def county_task_for_user(*, user: AnyUser, pk: int) -> CountyTask:
     """One task the user may see, with its notes and attachments; raises DoesNotExist otherwise."""
     return (
         county_task_list(user=user)
@@ -292,7 +292,7 @@ def county_task_for_user(*, user, pk: int) -> CountyTask:
     )
 
 
-def task_attachment_for_user(*, user, pk: int) -> TaskAttachment:
+def task_attachment_for_user(*, user: AnyUser, pk: int) -> TaskAttachment:
     """An attachment of a task the user may see; raises DoesNotExist otherwise."""
     visible = county_task_list(user=user).filter(pk=OuterRef("task_id"))
     return TaskAttachment.objects.filter(Exists(visible)).get(pk=pk)
@@ -336,7 +336,7 @@ def _task_counts(now: datetime) -> dict:
 # --- Reports upward -----------------------------------------------------------------------------
 
 
-def incident_report_list(*, user) -> QuerySet[IncidentReport]:
+def incident_report_list(*, user: AnyUser) -> QuerySet[IncidentReport]:
     if not user.is_authenticated or not user.has_perm("assignments.view_reports"):
         return IncidentReport.objects.none()
     return (
@@ -346,7 +346,7 @@ def incident_report_list(*, user) -> QuerySet[IncidentReport]:
     )
 
 
-def incident_report_for_user(*, user, pk: int) -> IncidentReport:
+def incident_report_for_user(*, user: AnyUser, pk: int) -> IncidentReport:
     return (
         incident_report_list(user=user)
         .prefetch_related(
@@ -365,7 +365,7 @@ def incident_report_for_user(*, user, pk: int) -> IncidentReport:
 MAJOR_REPORT_TODO_DAYS = 7
 
 
-def major_reports_recent(*, user, now: datetime | None = None) -> QuerySet[IncidentReport]:
+def major_reports_recent(*, user: AnyUser, now: datetime | None = None) -> QuerySet[IncidentReport]:
     """Major (重大) incidents reported upward in the last ``MAJOR_REPORT_TODO_DAYS`` days, for leaders."""
     now = now or clock.now()
     person = person_for(user) if user.is_authenticated else None
@@ -378,7 +378,7 @@ def major_reports_recent(*, user, now: datetime | None = None) -> QuerySet[Incid
     )
 
 
-def feedback_to_approve(*, user) -> QuerySet[CountyTask]:
+def feedback_to_approve(*, user: AnyUser) -> QuerySet[CountyTask]:
     """Tasks handed down whose feedback waits for a leader's approval, longest waiting first."""
     if not user.is_authenticated or not user.has_perm("assignments.approve_feedback"):
         return CountyTask.objects.none()
@@ -394,13 +394,13 @@ def response_plan_list(*, active_only: bool = False) -> QuerySet[ResponsePlan]:
     return plans.filter(is_active=True) if active_only else plans
 
 
-def response_plan_for_user(*, user, pk: int) -> ResponsePlan:
+def response_plan_for_user(*, user: AnyUser, pk: int) -> ResponsePlan:
     if not user.has_perm("assignments.view_reports"):
         raise ResponsePlan.DoesNotExist
     return ResponsePlan.objects.get(pk=pk)
 
 
-def opinion_link_choices(*, user, limit: int = 200) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+def opinion_link_choices(*, user: AnyUser, limit: int = 200) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The recent posts and demands a user may link to a task or report, newest first."""
     _filter, posts = post_list(user=user)
     post_choices = [

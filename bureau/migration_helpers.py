@@ -1,7 +1,10 @@
 """Helpers for data migrations. They work on the historical ``apps`` a migration receives and
 import no models, so migrations that use them stay valid as the models change."""
 
+from functools import partial
+
 from django.contrib.auth.management import create_permissions
+from django.db import migrations
 
 
 def ensure_permissions(apps) -> None:
@@ -123,3 +126,18 @@ def rename_job_tasks(apps, renames: dict[str, str]) -> None:
         changed += PeriodicTask.objects.filter(task=old).update(task=new)
     if changed:
         _touch_beat_schedule(apps)
+
+
+def _rename_forwards(renames: dict[str, str], apps, schema_editor) -> None:
+    rename_job_tasks(apps, renames)
+
+
+def _rename_backwards(renames: dict[str, str], apps, schema_editor) -> None:
+    rename_job_tasks(apps, {new: old for old, new in renames.items()})
+
+
+def rename_job_tasks_operation(renames: dict[str, str]) -> migrations.RunPython:
+    """The whole migration for tasks that moved module: forwards points the jobs at ``new``,
+    backwards at ``old`` again. (Partials of module-level functions, so the operation can still be
+    serialised by a squash.)"""
+    return migrations.RunPython(partial(_rename_forwards, renames), partial(_rename_backwards, renames))

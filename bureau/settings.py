@@ -332,8 +332,6 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-REDIS_URL = env.str("REDIS_URL", default="")
-
 # --- Logging: one line per event ----------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -64,7 +64,6 @@ REPLIES = {
     DemandKind.OTHER: "已安排工作人员现场查看并尽快处理。",
 }
 CITIZENS = ["王先生", "李女士", "张女士", "刘先生", "陈阿姨", "赵先生", "匿名", "周老师"]
-HANDLERS = ["wangli", "zhangwei", "liuyang", "zhaomin", "sunhao", "zhouting", "staff"]
 HOLIDAYS_2026 = [
     (date(2026, 1, 1), False, "元旦"),
     (date(2026, 1, 2), False, "元旦"),

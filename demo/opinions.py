@@ -16,7 +16,6 @@ from opinions.models import Channel, PatrolRecord, PatrolRule, Post, ScreeningCa
 from opinions.services.screening import screen_text, screening_category_save, screening_matcher
 from opinions.services.takedowns import takedown_clear, takedown_confirm
 
-TIMEOUT = "The server did not answer in time."
 # (name, kind, section name, feed url, interval, failures, last error)
 CHANNELS = [
     ("本局论坛", Channel.Kind.OWN_FORUM, "民生诉求", "http://bbs.wgl.example.gov.cn/forum.php?mod=rss", 2, 0, ""),

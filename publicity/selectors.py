@@ -316,7 +316,6 @@ class PublicitySummary:
     progress_list: list[QuotaProgress]
     outlets: list["WithAnnotations[MediaOutlet, _Reports]"]
     reports_by_level: dict[str, int]
-    statistic_rows: list[StatisticRow]
     disclosures_by_category: dict[str, int]
 
     @property
@@ -341,6 +340,5 @@ def publicity_summary(*, year: int, today: date | None = None) -> PublicitySumma
         progress_list=quota_progress_list(year=year, today=today),
         outlets=outlets,
         reports_by_level=reports_by_level,
-        statistic_rows=statistic_table(year=year),
         disclosures_by_category=dict(disclosures),
     )

@@ -4,17 +4,9 @@ pointing it back."""
 
 from django.db import migrations
 
-from bureau.migration_helpers import rename_job_tasks
+from bureau.migration_helpers import rename_job_tasks_operation
 
 RENAMES = {"opinions.tasks.patrols_warn_overdue_task": "assignments.tasks.patrols_warn_overdue_task"}
-
-
-def forwards(apps, schema_editor):
-    rename_job_tasks(apps, RENAMES)
-
-
-def backwards(apps, schema_editor):
-    rename_job_tasks(apps, {new: old for old, new in RENAMES.items()})
 
 
 class Migration(migrations.Migration):
@@ -24,4 +16,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [rename_job_tasks_operation(RENAMES)]

@@ -8,35 +8,32 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from assignments.models import CountyTask, TaskAttachment, TaskNote
+from assignments.policies import county_task_require
+from assignments.services._common import person_of, save_and_archive
 from bureau import clock
 from bureau.files import DOCUMENT_KINDS, validate_upload
-from bureau.models import Person, Role, RoleGroup
+from bureau.models import Person, Role, RoleGroup, User
 from bureau.notifications import notification_create
-from bureau.selectors import person_for
+from bureau.types import AnyUser
 
 State = CountyTask.State
 
 
-def _person_of(actor) -> Person:
-    person = person_for(actor)
-    if person is None:
-        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
-    return person
-
-
-def _may_handle(task: CountyTask, actor) -> bool:
-    return task.handler.user_id == actor.pk or actor.has_perm("assignments.manage_tasks")
-
-
-def _lock(task: CountyTask) -> CountyTask:
-    return CountyTask.objects.select_for_update().select_related("handler", "handler__user").get(pk=task.pk)
+def _locked_for(actor: AnyUser, task: CountyTask, action: str) -> CountyTask:
+    """The task, locked (two people acting at once: one wins) and re-checked against the policy."""
+    task = CountyTask.objects.select_for_update().select_related("handler", "handler__user").get(pk=task.pk)
+    county_task_require(actor, task, action)
+    return task
 
 
 def _local(moment: datetime) -> str:
@@ -46,7 +43,7 @@ def _local(moment: datetime) -> str:
 @transaction.atomic
 def county_task_register(
     *,
-    actor,
+    actor: User,
     kind: str,
     reference: str,
     title: str,
@@ -55,11 +52,13 @@ def county_task_register(
     content: str,
     due_at: datetime,
     handler: Person,
-    request=None,
+    attachment: UploadedFile | None = None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> CountyTask:
-    """Register a task received from the county; the handler is told. Raises ValidationError for
-    a reference already registered or a deadline before receipt."""
+    """Register a task received from the county, with the county's file if one came; the handler
+    is told. Raises ValidationError for a reference already registered, a deadline before receipt
+    or a refused file (then on the ``attachment`` field, and nothing is registered)."""
     now = now or clock.now()
     if due_at <= received_at:
         raise ValidationError(_("The feedback deadline must be after the time the task was received."))
@@ -86,6 +85,11 @@ def county_task_register(
         after={"kind": kind, "reference": reference, "handler": handler.pk, "due_at": due_at},
         now=now,
     )
+    if attachment:
+        try:
+            county_task_add_attachment(task=task, uploaded_file=attachment, actor=actor, request=request, now=now)
+        except ValidationError as error:
+            raise ValidationError({"attachment": error.error_list}) from error
     notification_create(
         recipient=handler.user,
         kind="assignments.task_assigned",
@@ -99,11 +103,16 @@ def county_task_register(
 
 
 @transaction.atomic
-def county_task_reassign(*, task: CountyTask, handler: Person, actor, request=None, now=None) -> CountyTask:
+def county_task_reassign(
+    *,
+    task: CountyTask,
+    handler: Person,
+    actor: AnyUser,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> CountyTask:
     now = now or clock.now()
-    task = _lock(task)
-    if not task.is_open:
-        raise ValidationError(_("This task is no longer open."))
+    task = _locked_for(actor, task, "reassign")
     before = {"handler": task.handler_id}
     task.handler, task.department_id = handler, handler.department_id
     task.save(update_fields=["handler", "department"])
@@ -131,18 +140,16 @@ def county_task_reassign(*, task: CountyTask, handler: Person, actor, request=No
 
 
 @transaction.atomic
-def county_task_add_note(*, task: CountyTask, body: str, actor, request=None, now=None) -> TaskNote:
+def county_task_add_note(
+    *, task: CountyTask, body: str, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> TaskNote:
     """A progress note by the handler (or a supervisor); the first one moves the task into progress."""
     now = now or clock.now()
-    task = _lock(task)
-    if not _may_handle(task, actor):
-        raise PermissionDenied(_("Only the handler or a supervisor can record progress."))
-    if not task.is_open:
-        raise ValidationError(_("The feedback on this task has already been approved."))
+    task = _locked_for(actor, task, "note")
     body = body.strip()
     if not body:
         raise ValidationError(_("Write the progress made."))
-    note = TaskNote.objects.create(task=task, author=_person_of(actor), body=body, created_at=now)
+    note = TaskNote.objects.create(task=task, author=person_of(actor), body=body, created_at=now)
     before = {"state": task.state}
     if task.state == State.RECEIVED:
         task.state = State.IN_PROGRESS
@@ -162,22 +169,26 @@ def county_task_add_note(*, task: CountyTask, body: str, actor, request=None, no
 
 @transaction.atomic
 def county_task_add_attachment(
-    *, task: CountyTask, uploaded_file, actor, request=None, now=None, max_bytes: int | None = None
+    *,
+    task: CountyTask,
+    uploaded_file: UploadedFile,
+    actor: AnyUser,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+    max_bytes: int | None = None,
 ) -> TaskAttachment:
     """Store a file for the task after checking its size and real type (by content). The stored
     name is random; the original name (without any path) is kept for downloads."""
     now = now or clock.now()
-    task = _lock(task)
-    if not (_may_handle(task, actor)):
-        raise PermissionDenied(_("Only the handler or a supervisor can add files to this task."))
+    task = _locked_for(actor, task, "attach")
     kind = validate_upload(uploaded_file, allowed_kinds=DOCUMENT_KINDS, max_bytes=max_bytes)
     original = (uploaded_file.name or "file").replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "")[:200]
     attachment = TaskAttachment(
         task=task,
         original_name=original or "file",
         kind=kind,
-        size=uploaded_file.size,
-        uploaded_by=_person_of(actor),
+        size=uploaded_file.size or 0,
+        uploaded_by=person_of(actor),
         uploaded_at=now,
     )
     attachment.file.save(original or "file", uploaded_file, save=False)
@@ -194,34 +205,31 @@ def county_task_add_attachment(
     return attachment
 
 
-def _leader_users():
+def _leader_users() -> QuerySet[User]:
     return get_user_model().objects.filter(person__role=Role.LEADER, person__is_active=True, is_active=True)
 
 
 @transaction.atomic
-def county_task_submit_feedback(*, task: CountyTask, feedback: str, actor, request=None, now=None) -> CountyTask:
+def county_task_submit_feedback(
+    *, task: CountyTask, feedback: str, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> CountyTask:
     """The handler submits the text to report back; the leaders in charge are asked to approve it."""
     now = now or clock.now()
-    task = _lock(task)
-    if not _may_handle(task, actor):
-        raise PermissionDenied(_("Only the handler or a supervisor can submit the feedback."))
-    if not task.is_with_handler:
-        raise ValidationError(_("Feedback has already been submitted for this task."))
+    task = _locked_for(actor, task, "feedback")
     feedback = feedback.strip()
     if not feedback:
         raise ValidationError(_("Write the feedback to report back."))
-    before = {"state": task.state}
-    task.state, task.feedback, task.feedback_submitted_at = State.FEEDBACK_SUBMITTED, feedback, now
-    task.save(update_fields=["state", "feedback", "feedback_submitted_at"])
-    archive_record(
+    save_and_archive(
+        task,
         action="assignments.countytask.feedback_submitted",
         actor=actor,
         request=request,
-        target=task,
-        summary=feedback[:200],
-        before=before,
-        after={"state": task.state, "feedback": feedback},
         now=now,
+        summary=feedback[:200],
+        after={"feedback": feedback},
+        state=State.FEEDBACK_SUBMITTED,
+        feedback=feedback,
+        feedback_submitted_at=now,
     )
     for user in _leader_users():
         notification_create(
@@ -237,25 +245,22 @@ def county_task_submit_feedback(*, task: CountyTask, feedback: str, actor, reque
 
 
 @transaction.atomic
-def county_task_approve_feedback(*, task: CountyTask, actor, request=None, now=None) -> CountyTask:
+def county_task_approve_feedback(
+    *, task: CountyTask, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> CountyTask:
     """A leader in charge approves the feedback; it counts as reported back now."""
     now = now or clock.now()
-    if not actor.has_perm("assignments.approve_feedback"):
-        raise PermissionDenied(_("Only a leader in charge can approve the feedback."))
-    task = _lock(task)
-    if task.state != State.FEEDBACK_SUBMITTED:
-        raise ValidationError(_("There is no feedback awaiting approval on this task."))
-    before = {"state": task.state}
-    task.state, task.feedback_approved_at, task.feedback_approved_by = State.FEEDBACK_APPROVED, now, _person_of(actor)
-    task.save(update_fields=["state", "feedback_approved_at", "feedback_approved_by"])
-    archive_record(
+    task = _locked_for(actor, task, "approve")
+    save_and_archive(
+        task,
         action="assignments.countytask.feedback_approved",
         actor=actor,
         request=request,
-        target=task,
-        before=before,
-        after={"state": task.state, "on_time": now <= task.due_at},
         now=now,
+        after={"on_time": now <= task.due_at},
+        state=State.FEEDBACK_APPROVED,
+        feedback_approved_at=now,
+        feedback_approved_by=person_of(actor),
     )
     notification_create(
         recipient=task.handler.user,
@@ -269,30 +274,25 @@ def county_task_approve_feedback(*, task: CountyTask, actor, request=None, now=N
 
 
 @transaction.atomic
-def county_task_return_feedback(*, task: CountyTask, reason: str, actor, request=None, now=None) -> CountyTask:
+def county_task_return_feedback(
+    *, task: CountyTask, reason: str, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> CountyTask:
     """A leader sends the feedback back with a reason; the task is in progress again."""
     now = now or clock.now()
-    if not actor.has_perm("assignments.approve_feedback"):
-        raise PermissionDenied(_("Only a leader in charge can send the feedback back."))
-    task = _lock(task)
-    if task.state != State.FEEDBACK_SUBMITTED:
-        raise ValidationError(_("There is no feedback awaiting approval on this task."))
+    task = _locked_for(actor, task, "send-back")
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say what must change."))
-    before = {"state": task.state}
-    task.state, task.feedback_submitted_at = State.IN_PROGRESS, None
-    task.save(update_fields=["state", "feedback_submitted_at"])
-    TaskNote.objects.create(task=task, author=_person_of(actor), body=reason, created_at=now)
-    archive_record(
+    TaskNote.objects.create(task=task, author=person_of(actor), body=reason, created_at=now)
+    save_and_archive(
+        task,
         action="assignments.countytask.feedback_returned",
         actor=actor,
         request=request,
-        target=task,
-        summary=reason[:200],
-        before=before,
-        after={"state": task.state},
         now=now,
+        summary=reason[:200],
+        state=State.IN_PROGRESS,
+        feedback_submitted_at=None,
     )
     notification_create(
         recipient=task.handler.user,
@@ -307,25 +307,20 @@ def county_task_return_feedback(*, task: CountyTask, reason: str, actor, request
 
 
 @transaction.atomic
-def county_task_close(*, task: CountyTask, actor, request=None, now=None) -> CountyTask:
+def county_task_close(
+    *, task: CountyTask, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> CountyTask:
     """Close a task whose feedback was approved (and reported to the county)."""
     now = now or clock.now()
-    if not actor.has_perm("assignments.manage_tasks"):
-        raise PermissionDenied(_("Only a supervisor can close a task."))
-    task = _lock(task)
-    if task.state != State.FEEDBACK_APPROVED:
-        raise ValidationError(_("A task is closed after its feedback has been approved."))
-    before = {"state": task.state}
-    task.state, task.closed_at = State.CLOSED, now
-    task.save(update_fields=["state", "closed_at"])
-    archive_record(
+    task = _locked_for(actor, task, "close")
+    save_and_archive(
+        task,
         action="assignments.countytask.closed",
         actor=actor,
         request=request,
-        target=task,
-        before=before,
-        after={"state": task.state},
         now=now,
+        state=State.CLOSED,
+        closed_at=now,
     )
     return task
 

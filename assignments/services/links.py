@@ -2,16 +2,19 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from assignments.models import CountyTask, IncidentReport
+from assignments.policies import county_task_require, incident_report_require
+from bureau.types import AnyUser
 from opinions.models import Demand, Post
 from opinions.selectors.demands import demands_visible
 from opinions.selectors.posts import post_get
 
 
-def _check(*, actor, post_id: int | None, demand_id: int | None) -> tuple[Post | None, Demand | None]:
+def _check(*, actor: AnyUser, post_id: int | None, demand_id: int | None) -> tuple[Post | None, Demand | None]:
     post = post_get(user=actor, pk=post_id) if post_id else None
     if post_id and post is None:
         raise ValidationError(_("That post does not exist or you may not see it."))
@@ -23,27 +26,35 @@ def _check(*, actor, post_id: int | None, demand_id: int | None) -> tuple[Post |
     return post, demand
 
 
-def _linked(target) -> dict[str, list[int]]:
+def _linked(target: CountyTask | IncidentReport) -> dict[str, list[int]]:
     return {
         "posts": sorted(target.posts.values_list("pk", flat=True)),
         "demands": sorted(target.demands.values_list("pk", flat=True)),
     }
 
 
-def _label(target) -> str:
+def _label(target: CountyTask | IncidentReport) -> str:
     return "assignments.countytask" if isinstance(target, CountyTask) else "assignments.incidentreport"
+
+
+def _require(actor: AnyUser, target: CountyTask | IncidentReport) -> None:
+    if isinstance(target, CountyTask):
+        county_task_require(actor, target, "link")
+    else:
+        incident_report_require(actor, target, "link")
 
 
 @transaction.atomic
 def opinion_link_add(
     *,
     target: CountyTask | IncidentReport,
-    actor,
+    actor: AnyUser,
     post_id: int | None = None,
     demand_id: int | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> None:
     """Link a post and/or a demand the actor may see. Linking twice changes nothing."""
+    _require(actor, target)
     post, demand = _check(actor=actor, post_id=post_id, demand_id=demand_id)
     before = {
         "posts": sorted(target.posts.values_list("pk", flat=True)),
@@ -71,11 +82,13 @@ def opinion_link_add(
 def opinion_link_remove(
     *,
     target: CountyTask | IncidentReport,
-    actor,
+    actor: AnyUser,
     post_id: int | None = None,
     demand_id: int | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> None:
+    """Unlink a post and/or a demand; unlinking what is not linked changes nothing."""
+    _require(actor, target)
     before = _linked(target)
     if post_id:
         target.posts.remove(post_id)

@@ -2,6 +2,7 @@
 whoever is on duty is warned (with the section's owner)."""
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -28,7 +29,8 @@ def _effective_due(rule: PatrolRule, now: datetime) -> datetime:
     """A section left unreviewed overnight is due ``limit`` minutes after today's hours begin."""
     local = timezone.localtime(now)
     opening = timezone.make_aware(datetime.combine(local.date(), rule.hours_start))
-    return max(rule.due_at, opening + timedelta(minutes=rule.limit_minutes))
+    after_opening = opening + timedelta(minutes=rule.limit_minutes)
+    return after_opening if rule.due_at is None else max(rule.due_at, after_opening)
 
 
 def _people_on_duty(*, section: Section, now: datetime) -> list[User]:
@@ -51,12 +53,11 @@ def patrols_warn_overdue(*, now: datetime | None = None) -> int:
     )
     warned = 0
     for rule in candidates:
+        due_at = cast(datetime, rule.due_at)  # never None here: the candidates are filtered on it
         if not _in_working_hours(rule, now) or _effective_due(rule, now) > now:
             continue
         with transaction.atomic():
-            claimed = PatrolRule.objects.filter(pk=rule.pk, warned_at__isnull=True, due_at=rule.due_at).update(
-                warned_at=now
-            )
+            claimed = PatrolRule.objects.filter(pk=rule.pk, warned_at__isnull=True, due_at=due_at).update(warned_at=now)
             if not claimed:
                 continue
             warned += 1
@@ -69,7 +70,7 @@ def patrols_warn_overdue(*, now: datetime | None = None) -> int:
                 notification_create(
                     recipient=user,
                     kind="opinions.patrol_overdue",
-                    dedupe_key=f"opinions.patrol_overdue:{rule.section_id}:{rule.due_at.isoformat()}",
+                    dedupe_key=f"opinions.patrol_overdue:{rule.section_id}:{due_at.isoformat()}",
                     title=_("Section %(section)s has not been reviewed") % {"section": rule.section.name},
                     body=_("Last review: %(since)s. The limit is %(minutes)s minutes.")
                     % {"since": since, "minutes": rule.limit_minutes},

@@ -4,29 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from assignments.models import IncidentFollowUp, IncidentReport, ResponsePlan
+from assignments.policies import incident_report_require
+from assignments.services._common import person_of
 from bureau import clock
 from bureau.models import Person, Role
 from bureau.notifications import notification_create
-from bureau.selectors import person_for
-
-
-def _person_of(actor) -> Person:
-    person = person_for(actor)
-    if person is None:
-        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
-    return person
+from bureau.types import AnyUser
 
 
 @transaction.atomic
 def incident_report_create(
     *,
-    actor,
+    actor: AnyUser,
     title: str,
     level: str,
     summary: str,
@@ -34,7 +30,7 @@ def incident_report_create(
     reported_to: str,
     reported_at: datetime,
     response_plan: ResponsePlan | None = None,
-    request=None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> IncidentReport:
     """Record an incident reported to the county, by the acting person."""
@@ -51,7 +47,7 @@ def incident_report_create(
         reported_to=reported_to,
         reported_at=reported_at,
         response_plan=response_plan,
-        reported_by=_person_of(actor),
+        reported_by=person_of(actor),
         created_at=now,
     )
     archive_record(
@@ -84,10 +80,17 @@ def incident_report_create(
 
 @transaction.atomic
 def incident_follow_up_add(
-    *, report: IncidentReport, body: str, reported_at: datetime, actor, request=None, now: datetime | None = None
+    *,
+    report: IncidentReport,
+    body: str,
+    reported_at: datetime,
+    actor: AnyUser,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
 ) -> IncidentFollowUp:
     """A follow-up report (续报) on an incident."""
     now = now or clock.now()
+    incident_report_require(actor, report, "follow-up")
     body = body.strip()
     if not body:
         raise ValidationError(_("Write the follow-up report."))
@@ -96,7 +99,7 @@ def incident_follow_up_add(
     if reported_at < report.reported_at:
         raise ValidationError(_("A follow-up cannot come before the first report."))
     follow_up = IncidentFollowUp.objects.create(
-        report=report, body=body, reported_at=reported_at, reported_by=_person_of(actor)
+        report=report, body=body, reported_at=reported_at, reported_by=person_of(actor)
     )
     archive_record(
         action="assignments.incidentreport.followed_up",

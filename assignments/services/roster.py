@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from assignments.models import Leave, Shift, ShiftAssignment, ShiftType
 from assignments.planning import Counts, PersonInput, RosterInput, SlotInput, plan_roster
+from assignments.policies import roster_require
 from assignments.services.shifts import shift_times
 from bureau import clock
 from bureau.models import Person, User
@@ -199,8 +200,9 @@ def roster_plan(*, start: date, end: date, shift_types: list[ShiftType], people:
 def roster_save(*, data: dict, actor: User, request: HttpRequest | None = None, now: datetime | None = None) -> int:
     """Save a reviewed plan (``RosterPlan.as_data()``). Creates the missing shifts and the planned
     assignments; a place someone filled meanwhile, or a person who went on leave meanwhile, is
-    skipped. Returns the number of assignments created."""
+    skipped. Returns the number of assignments created. Only for whom may change the roster."""
     now = now or clock.now()
+    roster_require(actor)
     start, end = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
     wanted = [(date.fromisoformat(on), int(type_id), [int(pk) for pk in pks]) for on, type_id, pks in data["slots"]]
     types = {t.pk: t for t in ShiftType.objects.filter(pk__in={type_id for _on, type_id, _pks in wanted})}

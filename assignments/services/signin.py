@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from archive.services import archive_record
-from assignments.models import SIGN_IN_EARLY_WINDOW, ShiftAssignment
+from assignments.models import ShiftAssignment
+from assignments.policies import sign_in_require
+from assignments.services._common import save_and_archive
 from bureau import clock
 from bureau.models import User
 
@@ -28,26 +28,19 @@ def shift_sign_in(
     before), only once. The time and address are recorded; after the grace period it is late."""
     now = now or clock.now()
     assignment = ShiftAssignment.objects.select_for_update().select_related("shift", "person").get(pk=assignment.pk)
-    if assignment.person.user_id != getattr(actor, "pk", None):
-        raise PermissionDenied(_("You can only sign in for your own shift."))
-    if assignment.signed_in_at:
-        raise ValidationError(_("You have already signed in for this shift."))
+    sign_in_require(actor, assignment, now=now)
     shift = assignment.shift
-    if now < shift.starts_at - SIGN_IN_EARLY_WINDOW:
-        raise ValidationError(_("This shift has not started yet."))
-    if now >= shift.ends_at:
-        raise ValidationError(_("This shift is over: it is too late to sign in."))
-    assignment.signed_in_at = now
-    assignment.sign_in_ip = ip_address or (request.META.get("REMOTE_ADDR") if request is not None else None)
-    assignment.save(update_fields=["signed_in_at", "sign_in_ip"])
     is_late = now > shift.sign_in_due_at
-    archive_record(
+    save_and_archive(
+        assignment,
         action="assignments.shiftassignment.signed_in",
         actor=actor,
         request=request,
-        target=assignment,
-        summary=_("Late sign-in") if is_late else _("Signed in on time"),
-        after={"signed_in_at": now, "late": is_late},
         now=now,
+        summary=_("Late sign-in") if is_late else _("Signed in on time"),
+        compare=(),
+        after={"signed_in_at": now, "late": is_late},
+        signed_in_at=now,
+        sign_in_ip=ip_address or (request.META.get("REMOTE_ADDR") if request is not None else None),
     )
     return assignment

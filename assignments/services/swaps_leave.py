@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from assignments.models import Leave, Shift, ShiftAssignment
+from assignments.policies import roster_require, unassign_require
 from bureau import clock
 from bureau.models import Person, User
 
@@ -24,6 +25,7 @@ def shift_assign(
 ) -> ShiftAssignment:
     """Put a person on a shift by hand. Raises ValidationError if they are already on it."""
     now = now or clock.now()
+    roster_require(actor)
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     if ShiftAssignment.objects.filter(shift=shift, person=person).exists():
         raise ValidationError(_("%(person)s is already on this shift.") % {"person": person})
@@ -47,8 +49,7 @@ def shift_unassign(
     """Take a person off a shift. Someone who already signed in stays on record."""
     now = now or clock.now()
     assignment = ShiftAssignment.objects.select_for_update().select_related("shift", "person").get(pk=assignment.pk)
-    if assignment.signed_in_at:
-        raise ValidationError(_("%(person)s has already signed in for this shift.") % {"person": assignment.person})
+    unassign_require(actor, assignment)
     before = {"shift": assignment.shift_id, "person": assignment.person_id}
     text, pk = str(assignment), assignment.pk
     assignment.delete()
@@ -77,6 +78,7 @@ def assignments_swap(
     """Swap the people of two assignments on different shifts. Raises ValidationError if either
     has signed in, a shift has started, or a person is already on the other shift."""
     now = now or clock.now()
+    roster_require(actor)
     locked = {
         a.pk: a
         for a in ShiftAssignment.objects.select_for_update()
@@ -133,6 +135,7 @@ def leave_declare(
     """Record leave; the generator gives the person no shift on those days. Existing shifts are
     not changed (a supervisor swaps them by hand)."""
     now = now or clock.now()
+    roster_require(actor)
     if ends_on < starts_on:
         raise ValidationError(_("The last day of leave cannot be before the first."))
     leave = Leave.objects.create(
@@ -153,6 +156,7 @@ def leave_declare(
 @transaction.atomic
 def leave_cancel(*, leave: Leave, actor: User, request: HttpRequest | None = None, now: datetime | None = None) -> None:
     now = now or clock.now()
+    roster_require(actor)
     before = {"person": leave.person_id, "starts_on": leave.starts_on, "ends_on": leave.ends_on}
     text, pk = str(leave), leave.pk
     leave.delete()

@@ -2,25 +2,30 @@
 
 import calendar
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from assignments import selectors, services
 from assignments.forms import HandoverNoteForm, LeaveForm, RosterGenerateForm, ShiftAssignForm, SwapForm
 from assignments.models import Leave, Shift, ShiftAssignment
+from assignments.policies import shift_actions, sign_in_can, unassign_can
 from bureau import clock
 from bureau.auth import client_ip
 from bureau.exports import Sheet, xlsx_response
 from bureau.selectors import person_for
+from bureau.views_base import ActionView, ServiceFormView
 
 ROSTER_SALT = "assignments.roster-plan"
 
@@ -30,10 +35,6 @@ def _parse_date(value: str | None, default: date) -> date:
         return date.fromisoformat(value) if value else default
     except ValueError:
         return default
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 class DutyHomeView(PermissionRequiredMixin, TemplateView):
@@ -49,12 +50,13 @@ class DutyHomeView(PermissionRequiredMixin, TemplateView):
         mine = selectors.upcoming_assignments(person=person, now=now) if person else []
         current = next((a for a in mine if a.shift.starts_at <= now), None)
         coming = current or (mine[0] if mine else None)
+        may_hand_over = current is not None and shift_actions(self.request.user, current.shift, now=now)["handover"]
         context.update(
             person=person,
-            my_assignments=[(a, selectors.sign_in_open(assignment=a, now=now)) for a in mine],
+            my_assignments=[(a, sign_in_can(self.request.user, a, now=now)) for a in mine],
             current=current,
             handover_for_me=list(selectors.handover_notes_for(shift=coming.shift)) if coming else [],
-            handover_form=HandoverNoteForm() if current else None,
+            handover_form=HandoverNoteForm() if may_hand_over else None,
             recent_handover=selectors.handover_notes_recent(now=now)[:10],
             on_duty=selectors.on_duty_now(now=now),
             now=now,
@@ -126,11 +128,16 @@ class MonthView(PermissionRequiredMixin, TemplateView):
 
 
 class ShiftAccessMixin:
+    """Loads ``self.shift`` (the URL's ``pk``, or what ``shift_pk`` says): none → 404."""
+
+    def shift_pk(self, **kwargs) -> int:
+        return kwargs["pk"]
+
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
         try:
-            self.shift = selectors.shift_detail(pk=kwargs["pk"])
+            self.shift = selectors.shift_detail(pk=self.shift_pk(**kwargs))
         except Shift.DoesNotExist as error:
             raise Http404 from error
         return super().dispatch(request, *args, **kwargs)
@@ -145,95 +152,91 @@ class ShiftDetailView(PermissionRequiredMixin, ShiftAccessMixin, TemplateView):
         now = clock.now()
         person = person_for(self.request.user)
         assignments = list(self.shift.assignments.all())
-        on_shift = person is not None and any(a.person_id == person.pk for a in assignments)
+        actions = shift_actions(self.request.user, self.shift, now=now)
         context.update(
             shift=self.shift,
-            assignments=[(a, selectors.sign_in_open(assignment=a, now=now)) for a in assignments],
+            actions=actions,
+            assignments=[
+                (a, sign_in_can(self.request.user, a, now=now), unassign_can(self.request.user, a)) for a in assignments
+            ],
             notes=selectors.handover_notes_of(shift=self.shift),
             earlier_notes=selectors.handover_notes_for(shift=self.shift),
-            handover_form=HandoverNoteForm() if on_shift else None,
-            assign_form=ShiftAssignForm() if self.request.user.has_perm("assignments.manage_roster") else None,
+            handover_form=HandoverNoteForm() if actions["handover"] else None,
+            assign_form=ShiftAssignForm() if actions["manage"] else None,
             person=person,
             now=now,
         )
         return context
 
 
-class SignInView(PermissionRequiredMixin, View):
-    permission_required = "assignments.view_duty"
+class SignInView(ActionView, DutyHomeView):
+    """Sign in from the duty page (or the shift's page, ``next=shift``); a refusal shows the duty page."""
 
-    def post(self, request, pk):
-        assignment = get_object_or_404(ShiftAssignment.objects.filter(person__user=request.user), pk=pk)
-        try:
-            assignment = services.shift_sign_in(
-                assignment=assignment, actor=request.user, ip_address=client_ip(request), request=request
-            )
-        except ValidationError as error:
-            messages.error(request, _errors(error))
+    service = services.shift_sign_in
+
+    def service_kwargs(self, form: Form) -> dict[str, Any]:
+        # Only one's own assignment can be found at all: anyone else's is a 404.
+        assignment = get_object_or_404(
+            ShiftAssignment.objects.filter(person__user=self.request.user), pk=self.kwargs["pk"]
+        )
+        return {"assignment": assignment, "ip_address": client_ip(self.request), **super().service_kwargs(form)}
+
+    def add_success_message(self, form: Form) -> None:
+        if self.result.signed_in_at > self.result.shift.sign_in_due_at:
+            messages.warning(self.request, _("Signed in, late."))
         else:
-            if assignment.signed_in_at > assignment.shift.sign_in_due_at:
-                messages.warning(request, _("Signed in, late."))
-            else:
-                messages.success(request, _("Signed in. Have a good shift."))
-        if request.POST.get("next") == "shift":
-            return redirect(assignment.shift)
-        return redirect("assignments:duty")
+            messages.success(self.request, _("Signed in. Have a good shift."))
+
+    def get_success_url(self) -> str:
+        if self.request.POST.get("next") == "shift":
+            return self.result.shift.get_absolute_url()
+        return reverse("assignments:duty")
 
 
-class HandoverCreateView(PermissionRequiredMixin, ShiftAccessMixin, View):
-    permission_required = "assignments.view_duty"
+class ShiftAction(ActionView, ShiftDetailView):
+    """An action posted from the shift's page; a refusal shows that page again with the form."""
 
-    def post(self, request, pk):
-        form = HandoverNoteForm(request.POST)
-        if form.is_valid():
-            try:
-                services.handover_note_create(
-                    shift=self.shift, body=form.cleaned_data["body"], actor=request.user, request=request
-                )
-            except ValidationError as error:
-                messages.error(request, _errors(error))
-            else:
-                messages.success(request, _("Handover note saved: the next shift will see it first."))
-        else:
-            messages.error(request, _("Write what the next shift must know."))
-        return redirect(self.shift)
+    def service_kwargs(self, form: Form) -> dict[str, Any]:
+        return {"shift": self.shift, **super().service_kwargs(form)}
+
+    def get_success_url(self) -> str:
+        return self.shift.get_absolute_url()
 
 
-class ShiftAssignView(PermissionRequiredMixin, ShiftAccessMixin, View):
+class HandoverCreateView(ShiftAction):
+    form_class, form_context_name, service = HandoverNoteForm, "handover_form", services.handover_note_create
+    success_message = gettext_lazy("Handover note saved: the next shift will see it first.")
+
+
+class ShiftAssignView(ShiftAction):
     permission_required = "assignments.manage_roster"
-
-    def post(self, request, pk):
-        form = ShiftAssignForm(request.POST)
-        if form.is_valid():
-            try:
-                services.shift_assign(
-                    shift=self.shift, person=form.cleaned_data["person"], actor=request.user, request=request
-                )
-            except ValidationError as error:
-                messages.error(request, _errors(error))
-            else:
-                messages.success(request, _("Added to the shift."))
-        return redirect(self.shift)
+    form_class, form_context_name, service = ShiftAssignForm, "assign_form", services.shift_assign
+    success_message = gettext_lazy("Added to the shift.")
 
 
-class ShiftUnassignView(PermissionRequiredMixin, View):
+class ShiftUnassignView(ShiftAction):
+    """Posted with the assignment's id; the page it belongs to is its shift's."""
+
     permission_required = "assignments.manage_roster"
+    service = services.shift_unassign
+    success_message = gettext_lazy("Taken off the shift.")
 
-    def post(self, request, pk):
-        assignment = get_object_or_404(ShiftAssignment.objects.select_related("shift"), pk=pk)
-        try:
-            services.shift_unassign(assignment=assignment, actor=request.user, request=request)
-        except ValidationError as error:
-            messages.error(request, _errors(error))
-        else:
-            messages.success(request, _("Taken off the shift."))
-        return redirect(assignment.shift)
+    def shift_pk(self, **kwargs) -> int:
+        self.assignment = get_object_or_404(ShiftAssignment.objects.select_related("shift"), pk=kwargs["pk"])
+        return self.assignment.shift_id
+
+    def service_kwargs(self, form: Form) -> dict[str, Any]:
+        kwargs = super().service_kwargs(form)
+        del kwargs["shift"]
+        return {"assignment": self.assignment, **kwargs}
 
 
-class SwapView(PermissionRequiredMixin, FormView):
+class SwapView(PermissionRequiredMixin, ServiceFormView):
     permission_required = "assignments.manage_roster"
     template_name = "assignments/swap.html"
     form_class = SwapForm
+    service = services.assignments_swap
+    success_message = gettext_lazy("The two people have swapped shifts.")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -250,19 +253,9 @@ class SwapView(PermissionRequiredMixin, FormView):
     def get_initial(self):
         return {"first": self.request.GET.get("first")}
 
-    def form_valid(self, form):
-        try:
-            services.assignments_swap(
-                first=form.cleaned_data["first"],
-                second=form.cleaned_data["second"],
-                actor=self.request.user,
-                request=self.request,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The two people have swapped shifts."))
-        return redirect(reverse("assignments:week") + f"?start={form.cleaned_data['first'].shift.on:%Y-%m-%d}")
+    def get_success_url(self) -> str:
+        first, _second = self.result
+        return reverse("assignments:week") + f"?start={first.shift.on:%Y-%m-%d}"
 
 
 class RosterGenerateView(PermissionRequiredMixin, TemplateView):
@@ -301,34 +294,30 @@ class RosterGenerateView(PermissionRequiredMixin, TemplateView):
         return redirect(reverse("assignments:week") + f"?start={data['start']}")
 
 
-class LeaveView(PermissionRequiredMixin, FormView):
+class LeaveView(PermissionRequiredMixin, ServiceFormView):
     permission_required = "assignments.manage_roster"
     template_name = "assignments/leave_list.html"
     form_class = LeaveForm
+    service = services.leave_declare
+    success_message = gettext_lazy("Leave recorded.")
+    success_url = reverse_lazy("assignments:leave")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["leaves"] = selectors.leave_list(since=clock.today() - timedelta(days=30))
         return context
 
-    def form_valid(self, form):
-        try:
-            services.leave_declare(actor=self.request.user, request=self.request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Leave recorded."))
-        return redirect("assignments:leave")
 
+class LeaveCancelView(ActionView, LeaveView):
+    form_class, form_context_name, service = Form, "cancel_form", services.leave_cancel
+    success_message = gettext_lazy("Leave cancelled.")
 
-class LeaveCancelView(PermissionRequiredMixin, View):
-    permission_required = "assignments.manage_roster"
+    def refused_context(self, form: Form) -> dict[str, Any]:
+        # The page's own form is the leave form; the refused button is shown beside it.
+        return {"form": LeaveForm(), "refused_form": form}
 
-    def post(self, request, pk):
-        leave = get_object_or_404(Leave, pk=pk)
-        services.leave_cancel(leave=leave, actor=request.user, request=request)
-        messages.success(request, _("Leave cancelled."))
-        return redirect("assignments:leave")
+    def service_kwargs(self, form: Form) -> dict[str, Any]:
+        return {"leave": get_object_or_404(Leave, pk=self.kwargs["pk"]), **super().service_kwargs(form)}
 
 
 class GapsView(PermissionRequiredMixin, TemplateView):

@@ -1,96 +1,67 @@
 """Linking a task handed down or a report upward to the posts and demands it concerns."""
 
-from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect
+from typing import Any
+
+from django import forms
 from django.utils.translation import gettext as _
-from django.views import View
 
-from assignments import selectors
-from assignments.forms import OpinionLinkForm
-from assignments.models import CountyTask, IncidentReport
+from assignments.forms import OpinionUnlinkForm, opinion_link_form
 from assignments.services.links import opinion_link_add, opinion_link_remove
+from assignments.views.reports import ReportDetailView
+from assignments.views.tasks import TaskDetailView
+from bureau.views_base import ActionView
 
 
-def opinion_link_form(*, user, data=None) -> OpinionLinkForm:
-    post_choices, demand_choices = selectors.opinion_link_choices(user=user)
-    return OpinionLinkForm(data, post_choices=post_choices, demand_choices=demand_choices)
+class OpinionLinkAction(ActionView):
+    """POST: link (``link``) or unlink (``unlink_post`` / ``unlink_demand``), then back to the page.
+    Put the page's view after it; ``link_target`` is the object that page shows. Who may link is
+    the services' question (``assignments.policies``)."""
 
+    form_context_name = "link_form"
 
-class _OpinionLinkView(PermissionRequiredMixin, View):
-    """POST: link (``link``) or unlink (``unlink_post`` / ``unlink_demand``), then back to the page."""
-
-    def load_target(self, request, pk):
+    def link_target(self) -> Any:
         raise NotImplementedError
 
-    def may_edit(self, request, target) -> bool:
-        raise NotImplementedError
+    def is_unlink(self) -> bool:
+        return "unlink_post" in self.request.POST or "unlink_demand" in self.request.POST
 
-    def post(self, request, pk):
-        target = self.load_target(request, pk)
-        if not self.may_edit(request, target):
-            raise PermissionDenied
-        try:
-            if "unlink_post" in request.POST or "unlink_demand" in request.POST:
-                opinion_link_remove(
-                    target=target,
-                    actor=request.user,
-                    request=request,
-                    post_id=_int(request.POST.get("unlink_post")),
-                    demand_id=_int(request.POST.get("unlink_demand")),
-                )
-                messages.success(request, _("The link was removed."))
-            else:
-                form = opinion_link_form(user=request.user, data=request.POST)
-                if not form.is_valid():
-                    for errors in form.errors.values():
-                        for error in errors:
-                            messages.error(request, error)
-                    return redirect(target)
-                opinion_link_add(
-                    target=target,
-                    actor=request.user,
-                    request=request,
-                    post_id=form.cleaned_data["post"],
-                    demand_id=form.cleaned_data["demand"],
-                )
-                messages.success(request, _("Linked."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return redirect(target)
+    def get_form(self, form_class=None) -> forms.Form:
+        if self.is_unlink():
+            return OpinionUnlinkForm(self.request.POST)
+        return opinion_link_form(user=self.request.user, data=self.request.POST)
+
+    def perform(self, form: forms.Form) -> Any:
+        """One form, two services: the button pressed picks ``opinion_link_remove`` or ``opinion_link_add``."""
+        target = self.link_target()
+        if self.is_unlink():
+            opinion_link_remove(
+                target=target,
+                actor=self.request.user,
+                request=self.request,
+                post_id=form.cleaned_data["unlink_post"],
+                demand_id=form.cleaned_data["unlink_demand"],
+            )
+        else:
+            opinion_link_add(
+                target=target,
+                actor=self.request.user,
+                request=self.request,
+                post_id=form.cleaned_data["post"],
+                demand_id=form.cleaned_data["demand"],
+            )
+        return target
+
+    def get_success_message(self, form: forms.Form) -> str:
+        return _("The link was removed.") if self.is_unlink() else _("Linked.")
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+class TaskLinkView(OpinionLinkAction, TaskDetailView):
+    def link_target(self) -> Any:
+        return self.task
 
 
-class TaskLinkView(_OpinionLinkView):
-    permission_required = "assignments.view_tasks"
-
-    def load_target(self, request, pk):
-        try:
-            return selectors.county_task_for_user(user=request.user, pk=pk)
-        except CountyTask.DoesNotExist as error:
-            raise Http404 from error
-
-    def may_edit(self, request, target) -> bool:
-        return target.handler.user_id == request.user.pk or request.user.has_perm("assignments.manage_tasks")
-
-
-class ReportLinkView(_OpinionLinkView):
+class ReportLinkView(OpinionLinkAction, ReportDetailView):
     permission_required = "assignments.manage_reports"
 
-    def load_target(self, request, pk):
-        try:
-            return selectors.incident_report_for_user(user=request.user, pk=pk)
-        except IncidentReport.DoesNotExist as error:
-            raise Http404 from error
-
-    def may_edit(self, request, target) -> bool:
-        return True
+    def link_target(self) -> Any:
+        return self.report

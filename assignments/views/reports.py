@@ -1,21 +1,22 @@
 """Pages for reports upward and the register of response plans."""
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from assignments import selectors, services
-from assignments.forms import FollowUpForm, IncidentReportForm
+from assignments.forms import FollowUpForm, IncidentReportForm, opinion_link_form
 from assignments.models import IncidentReport, ResponsePlan
-from assignments.views.links import opinion_link_form
+from assignments.policies import incident_report_actions
 from bureau.files import protected_file_response
 from bureau.pagination import LastPagePaginator
+from bureau.views_base import ActionView, ServiceFormView
 
 
 class ReportListView(PermissionRequiredMixin, ListView):
@@ -29,19 +30,12 @@ class ReportListView(PermissionRequiredMixin, ListView):
         return selectors.incident_report_list(user=self.request.user)
 
 
-class ReportCreateView(PermissionRequiredMixin, FormView):
+class ReportCreateView(PermissionRequiredMixin, ServiceFormView):
     permission_required = "assignments.manage_reports"
     template_name = "assignments/report_form.html"
     form_class = IncidentReportForm
-
-    def form_valid(self, form):
-        try:
-            report = services.incident_report_create(actor=self.request.user, request=self.request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Report recorded."))
-        return redirect(report)
+    service = services.incident_report_create
+    success_message = gettext_lazy("Report recorded.")
 
 
 class ReportAccessMixin:
@@ -64,8 +58,10 @@ class ReportDetailView(PermissionRequiredMixin, ReportAccessMixin, TemplateView)
         context["report"] = self.report
         context["follow_ups"] = self.report.follow_ups.all()
         context["links_url"] = reverse("assignments:report-links", args=[self.report.pk])
-        if self.request.user.has_perm("assignments.manage_reports"):
+        actions = incident_report_actions(self.request.user, self.report)
+        if actions["follow_up"]:
             context["follow_up_form"] = FollowUpForm()
+        if actions["link"]:
             context["link_form"] = opinion_link_form(user=self.request.user)
         return context
 
@@ -74,24 +70,18 @@ class ReportPrintView(ReportDetailView):
     template_name = "assignments/report_print.html"
 
 
-class FollowUpView(PermissionRequiredMixin, ReportAccessMixin, View):
-    permission_required = "assignments.manage_reports"
+class FollowUpView(ActionView, ReportDetailView):
+    """A follow-up report (续报), posted from the report's page; a refusal shows that page again."""
 
-    def post(self, request, pk):
-        form = FollowUpForm(request.POST)
-        if form.is_valid():
-            try:
-                services.incident_follow_up_add(
-                    report=self.report, actor=request.user, request=request, **form.cleaned_data
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(request, _("Follow-up report added."))
-        else:
-            messages.error(request, _("Write the follow-up report and when it was reported."))
-        return redirect(self.report)
+    permission_required = "assignments.manage_reports"
+    form_class, form_context_name, service = FollowUpForm, "follow_up_form", services.incident_follow_up_add
+    success_message = gettext_lazy("Follow-up report added.")
+
+    def service_kwargs(self, form: Form) -> dict[str, Any]:
+        return {"report": self.report, **super().service_kwargs(form)}
+
+    def get_success_url(self) -> str:
+        return self.report.get_absolute_url()
 
 
 class ResponsePlanListView(PermissionRequiredMixin, ListView):

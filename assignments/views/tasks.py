@@ -1,15 +1,14 @@
 """Pages for tasks handed down by the county: list, register, detail with its actions, print, files."""
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.forms import Form
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from assignments import selectors, services
 from assignments.filters import CountyTaskFilter
@@ -20,11 +19,14 @@ from assignments.forms import (
     ReassignForm,
     ReturnFeedbackForm,
     TaskNoteForm,
+    opinion_link_form,
 )
 from assignments.models import CountyTask, TaskAttachment
-from assignments.views.links import opinion_link_form
+from assignments.policies import county_task_actions
+from bureau import clock
 from bureau.files import protected_file_response
 from bureau.pagination import LastPagePaginator
+from bureau.views_base import ActionView, ServiceFormView
 
 
 class TaskListView(PermissionRequiredMixin, ListView):
@@ -44,35 +46,22 @@ class TaskListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
+        context["now"] = clock.now()  # for the overdue badge
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
         return context
 
 
-class TaskCreateView(PermissionRequiredMixin, FormView):
+class TaskCreateView(PermissionRequiredMixin, ServiceFormView):
     permission_required = "assignments.manage_tasks"
     template_name = "assignments/task_form.html"
     form_class = CountyTaskForm
+    service = services.county_task_register
+    success_message = gettext_lazy("Task registered; the handler has been told.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
-
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        attachment = data.pop("attachment", None)
-        try:
-            with transaction.atomic():
-                task = services.county_task_register(actor=self.request.user, request=self.request, **data)
-                if attachment:
-                    services.county_task_add_attachment(
-                        task=task, uploaded_file=attachment, actor=self.request.user, request=self.request
-                    )
-        except ValidationError as error:
-            form.add_error("attachment" if attachment and getattr(error, "code", "") else None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Task registered; the handler has been told."))
-        return redirect(task)
 
 
 class TaskAccessMixin:
@@ -95,127 +84,80 @@ class TaskDetailView(PermissionRequiredMixin, TaskAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         task, user = self.task, self.request.user
-        may_handle = task.handler.user_id == user.pk or user.has_perm("assignments.manage_tasks")
-        may_write = may_handle and task.is_with_handler
+        actions = county_task_actions(user, task)
         context.update(
             task=task,
+            now=clock.now(),
+            actions=actions,
             notes=task.notes.all(),
             attachments=task.attachments.all(),
-            note_form=TaskNoteForm() if may_write else None,
-            attachment_form=AttachmentForm() if may_handle and task.state != CountyTask.State.CLOSED else None,
-            feedback_form=FeedbackForm(initial={"feedback": task.feedback}) if may_write else None,
-            may_approve=user.has_perm("assignments.approve_feedback")
-            and task.state == CountyTask.State.FEEDBACK_SUBMITTED,
-            return_form=ReturnFeedbackForm() if user.has_perm("assignments.approve_feedback") else None,
-            may_close=user.has_perm("assignments.manage_tasks") and task.state == CountyTask.State.FEEDBACK_APPROVED,
-            link_form=opinion_link_form(user=user) if may_handle else None,
+            note_form=TaskNoteForm() if actions["note"] else None,
+            attachment_form=AttachmentForm() if actions["attach"] else None,
+            feedback_form=FeedbackForm(initial={"feedback": task.feedback}) if actions["feedback"] else None,
+            return_form=ReturnFeedbackForm() if actions["send_back"] else None,
+            link_form=opinion_link_form(user=user) if actions["link"] else None,
             links_url=reverse("assignments:task-links", args=[task.pk]),
-            reassign_form=ReassignForm(initial={"handler": task.handler_id})
-            if user.has_perm("assignments.manage_tasks") and task.is_open
-            else None,
+            reassign_form=ReassignForm(initial={"handler": task.handler_id}) if actions["reassign"] else None,
         )
         return context
 
 
-class TaskActionView(PermissionRequiredMixin, TaskAccessMixin, View):
-    """One POST, one service call; errors come back as a message on the task's page."""
+class TaskAction(ActionView, TaskDetailView):
+    """An action posted from the task's page: one service call on the task, then back to its page.
+    A refusal shows the task's page again, with the bound form and why."""
 
-    permission_required = "assignments.view_tasks"
-    form_class = None
-    success_message = ""
+    def service_kwargs(self, form: Form) -> dict[str, Any]:
+        return {"task": self.task, **super().service_kwargs(form)}
 
-    def perform(self, form):
-        raise NotImplementedError
-
-    def build_form(self, request):
-        return self.form_class(request.POST) if self.form_class else None
-
-    def post(self, request, pk):
-        form = self.build_form(request)
-        if form is not None and not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(self.task)
-        try:
-            self.perform(form)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, self.success_message)
-        return redirect(self.task)
+    def get_success_url(self) -> str:
+        return self.task.get_absolute_url()
 
 
-class TaskNoteView(TaskActionView):
-    form_class = TaskNoteForm
-
-    def perform(self, form):
-        services.county_task_add_note(
-            task=self.task, body=form.cleaned_data["body"], actor=self.request.user, request=self.request
-        )
-        self.success_message = _("Progress recorded.")
+class TaskNoteView(TaskAction):
+    form_class, form_context_name, service = TaskNoteForm, "note_form", services.county_task_add_note
+    success_message = gettext_lazy("Progress recorded.")
 
 
-class TaskAttachView(TaskActionView):
-    form_class = AttachmentForm
+class TaskAttachView(TaskAction):
+    form_class, form_context_name, service = AttachmentForm, "attachment_form", services.county_task_add_attachment
+    success_message = gettext_lazy("File uploaded.")
 
-    def build_form(self, request):
-        return AttachmentForm(request.POST, request.FILES, request=request)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
-    def perform(self, form):
-        services.county_task_add_attachment(
-            task=self.task, uploaded_file=form.cleaned_data["file"], actor=self.request.user, request=self.request
-        )
-        self.success_message = _("File uploaded.")
-
-
-class TaskFeedbackView(TaskActionView):
-    form_class = FeedbackForm
-
-    def perform(self, form):
-        services.county_task_submit_feedback(
-            task=self.task, feedback=form.cleaned_data["feedback"], actor=self.request.user, request=self.request
-        )
-        self.success_message = _("Feedback submitted for approval.")
+    def service_kwargs(self, form: Form) -> dict[str, Any]:
+        kwargs = super().service_kwargs(form)
+        kwargs["uploaded_file"] = kwargs.pop("file")
+        return kwargs
 
 
-class TaskApproveView(TaskActionView):
+class TaskFeedbackView(TaskAction):
+    form_class, form_context_name, service = FeedbackForm, "feedback_form", services.county_task_submit_feedback
+    success_message = gettext_lazy("Feedback submitted for approval.")
+
+
+class TaskApproveView(TaskAction):
     permission_required = "assignments.approve_feedback"
-
-    def perform(self, form):
-        services.county_task_approve_feedback(task=self.task, actor=self.request.user, request=self.request)
-        self.success_message = _("Feedback approved.")
+    service = services.county_task_approve_feedback
+    success_message = gettext_lazy("Feedback approved.")
 
 
-class TaskReturnView(TaskActionView):
+class TaskReturnView(TaskAction):
     permission_required = "assignments.approve_feedback"
-    form_class = ReturnFeedbackForm
-
-    def perform(self, form):
-        services.county_task_return_feedback(
-            task=self.task, reason=form.cleaned_data["reason"], actor=self.request.user, request=self.request
-        )
-        self.success_message = _("Feedback sent back to the handler.")
+    form_class, form_context_name, service = ReturnFeedbackForm, "return_form", services.county_task_return_feedback
+    success_message = gettext_lazy("Feedback sent back to the handler.")
 
 
-class TaskCloseView(TaskActionView):
+class TaskCloseView(TaskAction):
     permission_required = "assignments.manage_tasks"
-
-    def perform(self, form):
-        services.county_task_close(task=self.task, actor=self.request.user, request=self.request)
-        self.success_message = _("Task closed.")
+    service = services.county_task_close
+    success_message = gettext_lazy("Task closed.")
 
 
-class TaskReassignView(TaskActionView):
+class TaskReassignView(TaskAction):
     permission_required = "assignments.manage_tasks"
-    form_class = ReassignForm
-
-    def perform(self, form):
-        services.county_task_reassign(
-            task=self.task, handler=form.cleaned_data["handler"], actor=self.request.user, request=self.request
-        )
-        self.success_message = _("Task reassigned.")
+    form_class, form_context_name, service = ReassignForm, "reassign_form", services.county_task_reassign
+    success_message = gettext_lazy("Task reassigned.")
 
 
 class TaskPrintView(PermissionRequiredMixin, TaskAccessMixin, TemplateView):
@@ -226,7 +168,9 @@ class TaskPrintView(PermissionRequiredMixin, TaskAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(task=self.task, notes=self.task.notes.all(), attachments=self.task.attachments.all())
+        context.update(
+            task=self.task, now=clock.now(), notes=self.task.notes.all(), attachments=self.task.attachments.all()
+        )
         return context
 
 

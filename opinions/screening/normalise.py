@@ -114,12 +114,6 @@ class PositionMap:
         return folded_index + skipped
 
 
-def kept_positions(text: str) -> list[int]:
-    """For each character of ``fold(text)``, its index in ``text`` (for tests and small texts)."""
-    table = fold_table()
-    return [index for index, ch in enumerate(text) if table.get(ord(ch), ch) is not None]
-
-
 def keyword_variants(keyword: str) -> set[str]:
     """The folded keyword plus its folded traditional renderings (mainland, Taiwan, Hong Kong)."""
     variants = {fold(keyword)}

@@ -10,7 +10,6 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
 from archive.selectors import archive_history_for
-from bureau import clock
 from bureau.models import Person
 from bureau.selectors import person_for
 from opinions.filters import DemandFilter
@@ -168,14 +167,6 @@ def _after_text(after: dict | None) -> str:
     if not after:
         return ""
     return "; ".join(str(after[key]) for key in TEXT_KEYS if after.get(key) not in ("", None))
-
-
-def overdue_for(demand: Demand, now: datetime | None = None):
-    """How long past its deadline an open demand is (None if not overdue)."""
-    now = now or clock.now()
-    if demand.is_overdue_at(now):
-        return now - demand.due_at
-    return None
 
 
 def faq_entries(*, search: str = "") -> QuerySet[FaqEntry]:

@@ -11,14 +11,6 @@ from bureau.models import Person
 from opinions.filters import PostFilter
 from opinions.models import Channel, Post, ScreeningCategory
 
-LIST_FIELDS = (
-    "channel__name",
-    "channel__kind",
-    "section__name",
-    "section__site",
-    "category__name",
-)
-
 
 def _base(user) -> QuerySet[Post]:
     if not user.has_perm("opinions.view_monitor"):

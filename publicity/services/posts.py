@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from bureau import clock
-from bureau.models import Department, Person
+from bureau.models import Department
 from bureau.types import AnyUser
 from publicity.models import Platform, PublicityPost
+from publicity.policies import post_require
 from publicity.services._common import leaders_in_charge, notify, person_of
 
 POST_FIELDS = ("title", "body", "department", "platform", "planned_on")
@@ -87,10 +88,7 @@ def post_update(
     if unknown:
         raise TypeError(f"post_update() got unexpected fields: {sorted(unknown)}")
     post = _locked(post)
-    if post.author.user_id != getattr(actor, "pk", None):
-        raise PermissionDenied(_("Only the author can edit a publicity post."))
-    if not post.is_editable:
-        raise ValidationError(_("Only a draft or a returned post can be edited."))
+    post_require(actor, post, "edit")
     before = _snapshot(post, changes)
     for name, value in changes.items():
         setattr(post, name, value)
@@ -120,10 +118,7 @@ def post_submit(
     """The author sends a draft (or a returned post, edited) to the leaders for approval."""
     now = now or clock.now()
     post = _locked(post)
-    if post.author.user_id != getattr(actor, "pk", None):
-        raise PermissionDenied(_("Only the author can submit a publicity post."))
-    if post.state not in PublicityPost.EDITABLE_STATES:
-        raise ValidationError(_("This post has already been submitted."))
+    post_require(actor, post, "submit")
     before = {"state": post.state}
     post.state, post.submitted_at, post.updated_at = PublicityPost.State.SUBMITTED, now, now
     post.save(update_fields=["state", "submitted_at", "updated_at"])
@@ -156,10 +151,7 @@ def post_withdraw(
     """The author takes a submission back before a leader has decided; it becomes a draft again."""
     now = now or clock.now()
     post = _locked(post)
-    if post.author.user_id != getattr(actor, "pk", None):
-        raise PermissionDenied(_("Only the author can withdraw a submission."))
-    if post.state != PublicityPost.State.SUBMITTED:
-        raise ValidationError(_("Only a post waiting for approval can be withdrawn."))
+    post_require(actor, post, "withdraw")
     post.state, post.updated_at = PublicityPost.State.DRAFT, now
     post.save(update_fields=["state", "updated_at"])
     archive_record(
@@ -175,22 +167,12 @@ def post_withdraw(
     return post
 
 
-def _check_reviewer(post: PublicityPost, actor: AnyUser) -> Person:
-    person = person_of(actor)
-    if not (person.is_leader and actor.has_perm("publicity.approve_publicitypost")):
-        raise PermissionDenied(_("Only a leader in charge can approve or return publicity posts."))
-    if post.author_id == person.pk:
-        raise PermissionDenied(_("You cannot approve or return your own publicity post."))
-    if post.state != PublicityPost.State.SUBMITTED:
-        raise ValidationError(_("This post is not waiting for approval."))
-    return person
-
-
 def _review(
     *, post: PublicityPost, actor: AnyUser, approve: bool, comment: str, now: datetime, request: HttpRequest | None
 ) -> PublicityPost:
     post = _locked(post)
-    reviewer = _check_reviewer(post, actor)
+    post_require(actor, post, "review")
+    reviewer = person_of(actor)
     before = {"state": post.state}
     post.state = PublicityPost.State.APPROVED if approve else PublicityPost.State.RETURNED
     post.reviewer, post.reviewed_at, post.review_comment, post.updated_at = reviewer, now, comment, now
@@ -254,11 +236,6 @@ def post_return(
     )
 
 
-def _check_publisher(post: PublicityPost, actor: AnyUser) -> None:
-    if post.author.user_id != getattr(actor, "pk", None) and not actor.has_perm("publicity.publish_publicitypost"):
-        raise PermissionDenied(_("Only the author or the office can record the publication."))
-
-
 def _check_publication(published_on: date, now: datetime) -> None:
     if published_on > timezone.localdate(now):
         raise ValidationError(_("The publication date cannot be in the future."))
@@ -277,9 +254,7 @@ def post_publish(
     """Record that an approved post went out: the date, and the link where it can be read."""
     now = now or clock.now()
     post = _locked(post)
-    _check_publisher(post, actor)
-    if post.state != PublicityPost.State.APPROVED:
-        raise ValidationError(_("Only an approved post can be published."))
+    post_require(actor, post, "publish")
     _check_publication(published_on, now)
     before = {"state": post.state}
     post.state, post.published_on, post.link = PublicityPost.State.PUBLISHED, published_on, link
@@ -315,9 +290,7 @@ def post_correct_publication(
     if not reason.strip():
         raise ValidationError(_("Say why the publication details are corrected."))
     post = _locked(post)
-    _check_publisher(post, actor)
-    if post.state != PublicityPost.State.PUBLISHED:
-        raise ValidationError(_("Only a published post's publication details can be corrected."))
+    post_require(actor, post, "correct")
     _check_publication(published_on, now)
     before = {"published_on": post.published_on, "link": post.link}
     if before == {"published_on": published_on, "link": link}:

@@ -2,20 +2,22 @@
 actions, the export and the quota progress page."""
 
 from datetime import timedelta
+from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import ListView, TemplateView
 
 from archive.selectors import archive_history_for
 from bureau import clock
 from bureau.exports import xlsx_response
 from bureau.pagination import LastPagePaginator
 from bureau.selectors import person_for
+from bureau.views_base import ActionView, ServiceFormView
 from publicity import exports, selectors, services
 from publicity.forms import (
     CorrectPublicationForm,
@@ -24,6 +26,7 @@ from publicity.forms import (
     ReviewForm,
 )
 from publicity.models import PublicityPost
+from publicity.policies import post_actions, post_may
 from publicity.views._common import FilteredListView, PostAccessMixin, requested_year
 
 STALE_SUBMISSION = timedelta(days=3)
@@ -85,29 +88,29 @@ class ApprovalQueueView(PermissionRequiredMixin, ListView):
         return {**super().get_context_data(**kwargs), "stale_before": clock.now() - STALE_SUBMISSION}
 
 
-class PostCreateView(PermissionRequiredMixin, FormView):
+class PostCreateView(PermissionRequiredMixin, ServiceFormView):
     permission_required = "publicity.add_publicitypost"
     form_class = PublicityPostForm
     template_name = "publicity/post_form.html"
+    service = services.post_create
+    success_message = gettext_lazy("Draft saved. Submit it for approval when it is ready.")
 
     def get_initial(self):
         person = person_for(self.request.user)
         return {"department": person.department if person else None, "planned_on": clock.today()}
 
-    def form_valid(self, form):
-        try:
-            post = services.post_create(actor=self.request.user, request=self.request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Draft saved. Submit it for approval when it is ready."))
-        return redirect(post)
 
-
-class PostUpdateView(PermissionRequiredMixin, PostAccessMixin, FormView):
+class PostUpdateView(PermissionRequiredMixin, PostAccessMixin, ServiceFormView):
     permission_required = "publicity.change_publicitypost"
     form_class = PublicityPostForm
     template_name = "publicity/post_form.html"
+    service = services.post_update
+    success_message = gettext_lazy("Changes saved.")
+
+    def get(self, request, *args, **kwargs):
+        if not post_may(request.user, self.post_obj, "edit"):
+            raise PermissionDenied  # the form is only for whom the service would let save it
+        return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.post_obj}
@@ -115,16 +118,8 @@ class PostUpdateView(PermissionRequiredMixin, PostAccessMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "post": self.post_obj}
 
-    def form_valid(self, form):
-        try:
-            post = services.post_update(
-                post=self.post_obj, actor=self.request.user, request=self.request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return redirect(post)
+    def service_kwargs(self, form: forms.Form) -> dict[str, Any]:
+        return {"post": self.post_obj, **super().service_kwargs(form)}
 
 
 class PostDetailView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
@@ -134,16 +129,9 @@ class PostDetailView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         post, user = self.post_obj, self.request.user
-        is_author = post.author.user_id == user.pk
         context.update(
             post=post,
-            is_author=is_author,
-            can_review=(
-                post.state == PublicityPost.State.SUBMITTED
-                and not is_author
-                and user.has_perm("publicity.approve_publicitypost")
-            ),
-            can_publish=(is_author or user.has_perm("publicity.publish_publicitypost")),
+            actions=post_actions(user, post),
             review_form=ReviewForm(),
             publish_form=PublishForm(),
             correct_form=CorrectPublicationForm(initial={"published_on": post.published_on, "link": post.link}),
@@ -153,103 +141,60 @@ class PostDetailView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
         return context
 
 
-class PostActionView(PermissionRequiredMixin, PostAccessMixin, FormView):
-    """A POST that runs one service on the post and goes back to its page."""
+class PostAction(ActionView, PostDetailView):
+    """An action posted from the post's page: one service call on the post, then back to its page.
+    A refusal shows the post's page again, with the bound form and why."""
 
-    http_method_names = ["post"]
-    form_class = None
-    success_message = ""
+    def service_kwargs(self, form: forms.Form) -> dict[str, Any]:
+        return {"post": self.post_obj, **super().service_kwargs(form)}
 
-    def get_form_class(self):
-        return self.form_class or forms.Form
-
-    def act(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.act(form)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(self.request, message)
-        else:
-            messages.success(self.request, self.get_success_message(form))
-        return redirect(self.post_obj)
-
-    def get_success_message(self, form):
-        return self.success_message
-
-    def form_invalid(self, form):
-        for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(self.request, message)
-        return redirect(self.post_obj)
+    def get_success_url(self) -> str:
+        return self.post_obj.get_absolute_url()
 
 
-class PostSubmitView(PostActionView):
+class PostSubmitView(PostAction):
     permission_required = "publicity.add_publicitypost"
-
-    def act(self, form):
-        services.post_submit(post=self.post_obj, actor=self.request.user, request=self.request)
-
-    def get_success_message(self, form):
-        return _("Submitted to the leaders for approval.")
+    service = services.post_submit
+    success_message = gettext_lazy("Submitted to the leaders for approval.")
 
 
-class PostWithdrawView(PostActionView):
+class PostWithdrawView(PostAction):
     permission_required = "publicity.add_publicitypost"
-
-    def act(self, form):
-        services.post_withdraw(post=self.post_obj, actor=self.request.user, request=self.request)
-
-    def get_success_message(self, form):
-        return _("Withdrawn: the post is a draft again.")
+    service = services.post_withdraw
+    success_message = gettext_lazy("Withdrawn: the post is a draft again.")
 
 
-class PostReviewView(PostActionView):
+class PostReviewView(PostAction):
+    """One form, two services: the leader's decision picks ``post_approve`` or ``post_return``."""
+
     permission_required = "publicity.approve_publicitypost"
-    form_class = ReviewForm
+    form_class, form_context_name = ReviewForm, "review_form"
 
-    def act(self, form):
-        comment = form.cleaned_data["comment"]
-        if form.cleaned_data["decision"] == "approve":
-            services.post_approve(post=self.post_obj, actor=self.request.user, comment=comment, request=self.request)
-        else:
-            services.post_return(post=self.post_obj, actor=self.request.user, comment=comment, request=self.request)
-
-    def get_success_message(self, form):
-        return _("Approved.") if form.cleaned_data["decision"] == "approve" else _("Returned to the author.")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        if self.request.POST.get("next") == "queue":
-            return redirect("publicity:approval-queue")
-        return response
-
-
-class PostPublishView(PostActionView):
-    permission_required = "publicity.view_publicitypost"
-    form_class = PublishForm
-    success_message = ""
-
-    def act(self, form):
-        services.post_publish(post=self.post_obj, actor=self.request.user, request=self.request, **form.cleaned_data)
-
-    def get_success_message(self, form):
-        return _("Publication recorded.")
-
-
-class PostCorrectView(PostActionView):
-    permission_required = "publicity.view_publicitypost"
-    form_class = CorrectPublicationForm
-
-    def act(self, form):
-        services.post_correct_publication(
-            post=self.post_obj, actor=self.request.user, request=self.request, **form.cleaned_data
+    def perform(self, form: forms.Form) -> PublicityPost:
+        service = services.post_approve if form.cleaned_data["decision"] == "approve" else services.post_return
+        return service(
+            post=self.post_obj, actor=self.request.user, comment=form.cleaned_data["comment"], request=self.request
         )
 
-    def get_success_message(self, form):
-        return _("Publication details corrected; the archive keeps the old values.")
+    def get_success_message(self, form: forms.Form) -> str:
+        return _("Approved.") if form.cleaned_data["decision"] == "approve" else _("Returned to the author.")
+
+    def get_success_url(self) -> str:
+        if self.request.POST.get("next") == "queue":
+            return reverse("publicity:approval-queue")
+        return super().get_success_url()
+
+
+class PostPublishView(PostAction):
+    permission_required = "publicity.view_publicitypost"
+    form_class, form_context_name, service = PublishForm, "publish_form", services.post_publish
+    success_message = gettext_lazy("Publication recorded.")
+
+
+class PostCorrectView(PostAction):
+    permission_required = "publicity.view_publicitypost"
+    form_class, form_context_name, service = CorrectPublicationForm, "correct_form", services.post_correct_publication
+    success_message = gettext_lazy("Publication details corrected; the archive keeps the old values.")
 
 
 # --- Progress ------------------------------------------------------------------------------------

@@ -1,16 +1,14 @@
 """Pages of media coverage, platform statistics and the disclosure ledger."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
 from bureau import clock
 from bureau.exports import xlsx_response
 from bureau.selectors import person_for
+from bureau.views_base import ServiceFormView
 from publicity import exports, selectors, services
 from publicity.forms import (
     DisclosureItemForm,
@@ -31,22 +29,16 @@ class CoverageListView(FilteredListView):
         return selectors.coverage_filterset(user=self.request.user, filters=self.request.GET)
 
 
-class CoverageCreateView(PermissionRequiredMixin, FormView):
+class CoverageCreateView(PermissionRequiredMixin, ServiceFormView):
     permission_required = "publicity.add_mediacoverage"
     form_class = MediaCoverageForm
     template_name = "publicity/coverage_form.html"
+    service = services.coverage_create
+    success_message = gettext_lazy("Media coverage recorded.")
+    success_url = reverse_lazy("publicity:coverage-list")
 
     def get_initial(self):
         return {"reported_on": clock.today()}
-
-    def form_valid(self, form):
-        try:
-            services.coverage_create(actor=self.request.user, request=self.request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Media coverage recorded."))
-        return redirect("publicity:coverage-list")
 
 
 class OutletCountsView(PermissionRequiredMixin, TemplateView):
@@ -66,10 +58,12 @@ class OutletCountsView(PermissionRequiredMixin, TemplateView):
 # --- Statistics ----------------------------------------------------------------------------------
 
 
-class StatisticView(PermissionRequiredMixin, FormView):
+class StatisticView(PermissionRequiredMixin, ServiceFormView):
     permission_required = "publicity.view_platformstatistic"
     form_class = PlatformStatisticForm
     template_name = "publicity/statistics.html"
+    service = services.statistic_record
+    success_message = gettext_lazy("Monthly figures recorded.")
 
     def get_initial(self):
         return {"month": selectors.previous_month(clock.today())}
@@ -91,14 +85,8 @@ class StatisticView(PermissionRequiredMixin, FormView):
             return self.handle_no_permission()
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            statistic = services.statistic_record(actor=self.request.user, request=self.request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Monthly figures recorded."))
-        return redirect(f"{reverse('publicity:statistics')}?year={statistic.month.year}")
+    def get_success_url(self) -> str:
+        return f"{reverse('publicity:statistics')}?year={self.result.month.year}"
 
 
 # --- Disclosure ledger ---------------------------------------------------------------------------
@@ -123,20 +111,14 @@ class DisclosureExportView(PermissionRequiredMixin, TemplateView):
         )
 
 
-class DisclosureCreateView(PermissionRequiredMixin, FormView):
+class DisclosureCreateView(PermissionRequiredMixin, ServiceFormView):
     permission_required = "publicity.add_disclosureitem"
     form_class = DisclosureItemForm
     template_name = "publicity/disclosure_form.html"
+    service = services.disclosure_create
+    success_message = gettext_lazy("Entered in the disclosure ledger.")
+    success_url = reverse_lazy("publicity:disclosure-list")
 
     def get_initial(self):
         person = person_for(self.request.user)
         return {"published_on": clock.today(), "department": person.department if person else None}
-
-    def form_valid(self, form):
-        try:
-            services.disclosure_create(actor=self.request.user, request=self.request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Entered in the disclosure ledger."))
-        return redirect("publicity:disclosure-list")

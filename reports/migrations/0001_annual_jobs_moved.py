@@ -3,20 +3,12 @@ jobs seeded by bureau 0007 follow them. Reverses by pointing them back."""
 
 from django.db import migrations
 
-from bureau.migration_helpers import rename_job_tasks
+from bureau.migration_helpers import rename_job_tasks_operation
 
 RENAMES = {
     "bureau.annual.tasks.annual_summary_compile_current_task": "reports.tasks.annual_summary_compile_current_task",
     "bureau.annual.tasks.annual_summary_compile_final_task": "reports.tasks.annual_summary_compile_final_task",
 }
-
-
-def forwards(apps, schema_editor):
-    rename_job_tasks(apps, RENAMES)
-
-
-def backwards(apps, schema_editor):
-    rename_job_tasks(apps, {new: old for old, new in RENAMES.items()})
 
 
 class Migration(migrations.Migration):
@@ -25,4 +17,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [rename_job_tasks_operation(RENAMES)]

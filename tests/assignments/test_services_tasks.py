@@ -221,3 +221,35 @@ def test_report_upward_with_follow_up(travel, cast):
             report=report, body="x", reported_at=clock.now() + timedelta(hours=1), actor=cast["supervisor"].user
         )
     assert ArchiveRecord.objects.filter(action="assignments.incidentreport.followed_up").count() == 1
+
+
+def test_a_task_is_overdue_on_the_row_exactly_when_the_queryset_says_so(cast, travel):
+    task = CountyTaskFactory(handler=cast["staff"], due_at=clock.now())
+    for offset, overdue in [(timedelta(seconds=-1), False), (timedelta(0), False), (timedelta(seconds=1), True)]:
+        at = task.due_at + offset
+        assert task.is_overdue_at(at) is overdue, offset
+        assert CountyTask.objects.overdue(at=at).filter(pk=task.pk).exists() is overdue, offset
+
+
+def test_each_step_of_a_task_is_archived_with_its_state_either_side(cast, travel):
+    task = CountyTaskFactory(handler=cast["staff"])
+    county_task_add_note(task=task, body="已核查", actor=cast["staff"].user)
+    county_task_submit_feedback(task=task, feedback="已整改", actor=cast["staff"].user)
+    county_task_return_feedback(task=task, reason="请补充整改照片", actor=cast["leader"].user)
+    county_task_submit_feedback(task=task, feedback="已整改，附照片", actor=cast["staff"].user)
+    county_task_approve_feedback(task=task, actor=cast["leader"].user)  # at 09:00, due two days later
+    county_task_close(task=task, actor=cast["supervisor"].user)
+    records = ArchiveRecord.objects.filter(target_id=str(task.pk), action__startswith="assignments.countytask.")
+    steps = [(r.action.rsplit(".", 1)[1], r.before, r.after) for r in records.order_by("pk")]
+    assert steps[1:] == [
+        ("feedback_submitted", {"state": "in_progress"}, {"state": "feedback_submitted", "feedback": "已整改"}),
+        ("feedback_returned", {"state": "feedback_submitted"}, {"state": "in_progress"}),
+        (
+            "feedback_submitted",
+            {"state": "in_progress"},
+            {"state": "feedback_submitted", "feedback": "已整改，附照片"},
+        ),
+        ("feedback_approved", {"state": "feedback_submitted"}, {"state": "feedback_approved", "on_time": True}),
+        ("closed", {"state": "feedback_approved"}, {"state": "closed"}),
+    ]
+    assert steps[0][0] == "progressed"

@@ -330,3 +330,83 @@ def test_swap_and_leave_through_the_pages(client_as, cast, travel):
     )
     assert response.status_code == 200  # the page shows the error
     assert a.leaves.count() == 1
+
+
+def test_feedback_submitted_twice_shows_the_task_page_with_what_was_typed(client_as, cast, travel):
+    task = CountyTaskFactory(handler=cast["staff"])
+    client = client_as("staff")
+    client.post(reverse("assignments:task-feedback", args=[task.pk]), {"feedback": "已责令整改"})
+    # A second tab still showed the form: its text must not be lost when it is refused.
+    response = client.post(reverse("assignments:task-feedback", args=[task.pk]), {"feedback": "第二稿：已整改到位"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<li>该任务已提交反馈。</li>" in page
+    assert "第二稿：已整改到位</textarea>" in page
+    task.refresh_from_db()
+    assert task.feedback == "已责令整改"
+
+
+def test_a_task_registered_with_a_refused_file_is_not_registered(client_as, cast, travel):
+    response = client_as("supervisor").post(
+        reverse("assignments:task-create"),
+        {
+            "kind": "assignment",
+            "reference": "县网宣交〔2026〕13号",
+            "title": "关于景区票价的舆情交办",
+            "issued_by": "县委宣传部",
+            "received_at": "2026-03-02T08:30",
+            "content": "请核查并反馈。",
+            "due_at": "2026-03-04T08:30",
+            "handler": cast["staff"].pk,
+            "attachment": SimpleUploadedFile("交办单.pdf", b"<html><script>alert(1)</script>"),
+        },
+    )
+    assert response.status_code == 200
+    assert not CountyTask.objects.exists()
+    form = response.context["form"]
+    assert list(form.errors) == ["attachment"]  # on the file, not the whole form
+    assert 'value="县网宣交〔2026〕13号"' in response.content.decode()
+
+
+def test_a_follow_up_in_the_future_keeps_what_was_typed(client_as, cast, travel):
+    report = IncidentReportFactory(reported_by=cast["supervisor"])
+    # The clock stands at 2026-03-02 09:00; 10:00 is an hour ahead.
+    response = client_as("supervisor").post(
+        reverse("assignments:report-follow-up", args=[report.pk]),
+        {"body": "涉事商家已停业整顿。", "reported_at": "2026-03-02T10:00"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<li>上报时间不能晚于当前时间。</li>" in page
+    assert "涉事商家已停业整顿。</textarea>" in page
+    assert not report.follow_ups.exists()
+
+
+def test_signing_in_twice_shows_why(client_as, cast, travel):
+    assignment = ShiftAssignmentFactory(shift=ShiftFactory(on=date(2026, 3, 2)), person=cast["staff"])
+    client = client_as("staff")
+    assert client.post(reverse("assignments:sign-in", args=[assignment.pk])).status_code == 302
+    response = client.post(reverse("assignments:sign-in", args=[assignment.pk]))
+    assert response.status_code == 200
+    assert "<li>您已在本班次签到。</li>" in response.content.decode()
+
+
+def test_the_overdue_badge_follows_the_clock_not_the_sweep(client_as, cast, travel):
+    # The clock stands at 2026-03-02 09:00:00; the feedback is due one second later.
+    task = CountyTaskFactory(handler=cast["staff"], due_at=clock.now() + timedelta(seconds=1))
+    client = client_as("staff")
+    detail, listing = task.get_absolute_url(), reverse("assignments:task-list")
+    assert 'data-testid="task-overdue"' not in client.get(detail).content.decode()
+    travel.shift(timedelta(seconds=1))  # exactly at the deadline: not overdue yet
+    assert 'data-testid="task-overdue"' not in client.get(detail).content.decode()
+    travel.shift(timedelta(seconds=1))  # one second past it, and no sweep has run
+    task.refresh_from_db()
+    assert task.overdue_at is None
+    assert client.get(detail).content.decode().count('data-testid="task-overdue"') == 1
+    assert client.get(listing).content.decode().count('data-testid="task-overdue"') == 1
+    # Once the feedback is approved the task is no longer open: no badge, though the sweep flagged it.
+    CountyTask.objects.filter(pk=task.pk).update(
+        overdue_at=clock.now(), state=CountyTask.State.FEEDBACK_APPROVED, feedback_approved_at=clock.now()
+    )
+    assert 'data-testid="task-overdue"' not in client.get(detail).content.decode()
+    assert 'data-testid="task-overdue"' not in client.get(listing).content.decode()

@@ -71,11 +71,32 @@ def test_a_refused_step_shows_why_and_changes_nothing(client_as, draft):
     client.post(reverse("publicity:post-submit", args=[draft.pk]))
     response = client.post(reverse("publicity:post-review", args=[draft.pk]), {"decision": "approve"})
     assert response.status_code == 403  # staff lack the permission outright
-    response = client.post(reverse("publicity:post-submit", args=[draft.pk]), follow=True)
+    response = client.post(reverse("publicity:post-submit", args=[draft.pk]))
+    assert response.status_code == 200  # the post's page again, not a redirect
     body = response.content.decode()
-    assert "This post has already been submitted." in body or "该宣传稿已提交。" in body
+    assert 'data-testid="refused"' in body
+    assert "<li>该宣传稿已提交。</li>" in body
     draft.refresh_from_db()
     assert draft.state == PublicityPost.State.SUBMITTED
+
+
+def test_a_refused_publication_keeps_what_was_typed(client_as, cast, draft):
+    from publicity.services import post_approve, post_submit
+
+    post_submit(post=draft, actor=cast["staff"].user)
+    post_approve(post=draft, actor=cast["leader"].user)
+    # The clock stands at 2026-03-02; the 3rd is tomorrow, which the service refuses.
+    response = client_as("staff").post(
+        reverse("publicity:post-publish", args=[draft.pk]),
+        {"published_on": "2026-03-03", "link": "https://www.example.gov.cn/a/7.html"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<li>发布日期不能晚于今天。</li>" in body
+    assert 'value="https://www.example.gov.cn/a/7.html"' in body
+    assert 'value="2026-03-03"' in body
+    draft.refresh_from_db()
+    assert draft.state == PublicityPost.State.APPROVED
 
 
 def test_the_author_creates_and_edits_a_draft(client_as, cast, platform, travel):
@@ -165,7 +186,7 @@ def test_export_opens_with_the_filtered_rows_formula_safe(client_as, cast, trave
     workbook = load_workbook(io.BytesIO(response.content))
     posts, progress = workbook.worksheets
     rows = list(posts.iter_rows(values_only=True))
-    assert rows[0][0] in ("标题", "Title")  # the Chinese catalogue arrives later
+    assert rows[0][0] == "标题"  # the request asks for no language: the default, Chinese
     titles = sorted(row[0] for row in rows[1:])
     assert titles == ["'+1 文化稿件", '\'=HYPERLINK("http://evil")']
     assert all(cell.data_type != "f" for row in posts.iter_rows() for cell in row)
