@@ -103,12 +103,12 @@ def test_draft_download_is_a_docx_with_the_figures(client_as, compiled):
     assert response.status_code == 200
     assert response["Content-Type"].endswith("wordprocessingml.document")
     paragraphs = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
-    assert paragraphs[0] == "2025 年度网络舆情与网络宣传工作总结"
+    assert paragraphs[0] == "2025年度网络舆情与网络宣传工作总结"
     # build_year (tests/bureau/test_annual.py) receives four demands in 2025: "new_year" (complaint,
     # hotline), "late" (suggestion, hotline), "replied" (consultation, forum) and "overdue" (complaint,
     # forum); "old_year" belongs to 2024 and the merged duplicate is not counted again.
     assert (
-        "全年共接收群众诉求 4 件。按类别分：投诉 2 件、咨询 1 件、建议 1 件；按渠道分：12345热线 2 件、本局论坛 2 件。"
+        "全年受理群众诉求4件。按类别计：投诉2件、建议1件、咨询1件、批评0件、表扬0件、其他0件；按来源渠道计：12345热线2件、本局论坛2件。"
         in paragraphs
     )
 
