@@ -61,7 +61,10 @@ WHEN: dict[str, Callable[[Demand], bool]] = {
     "complete": lambda demand: demand.state == State.REPLIED,
     "review": lambda demand: demand.state == State.IN_REVIEW,
     "sign-off": lambda demand: demand.state == State.REPLIED and demand.needs_sign_off and demand.signed_off_at is None,
-    "call-back": lambda demand: demand.state == State.COMPLETED and demand.called_back_at is None,
+    "call-back": lambda demand: (
+        demand.state == State.COMPLETED
+        and (demand.called_back_at is None or demand.satisfaction == Demand.Satisfaction.UNREACHABLE)
+    ),
     "decide-hand-back": lambda demand: demand.state == State.HANDED_BACK,
     "decide-extension": lambda demand: demand.extension_until is not None and demand.is_open,
     "press": lambda demand: demand.is_open,

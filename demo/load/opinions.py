@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from bureau import clock
 from bureau.models import Person, Role, Section
 from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
+from opinions.services.demand_rounds import demand_rounds_backfill
 
 BATCH = 5_000
 # Common characters, so that generated text reads like Chinese and keywords do occur in it.
@@ -204,4 +205,5 @@ def generate_demands(*, count: int, open_share: float = 0.1, days: int = 365, st
         written += len(rows)
         if stdout is not None and written % 100_000 < BATCH:
             stdout.write(f"opinions: {written} demands")
+    demand_rounds_backfill(demands=Demand.objects.filter(subject__startswith="负载诉求"))  # the rows' rounds
     return written
