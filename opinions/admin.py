@@ -152,7 +152,7 @@ class CalendarDayAdmin(_ConfigAdmin):
 
 @admin.register(DemandRules)
 class DemandRulesAdmin(_ConfigAdmin):
-    list_display = ["__str__", "due_soon_window", "supervisor_after", "leader_after"]
+    list_display = ["__str__", "due_soon_window", "supervisor_after", "leader_after", "sign_for_window"]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not DemandRules.objects.exists()

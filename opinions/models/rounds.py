@@ -26,7 +26,7 @@ class DemandRound(models.Model):
 
     class Decision(models.TextChoices):
         APPROVED = "approved", _("Approved")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", _("Not approved")
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("demand"))
     number = models.PositiveSmallIntegerField(_("round"))
@@ -117,8 +117,8 @@ class DemandHandBack(models.Model):
     supervisor's decision. Accepted, it takes the case off them; refused, the case stays."""
 
     class Decision(models.TextChoices):
-        ACCEPTED = "accepted", _("Accepted")
-        REFUSED = "refused", _("Refused")
+        ACCEPTED = "accepted", _("Hand-back accepted")
+        REFUSED = "refused", _("Hand-back refused")
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="hand_backs", verbose_name=_("demand"))
     round = models.PositiveSmallIntegerField(_("handling round"))

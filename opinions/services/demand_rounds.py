@@ -139,13 +139,23 @@ def hand_back_decided(*, demand: Demand, now: datetime, accept: bool, by: Person
 
 
 # --- Backfill --------------------------------------------------------------------------------------
-# The same mapping as migration 0012 (which may not import this module): the rounds, call-backs and
-# pending hand-back a demand row implies, with the archive's times where it has them.
+# The same mapping as migration 0012 (which may not import this module, so it holds a copy of
+# ``legacy_records``, kept identical): the rounds, call-backs and pending hand-back a demand row
+# implies, replayed from its archive records where they exist, from its fields where they do not.
 
-_ACTIONS = ("received", "reopened", "extension_requested", "extension_approved")
+_ACTIONS = (
+    "received",
+    "reopened",
+    "replied",
+    "reply_approved",
+    "extension_requested",
+    "extension_approved",
+    "extension_refused",
+)
 
 
 def _archive_times(demand_ids: list[int]) -> dict[int, dict[str, list]]:
+    """Per demand, per action (of ``_ACTIONS``): its records' (time, before, after), oldest first."""
     found: dict[int, dict[str, list]] = {}
     records = (
         ArchiveRecord.objects.filter(
@@ -154,77 +164,98 @@ def _archive_times(demand_ids: list[int]) -> dict[int, dict[str, list]]:
             action__in=[f"opinions.demand.{action}" for action in _ACTIONS],
         )
         .order_by("pk")
-        .values_list("target_id", "action", "created_at", "after")
+        .values_list("target_id", "action", "created_at", "before", "after")
     )
-    for target_id, action, created_at, after in records:
-        found.setdefault(int(target_id), {}).setdefault(action.rsplit(".", 1)[1], []).append((created_at, after))
+    for target_id, action, created_at, before, after in records:
+        entry = (created_at, before or {}, after or {})
+        found.setdefault(int(target_id), {}).setdefault(action.rsplit(".", 1)[1], []).append(entry)
     return found
 
 
-def _parsed(value) -> datetime | None:
-    return parse_datetime(value) if isinstance(value, str) else None
+def legacy_records(demand, times, window, Round, CallBack, HandBack):  # noqa: N803 - model classes
+    """The rounds, call-backs and pending hand-back one demand row implies (unsaved). Each round
+    takes the archive records made between its start and the next round's: its first reply, its
+    extension request (whose ``before`` is the round's own deadline) and decision. What no record
+    kept comes from the fields: the last round's deadline in force is ``due_at``, the first reply
+    ``first_replied_at``; an earlier redo without records is taken as due 24 hours after it started
+    and answered by then."""
 
+    def parsed(value):
+        return parse_datetime(value) if isinstance(value, str) else None
 
-def legacy_records(demand: Demand, times: dict[str, list], window: timedelta):
-    """The rounds, call-backs and hand-back one demand row implies (unsaved)."""
+    def within(action, start, end):
+        return [entry for entry in times.get(action, []) if start <= entry[0] and (end is None or entry[0] < end)]
+
     redos = demand.redo_count
-    reopened = [at for at, _after in times.get("reopened", [])][-redos:] if redos else []
+    reopened = [entry[0] for entry in times.get("reopened", [])][-redos:] if redos else []
     starts = [demand.received_at] + [reopened[i] if i < len(reopened) else demand.received_at for i in range(redos)]
     received = times.get("received", [])
-    first_due = _parsed(received[0][1].get("due_at")) if received else None
     rounds = []
     for number, started in enumerate(starts):
         last = number == redos
+        end = None if last else starts[number + 1]
+        if number > 0 and not last and started == starts[number + 1]:
+            end = None  # no reopening time recorded: the records cannot be told apart
+        asked = within("extension_requested", started, end)
+        decided = sorted(
+            [(entry, "approved") for entry in within("extension_approved", started, end)]
+            + [(entry, "refused") for entry in within("extension_refused", started, end)],
+            key=lambda item: item[0][0],
+        )
+        replies = within("replied", started, end) + within("reply_approved", started, end)
+        own_due = parsed(asked[0][1].get("due_at")) if asked else None
         if number == 0:
-            due = first_due or (demand.due_at if last else demand.received_at + LEGACY_WINDOW)
-            replied, dispatched, signed = demand.first_replied_at, demand.received_at, demand.assigned_at
+            own_due = own_due or (parsed(received[0][2].get("due_at")) if received else None)
+        if own_due is None:
+            own_due = demand.due_at if last else started + LEGACY_WINDOW
+        if number == 0:
+            replied = demand.first_replied_at
+        elif last:
+            replied = demand.replied_at or (min(entry[0] for entry in replies) if replies else None)
         else:
-            due = demand.due_at if last else started + LEGACY_WINDOW
-            replied = demand.replied_at if last else due  # an earlier redo was answered: when, unrecorded
-            dispatched, signed = started, started
-        round_ = DemandRound(
+            replied = min(entry[0] for entry in replies) if replies else own_due
+        dispatched = demand.received_at if number == 0 else started
+        round_ = Round(
             demand_id=demand.pk,
             number=number,
             started_at=started,
-            due_at=due,
+            due_at=own_due,
             dispatched_at=dispatched,
             sign_for_due_at=dispatched + window,
-            signed_for_at=signed,
+            signed_for_at=demand.assigned_at if number == 0 else started,
             replied_at=replied,
             replied_by_id=demand.reply_submitted_by_id if last and replied else None,
             department_id=demand.department_id,
             section_id=demand.section_id,
             handler_id=demand.handler_id,
         )
-        if last and demand.due_at > due:  # the deadline was moved: an approved extension
-            asked = times.get("extension_requested", [])
-            approved = times.get("extension_approved", [])
-            round_.extension_asked_at = asked[-1][0] if asked else started
-            round_.extension_until = demand.due_at
-            round_.extension_decision = DemandRound.Decision.APPROVED
-            round_.extension_decided_at = approved[-1][0] if approved else None
-        elif last and demand.extension_until is not None and demand.extension_until > round_.due_at:
-            asked = times.get("extension_requested", [])
-            round_.extension_asked_at = asked[-1][0] if asked else started
+        if asked:
+            round_.extension_asked_at = asked[0][0]
+            round_.extension_until = parsed(asked[0][2].get("until"))
+            round_.extension_reason = asked[0][2].get("reason", "")
+            if decided:
+                round_.extension_decided_at, round_.extension_decision = decided[0][0][0], decided[0][1]
+        elif last and demand.due_at > own_due:  # moved without a request on record: an approved extension
+            round_.extension_asked_at, round_.extension_until = started, demand.due_at
+            round_.extension_decision = "approved"
+        elif last and demand.extension_until is not None:  # asked, undecided, without a record
+            round_.extension_asked_at = started
             round_.extension_until, round_.extension_reason = demand.extension_until, demand.extension_reason
-            round_.extension_decision = ""
+        if round_.extension_until is not None and round_.extension_until <= round_.due_at:
+            round_.extension_asked_at = round_.extension_until = round_.extension_decided_at = None
+            round_.extension_decision, round_.extension_reason = "", ""
         rounds.append(round_)
     call_backs = [
-        DemandCallBack(demand_id=demand.pk, number=i, round=i, at=starts[i + 1], result=Demand.Satisfaction.UNSATISFIED)
-        for i in range(redos)
+        CallBack(demand_id=demand.pk, number=i, round=i, at=starts[i + 1], result="unsatisfied") for i in range(redos)
     ]
-    reopened_waiting = (
-        redos and demand.called_back_at is None and demand.satisfaction == Demand.Satisfaction.UNSATISFIED
-    )
+    reopened_waiting = redos and demand.called_back_at is None and demand.satisfaction == "unsatisfied"
     if demand.satisfaction and not reopened_waiting:
         at = demand.called_back_at or demand.completed_at or demand.replied_at or demand.received_at
-        call_backs.append(
-            DemandCallBack(demand_id=demand.pk, number=redos, round=redos, at=at, result=demand.satisfaction)
-        )
+        call_backs.append(CallBack(demand_id=demand.pk, number=redos, round=redos, at=at, result=demand.satisfaction))
     hand_backs = []
-    if demand.state == Demand.State.HANDED_BACK:
+    if demand.state == "handed_back":
         hand_backs.append(
-            DemandHandBack(
+            HandBack(
                 demand_id=demand.pk,
                 round=redos,
                 asked_at=demand.assigned_at or demand.received_at,
@@ -248,7 +279,7 @@ def demand_rounds_backfill(*, demands: QuerySet[Demand] | None = None) -> int:
         times = _archive_times([demand.pk for demand in batch])
         rounds, call_backs, hand_backs = [], [], []
         for demand in batch:
-            made = legacy_records(demand, times.get(demand.pk, {}), window)
+            made = legacy_records(demand, times.get(demand.pk, {}), window, DemandRound, DemandCallBack, DemandHandBack)
             rounds += made[0]
             call_backs += made[1]
             hand_backs += made[2]

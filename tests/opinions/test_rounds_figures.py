@@ -40,7 +40,7 @@ D2); handed back 1 (D8, under A); redone 3 (D6 D7 D11); extensions requested 2 (
 (D1 D2 D6); first call-back reached 4 (not D2: unreachable), satisfied 1 (D1).
 By department: A received 11 (D1–D5 D9 D11 D12 C1 C2 D13), B 3 (D6 D7 D8)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
