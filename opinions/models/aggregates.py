@@ -39,6 +39,7 @@ class DemandDay(models.Model):
     extensions_approved = models.PositiveIntegerField(_("extensions approved"), default=0)
     presses = models.PositiveIntegerField(_("presses"), default=0)
     called_back = models.PositiveIntegerField(_("called back"), default=0)
+    completed_called_back = models.PositiveIntegerField(_("completed and called back"), default=0)
     reached = models.PositiveIntegerField(_("reached on call-back"), default=0)
     satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
     first_reached = models.PositiveIntegerField(_("reached on the first call-back"), default=0)

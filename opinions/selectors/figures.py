@@ -19,7 +19,8 @@ For the demands received in [start, end) and visible to the user (each word is a
   presses (催办): a supervisor's presses;
 - called back (回访): cases with a call-back attempted (unreachable included); reached / satisfied:
   the latest call-back of each case reached the citizen / found them satisfied or fairly satisfied;
-  first reached / first satisfied: the same on the first call-back.
+  first reached / first satisfied: the same on the first call-back; completed called back: the
+  completed cases among the called back (回访率 = completed called back ÷ completed).
 A case is counted under its department (the one handling it; kept on the case, so moving a person
 later rewrites nothing). Rates are ``bureau.rates.rate`` of two counts (None when nothing to divide by)."""
 
@@ -90,6 +91,7 @@ class Figures:
     first_reached: int = 0
     first_satisfied: int = 0
     merged: int = 0
+    completed_called_back: int = 0  # completed cases with a call-back attempted (回访率's part)
 
     @property
     def reply_rate(self) -> Decimal | None:
@@ -115,8 +117,9 @@ class Figures:
 
     @property
     def call_back_rate(self) -> Decimal | None:
-        """回访率: cases with a call-back attempted ÷ completed."""
-        return rate(self.called_back, self.completed)
+        """回访率: completed cases with a call-back attempted ÷ completed (a case reopened after its
+        call-back is called back but not completed, so it is in neither count)."""
+        return rate(self.completed_called_back, self.completed)
 
     @property
     def sign_for_on_time_rate(self) -> Decimal | None:
@@ -150,6 +153,7 @@ def _demand_aggregates() -> dict:
         "signed_for_on_time": Count("pk", filter=_LIVE & signed_for_on_time_q()),
         "redone": Count("pk", filter=_LIVE & redone_q()),
         "called_back": Count("pk", filter=_LIVE & called_back_q()),
+        "completed_called_back": Count("pk", filter=_LIVE & completed_q() & called_back_q()),
         "reached": Count("pk", filter=_LIVE & reached_q()),
         "satisfied": Count("pk", filter=_LIVE & satisfied_q()),
         "first_reached": Count("pk", filter=_LIVE & first_reached_q()),

@@ -37,7 +37,8 @@ Counted: received 14 (D1–D9, D11–D13, C1, C2; D10 merged = 1); replied 13 (a
 (D12); 重办超期 2 (D6's redo replied late, D11's redo overdue now); signed for 14, on time 13 (not
 D2); handed back 1 (D8, under A); redone 3 (D6 D7 D11); extensions requested 2 (D3 D4), approved 1
 (D3); presses 1 (D12); called back 5 (D1 D2 D6 D7 D11); latest call-back reached 5, satisfied 3
-(D1 D2 D6); first call-back reached 4 (not D2: unreachable), satisfied 1 (D1).
+(D1 D2 D6); first call-back reached 4 (not D2: unreachable), satisfied 1 (D1); completed and
+called back 4 (D1 D2 D6 D7: D13 was never called back, D11 is reopened).
 By department: A received 11 (D1–D5 D9 D11 D12 C1 C2 D13), B 3 (D6 D7 D8)."""
 
 from datetime import date, datetime
@@ -89,6 +90,7 @@ EXPECTED = {
     "first_reached": 4,
     "first_satisfied": 1,
     "merged": 1,
+    "completed_called_back": 4,  # D1 D2 D6 D7 (D13 completed, never called back; D11 reopened)
 }
 # A: D1 D2 D3 D4 D5 D9 D11 D12 C1 C2 D13 and D8's hand-back; B: D6 D7 D8; D10 (merged) has none.
 EXPECTED_A = {
@@ -112,6 +114,7 @@ EXPECTED_A = {
     "first_reached": 2,  # D1 D11
     "first_satisfied": 1,  # D1
     "merged": 0,
+    "completed_called_back": 2,  # D1 D2
 }
 EXPECTED_B = {
     "received": 3,
@@ -134,6 +137,7 @@ EXPECTED_B = {
     "first_reached": 2,
     "first_satisfied": 0,
     "merged": 0,
+    "completed_called_back": 2,  # D6 D7
 }
 
 
@@ -293,7 +297,7 @@ def test_live_figures_match_the_hand_counts(year):
     assert total.completion_rate == Decimal("35.7")  # 5 / 14 = 35.714…%
     assert total.satisfaction == Decimal("60.0")  # 3 / 5
     assert total.first_satisfaction == Decimal("25.0")  # 1 / 4
-    assert total.call_back_rate == Decimal("100.0")  # 5 / 5
+    assert total.call_back_rate == Decimal("80.0")  # 4 completed and called back / 5 completed
     assert total.sign_for_on_time_rate == Decimal("92.9")  # 13 / 14
     assert total.hand_back_rate == Decimal("7.1")  # 1 / 14 = 7.142…%
     assert total.redo_rate == Decimal("21.4")  # 3 / 14 = 21.428…%

@@ -64,7 +64,7 @@ def test_totals(crafted, cast):
     assert total.on_time_rate == Decimal("87.0")  # 40 / 46 = 86.96…%
     assert total.completion_rate == Decimal("65.2")  # 30 / 46 = 65.22…%
     assert total.satisfaction == Decimal("94.7")  # 18 / 19 = 94.74…%
-    assert total.call_back_rate == Decimal("66.7")  # 20 / 30 = 66.67…%
+    assert total.call_back_rate == Decimal("66.7")  # 20 of the 30 completed called back = 66.67…%
 
 
 def test_grouped_by_kind_and_channel(crafted, cast):
