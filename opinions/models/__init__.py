@@ -22,9 +22,14 @@ from opinions.models.demands import (
 from opinions.models.patrol import PatrolRecord, PatrolRule
 from opinions.models.posts import Post
 from opinions.models.rounds import (
+    FIRST_CALL_BACK,
+    FIRST_REDO,
+    FIRST_ROUND,
     DemandCallBack,
     DemandHandBack,
     DemandRound,
+    call_back_reached_q,
+    call_back_satisfied_q,
     called_back_q,
     deadline_in_force,
     first_reached_q,
@@ -37,13 +42,22 @@ from opinions.models.rounds import (
     replied_q,
     round_replied_late_q,
     round_replied_on_time_q,
+    round_signed_for_on_time_q,
     satisfied_q,
     signed_for_on_time_q,
     signed_for_q,
+    with_first_records,
 )
 from opinions.models.screening import ScreeningCategory
 
 __all__ = [
+    "FIRST_CALL_BACK",
+    "FIRST_REDO",
+    "FIRST_ROUND",
+    "call_back_reached_q",
+    "call_back_satisfied_q",
+    "round_signed_for_on_time_q",
+    "with_first_records",
     "REACHED",
     "SATISFIED",
     "called_back_q",

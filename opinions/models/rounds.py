@@ -11,7 +11,7 @@ The words the figures count on these records are defined once, at the bottom of 
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.db.models import Case, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
 from bureau.models import Department, Person, Section
@@ -214,6 +214,24 @@ def call_back_reached_q(prefix: str = "") -> Q:
 def call_back_satisfied_q(prefix: str = "") -> Q:
     """A call-back at which the citizen was satisfied or fairly satisfied."""
     return Q(**{f"{prefix}result__in": SATISFIED})
+
+
+# --- The first round and first call-back joined to the demand (one row each at most, so counting
+# over the join multiplies nothing): the figures' fast path, judged by the functions above with
+# these prefixes. The EXISTS forms below say the same for filters and lists.
+
+FIRST_ROUND = "first_round__"
+FIRST_REDO = "first_redo__"
+FIRST_CALL_BACK = "first_call_back__"
+
+
+def with_first_records(queryset: QuerySet) -> QuerySet:
+    """``queryset`` (of demands) with its first round, first redo round and first call-back joined."""
+    return queryset.annotate(
+        first_round=FilteredRelation("rounds", condition=Q(rounds__number=0)),
+        first_redo=FilteredRelation("rounds", condition=Q(rounds__number=1)),
+        first_call_back=FilteredRelation("call_backs", condition=Q(call_backs__number=0)),
+    )
 
 
 # --- The same words on a demand (a queryset of ``Demand``), each an EXISTS over its records, so they

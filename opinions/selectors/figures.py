@@ -37,29 +37,28 @@ from archive.models import ArchiveRecord
 from bureau import clock
 from bureau.rates import rate
 from opinions.models import (
+    FIRST_CALL_BACK,
+    FIRST_REDO,
+    FIRST_ROUND,
     DailyFiguresState,
     Demand,
     DemandHandBack,
     DemandPress,
     DemandRound,
     Post,
-    called_back_q,
+    call_back_reached_q,
+    call_back_satisfied_q,
     completed_q,
     deadline_in_force,
-    first_reached_q,
     first_round_overdue_q,
-    first_satisfied_q,
     reached_q,
     redo_late_q,
     redo_overdue_q,
-    redone_q,
-    replied_late_q,
-    replied_on_time_q,
-    replied_q,
     round_replied_late_q,
+    round_replied_on_time_q,
+    round_signed_for_on_time_q,
     satisfied_q,
-    signed_for_on_time_q,
-    signed_for_q,
+    with_first_records,
 )
 from opinions.selectors.demands import demands_visible
 
@@ -142,22 +141,24 @@ _LIVE = ~Q(state=Demand.State.MERGED)
 
 
 def _demand_aggregates() -> dict:
-    """Counted on the demands themselves (one row each)."""
+    """Counted on the demands themselves (one row each, with ``with_first_records`` joined)."""
+    first, call_back = FIRST_ROUND, FIRST_CALL_BACK
+    called_back = Q(**{f"{call_back}number__isnull": False})  # the first call-back exists: one was made
     return {
         "received": Count("pk", filter=_LIVE),
-        "replied": Count("pk", filter=_LIVE & replied_q()),
-        "replied_on_time": Count("pk", filter=_LIVE & replied_on_time_q()),
-        "replied_late": Count("pk", filter=_LIVE & replied_late_q()),
+        "replied": Count("pk", filter=_LIVE & Q(**{f"{first}replied_at__isnull": False})),
+        "replied_on_time": Count("pk", filter=_LIVE & round_replied_on_time_q(first)),
+        "replied_late": Count("pk", filter=_LIVE & round_replied_late_q(first)),
         "completed": Count("pk", filter=_LIVE & completed_q()),
-        "signed_for": Count("pk", filter=_LIVE & signed_for_q()),
-        "signed_for_on_time": Count("pk", filter=_LIVE & signed_for_on_time_q()),
-        "redone": Count("pk", filter=_LIVE & redone_q()),
-        "called_back": Count("pk", filter=_LIVE & called_back_q()),
-        "completed_called_back": Count("pk", filter=_LIVE & completed_q() & called_back_q()),
+        "signed_for": Count("pk", filter=_LIVE & Q(**{f"{first}signed_for_at__isnull": False})),
+        "signed_for_on_time": Count("pk", filter=_LIVE & round_signed_for_on_time_q(first)),
+        "redone": Count("pk", filter=_LIVE & Q(**{f"{FIRST_REDO}number__isnull": False})),
+        "called_back": Count("pk", filter=_LIVE & called_back),
+        "completed_called_back": Count("pk", filter=_LIVE & completed_q() & called_back),
         "reached": Count("pk", filter=_LIVE & reached_q()),
         "satisfied": Count("pk", filter=_LIVE & satisfied_q()),
-        "first_reached": Count("pk", filter=_LIVE & first_reached_q()),
-        "first_satisfied": Count("pk", filter=_LIVE & first_satisfied_q()),
+        "first_reached": Count("pk", filter=_LIVE & call_back_reached_q(call_back)),
+        "first_satisfied": Count("pk", filter=_LIVE & call_back_satisfied_q(call_back)),
         "merged": Count("pk", filter=Q(state=Demand.State.MERGED)),
     }
 
@@ -197,7 +198,7 @@ def _count_rows(demands: QuerySet[Demand], *, keys: dict, now: datetime | None) 
     and, with ``now``, the moment's overdue. Rows of one key may repeat; ``_merge`` adds them up."""
     live = demands.filter(_LIVE).values("pk")
     aggregates = _demand_aggregates() | (_moment_aggregates(now) if now is not None else {})
-    rows = _grouped(demands, keys, aggregates)
+    rows = _grouped(with_first_records(demands), keys, aggregates)
     rounds = DemandRound.objects.filter(demand__in=live)
     rows += _grouped(
         rounds,
