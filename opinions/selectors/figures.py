@@ -29,7 +29,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -184,25 +184,40 @@ def _grouped(queryset: QuerySet, keys: dict, aggregates: dict) -> list[dict]:
     return [{aliases.get(name, name): value for name, value in row.items()} for row in rows]
 
 
-def _through(keys: dict, prefix: str) -> dict:
-    """The same group keys seen from a model pointing at the demand through ``prefix``."""
+def _case_keys(keys: dict, *, via: str, department_via: str) -> dict:
+    """The group keys seen from a model reaching the demand through ``via`` ("" on the demand
+    itself); a department key is the case's, its first round's (reached through ``department_via``),
+    and a day key (an expression) is the local day of receipt."""
     result = {}
     for name, path in keys.items():
-        result[name] = F(prefix + path) if isinstance(path, str) else _local_day(prefix + "received_at")
+        if not isinstance(path, str):
+            result[name] = _local_day(via + "received_at")
+        elif path.startswith("department"):
+            result[name] = F(department_via + path)
+        else:
+            result[name] = F(via + path)
     return result
+
+
+def _case_round(queryset: QuerySet) -> QuerySet:
+    """Records pointing at a demand, with the demand's first round joined as ``case_round``."""
+    return queryset.annotate(case_round=FilteredRelation("demand__rounds", condition=Q(demand__rounds__number=0)))
 
 
 def _count_rows(demands: QuerySet[Demand], *, keys: dict, now: datetime | None) -> list[dict]:
     """Every count of ``demands`` (received in a period, merged duplicates included) per ``keys``,
     from at most five grouped queries: the demands, their rounds, presses and accepted hand-backs,
-    and, with ``now``, the moment's overdue. Rows of one key may repeat; ``_merge`` adds them up."""
+    and, with ``now``, the moment's overdue. A case counts under the department of its first round
+    (the one that handled it, after any accepted hand-back; a redo given to someone else later does
+    not move last year's case); an accepted hand-back under the department that handed it back.
+    Rows of one key may repeat; ``_merge`` adds them up."""
     live = demands.filter(_LIVE).values("pk")
     aggregates = _demand_aggregates() | (_moment_aggregates(now) if now is not None else {})
-    rows = _grouped(with_first_records(demands), keys, aggregates)
-    rounds = DemandRound.objects.filter(demand__in=live)
+    rows = _grouped(with_first_records(demands), _case_keys(keys, via="", department_via=FIRST_ROUND), aggregates)
+    through = _case_keys(keys, via="demand__", department_via="case_round__")
     rows += _grouped(
-        rounds,
-        _through(keys, "demand__"),
+        _case_round(DemandRound.objects.filter(demand__in=live)),
+        through,
         {
             "extensions_requested": Count("pk", filter=Q(extension_asked_at__isnull=False)),
             "extensions_approved": Count("pk", filter=Q(extension_decision=DemandRound.Decision.APPROVED)),
@@ -210,14 +225,9 @@ def _count_rows(demands: QuerySet[Demand], *, keys: dict, now: datetime | None) 
         },
     )
     presses = DemandPress.objects.filter(demand__in=live, step=DemandPress.Step.PRESSED)
-    rows += _grouped(presses, _through(keys, "demand__"), {"presses": Count("pk")})
-    # An accepted hand-back counts for the department that handed the case back.
-    hand_back_keys = _through(keys, "demand__")
-    for name, path in keys.items():
-        if isinstance(path, str) and path.startswith("department"):
-            hand_back_keys[name] = F(path)
+    rows += _grouped(_case_round(presses), through, {"presses": Count("pk")})
     hand_backs = DemandHandBack.objects.filter(demand__in=live, decision=DemandHandBack.Decision.ACCEPTED)
-    rows += _grouped(hand_backs, hand_back_keys, {"handed_back": Count("pk")})
+    rows += _grouped(hand_backs, _case_keys(keys, via="demand__", department_via=""), {"handed_back": Count("pk")})
     return rows
 
 
@@ -396,12 +406,13 @@ def demand_overdue_rows(*, now: datetime, start: datetime | None = None, end: da
     received in [start, end) overdue at ``now`` in their first round (``overdue``) and in a redo
     round (the running part of ``redo_overdue``). The open rows only; one grouped query. Added to
     the stored days' sums (``figures_sum``) it gives ``demand_figures``' counts."""
-    queryset = _received_between(Demand.objects.overdue(at=now), None, start, end)
-    return list(
-        queryset.values("kind", "channel_id", "department_id")
-        .annotate(**_moment_aggregates(now))
-        .order_by("kind", "channel_id", "department_id")
+    queryset = with_first_records(_received_between(Demand.objects.overdue(at=now), None, start, end))
+    keys = _case_keys(
+        {"kind": "kind", "channel_id": "channel_id", "department_id": "department_id"},
+        via="",
+        department_via=FIRST_ROUND,
     )
+    return _grouped(queryset, keys, _moment_aggregates(now))
 
 
 def post_daily_rows(*, days: Iterable[date] | None = None, start: datetime | None = None, end: datetime | None = None):

@@ -29,7 +29,9 @@ C2  the same, replied 10-12 00:00:01 (late; without the 调休 it would have bee
 D11 complaint 11-03 09:00, a1 replies 12:00, completed, unsatisfied call-back 11-04 09:00, the redo
     never answered: overdue now in its redo round (重办超期), not a first-round overdue.
 D12 complaint 12-30 09:00, a1 signs, never replies, pressed 12-31 10:00: overdue now.
-D13 complaint 12-15 09:00, m (A) replies, completed; m moves to B on 2026-01-10.
+D13 complaint 12-15 09:00, m (A) replies, completed; m moves to B on 2026-01-10, and on 2026-01-12
+    D11's redo is reassigned to b1 (B): both cases stay A's in 2025 (a case counts under the
+    department of its first round).
 Now: 2026-03-02 09:00.
 
 Counted: received 14 (D1–D9, D11–D13, C1, C2; D10 merged = 1); replied 13 (all but D12); on time
@@ -281,6 +283,8 @@ def year(db, cast):
     m.save(update_fields=["department"])
     cases["2026"] = new(at(1, 12, 9, year=2026))
     s.demand_claim(demand=cases["2026"], actor=m.user, now=at(1, 12, 9, 10, year=2026))
+    # ... and D11's unanswered redo is given to b1 (B): the case stays A's in 2025's figures.
+    s.demand_assign(demand=cases["D11"], actor=sup, handler=b1, now=at(1, 12, 10, year=2026))
     return {"cases": cases, "a": a, "b": b, "sup": sup}
 
 
