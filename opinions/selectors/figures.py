@@ -21,8 +21,9 @@ For the demands received in [start, end) and visible to the user (each word is a
   the latest call-back of each case reached the citizen / found them satisfied or fairly satisfied;
   first reached / first satisfied: the same on the first call-back; completed called back: the
   completed cases among the called back (回访率 = completed called back ÷ completed).
-A case is counted under its department (the one handling it; kept on the case, so moving a person
-later rewrites nothing). Rates are ``bureau.rates.rate`` of two counts (None when nothing to divide by)."""
+A case is counted under the department of its first round (the one that handled it, after any
+accepted hand-back; kept on the round, so moving a person or giving a redo to someone else later
+rewrites nothing). Rates are ``bureau.rates.rate`` of two counts (None when nothing to divide by)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
