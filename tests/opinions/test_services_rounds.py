@@ -122,8 +122,7 @@ def test_a_redo_round_has_its_own_deadline_and_the_first_keeps_its_own(demand, c
         (0, RECEIVED, later(hours=24), later(minutes=5)),
         (1, later(days=2), later(days=3), later(days=2)),  # back to its handler at once
     ]
-    s.demand_request_extension(
-        demand=demand, actor=staff, until=later(days=4), reason="复查", now=later(days=2, hours=1)
-    )
+    asked = later(days=2, hours=1)
+    s.demand_request_extension(demand=demand, actor=staff, until=later(days=4), reason="复查", now=asked)
     assert demand.rounds.get(number=1).extension_asked_at == asked
     assert demand.rounds.get(number=0).extension_asked_at is None
