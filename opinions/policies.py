@@ -66,7 +66,7 @@ WHEN: dict[str, Callable[[Demand], bool]] = {
         and (demand.called_back_at is None or demand.satisfaction == Demand.Satisfaction.UNREACHABLE)
     ),
     "decide-hand-back": lambda demand: demand.state == State.HANDED_BACK,
-    "decide-extension": lambda demand: demand.extension_until is not None and demand.is_open,
+    "decide-extension": lambda demand: demand.extension_until is not None and demand.state != State.MERGED,
     "press": lambda demand: demand.is_open,
     "merge": lambda demand: demand.is_open,
     "faq-create": lambda demand: (

@@ -82,7 +82,14 @@ def round_extension_asked(*, demand: Demand, now: datetime, until: datetime, rea
 
 
 def round_extension_decided(*, demand: Demand, now: datetime, approve: bool) -> DemandRound:
-    current = round_current(demand)
+    """Decide the pending request: the round it was asked in (an earlier round's, if the case was
+    reopened before it was decided), else the current round."""
+    current = (
+        DemandRound.objects.select_for_update()
+        .filter(demand=demand, extension_asked_at__isnull=False, extension_decision="")
+        .order_by("-number")
+        .first()
+    ) or round_current(demand)
     if current.extension_asked_at is None:  # asked before the rounds were recorded: asked in time
         current.extension_asked_at = current.started_at
         current.extension_until, current.extension_reason = demand.extension_until, demand.extension_reason

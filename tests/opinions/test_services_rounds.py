@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from opinions.models import Demand, DemandKind, DemandRules, ReplyWindow
 from opinions.policies import demand_can
+from opinions.selectors.figures import office_demand_figures
 from opinions.services import demands as s
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -126,3 +127,19 @@ def test_a_redo_round_has_its_own_deadline_and_the_first_keeps_its_own(demand, c
     s.demand_request_extension(demand=demand, actor=staff, until=later(days=4), reason="复查", now=asked)
     assert demand.rounds.get(number=1).extension_asked_at == asked
     assert demand.rounds.get(number=0).extension_asked_at is None
+
+
+@pytest.mark.parametrize(("approve", "on_time"), [(True, 1), (False, 0)])
+def test_an_extension_decided_after_the_reply_still_decides_on_time(demand, cast, approve, on_time):
+    """Due 08-05 09:00; asked 08-05 08:00 until 08-06 09:00; replied 08-05 20:00 while it was pending;
+    decided 08-06 10:00. Approved: replied on time (1); refused: late (0 on time, 1 late)."""
+    staff, sup = cast["staff"].user, cast["supervisor"].user
+    s.demand_claim(demand=demand, actor=staff, now=later(minutes=5))
+    s.demand_request_extension(demand=demand, actor=staff, until=later(hours=48), reason="核查", now=later(hours=23))
+    s.demand_reply(demand=demand, actor=staff, reply_text="答复", now=later(hours=35))
+    demand.refresh_from_db()
+    assert demand_can(sup, demand, "decide-extension")
+    s.demand_decide_extension(demand=demand, actor=sup, approve=approve, now=later(hours=49))
+    figures, _rows = office_demand_figures(start=RECEIVED, end=later(days=1), now=later(days=3))
+    assert (figures.replied_on_time, figures.replied_late) == (on_time, 1 - on_time)
+    assert (figures.extensions_requested, figures.extensions_approved) == (1, on_time)

@@ -121,17 +121,18 @@ def demand_request_extension(*, demand: Demand, actor, until: datetime, reason: 
 def demand_decide_extension(*, demand: Demand, actor, approve: bool, note: str = "", request=None, now=None) -> Demand:
     """Approved: the deadline in force moves (the only way it does; the round keeps its own deadline
     beside the extension), and a flag raised before is withdrawn if the new deadline is still ahead.
-    Approved after the deadline passed, the extension still counts, as it was asked before. Refused:
-    the deadline stands."""
+    Approved after the deadline passed, even after the reply, the extension still counts, as it was
+    asked before: a request asked in time is decided whenever it is decided, so it never stays
+    pending because the handler answered meanwhile. Refused: the deadline stands."""
     now = now or clock.now()
     demand_require(actor, demand, "decide-extension")
     demand = _lock(demand)
     if demand.extension_until is None:
         raise ValidationError(_("There is no extension request to decide."))
-    _refuse_unless(demand, Demand.OPEN_STATES, _("This demand is no longer open."))
+    _refuse_unless(demand, (*Demand.OPEN_STATES, State.REPLIED, State.COMPLETED), _("This demand is no longer open."))
     before = {"due_at": demand.due_at.isoformat()}
-    round_extension_decided(demand=demand, now=now, approve=approve)
-    if approve:
+    decided = round_extension_decided(demand=demand, now=now, approve=approve)
+    if approve and decided.number == demand.redo_count:  # the current round's deadline in force moves
         demand.due_at = demand.extension_until
         if demand.due_at > now:
             demand.overdue_at = demand.due_soon_at = None
