@@ -13,6 +13,9 @@ from opinions.models import (
     CalendarDay,
     Channel,
     Demand,
+    DemandCallBack,
+    DemandHandBack,
+    DemandRound,
     DemandRules,
     PatrolRecord,
     PatrolRule,
@@ -152,7 +155,7 @@ class CalendarDayAdmin(_ConfigAdmin):
 
 @admin.register(DemandRules)
 class DemandRulesAdmin(_ConfigAdmin):
-    list_display = ["__str__", "due_soon_window", "supervisor_after", "leader_after"]
+    list_display = ["__str__", "due_soon_window", "supervisor_after", "leader_after", "sign_for_window"]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not DemandRules.objects.exists()
@@ -171,3 +174,26 @@ class DemandAdmin(ReadOnlyAdmin):
     list_select_related = ["channel", "handler"]
     search_fields = ["number", "subject"]
     exclude = ["citizen_name", "citizen_contact"]
+
+
+@admin.register(DemandRound)
+class DemandRoundAdmin(ReadOnlyAdmin):
+    """Read-only: a demand's rounds, written by the demand services."""
+
+    list_display = ["demand", "number", "started_at", "due_at", "extension_until", "extension_decision", "replied_at"]
+    list_filter = ["number", "extension_decision"]
+    list_select_related = ["demand"]
+
+
+@admin.register(DemandCallBack)
+class DemandCallBackAdmin(ReadOnlyAdmin):
+    list_display = ["demand", "number", "round", "at", "result"]
+    list_filter = ["result"]
+    list_select_related = ["demand"]
+
+
+@admin.register(DemandHandBack)
+class DemandHandBackAdmin(ReadOnlyAdmin):
+    list_display = ["demand", "asked_at", "department", "decision", "decided_at"]
+    list_filter = ["decision"]
+    list_select_related = ["demand", "department"]

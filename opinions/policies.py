@@ -63,9 +63,12 @@ WHEN: dict[str, Callable[[Demand], bool]] = {
     "complete": lambda demand: demand.state == State.REPLIED,
     "review": lambda demand: demand.state == State.IN_REVIEW,
     "sign-off": lambda demand: demand.state == State.REPLIED and demand.needs_sign_off and demand.signed_off_at is None,
-    "call-back": lambda demand: demand.state == State.COMPLETED and demand.called_back_at is None,
+    "call-back": lambda demand: (
+        demand.state == State.COMPLETED
+        and (demand.called_back_at is None or demand.satisfaction == Demand.Satisfaction.UNREACHABLE)
+    ),
     "decide-hand-back": lambda demand: demand.state == State.HANDED_BACK,
-    "decide-extension": lambda demand: demand.extension_until is not None and demand.is_open,
+    "decide-extension": lambda demand: demand.extension_until is not None and demand.state != State.MERGED,
     "press": lambda demand: demand.is_open and press_recipient(demand) is not None,
     "merge": lambda demand: demand.is_open,
     "faq-create": lambda demand: (

@@ -13,6 +13,7 @@ from django.db import transaction
 from bureau import clock
 from bureau.models import Person, Role, Section
 from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
+from opinions.services.demand_rounds import demand_rounds_backfill
 from opinions.services.demands import demand_numbers_take
 
 BATCH = 5_000
@@ -219,4 +220,5 @@ def generate_demands(*, count: int, open_share: float = 0.1, days: int = 365, st
         written += len(rows)
         if stdout is not None and written % 100_000 < BATCH:
             stdout.write(f"opinions: {written} demands")
+    demand_rounds_backfill(demands=Demand.objects.filter(subject__startswith="负载诉求"))  # the rows' rounds
     return written

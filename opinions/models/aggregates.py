@@ -12,7 +12,11 @@ from opinions.models.screening import ScreeningCategory
 
 
 class DemandDay(models.Model):
-    """The demands received on ``day``, of one kind, channel and department (merged duplicates left out)."""
+    """The demands received on ``day``, of one kind, channel and department: every count of
+    ``opinions.selectors.figures.Figures`` but those that depend on the moment asked (first-round
+    overdue, and redo rounds overdue now, which readers count live and add to ``redo_overdue``).
+    Merged duplicates are counted only in ``merged``; an accepted hand-back is counted under the
+    department that handed it back, the case itself under the one handling it."""
 
     day = models.DateField(_("day"))
     kind = models.CharField(_("kind"), max_length=20)
@@ -23,9 +27,24 @@ class DemandDay(models.Model):
     received = models.PositiveIntegerField(_("received"), default=0)
     replied = models.PositiveIntegerField(_("replied"), default=0)
     replied_on_time = models.PositiveIntegerField(_("replied on time"), default=0)
+    replied_late = models.PositiveIntegerField(_("replied late"), default=0)
     completed = models.PositiveIntegerField(_("completed"), default=0)
+    # Redo rounds replied late: the settled part of 重办超期 (the running part is counted live).
+    redo_overdue = models.PositiveIntegerField(_("redo rounds replied late"), default=0)
+    signed_for = models.PositiveIntegerField(_("signed for"), default=0)
+    signed_for_on_time = models.PositiveIntegerField(_("signed for on time"), default=0)
+    handed_back = models.PositiveIntegerField(_("handed back"), default=0)
+    redone = models.PositiveIntegerField(_("handled again"), default=0)
+    extensions_requested = models.PositiveIntegerField(_("extensions requested"), default=0)
+    extensions_approved = models.PositiveIntegerField(_("extensions approved"), default=0)
+    presses = models.PositiveIntegerField(_("presses"), default=0)
     called_back = models.PositiveIntegerField(_("called back"), default=0)
+    completed_called_back = models.PositiveIntegerField(_("completed and called back"), default=0)
+    reached = models.PositiveIntegerField(_("reached on call-back"), default=0)
     satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
+    first_reached = models.PositiveIntegerField(_("reached on the first call-back"), default=0)
+    first_satisfied = models.PositiveIntegerField(_("satisfied on the first call-back"), default=0)
+    merged = models.PositiveIntegerField(_("merged duplicates"), default=0)
 
     class Meta:
         ordering = ["day", "kind", "channel", "department"]

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -66,7 +66,8 @@ class CalendarDay(models.Model):
 
 
 class DemandRules(models.Model):
-    """The escalation periods, one row (pk 1) kept by admins; without it the defaults apply."""
+    """The escalation periods and the sign-for limit, one row (pk 1) kept by admins; without it
+    the defaults apply."""
 
     due_soon_window = models.DurationField(
         _("warn the handler this long before the deadline"), default=timedelta(hours=2)
@@ -76,6 +77,11 @@ class DemandRules(models.Model):
     )
     leader_after = models.DurationField(
         _("tell the leader in charge this long after the deadline"), default=timedelta(hours=8)
+    )
+    sign_for_window = models.DurationField(
+        _("sign for a dispatched demand within"),
+        default=timedelta(hours=2),
+        help_text=_("Signed for within this time after dispatch counts as signed for on time (及时签收)."),
     )
 
     class Meta:
@@ -302,14 +308,29 @@ SATISFIED = (Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY)
 
 
 def open_q() -> Q:
-    """Open: not yet replied to (received, assigned, reply in review, handed back); the deadline runs."""
+    """Open: the current round is not yet replied to (received, assigned, reply in review, handed
+    back); its deadline runs."""
     return Q(state__in=Demand.OPEN_STATES)
 
 
 def overdue_q(at: datetime) -> Q:
-    """Overdue at the moment ``at``: open and the deadline strictly before ``at``. A reply at the
-    deadline second is on time, so the deadline second itself is not yet overdue."""
+    """Overdue at the moment ``at``: the current round has no reply and its deadline in force
+    (``due_at``, the round's copy kept by the services) is strictly before ``at``. A reply at the
+    deadline second is on time, so the deadline second itself is not yet overdue. In a redo round
+    (``redo_count`` > 0) this is 重办超期, not a first-round overdue: see ``first_round_overdue_q``.
+    The round keeps its own deadline and extension (``opinions.models.rounds.deadline_in_force``)."""
     return open_q() & Q(due_at__lt=at)
+
+
+def first_round_overdue_q(at: datetime) -> Q:
+    """Overdue at ``at`` in the first round: never answered, deadline passed."""
+    return overdue_q(at) & Q(redo_count=0)
+
+
+def redo_overdue_q(at: datetime) -> Q:
+    """Overdue at ``at`` in a redo round (重办超期): a case reopened after an unsatisfied call-back,
+    not answered again, the redo's deadline passed."""
+    return overdue_q(at) & Q(redo_count__gt=0)
 
 
 def due_soon_q(at: datetime, window: timedelta) -> Q:
@@ -317,29 +338,13 @@ def due_soon_q(at: datetime, window: timedelta) -> Q:
     return open_q() & Q(due_at__gte=at, due_at__lte=at + window)
 
 
-def replied_q() -> Q:
-    """Replied: the first round has a reply (for reviewed kinds: once approved)."""
-    return Q(first_replied_at__isnull=False)
-
-
-def replied_on_time_q() -> Q:
-    """Replied on time: the first reply came by the deadline in force (``due_at``, as extended)."""
-    return Q(first_replied_at__lte=F("due_at"))
-
-
 def completed_q() -> Q:
     """Completed now (a case reopened after an unsatisfied call-back is not)."""
     return Q(completed_at__isnull=False)
 
 
-def reached_q() -> Q:
-    """Reached on call-back: satisfied, fairly satisfied or unsatisfied (not unreachable)."""
-    return Q(satisfaction__in=REACHED)
-
-
-def satisfied_q() -> Q:
-    """Satisfied on call-back: satisfied or fairly satisfied."""
-    return Q(satisfaction__in=SATISFIED)
+# Replied, on time, late, signed for, redone, called back, reached and satisfied are judged on the
+# rounds and call-backs: ``opinions.models.rounds``.
 
 
 class DemandNumberCounter(models.Model):

@@ -1,37 +1,66 @@
 """The demand figures, defined once (../shared/DOMAIN.md, "Figures, defined once"). Dashboards,
 exports and the annual summary use this module and nothing else.
 
-For the demands received in [start, end) and visible to the user:
-- received: their count (duplicates merged into another demand are not demands of their own);
-- replied: a reply was given (approved, where replies are reviewed); replied on time: the first
-  reply was given by the deadline (the deadline as extended, if an extension was approved);
+For the demands received in [start, end) and visible to the user (each word is a function of
+``opinions.models``, where it is written out; the first round is round 0, see ``opinions.models.rounds``):
+- received: their count; duplicates merged into another demand are not demands of their own, they
+  are counted as ``merged`` (重复件数) and in nothing else;
+- replied: the first round has a reply (approved, where replies are reviewed); replied on time: that
+  first reply came by the deadline in force when it was given (an approved extension counts when it
+  was asked for before the deadline passed, even if approved later; a refused one never counts);
+  replied late (超期答复): replied, after it. A redo never changes either;
 - completed: completed now (a case reopened after an unsatisfied call-back is not);
-- overdue: not replied and past the deadline, at ``now``;
-- reply rate = replied ÷ received, on-time rate = replied on time ÷ received, completion rate =
-  completed ÷ received; satisfaction = satisfied or fairly satisfied ÷ those reached on call-back.
-Rates are None when their denominator is 0."""
+- overdue: the first round unanswered and past its deadline, at ``now``; redo_overdue (重办超期): redo
+  rounds replied after their deadline, plus redo rounds unanswered past it at ``now``;
+- signed for / signed for on time (及时签收): the first round signed for, within the sign-for limit;
+- handed back (退单): accepted hand-backs, counted under the department that handed the case back
+  (the case itself counts for whoever handles it next); a refused hand-back is no hand-back;
+- redone (重办): cases with a redo round; extensions requested / approved: over all rounds;
+  presses (催办): a supervisor's presses;
+- called back (回访): cases with a call-back attempted (unreachable included); reached / satisfied:
+  the latest call-back of each case reached the citizen / found them satisfied or fairly satisfied;
+  first reached / first satisfied: the same on the first call-back; completed called back: the
+  completed cases among the called back (回访率 = completed called back ÷ completed).
+A case is counted under the department of its first round (the one that handled it, after any
+accepted hand-back; kept on the round, so moving a person or giving a redo to someone else later
+rewrites nothing). Rates are ``bureau.rates.rate`` of two counts (None when nothing to divide by)."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from archive.models import ArchiveRecord
 from bureau import clock
+from bureau.rates import rate
 from opinions.models import (
+    FIRST_CALL_BACK,
+    FIRST_REDO,
+    FIRST_ROUND,
     Channel,
     DailyFiguresState,
     Demand,
+    DemandHandBack,
+    DemandPress,
+    DemandRound,
     Post,
+    call_back_reached_q,
+    call_back_satisfied_q,
     completed_q,
-    overdue_q,
+    deadline_in_force,
+    first_round_overdue_q,
     reached_q,
-    replied_on_time_q,
-    replied_q,
+    redo_late_q,
+    redo_overdue_q,
+    round_replied_late_q,
+    round_replied_on_time_q,
+    round_signed_for_on_time_q,
     satisfied_q,
+    with_first_records,
 )
 from opinions.selectors.demands import demands_visible
 
@@ -40,46 +69,189 @@ GROUPS = {"kind": "kind", "channel": "channel__name", "department": "department_
 
 @dataclass
 class Figures:
+    """The demand counts of a period (and of one group, ``key``), with their rates."""
+
     key: str | None
-    received: int
-    replied: int
-    replied_on_time: int
-    completed: int
-    overdue: int
-    called_back: int
-    satisfied: int
-
-    @staticmethod
-    def _rate(part: int, whole: int) -> float | None:
-        return round(part / whole, 4) if whole else None
-
-    @property
-    def reply_rate(self) -> float | None:
-        return self._rate(self.replied, self.received)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self._rate(self.replied_on_time, self.received)
-
-    @property
-    def completion_rate(self) -> float | None:
-        return self._rate(self.completed, self.received)
+    received: int = 0
+    replied: int = 0
+    replied_on_time: int = 0
+    completed: int = 0
+    overdue: int = 0
+    called_back: int = 0
+    satisfied: int = 0
+    replied_late: int = 0
+    redo_overdue: int = 0
+    signed_for: int = 0
+    signed_for_on_time: int = 0
+    handed_back: int = 0
+    redone: int = 0
+    extensions_requested: int = 0
+    extensions_approved: int = 0
+    presses: int = 0
+    reached: int = 0
+    first_reached: int = 0
+    first_satisfied: int = 0
+    merged: int = 0
+    completed_called_back: int = 0  # completed cases with a call-back attempted (回访率's part)
 
     @property
-    def satisfaction(self) -> float | None:
-        return self._rate(self.satisfied, self.called_back)
+    def reply_rate(self) -> Decimal | None:
+        return rate(self.replied, self.received)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return rate(self.replied_on_time, self.received)
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return rate(self.completed, self.received)
+
+    @property
+    def satisfaction(self) -> Decimal | None:
+        """满意率: satisfied ÷ reached, on the latest call-back of each case."""
+        return rate(self.satisfied, self.reached)
+
+    @property
+    def first_satisfaction(self) -> Decimal | None:
+        """首次满意率: the same on the first call-back of each case."""
+        return rate(self.first_satisfied, self.first_reached)
+
+    @property
+    def call_back_rate(self) -> Decimal | None:
+        """回访率: completed cases with a call-back attempted ÷ completed (a case reopened after its
+        call-back is called back but not completed, so it is in neither count)."""
+        return rate(self.completed_called_back, self.completed)
+
+    @property
+    def sign_for_on_time_rate(self) -> Decimal | None:
+        return rate(self.signed_for_on_time, self.signed_for)
+
+    @property
+    def hand_back_rate(self) -> Decimal | None:
+        return rate(self.handed_back, self.received)
+
+    @property
+    def redo_rate(self) -> Decimal | None:
+        return rate(self.redone, self.received)
 
 
-def _aggregates(now: datetime) -> dict:
+# Every count of ``Figures``, in order; the daily aggregates store all but the moment's overdue.
+FIGURE_COUNTS = tuple(field.name for field in fields(Figures) if field.name != "key")
+DAILY_DEMAND_COUNTS = tuple(name for name in FIGURE_COUNTS if name != "overdue")
+
+_LIVE = ~Q(state=Demand.State.MERGED)
+
+
+def _demand_aggregates() -> dict:
+    """Counted on the demands themselves (one row each, with ``with_first_records`` joined)."""
+    first, call_back = FIRST_ROUND, FIRST_CALL_BACK
+    called_back = Q(**{f"{call_back}number__isnull": False})  # the first call-back exists: one was made
     return {
-        "received": Count("pk"),
-        "replied": Count("pk", filter=replied_q()),
-        "replied_on_time": Count("pk", filter=replied_on_time_q()),
-        "completed": Count("pk", filter=completed_q()),
-        "overdue": Count("pk", filter=overdue_q(now)),
-        "called_back": Count("pk", filter=reached_q()),
-        "satisfied": Count("pk", filter=satisfied_q()),
+        "received": Count("pk", filter=_LIVE),
+        "replied": Count("pk", filter=_LIVE & Q(**{f"{first}replied_at__isnull": False})),
+        "replied_on_time": Count("pk", filter=_LIVE & round_replied_on_time_q(first)),
+        "replied_late": Count("pk", filter=_LIVE & round_replied_late_q(first)),
+        "completed": Count("pk", filter=_LIVE & completed_q()),
+        "signed_for": Count("pk", filter=_LIVE & Q(**{f"{first}signed_for_at__isnull": False})),
+        "signed_for_on_time": Count("pk", filter=_LIVE & round_signed_for_on_time_q(first)),
+        "redone": Count("pk", filter=_LIVE & Q(**{f"{FIRST_REDO}number__isnull": False})),
+        "called_back": Count("pk", filter=_LIVE & called_back),
+        "completed_called_back": Count("pk", filter=_LIVE & completed_q() & called_back),
+        "reached": Count("pk", filter=_LIVE & reached_q()),
+        "satisfied": Count("pk", filter=_LIVE & satisfied_q()),
+        "first_reached": Count("pk", filter=_LIVE & call_back_reached_q(call_back)),
+        "first_satisfied": Count("pk", filter=_LIVE & call_back_satisfied_q(call_back)),
+        "merged": Count("pk", filter=Q(state=Demand.State.MERGED)),
     }
+
+
+def _moment_aggregates(now: datetime) -> dict:
+    """What depends on the moment asked: counted live, never stored."""
+    return {
+        "overdue": Count("pk", filter=_LIVE & first_round_overdue_q(now)),
+        "redo_overdue": Count("pk", filter=_LIVE & redo_overdue_q(now)),
+    }
+
+
+def _grouped(queryset: QuerySet, keys: dict, aggregates: dict) -> list[dict]:
+    """``aggregates`` of ``queryset`` per distinct ``keys`` (output name → path or expression), as
+    plain dicts keyed by the output names. Without keys: one row of totals."""
+    if not keys:
+        return [queryset.order_by().aggregate(**aggregates)]
+    aliases = {f"group_{i}": name for i, name in enumerate(keys)}
+    expressions = {
+        alias: F(keys[name]) if isinstance(keys[name], str) else keys[name] for alias, name in aliases.items()
+    }
+    rows = queryset.order_by().values(**expressions).annotate(**aggregates).order_by()
+    return [{aliases.get(name, name): value for name, value in row.items()} for row in rows]
+
+
+def _case_keys(keys: dict, *, via: str, department_via: str) -> dict:
+    """The group keys seen from a model reaching the demand through ``via`` ("" on the demand
+    itself); a department key is the case's, its first round's (reached through ``department_via``),
+    and a day key (an expression) is the local day of receipt."""
+    result = {}
+    for name, path in keys.items():
+        if not isinstance(path, str):
+            result[name] = _local_day(via + "received_at")
+        elif path.startswith("department"):
+            result[name] = F(department_via + path)
+        else:
+            result[name] = F(via + path)
+    return result
+
+
+def _case_round(queryset: QuerySet) -> QuerySet:
+    """Records pointing at a demand, with the demand's first round joined as ``case_round``."""
+    return queryset.annotate(case_round=FilteredRelation("demand__rounds", condition=Q(demand__rounds__number=0)))
+
+
+def _count_rows(demands: QuerySet[Demand], *, keys: dict, now: datetime | None) -> list[dict]:
+    """Every count of ``demands`` (received in a period, merged duplicates included) per ``keys``,
+    from at most five grouped queries: the demands, their rounds, presses and accepted hand-backs,
+    and, with ``now``, the moment's overdue. A case counts under the department of its first round
+    (the one that handled it, after any accepted hand-back; a redo given to someone else later does
+    not move last year's case); an accepted hand-back under the department that handed it back.
+    Rows of one key may repeat; ``_merge`` adds them up."""
+    live = demands.filter(_LIVE).values("pk")
+    aggregates = _demand_aggregates() | (_moment_aggregates(now) if now is not None else {})
+    rows = _grouped(with_first_records(demands), _case_keys(keys, via="", department_via=FIRST_ROUND), aggregates)
+    through = _case_keys(keys, via="demand__", department_via="case_round__")
+    rows += _grouped(
+        _case_round(DemandRound.objects.filter(demand__in=live)),
+        through,
+        {
+            "extensions_requested": Count("pk", filter=Q(extension_asked_at__isnull=False)),
+            "extensions_approved": Count("pk", filter=Q(extension_decision=DemandRound.Decision.APPROVED)),
+            "redo_overdue": Count("pk", filter=redo_late_q()),
+        },
+    )
+    presses = DemandPress.objects.filter(demand__in=live, step=DemandPress.Step.PRESSED)
+    rows += _grouped(_case_round(presses), through, {"presses": Count("pk")})
+    hand_backs = DemandHandBack.objects.filter(demand__in=live, decision=DemandHandBack.Decision.ACCEPTED)
+    rows += _grouped(hand_backs, _case_keys(keys, via="demand__", department_via=""), {"handed_back": Count("pk")})
+    return rows
+
+
+def _merge(rows: Iterable[dict], keys: Iterable[str]) -> dict[tuple, dict]:
+    keys = tuple(keys)
+    merged: dict[tuple, dict] = {}
+    for row in rows:
+        key = tuple(row[name] for name in keys)
+        target = merged.setdefault(key, {name: row[name] for name in keys})
+        for name, value in row.items():
+            if name not in keys:
+                target[name] = target.get(name, 0) + (value or 0)
+    return merged
+
+
+def figures_sum(rows: Iterable[dict], *, key=None) -> Figures:
+    """One ``Figures`` adding up count rows (``demand_daily_rows``, ``DemandDay`` sums, ``demand_overdue_rows``)."""
+    total = Figures(key=key)
+    for row in rows:
+        for name in FIGURE_COUNTS:
+            setattr(total, name, getattr(total, name) + (row.get(name) or 0))
+    return total
 
 
 def demands_received(demands: QuerySet[Demand], *, start: datetime, end: datetime) -> QuerySet[Demand]:
@@ -107,21 +279,17 @@ def _figures(
     demands: QuerySet[Demand], *, start: datetime, end: datetime, group_by: str | None, now: datetime | None
 ) -> tuple[Figures, list[Figures]]:
     """The totals and, if ``group_by`` is "kind", "channel" or "department", one row per group.
-    One grouped aggregate query (or one plain aggregate without ``group_by``), whatever the size."""
+    Four grouped queries (``_count_rows``) whatever the number of demands."""
     now = now or clock.now()
-    queryset = demands_received(demands, start=start, end=end).order_by()
-    aggregates = _aggregates(now)
+    queryset = demands.filter(received_at__gte=start, received_at__lt=end)
+    keys = {"key": GROUPS[group_by]} if group_by else {}
+    merged = _merge(_count_rows(queryset, keys=keys, now=now), keys)
     if not group_by:
-        return Figures(key=None, **queryset.aggregate(**aggregates)), []
-    field = GROUPS[group_by]
-    rows = []
-    for row in queryset.values(field).annotate(**aggregates).order_by(field):
-        key = row.pop(field)
-        rows.append(Figures(key=key, **row))
-    # Every demand is in exactly one group: the totals are the groups' sums (one query, not two).
-    counts = ("received", "replied", "replied_on_time", "completed", "overdue", "called_back", "satisfied")
-    total = Figures(key=None, **{name: sum(getattr(row, name) for row in rows) for name in counts})
-    return total, rows
+        return figures_sum(merged.values()), []
+    rows = [figures_sum([row], key=row["key"]) for row in merged.values() if any(row.get(n) for n in FIGURE_COUNTS)]
+    rows.sort(key=lambda row: (row.key is None, row.key or ""))
+    # Every count is in exactly one group: the totals are the groups' sums.
+    return figures_sum(row.__dict__ for row in rows), rows
 
 
 # --- Posts ---------------------------------------------------------------------------------------
@@ -165,10 +333,10 @@ def post_figures(*, start: datetime, end: datetime) -> PostFigures:
 
 # --- Per local day -------------------------------------------------------------------------------
 # The same definitions, grouped by the local (Asia/Shanghai) day of receipt or discovery: the rows the
-# daily aggregates (``opinions.models.aggregates``) store. "overdue" depends on the moment asked, so a
-# day's row leaves it out; it is read live or from ``OverdueDay``.
+# daily aggregates (``opinions.models.aggregates``) store. What depends on the moment asked (overdue,
+# and redo rounds overdue now) a day's row leaves out; it is read live (``demand_overdue_rows``) or
+# from ``OverdueDay``.
 
-DAILY_DEMAND_COUNTS = ("received", "replied", "replied_on_time", "completed", "called_back", "satisfied")
 DAILY_POST_COUNTS = ("found", "relevant", "handled", "taken_down")
 
 
@@ -195,27 +363,58 @@ def _span_filter(field: str, days: Iterable[date]) -> Q:
     return condition
 
 
-def demand_daily_rows(
-    *, days: Iterable[date] | None = None, start: datetime | None = None, end: datetime | None = None
-):
-    """Per local day of receipt, kind, channel and department: the demand counts (no "overdue"), for
-    the demands received on ``days`` or in [start, end). All demands, whoever asks (the dashboard's
-    readers see every demand). One grouped query."""
-    queryset = Demand.objects.exclude(state=Demand.State.MERGED).order_by()
+DAILY_KEYS = ("day", "kind", "channel_id", "department_id")
+
+
+def _daily_keys() -> dict:
+    return {
+        "day": _local_day("received_at"),
+        "kind": "kind",
+        "channel_id": "channel_id",
+        "department_id": "department_id",
+    }
+
+
+def _received_between(
+    queryset: QuerySet[Demand], days: Iterable[date] | None, start: datetime | None, end: datetime | None
+) -> QuerySet[Demand]:
     if days is not None:
         queryset = queryset.filter(_span_filter("received_at", days))
     if start is not None:
         queryset = queryset.filter(received_at__gte=start)
     if end is not None:
         queryset = queryset.filter(received_at__lt=end)
-    aggregates = _aggregates(clock.now())
-    del aggregates["overdue"]
-    return (
-        queryset.annotate(day=_local_day("received_at"))
-        .values("day", "kind", "channel_id", "department_id")
-        .annotate(**aggregates)
-        .order_by("day", "kind", "channel_id", "department_id")
+    return queryset
+
+
+def demand_daily_rows(
+    *, days: Iterable[date] | None = None, start: datetime | None = None, end: datetime | None = None
+) -> list[dict]:
+    """Per local day of receipt, kind, channel and department: every count of ``Figures`` but the
+    moment's (``DAILY_DEMAND_COUNTS``: no first-round overdue; ``redo_overdue`` only its settled
+    part, redo rounds replied late), for the demands received on ``days`` or in [start, end). All
+    demands, whoever asks (the dashboard's readers see every demand). Four grouped queries; one
+    dict per key, ready for ``DemandDay(**row)``."""
+    queryset = _received_between(Demand.objects.all(), days, start, end)
+    merged = _merge(_count_rows(queryset, keys=_daily_keys(), now=None), DAILY_KEYS)
+    return [
+        {name: row.get(name, 0) for name in (*DAILY_KEYS, *DAILY_DEMAND_COUNTS)}
+        for _key, row in sorted(merged.items(), key=lambda item: tuple((v is None, v or 0) for v in item[0]))
+    ]
+
+
+def demand_overdue_rows(*, now: datetime, start: datetime | None = None, end: datetime | None = None) -> list[dict]:
+    """What the daily rows leave to the moment: per kind, channel and department, the demands
+    received in [start, end) overdue at ``now`` in their first round (``overdue``) and in a redo
+    round (the running part of ``redo_overdue``). The open rows only; one grouped query. Added to
+    the stored days' sums (``figures_sum``) it gives ``demand_figures``' counts."""
+    queryset = with_first_records(_received_between(Demand.objects.overdue(at=now), None, start, end))
+    keys = _case_keys(
+        {"kind": "kind", "channel_id": "channel_id", "department_id": "department_id"},
+        via="",
+        department_via=FIRST_ROUND,
     )
+    return _grouped(queryset, keys, _moment_aggregates(now))
 
 
 def post_daily_rows(*, days: Iterable[date] | None = None, start: datetime | None = None, end: datetime | None = None):
@@ -243,17 +442,28 @@ def overdue_now_count(*, now: datetime | None = None) -> int:
 
 
 def overdue_history(*, before: datetime | None = None) -> dict[date, int]:
-    """For rebuilding ``OverdueDay`` from history: per local day, demands overdue at its end (deadline
-    passed and not first replied by then). A demand adds one on the day its deadline passes unreplied
-    and takes it back on the day a late first reply comes: two grouped queries and a running sum."""
-    went = Demand.objects.exclude(state=Demand.State.MERGED).filter(~replied_on_time_q()).order_by()
+    """For rebuilding ``OverdueDay`` from history: per local day, demands overdue at its end (the
+    current round unanswered past its deadline in force). Each round not replied on time adds one on
+    the day its deadline in force passes and takes it back on the day its late reply comes: two
+    grouped queries over the rounds and a running sum."""
+    went = (
+        DemandRound.objects.exclude(demand__state=Demand.State.MERGED)
+        .filter(Q(replied_at__isnull=True) | round_replied_late_q())
+        .order_by()
+    )
+    went = went.annotate(deadline=deadline_in_force())
     if before is not None:
-        went = went.filter(due_at__lt=before)
+        went = went.filter(deadline__lt=before)
     changes: dict[date, int] = {}
-    for row in went.annotate(day=_local_day("due_at")).values("day").annotate(n=Count("pk")).order_by():
+    for row in (
+        went.annotate(day=TruncDate("deadline", tzinfo=timezone.get_default_timezone()))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
         changes[row["day"]] = changes.get(row["day"], 0) + row["n"]
-    late = went.filter(first_replied_at__isnull=False)
-    for row in late.annotate(day=_local_day("first_replied_at")).values("day").annotate(n=Count("pk")).order_by():
+    late = went.filter(replied_at__isnull=False)
+    for row in late.annotate(day=_local_day("replied_at")).values("day").annotate(n=Count("pk")).order_by():
         changes[row["day"]] = changes.get(row["day"], 0) - row["n"]
     running, result = 0, {}
     if not changes:

@@ -7,7 +7,9 @@ rows a concurrent sweep changed, so two sweeps never claim one row), then writes
 records and notices with ``bulk_create(ignore_conflicts=True)``, both also guarded by unique
 constraints: a repeat finds nothing to do and sends nothing twice. The notices' e-mails are queued
 right after commit (the outbox sweep catches any the broker could not take). "Overdue" is
-``opinions.models.overdue_q``, the definition every reader uses."""
+``opinions.models.overdue_q``, the definition every reader uses: the current round, first or redo,
+unanswered with its deadline in force (``Demand.due_at``, the round's copy) strictly passed; each
+pressing record names the round it was about."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,6 +58,7 @@ class Candidate:
     pk: int
     subject: str
     due_at: datetime
+    round: int  # the current round (redo_count): a redo's deadline is flagged as its own
     handler_id: int | None
     section_id: int | None
     handler_user_id: int | None
@@ -114,7 +117,14 @@ def _lock_batch(step: SweepStep) -> list[Candidate]:
         .select_for_update(skip_locked=True, of=("self",))
         .order_by("pk")
         .values_list(
-            "pk", "subject", "due_at", "handler_id", "section_id", "handler__user_id", "section__owner__user_id"
+            "pk",
+            "subject",
+            "due_at",
+            "redo_count",
+            "handler_id",
+            "section_id",
+            "handler__user_id",
+            "section__owner__user_id",
         )[:BATCH]
     )
     return [Candidate(*row) for row in rows]
@@ -146,7 +156,7 @@ def _step_run(step: SweepStep, *, now: datetime) -> int:
         claimed_total += claimed
         DemandPress.objects.bulk_create(
             [
-                DemandPress(demand_id=row.pk, step=step.step, round=0, due_at=row.due_at, created_at=now)
+                DemandPress(demand_id=row.pk, step=step.step, round=row.round, due_at=row.due_at, created_at=now)
                 for row in batch
             ],
             ignore_conflicts=True,

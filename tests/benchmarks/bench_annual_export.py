@@ -31,6 +31,24 @@ def _result(name, value, unit, target, met) -> dict:
     return {"name": name, "value": round(value, 3), "unit": unit, "target": target, "met": bool(met)}
 
 
+ROUNDS_SQL = (
+    # Each row's first round and call-back, as migration 0012 fills them for rows from before the rounds.
+    """
+    INSERT INTO opinions_demandround (demand_id, number, started_at, due_at, extension_asked_at, extension_until,
+        extension_reason, extension_decision, extension_decided_at, dispatched_at, sign_for_due_at, signed_for_at,
+        replied_at, replied_by_id, department_id, section_id, handler_id)
+    SELECT id, 0, received_at, due_at, NULL, NULL, '', '', NULL, received_at, received_at + interval '2 hours',
+        assigned_at, first_replied_at, NULL, department_id, section_id, handler_id
+    FROM opinions_demand
+    """,
+    """
+    INSERT INTO opinions_demandcallback (demand_id, number, round, at, result, by_id, note)
+    SELECT id, 0, 0, COALESCE(called_back_at, completed_at, received_at), satisfaction, NULL, ''
+    FROM opinions_demand WHERE satisfaction <> ''
+    """,
+)
+
+
 def _fill(total: int, year: int) -> None:
     """``total`` demands received evenly through the local ``year``: most completed on time, every
     tenth replied late, every fourth called back satisfied."""
@@ -66,7 +84,11 @@ def _fill(total: int, year: int) -> None:
             {"channels": channel_ids, "handlers": handler_ids, "total": total, "start": start, "end": end},
         )
     with connection.cursor() as cursor:
+        for statement in ROUNDS_SQL:
+            cursor.execute(statement)
         cursor.execute("VACUUM ANALYZE opinions_demand")
+        cursor.execute("VACUUM ANALYZE opinions_demandround")
+        cursor.execute("VACUUM ANALYZE opinions_demandcallback")
 
 
 def _naive(value):

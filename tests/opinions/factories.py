@@ -8,6 +8,7 @@ import factory
 
 from bureau import clock
 from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
+from opinions.services.demand_rounds import demand_rounds_backfill
 from opinions.services.demands import demand_numbers_take
 from tests.factories import SectionFactory
 
@@ -47,10 +48,13 @@ class ScreeningCategoryFactory(factory.django.DjangoModelFactory):
 
 
 class DemandFactory(factory.django.DjangoModelFactory):
-    """A demand received now, due 24 hours later, unassigned, in a channel of its own."""
+    """A demand received now, due 24 hours later, unassigned, in a channel of its own. Its rounds
+    and call-backs are those its fields imply (as migration 0012 fills them for older rows); pass
+    ``rounds=False`` to build them yourself."""
 
     class Meta:
         model = Demand
+        skip_postgeneration_save = True
 
     kind = DemandKind.COMPLAINT
     channel = factory.SubFactory(ChannelFactory)
@@ -61,3 +65,8 @@ class DemandFactory(factory.django.DjangoModelFactory):
     due_at = factory.LazyAttribute(lambda demand: demand.received_at + timedelta(hours=24))
     # Taken from the real counter, as demand_create does, so factory rows and entered rows never clash.
     number = factory.LazyAttribute(lambda demand: demand_numbers_take(received_at=demand.received_at)[0])
+
+    @factory.post_generation
+    def rounds(demand, create, extracted, **kwargs):
+        if create and extracted is not False:
+            demand_rounds_backfill(demands=Demand.objects.filter(pk=demand.pk))

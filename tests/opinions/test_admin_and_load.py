@@ -2,13 +2,14 @@
 
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from archive.models import ArchiveRecord
 from bureau import clock
 from demo.load import opinions as load
-from opinions.models import Channel, Post, ScreeningCategory
+from opinions.models import Channel, DemandRound, Post, ScreeningCategory
 from opinions.services.screening import screen_text
 from tests.factories import SectionFactory
 
@@ -78,6 +79,13 @@ def test_admin_sets_a_poll_interval_between_1_and_60(client_as):
     assert ArchiveRecord.objects.filter(action="opinions.channel.created", target_id=str(channel.pk)).exists()
 
 
+@pytest.mark.parametrize("model", ["demandround", "demandcallback", "demandhandback"])
+def test_admin_shows_the_rounds_read_only(client_as, model):
+    client = client_as("admin")
+    assert client.get(reverse(f"admin:opinions_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:opinions_{model}_add")).status_code == 403
+
+
 def test_staff_cannot_open_the_admin(client_as):
     assert client_as("staff").get(reverse("admin:opinions_screeningcategory_changelist")).status_code == 302
 
@@ -110,3 +118,4 @@ def test_load_generates_demands_some_open_some_overdue(db, travel):
     assert Demand.objects.count() == 500
     assert Demand.objects.open().count() == 50
     assert Demand.objects.open().filter(due_at__lt=clock.now()).exists()
+    assert DemandRound.objects.filter(number=0).count() == 500  # each generated row gets its first round

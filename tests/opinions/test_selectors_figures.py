@@ -1,6 +1,7 @@
 """The figures for a crafted data set whose answers are known by hand."""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -57,11 +58,13 @@ def test_totals(crafted, cast):
     total, _rows = demand_figures(user=cast["supervisor"].user, start=MARCH[0], end=MARCH[1])
     assert (total.received, total.replied, total.replied_on_time, total.completed) == (46, 42, 40, 30)
     assert total.overdue == 3
-    assert (total.called_back, total.satisfied) == (19, 18)
-    assert total.reply_rate == round(42 / 46, 4)
-    assert total.on_time_rate == round(40 / 46, 4)
-    assert total.completion_rate == round(30 / 46, 4)
-    assert total.satisfaction == round(18 / 19, 4)
+    # 20 called back (the unreachable one included), 19 of them reached, 18 satisfied or fairly.
+    assert (total.called_back, total.reached, total.satisfied) == (20, 19, 18)
+    assert total.reply_rate == Decimal("91.3")  # 42 / 46 = 91.30…%
+    assert total.on_time_rate == Decimal("87.0")  # 40 / 46 = 86.96…%
+    assert total.completion_rate == Decimal("65.2")  # 30 / 46 = 65.22…%
+    assert total.satisfaction == Decimal("94.7")  # 18 / 19 = 94.74…%
+    assert total.call_back_rate == Decimal("66.7")  # 20 of the 30 completed called back = 66.67…%
 
 
 def test_grouped_by_kind_and_channel(crafted, cast):
@@ -69,7 +72,7 @@ def test_grouped_by_kind_and_channel(crafted, cast):
     by_kind = {row.key: row for row in rows}
     complaint = by_kind["complaint"]
     assert (complaint.received, complaint.replied, complaint.replied_on_time) == (40, 40, 38)
-    assert complaint.on_time_rate == 0.95
+    assert complaint.on_time_rate == Decimal("95.0")
     assert (by_kind["consultation"].received, by_kind["consultation"].overdue) == (6, 3)
     _total, rows = demand_figures(user=cast["supervisor"].user, start=MARCH[0], end=MARCH[1], group_by="channel")
     assert {row.key: row.received for row in rows} == {"12345热线": 40, "论坛": 6}
@@ -81,10 +84,11 @@ def test_staff_sees_only_their_figures(crafted, cast):
     assert total.reply_rate is None
 
 
-def test_two_queries_whatever_the_size(crafted, cast):
+def test_four_queries_whatever_the_size(crafted, cast):
+    """The demands, their rounds, presses and hand-backs: one grouped query each."""
     with CaptureQueriesContext(connection) as queries:
         demand_figures(user=cast["supervisor"].user, start=MARCH[0], end=MARCH[1], group_by="department")
-    assert len([q for q in queries.captured_queries if "opinions_demand" in q["sql"]]) == 1
+    assert len([q for q in queries.captured_queries if "opinions_demand" in q["sql"]]) == 4
 
 
 def test_totals_equal_with_and_without_groups(crafted, cast):

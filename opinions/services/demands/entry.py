@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from bureau import bounds, clock
 from opinions.models import Channel, Demand, DemandNumberCounter, Post, demand_number_text
 from opinions.services.calendar import reply_deadline
+from opinions.services.demand_rounds import round_start
 from opinions.services.demands._common import _record, _require
 from opinions.services.demands.waiting import demand_notify_waiting
 from opinions.services.posts import post_handle
@@ -49,7 +50,7 @@ def demand_create(
     now: datetime | None = None,
 ) -> Demand:
     """Record a demand (a hotline call, a letter, a petition, or a post). Its deadline is computed
-    here, once, from the kind's reply window."""
+    here, once, from the kind's reply window, and kept as its first round's."""
     now = now or clock.now()
     _require(actor, "opinions.enter_demand")
     subject, content = subject.strip(), content.strip()
@@ -79,6 +80,7 @@ def demand_create(
         due_at=reply_deadline(kind=kind, received_at=received_at),
         created_by=actor,
     )
+    round_start(demand=demand, number=0, started_at=received_at, due_at=demand.due_at)
     _record(
         "received",
         actor=actor,

@@ -10,6 +10,7 @@ from bureau.selectors import person_for
 from opinions.models import Demand
 from opinions.policies import demand_require
 from opinions.services.calendar import needs_review, reply_deadline
+from opinions.services.demand_rounds import call_back_record, round_replied, round_signed_for, round_start
 from opinions.services.demands._common import State, _lock, _notify, _record, _refuse_unless, _require
 from opinions.services.demands.waiting import demand_notify_waiting
 
@@ -28,6 +29,7 @@ def demand_claim(*, demand: Demand, actor, request=None, now=None) -> Demand:
     demand.state, demand.handler, demand.assigned_at = State.ASSIGNED, person, now
     demand.department_id = demand.department_id or person.department_id
     demand.save(update_fields=["state", "handler", "assigned_at", "department"])
+    round_signed_for(demand=demand, now=now, dispatched=False)
     _record(
         "claimed",
         actor=actor,
@@ -59,6 +61,7 @@ def demand_assign(*, demand: Demand, actor, handler: Person, request=None, now=N
     demand.department_id = handler.department_id
     demand.handback_reason = ""
     demand.save(update_fields=["state", "handler", "assigned_at", "department", "handback_reason"])
+    round_signed_for(demand=demand, now=now, dispatched=True)
     _record(
         action,
         actor=actor,
@@ -102,6 +105,7 @@ def demand_reply(*, demand: Demand, actor, reply_text: str, notes: str = "", req
     else:
         demand.state, demand.replied_at = State.REPLIED, now
         demand.first_replied_at = demand.first_replied_at or now
+        round_replied(demand=demand, now=now, by=person)
         action = "replied"
     demand.save(
         update_fields=["state", "reply_text", "internal_notes", "reply_submitted_by", "replied_at", "first_replied_at"]
@@ -140,6 +144,7 @@ def demand_review(*, demand: Demand, actor, approve: bool, opinion: str = "", re
     if approve:
         demand.state, demand.replied_at = State.REPLIED, now
         demand.first_replied_at = demand.first_replied_at or now
+        round_replied(demand=demand, now=now, by=demand.reply_submitted_by)
     else:
         demand.state = State.ASSIGNED
     demand.save(update_fields=["state", "reviewed_by", "review_opinion", "replied_at", "first_replied_at"])
@@ -216,17 +221,19 @@ def demand_complete(*, demand: Demand, actor, resolution: str, measures: str = "
 
 @transaction.atomic
 def demand_call_back(*, demand: Demand, actor, satisfaction: str, note: str = "", request=None, now=None) -> Demand:
-    """Record the call-back (回访). Unsatisfied reopens the case for handling again (重办): it goes
-    back to its handler with a fresh reply window, and the redo is counted."""
+    """Record a call-back attempt (回访), each its own record. Unreachable: the citizen may be called
+    again. Unsatisfied reopens the case for handling again (重办): a new round, back to its handler
+    with its own deadline from a fresh reply window; the earlier rounds' deadlines stay as they were."""
     now = now or clock.now()
     demand_require(actor, demand, "call-back")
     demand = _lock(demand)
     _refuse_unless(demand, (State.COMPLETED,), _("Only a completed demand can be called back."))
-    if demand.called_back_at is not None:
+    if demand.called_back_at is not None and demand.satisfaction != Demand.Satisfaction.UNREACHABLE:
         raise ValidationError(_("This demand has already been called back."))
     if satisfaction not in Demand.Satisfaction.values:
         raise ValidationError(_("Choose the citizen's satisfaction."))
     before = {"state": demand.state, "satisfaction": demand.satisfaction}
+    call_back_record(demand=demand, now=now, result=satisfaction, by=person_for(actor), note=note.strip())
     demand.satisfaction, demand.called_back_at = satisfaction, now
     fields = ["satisfaction", "called_back_at"]
     action = "called_back"
@@ -252,6 +259,8 @@ def demand_call_back(*, demand: Demand, actor, satisfaction: str, note: str = ""
             "due_at",
         ]
     demand.save(update_fields=fields)
+    if action == "reopened":
+        round_start(demand=demand, number=demand.redo_count, started_at=now, due_at=demand.due_at)
     _record(
         action,
         actor=actor,

@@ -10,6 +10,13 @@ from bureau import clock
 from bureau.selectors import person_for
 from opinions.models import Demand, DemandPress
 from opinions.policies import demand_require, press_recipient
+from opinions.services.demand_rounds import (
+    hand_back_decided,
+    hand_back_record,
+    round_current,
+    round_extension_asked,
+    round_extension_decided,
+)
 from opinions.services.demands._common import State, _lock, _notify, _record, _refuse_unless, _require
 from opinions.services.demands.waiting import demand_notify_waiting
 
@@ -26,6 +33,7 @@ def demand_hand_back(*, demand: Demand, actor, reason: str, request=None, now=No
         raise ValidationError(_("Give the reason for handing the demand back."))
     demand.state, demand.handback_reason = State.HANDED_BACK, reason.strip()
     demand.save(update_fields=["state", "handback_reason"])
+    hand_back_record(demand=demand, now=now, reason=demand.handback_reason)
     _record(
         "handed_back",
         actor=actor,
@@ -41,18 +49,22 @@ def demand_hand_back(*, demand: Demand, actor, reason: str, request=None, now=No
 
 @transaction.atomic
 def demand_decide_hand_back(*, demand: Demand, actor, accept: bool, note: str = "", request=None, now=None) -> Demand:
-    """Accepted: the demand is unassigned again, for someone else. Refused: it goes back to its handler."""
+    """Accepted: the demand is unassigned again and taken off the department and section that handed
+    it back, for someone else (it counts for whoever handles it next). Refused: it goes back to its
+    handler and stays theirs. The hand-back record keeps who handed it back and the decision."""
     now = now or clock.now()
     demand_require(actor, demand, "decide-hand-back")
     demand = _lock(demand)
     _refuse_unless(demand, (State.HANDED_BACK,), _("There is no hand-back to decide."))
     before = {"state": demand.state, "handler_id": demand.handler_id}
     handler = demand.handler
+    hand_back_decided(demand=demand, now=now, accept=accept, by=person_for(actor))
     if accept:
         demand.state, demand.handler, demand.assigned_at = State.RECEIVED, None, None
+        demand.department = demand.section = None
     else:
         demand.state = State.ASSIGNED
-    demand.save(update_fields=["state", "handler", "assigned_at"])
+    demand.save(update_fields=["state", "handler", "assigned_at", "department", "section"])
     _record(
         "hand_back_accepted" if accept else "hand_back_refused",
         actor=actor,
@@ -76,15 +88,17 @@ def demand_decide_hand_back(*, demand: Demand, actor, accept: bool, note: str = 
 
 @transaction.atomic
 def demand_request_extension(*, demand: Demand, actor, until: datetime, reason: str, request=None, now=None) -> Demand:
-    """The handler asks, before the deadline, for a later one; a supervisor decides."""
+    """The handler asks, before the deadline has passed (at its second at the latest, the boundary of
+    ``overdue_q``), for a later one; a supervisor decides. One request per round: a deadline once
+    set is never replaced by a second request."""
     now = now or clock.now()
     _require(actor, "opinions.handle_demand")
     demand = _lock(demand)
     _refuse_unless(demand, (State.ASSIGNED,), _("Only a demand being handled can be extended."))
     demand_require(actor, demand, "extension")
-    if now >= demand.due_at:
+    if now > demand.due_at:
         raise ValidationError(_("An extension must be asked for before the deadline."))
-    if demand.extension_until is not None:
+    if demand.extension_until is not None or round_current(demand).extension_asked_at is not None:
         raise ValidationError(_("An extension has already been asked for."))
     if until <= demand.due_at:
         raise ValidationError(_("The new deadline must be later than the current one."))
@@ -92,6 +106,7 @@ def demand_request_extension(*, demand: Demand, actor, until: datetime, reason: 
         raise ValidationError(_("Give the reason for the extension."))
     demand.extension_until, demand.extension_reason = until, reason.strip()
     demand.save(update_fields=["extension_until", "extension_reason"])
+    round_extension_asked(demand=demand, now=now, until=until, reason=demand.extension_reason)
     _record(
         "extension_requested",
         actor=actor,
@@ -107,16 +122,20 @@ def demand_request_extension(*, demand: Demand, actor, until: datetime, reason: 
 
 @transaction.atomic
 def demand_decide_extension(*, demand: Demand, actor, approve: bool, note: str = "", request=None, now=None) -> Demand:
-    """Approved: the deadline moves (the only way it does), and a flag raised before is withdrawn if
-    the new deadline is still ahead. Refused: the deadline stands."""
+    """Approved: the deadline in force moves (the only way it does; the round keeps its own deadline
+    beside the extension), and a flag raised before is withdrawn if the new deadline is still ahead.
+    Approved after the deadline passed, even after the reply, the extension still counts, as it was
+    asked before: a request asked in time is decided whenever it is decided, so it never stays
+    pending because the handler answered meanwhile. Refused: the deadline stands."""
     now = now or clock.now()
     demand_require(actor, demand, "decide-extension")
     demand = _lock(demand)
     if demand.extension_until is None:
         raise ValidationError(_("There is no extension request to decide."))
-    _refuse_unless(demand, Demand.OPEN_STATES, _("This demand is no longer open."))
+    _refuse_unless(demand, (*Demand.OPEN_STATES, State.REPLIED, State.COMPLETED), _("This demand is no longer open."))
     before = {"due_at": demand.due_at.isoformat()}
-    if approve:
+    decided = round_extension_decided(demand=demand, now=now, approve=approve)
+    if approve and decided.number == demand.redo_count:  # the current round's deadline in force moves
         demand.due_at = demand.extension_until
         if demand.due_at > now:
             demand.overdue_at = demand.due_soon_at = None
