@@ -175,8 +175,8 @@ def test_assessment_page_shows_the_same_figures_score_and_tier(crafted, client_a
         "71.4%",
     )
     assert (a["tasks_received"], a["tasks_on_time"], a["tasks_on_time_rate"]) == ("3", "2", "66.7%")
-    # Contract counts this branch's Figures does not carry yet read "—", through the registry only.
-    assert a["handed_back"] == a["hand_back_rate"] == a["redo_rate"] == "—"
+    # No case of the crafted year was handed back or redone: 0 of 80 received.
+    assert (a["handed_back"], a["hand_back_rate"], a["redone"], a["redo_rate"]) == ("0", "0%", "0", "0%")
     assert (rows["综合科"]["score"], rows["综合科"]["maximum"], rows["综合科"]["tier"]) == ("12.5", "15", "Good")
     assert (rows["宣传科"]["score"], rows["宣传科"]["tier"]) == ("—", "—")
 
