@@ -40,7 +40,11 @@ class ShiftType(models.Model):
         verbose_name = _("shift type")
         verbose_name_plural = _("shift types")
         constraints = [
-            models.CheckConstraint(condition=Q(people_needed__gte=1), name="shifttype_needs_someone"),
+            models.CheckConstraint(
+                condition=Q(people_needed__gte=1),
+                name="shifttype_needs_someone",
+                violation_error_message=_("A shift needs at least one person."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,7 +72,11 @@ class Leave(models.Model):
         verbose_name = _("leave")
         verbose_name_plural = _("leave")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="leave_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="leave_ends_after_start",
+                violation_error_message=_("Leave cannot end before it starts."),
+            ),
         ]
         indexes = [models.Index(fields=["person", "starts_on", "ends_on"], name="leave_person_days_idx")]
 
@@ -97,7 +105,11 @@ class Shift(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["shift_type", "on"], name="shift_once_per_type_and_day"),
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="shift_ends_after_start",
+                violation_error_message=_("A shift must end after it starts."),
+            ),
         ]
         indexes = [
             models.Index(fields=["starts_at"], name="shift_starts_idx"),

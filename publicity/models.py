@@ -114,6 +114,7 @@ class PublicityPost(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="published") | Q(published_on__isnull=False),
                 name="publicity_post_published_has_date",
+                violation_error_message=_("A published post needs its publication date."),
             ),
         ]
         indexes = [
@@ -171,25 +172,40 @@ class PublicityQuota(models.Model):
                     | Q(platform__isnull=True, platform_kind="")
                 ),
                 name="publicity_quota_one_scope",
+                violation_error_message=_(
+                    "A quota is for the whole bureau, one department, one platform or one kind of platform: choose one."
+                ),
             ),
-            models.CheckConstraint(condition=Q(minimum__gt=0), name="publicity_quota_positive"),
+            models.CheckConstraint(
+                condition=Q(minimum__gt=0),
+                name="publicity_quota_positive",
+                violation_error_message=_("A quota must be at least 1."),
+            ),
             # One quota per year and scope. Partial indexes rather than NULLS NOT DISTINCT, which
             # SQLite (the embedded mode) lacks.
             models.UniqueConstraint(
                 fields=["year"],
                 condition=Q(department__isnull=True, platform__isnull=True, platform_kind=""),
                 name="publicity_quota_unique_bureau",
+                violation_error_message=_("The bureau already has a quota for this year."),
             ),
             models.UniqueConstraint(
                 fields=["year", "department"],
                 condition=Q(department__isnull=False),
                 name="publicity_quota_unique_department",
+                violation_error_message=_("This department already has a quota for this year."),
             ),
             models.UniqueConstraint(
-                fields=["year", "platform"], condition=Q(platform__isnull=False), name="publicity_quota_unique_platform"
+                fields=["year", "platform"],
+                condition=Q(platform__isnull=False),
+                name="publicity_quota_unique_platform",
+                violation_error_message=_("This platform already has a quota for this year."),
             ),
             models.UniqueConstraint(
-                fields=["year", "platform_kind"], condition=~Q(platform_kind=""), name="publicity_quota_unique_kind"
+                fields=["year", "platform_kind"],
+                condition=~Q(platform_kind=""),
+                name="publicity_quota_unique_kind",
+                violation_error_message=_("This kind of platform already has a quota for this year."),
             ),
         ]
 
@@ -315,7 +331,13 @@ class PlatformStatistic(models.Model):
         verbose_name_plural = _("platform statistics")
         constraints = [
             models.UniqueConstraint(fields=["platform", "month"], name="publicity_statistic_once_per_month"),
-            models.CheckConstraint(condition=Q(month__day=1), name="publicity_statistic_first_of_month"),
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="publicity_statistic_first_of_month",
+                violation_error_message=_(
+                    "Platform statistics are recorded per month: give the first day of the month."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

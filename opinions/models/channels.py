@@ -66,6 +66,7 @@ class Channel(models.Model):
             models.CheckConstraint(
                 condition=Q(poll_interval_minutes__gte=1, poll_interval_minutes__lte=60),
                 name="channel_poll_interval_1_to_60",
+                violation_error_message=_("Poll a feed every 1 to 60 minutes."),
             )
         ]
         indexes = [

@@ -43,7 +43,13 @@ class ReplyWindow(models.Model):
         ordering = ["kind"]
         verbose_name = _("reply window")
         verbose_name_plural = _("reply windows")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="reply_window_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="reply_window_positive",
+                violation_error_message=_("A reply window must be at least 1."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.amount} {self.get_unit_display()}"
@@ -396,7 +402,10 @@ class DemandPress(models.Model):
         verbose_name_plural = _("pressing records")
         constraints = [
             models.UniqueConstraint(
-                fields=["demand", "step", "due_at"], condition=~Q(step="pressed"), name="demand_press_once_per_step"
+                fields=["demand", "step", "due_at"],
+                condition=~Q(step="pressed"),
+                name="demand_press_once_per_step",
+                violation_error_message=_("This notice has already been recorded for this deadline."),
             ),
         ]
 

@@ -67,6 +67,7 @@ class DemandRound(models.Model):
             models.CheckConstraint(
                 condition=Q(extension_until__isnull=True) | Q(extension_until__gt=F("due_at")),
                 name="demand_round_extension_later",
+                violation_error_message=_("The extension must end after the current deadline."),
             ),
         ]
 
