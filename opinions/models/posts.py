@@ -115,7 +115,3 @@ class Post(models.Model):
     @property
     def is_flagged(self) -> bool:
         return self.screening == self.Screening.FLAGGED
-
-    @property
-    def is_taken_down(self) -> bool:
-        return self.status == self.Status.TAKEN_DOWN
