@@ -26,6 +26,7 @@ ACTION_LABELS: Mapping[str, Promise] = {
     "bureau.user.logged_out": _("Logged out"),
     "bureau.user.login_failed": _("Failed login"),
     "bureau.person.role_changed": _("Role changed"),
+    "bureau.user.privileges_changed": _("Login privileges changed"),
     "archive.record.exported": _("Archive exported"),
 }
 

@@ -17,7 +17,15 @@ from bureau.models import (
     User,
 )
 from bureau.selectors import person_for
-from bureau.services import person_sync_role
+from bureau.services import person_sync_role, user_privileges, user_privileges_record
+
+# What makes a login powerful. Only a superuser changes them, and nobody on their own account:
+# an administrator manages people, but cannot make themselves (or anyone) a superuser.
+PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+
+def _own_account(request, user) -> bool:
+    return user is not None and user.pk == request.user.pk
 
 
 class PersonInline(admin.StackedInline):
@@ -25,6 +33,10 @@ class PersonInline(admin.StackedInline):
     can_delete = False
     fields = ["name", "title", "department", "role", "phone", "office_phone", "is_spokesperson", "is_active"]
     extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        # The role decides the login's groups: one's own is changed by someone else.
+        return ["role"] if _own_account(request, obj) else []
 
 
 @admin.register(User)
@@ -38,8 +50,21 @@ class UserAdmin(DjangoUserAdmin):
         person = person_for(user)
         return person.name if person else "—"
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser or _own_account(request, obj):
+            readonly += [name for name in PRIVILEGE_FIELDS if name not in readonly]
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        request._privileges_before = user_privileges(obj) if change else None  # this request's, not the admin's
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        user_privileges_record(
+            user=form.instance, before=getattr(request, "_privileges_before", None), actor=request.user, request=request
+        )
         # The edited login, not the acting one: read again, since the inline has just saved its person.
         person = Person.objects.filter(user=form.instance).first()
         if person is not None:

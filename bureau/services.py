@@ -6,7 +6,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from archive.services import archive_record
-from bureau.models import Person, RoleGroup
+from bureau.models import Person, RoleGroup, User
 from bureau.types import AnyUser
 
 
@@ -33,3 +33,39 @@ def person_sync_role(*, person: Person, actor: AnyUser | None = None, request: H
         after={"groups": [wanted], "role": person.role},
     )
     return person
+
+
+def user_privileges(user: User) -> dict:
+    """What makes a login powerful, as stored now (read from the database, not the edited form)."""
+    stored = User.objects.get(pk=user.pk)
+    return {
+        "is_superuser": stored.is_superuser,
+        "is_staff": stored.is_staff,
+        "is_active": stored.is_active,
+        "groups": sorted(stored.groups.values_list("name", flat=True)),
+        "user_permissions": sorted(
+            f"{app}.{codename}"
+            for app, codename in stored.user_permissions.values_list("content_type__app_label", "codename")
+        ),
+    }
+
+
+@transaction.atomic
+def user_privileges_record(
+    *, user: User, before: dict | None, actor: AnyUser | None = None, request: HttpRequest | None = None
+) -> None:
+    """Archive a change of a login's privileges (superuser, staff, active, groups, permissions),
+    whoever made it and however (the admin's user page, a role change)."""
+    after = user_privileges(user)
+    if before is None or before == after:
+        return
+    changed = sorted(key for key in after if before.get(key) != after[key])
+    archive_record(
+        action="bureau.user.privileges_changed",
+        actor=actor,
+        request=request,
+        target=user,
+        summary=", ".join(changed),
+        before={key: before.get(key) for key in changed},
+        after={key: after[key] for key in changed},
+    )
