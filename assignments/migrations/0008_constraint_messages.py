@@ -5,27 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignments', '0007_department_at_the_time_backfill'),
-        ('bureau', '0007_annual_jobs'),
+        ("assignments", "0007_department_at_the_time_backfill"),
+        ("bureau", "0007_annual_jobs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='leave',
-            name='leave_ends_after_start',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='leave_ends_after_start', violation_error_message='Leave cannot end before it starts.'),
+            model_name="leave",
+            name="leave_ends_after_start",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="leave_ends_after_start",
+                violation_error_message="Leave cannot end before it starts.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='shift',
-            name='shift_ends_after_start',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='shift_ends_after_start', violation_error_message='A shift must end after it starts.'),
+            model_name="shift",
+            name="shift_ends_after_start",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="shift_ends_after_start",
+                violation_error_message="A shift must end after it starts.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='shifttype',
-            name='shifttype_needs_someone',
-            constraint=models.CheckConstraint(condition=models.Q(('people_needed__gte', 1)), name='shifttype_needs_someone', violation_error_message='A shift needs at least one person.'),
+            model_name="shifttype",
+            name="shifttype_needs_someone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("people_needed__gte", 1)),
+                name="shifttype_needs_someone",
+                violation_error_message="A shift needs at least one person.",
+            ),
         ),
     ]

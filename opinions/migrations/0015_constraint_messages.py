@@ -4,31 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bureau', '0007_annual_jobs'),
-        ('opinions', '0014_merge_numbers_and_rounds'),
+        ("bureau", "0007_annual_jobs"),
+        ("opinions", "0014_merge_numbers_and_rounds"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='channel',
-            name='channel_poll_interval_1_to_60',
-            constraint=models.CheckConstraint(condition=models.Q(('poll_interval_minutes__gte', 1), ('poll_interval_minutes__lte', 60)), name='channel_poll_interval_1_to_60', violation_error_message='Poll a feed every 1 to 60 minutes.'),
+            model_name="channel",
+            name="channel_poll_interval_1_to_60",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("poll_interval_minutes__gte", 1), ("poll_interval_minutes__lte", 60)),
+                name="channel_poll_interval_1_to_60",
+                violation_error_message="Poll a feed every 1 to 60 minutes.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='demandpress',
-            name='demand_press_once_per_step',
-            constraint=models.UniqueConstraint(condition=models.Q(('step', 'pressed'), _negated=True), fields=('demand', 'step', 'due_at'), name='demand_press_once_per_step', violation_error_message='This notice has already been recorded for this deadline.'),
+            model_name="demandpress",
+            name="demand_press_once_per_step",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("step", "pressed"), _negated=True),
+                fields=("demand", "step", "due_at"),
+                name="demand_press_once_per_step",
+                violation_error_message="This notice has already been recorded for this deadline.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='demandround',
-            name='demand_round_extension_later',
-            constraint=models.CheckConstraint(condition=models.Q(('extension_until__isnull', True), ('extension_until__gt', models.F('due_at')), _connector='OR'), name='demand_round_extension_later', violation_error_message='The extension must end after the current deadline.'),
+            model_name="demandround",
+            name="demand_round_extension_later",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("extension_until__isnull", True), ("extension_until__gt", models.F("due_at")), _connector="OR"
+                ),
+                name="demand_round_extension_later",
+                violation_error_message="The extension must end after the current deadline.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='replywindow',
-            name='reply_window_positive',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='reply_window_positive', violation_error_message='A reply window must be at least 1.'),
+            model_name="replywindow",
+            name="reply_window_positive",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)),
+                name="reply_window_positive",
+                violation_error_message="A reply window must be at least 1.",
+            ),
         ),
     ]

@@ -4,51 +4,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bureau', '0007_annual_jobs'),
-        ('publicity', '0003_periodic_jobs'),
+        ("bureau", "0007_annual_jobs"),
+        ("publicity", "0003_periodic_jobs"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='platformstatistic',
-            name='publicity_statistic_first_of_month',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='publicity_statistic_first_of_month', violation_error_message='Platform statistics are recorded per month: give the first day of the month.'),
+            model_name="platformstatistic",
+            name="publicity_statistic_first_of_month",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("month__day", 1)),
+                name="publicity_statistic_first_of_month",
+                violation_error_message="Platform statistics are recorded per month: give the first day of the month.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='publicitypost',
-            name='publicity_post_published_has_date',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'published'), _negated=True), ('published_on__isnull', False), _connector='OR'), name='publicity_post_published_has_date', violation_error_message='A published post needs its publication date.'),
+            model_name="publicitypost",
+            name="publicity_post_published_has_date",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "published"), _negated=True), ("published_on__isnull", False), _connector="OR"
+                ),
+                name="publicity_post_published_has_date",
+                violation_error_message="A published post needs its publication date.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='publicityquota',
-            name='publicity_quota_one_scope',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('department__isnull', True), ('platform__isnull', True)), models.Q(('department__isnull', True), ('platform_kind', '')), models.Q(('platform__isnull', True), ('platform_kind', '')), _connector='OR'), name='publicity_quota_one_scope', violation_error_message='A quota is for the whole bureau, one department, one platform or one kind of platform: choose one.'),
+            model_name="publicityquota",
+            name="publicity_quota_one_scope",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("department__isnull", True), ("platform__isnull", True)),
+                    models.Q(("department__isnull", True), ("platform_kind", "")),
+                    models.Q(("platform__isnull", True), ("platform_kind", "")),
+                    _connector="OR",
+                ),
+                name="publicity_quota_one_scope",
+                violation_error_message="A quota is for the whole bureau, one department, one platform or one kind of platform: choose one.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='publicityquota',
-            name='publicity_quota_positive',
-            constraint=models.CheckConstraint(condition=models.Q(('minimum__gt', 0)), name='publicity_quota_positive', violation_error_message='A quota must be at least 1.'),
+            model_name="publicityquota",
+            name="publicity_quota_positive",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("minimum__gt", 0)),
+                name="publicity_quota_positive",
+                violation_error_message="A quota must be at least 1.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='publicityquota',
-            name='publicity_quota_unique_bureau',
-            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', True), ('platform__isnull', True), ('platform_kind', '')), fields=('year',), name='publicity_quota_unique_bureau', violation_error_message='The bureau already has a quota for this year.'),
+            model_name="publicityquota",
+            name="publicity_quota_unique_bureau",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("department__isnull", True), ("platform__isnull", True), ("platform_kind", "")),
+                fields=("year",),
+                name="publicity_quota_unique_bureau",
+                violation_error_message="The bureau already has a quota for this year.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='publicityquota',
-            name='publicity_quota_unique_department',
-            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('year', 'department'), name='publicity_quota_unique_department', violation_error_message='This department already has a quota for this year.'),
+            model_name="publicityquota",
+            name="publicity_quota_unique_department",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("department__isnull", False)),
+                fields=("year", "department"),
+                name="publicity_quota_unique_department",
+                violation_error_message="This department already has a quota for this year.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='publicityquota',
-            name='publicity_quota_unique_platform',
-            constraint=models.UniqueConstraint(condition=models.Q(('platform__isnull', False)), fields=('year', 'platform'), name='publicity_quota_unique_platform', violation_error_message='This platform already has a quota for this year.'),
+            model_name="publicityquota",
+            name="publicity_quota_unique_platform",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("platform__isnull", False)),
+                fields=("year", "platform"),
+                name="publicity_quota_unique_platform",
+                violation_error_message="This platform already has a quota for this year.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='publicityquota',
-            name='publicity_quota_unique_kind',
-            constraint=models.UniqueConstraint(condition=models.Q(('platform_kind', ''), _negated=True), fields=('year', 'platform_kind'), name='publicity_quota_unique_kind', violation_error_message='This kind of platform already has a quota for this year.'),
+            model_name="publicityquota",
+            name="publicity_quota_unique_kind",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("platform_kind", ""), _negated=True),
+                fields=("year", "platform_kind"),
+                name="publicity_quota_unique_kind",
+                violation_error_message="This kind of platform already has a quota for this year.",
+            ),
         ),
     ]
