@@ -231,6 +231,12 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
             models.Index(fields=["created_at"], condition=Q(email_claimed_at=None), name="notification_unsent_idx"),
+            # Claims that were never followed by a send (a worker killed mid-send): the sweep takes them over.
+            models.Index(
+                fields=["email_claimed_at"],
+                condition=Q(email_claimed_at__isnull=False, emailed_at=None),
+                name="notification_claimed_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -93,14 +93,28 @@ def _publish_email(notification_id: int) -> None:
         logger.warning("notification.publish_failed id=%s (the periodic sweep will send it)", notification_id)
 
 
-def notification_send_email(*, notification_id: int, now: datetime | None = None) -> bool:
-    """Send one notice's e-mail unless it was already claimed. Returns True if this call sent it.
+def _claim_timeout() -> timedelta:
+    """How long a claim holds: far longer than one send (EMAIL_TIMEOUT), so a claim older than this
+    belongs to a worker that died before it could record the send."""
+    return timedelta(seconds=getattr(settings, "NOTIFICATION_CLAIM_SECONDS", 300))
 
-    The claim is a conditional UPDATE, so two workers (or a worker and the sweep) never both send."""
-    now = now or clock.now()
-    claimed = Notification.objects.filter(pk=notification_id, email_claimed_at__isnull=True).update(
-        email_claimed_at=now
+
+def _claimable_q(now: datetime) -> Q:
+    """Not yet e-mailed, and either unclaimed or claimed by a worker that never finished."""
+    return Q(emailed_at__isnull=True) & (
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - _claim_timeout())
     )
+
+
+def notification_send_email(*, notification_id: int, now: datetime | None = None) -> bool:
+    """Send one notice's e-mail unless someone else holds it. Returns True if this call sent it.
+
+    The claim is a conditional UPDATE, so two workers (or a worker and the sweep) never both send.
+    A claim expires after ``NOTIFICATION_CLAIM_SECONDS``: if the worker was killed mid-send, the
+    sweep sends it then. The send is recorded (``emailed_at``) the moment the mail server took it,
+    before anything else, so an expired claim is never one whose e-mail went out."""
+    now = now or clock.now()
+    claimed = Notification.objects.filter(_claimable_q(now), pk=notification_id).update(email_claimed_at=now)
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
@@ -122,7 +136,8 @@ def notification_send_email(*, notification_id: int, now: datetime | None = None
 
 
 def notifications_send_pending(*, now: datetime | None = None, older_than_seconds: int = 30, limit: int = 500) -> int:
-    """Send the e-mails the broker could not take at the time (the outbox sweep)."""
+    """Send the e-mails the broker could not take at the time, and those whose worker died while
+    sending (an expired claim): the outbox sweep."""
     now = now or clock.now()
     cutoff = now - timedelta(seconds=older_than_seconds)
     pending = list(
@@ -130,6 +145,11 @@ def notifications_send_pending(*, now: datetime | None = None, older_than_second
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+    if len(pending) < limit:
+        stranded = Notification.objects.filter(
+            emailed_at__isnull=True, email_claimed_at__lt=now - _claim_timeout()
+        ).order_by("email_claimed_at")
+        pending += list(stranded.values_list("pk", flat=True)[: limit - len(pending)])
     sent = 0
     for notification_id in pending:
         try:

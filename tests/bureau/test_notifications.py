@@ -157,3 +157,31 @@ def test_bulk_work_leaves_the_e_mails_to_the_outbox_sweep(db, django_capture_on_
     # The sweep sends what was left to it.
     assert notifications_send_pending(now=clock.now() + timedelta(minutes=1)) == 2
     assert len(mailoutbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_claim_left_by_a_worker_killed_mid_send_is_taken_over_after_it_expires(settings):
+    """The worker claimed the notice and died before sending (kill -9): the claim stays, the e-mail
+    does not. Within the claim's 300 seconds nobody sends it twice; after them the sweep sends it once."""
+    settings.NOTIFICATION_CLAIM_SECONDS = 300
+    claimed_at = clock.now()
+    stranded = _notice(UserFactory(), "stranded", created_at=claimed_at - timedelta(seconds=5))
+    Notification.objects.filter(pk=stranded.pk).update(email_claimed_at=claimed_at)
+
+    assert notifications_send_pending(now=claimed_at + timedelta(seconds=299)) == 0
+    assert notification_send_email(notification_id=stranded.pk, now=claimed_at + timedelta(seconds=300)) is False
+    assert notifications_send_pending(now=claimed_at + timedelta(seconds=301)) == 1
+    assert notifications_send_pending(now=claimed_at + timedelta(seconds=900)) == 0
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get(pk=stranded.pk).emailed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_sent_e_mail_is_never_sent_again_even_when_its_claim_is_old():
+    claimed_at = clock.now() - timedelta(hours=2)
+    done = _notice(UserFactory(), "done", created_at=claimed_at)
+    Notification.objects.filter(pk=done.pk).update(email_claimed_at=claimed_at, emailed_at=claimed_at)
+
+    assert notifications_send_pending() == 0
+    assert notification_send_email(notification_id=done.pk) is False
+    assert mail.outbox == []
