@@ -276,6 +276,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Feeds -------------------------------------------------------------------------------------
+# Hosts inside the network that feeds may be fetched from (a county intranet forum): every other
+# feed address that resolves to a loopback, private or link-local address is refused, at every
+# redirect (opinions/intake/fetch.py). Names or addresses, comma-separated. Default: none.
+OPINIONS_FEED_ALLOWED_HOSTS = env.list("OPINIONS_FEED_ALLOWED_HOSTS", default=[])
+
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

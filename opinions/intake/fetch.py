@@ -3,6 +3,8 @@ redirects at most, http/https only. Every failure becomes a ``FetchError`` with 
 that the channel's health shows."""
 
 import hashlib
+import ipaddress
+import socket
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -39,6 +41,61 @@ def _check_scheme(url: str) -> None:
         raise FetchError(_("Only http and https addresses can be fetched."))
 
 
+def _allowed_internal_hosts() -> set[str]:
+    """Hosts inside the network that administrators allow feeds from (a county intranet forum, the
+    demo office's own feeds): ``OPINIONS_FEED_ALLOWED_HOSTS``, empty by default."""
+    return {host.strip().lower().strip("[]") for host in _setting("OPINIONS_FEED_ALLOWED_HOSTS", []) if host.strip()}
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _refuse_internal(host: str, address: str) -> None:
+    if not _is_public(address):
+        raise FetchError(
+            _(
+                "The feed address leads inside the network (%(host)s, %(address)s); "
+                "an administrator must allow that host first."
+            )
+            % {"host": host, "address": address}
+        )
+
+
+def _check_destination(url: str) -> None:
+    """Refuse, before connecting, a feed address (the first one or any redirect) whose host resolves
+    to a loopback, private, link-local or otherwise non-public address, unless that host is allowed."""
+    _check_scheme(url)
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise FetchError(_("The feed address is not a valid http or https address."))
+    if host in _allowed_internal_hosts():
+        return
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+    except (OSError, ValueError) as error:
+        raise FetchError(_("The site's name could not be found.")) from error
+    for address in sorted(addresses):
+        _refuse_internal(host, str(address))
+
+
+def _check_connected_peer(url: str, response: httpx.Response) -> None:
+    """Check again the address actually connected to (the name may resolve differently a moment
+    later: DNS rebinding), before a byte of the body is read."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host in _allowed_internal_hosts():
+        return
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if peer:
+        _refuse_internal(host, str(peer[0]))
+
+
 def fetch_feed(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
     """The body of ``url`` (or "not modified" when the server says so for the given validators).
     Raises FetchError for any network, protocol, status or size problem."""
@@ -47,7 +104,7 @@ def fetch_feed(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
     total_timeout = _setting("OPINIONS_FEED_TOTAL_TIMEOUT", 60.0)
     max_bytes = _setting("OPINIONS_FEED_MAX_BYTES", 20 * 1024 * 1024)
     max_redirects = _setting("OPINIONS_FEED_MAX_REDIRECTS", 3)
-    _check_scheme(url)
+    _check_destination(url)
     timeout = httpx.Timeout(connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout)
     started = time.monotonic()
     try:
@@ -65,9 +122,10 @@ def fetch_feed(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
         ) as client:
             for _hop in range(max_redirects + 1):
                 with client.stream("GET", url) as response:
+                    _check_connected_peer(url, response)
                     if response.has_redirect_location:
                         url = str(response.url.join(response.headers.get("location", "")))
-                        _check_scheme(url)
+                        _check_destination(url)
                         continue
                     if response.status_code == 304 and (etag or last_modified):
                         return Fetched(not_modified=True, etag=etag, last_modified=last_modified)

@@ -35,4 +35,6 @@ def test_staff_confirms_a_takedown_from_the_queue(seeded_demo_office, login, liv
     assert flagged.status == Post.Status.TAKEN_DOWN
     assert flagged.decision_reason == "含赌博信息，予以删除"
     page.goto(f"{live_server.url}/opinions/posts/{flagged.pk}/")
-    assert "opinions.post.taken_down" in page.inner_text(".archive-history")
+    history = page.inner_text(".archive-history")
+    assert "删除违禁帖子" in history  # named, not opinions.post.taken_down
+    assert "opinions.post" not in history

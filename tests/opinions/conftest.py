@@ -7,7 +7,9 @@ from tests.opinions.feedserver import FeedServer
 
 
 @pytest.fixture
-def feed_server():
+def feed_server(settings):
+    # The local test server is inside the network: allowed explicitly, as an intranet forum would be.
+    settings.OPINIONS_FEED_ALLOWED_HOSTS = ["127.0.0.1"]
     server = FeedServer().start()
     yield server
     server.stop()

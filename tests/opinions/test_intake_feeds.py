@@ -7,6 +7,7 @@ from django.utils import translation
 
 from archive.models import ArchiveRecord
 from bureau.models import Notification
+from opinions.intake.fetch import FetchError, fetch_feed
 from opinions.models import Channel, Post
 from opinions.services.intake import channel_poll, channels_claim_due
 from tests.opinions.feedserver import atom, rss
@@ -164,7 +165,8 @@ def test_one_failing_channel_does_not_stop_another(feed_server, channel_factory,
     assert Post.objects.filter(channel=good).count() == 3
 
 
-def test_a_refused_connection_is_told_in_a_sentence_not_a_class_name(channel_factory, fast_limits):
+def test_a_refused_connection_is_told_in_a_sentence_not_a_class_name(channel_factory, fast_limits, settings):
+    settings.OPINIONS_FEED_ALLOWED_HOSTS = ["127.0.0.1"]
     channel = channel_factory(feed_url="http://127.0.0.1:9/a.rss")  # port 9: nothing listens
 
     with translation.override("zh-hans"):
@@ -234,3 +236,46 @@ def test_not_modified_answers_keep_the_posts(feed_server, channel_factory, fast_
     assert channel.last_error == ""
     assert result.created == 0
     assert channel.consecutive_failures == 0
+
+
+# --- Feeds that lead inside the network (SSRF) -------------------------------------------------
+
+
+def test_a_feed_redirecting_to_a_loopback_address_is_refused_before_connecting(feed_server, settings):
+    """The first address is an allowed host (here the local server by its name "localhost"); its
+    redirect goes to 127.0.0.1, which is not allowed: refused at that hop, the target never reached."""
+    settings.OPINIONS_FEED_ALLOWED_HOSTS = ["localhost"]
+    secret = feed_server.add("/internal-secret", "<rss>secret</rss>")
+    feed_server.add("/redirect", status=302, headers={"Location": secret})
+    port = feed_server.httpd.server_address[1]
+
+    with pytest.raises(FetchError, match="inside the network"):
+        fetch_feed(f"http://localhost:{port}/redirect")
+
+    assert feed_server.hits.get("/redirect") == 1
+    assert feed_server.hits.get("/internal-secret") is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/feed.rss",
+        "http://10.1.2.3/feed.rss",
+        "http://172.16.0.9/feed.rss",
+        "http://192.168.1.10/feed.rss",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:9/feed.rss",
+        "http://[fc00::1]/feed.rss",
+        "http://[::ffff:127.0.0.1]/feed.rss",
+        "http://0.0.0.0/feed.rss",
+    ],
+)
+def test_private_and_link_local_addresses_are_refused_unless_allowed(url, settings):
+    settings.OPINIONS_FEED_ALLOWED_HOSTS = []
+    with pytest.raises(FetchError, match="inside the network"):
+        fetch_feed(url)
+
+
+def test_an_allowed_intranet_host_is_fetched(feed_server, settings):
+    settings.OPINIONS_FEED_ALLOWED_HOSTS = ["127.0.0.1"]
+    assert fetch_feed(feed_server.add("/intranet.rss", GOOD)).body.startswith(b"<?xml")
