@@ -55,6 +55,17 @@ def _handles(message: Promise) -> Callable[[AnyUser, CountyTask], Refusal]:
     return rule
 
 
+def _not_own_task(rule: Callable[[AnyUser, CountyTask], Refusal]) -> Callable[[AnyUser, CountyTask], Refusal]:
+    """Four eyes: nobody approves (or sends back) the feedback on a task they handle themselves."""
+
+    def checked(user: AnyUser, task: CountyTask) -> Refusal:
+        if task.handler.user_id == getattr(user, "pk", None):
+            return _("Nobody approves their own work: another leader approves this feedback.")
+        return rule(user, task)
+
+    return checked
+
+
 def _task_state(test: Callable[[CountyTask], bool], message: Promise) -> Callable[[CountyTask], Refusal]:
     return lambda task: None if test(task) else message
 
@@ -64,8 +75,12 @@ TASK_WHO: dict[str, Callable[[AnyUser, CountyTask], Refusal]] = {
     "attach": _handles(_("Only the handler or a supervisor can add files to this task.")),
     "feedback": _handles(_("Only the handler or a supervisor can submit the feedback.")),
     "link": _handles(_("Only the handler or a supervisor can link posts and demands to this task.")),
-    "approve": _permission("assignments.approve_feedback", _("Only a leader in charge can approve the feedback.")),
-    "send-back": _permission("assignments.approve_feedback", _("Only a leader in charge can send the feedback back.")),
+    "approve": _not_own_task(
+        _permission("assignments.approve_feedback", _("Only a leader in charge can approve the feedback."))
+    ),
+    "send-back": _not_own_task(
+        _permission("assignments.approve_feedback", _("Only a leader in charge can send the feedback back."))
+    ),
     "close": _permission("assignments.manage_tasks", _("Only a supervisor can close a task.")),
     "reassign": _permission("assignments.manage_tasks", _("Only a supervisor can reassign a task.")),
 }

@@ -33,6 +33,15 @@ def _reviews(user) -> bool:
     return user.has_perm("opinions.review_demand") or bool(person and person.is_spokesperson)
 
 
+def _own_work(user, demand: Demand) -> bool:
+    """Four eyes: the case one handles, or the reply one wrote, is one's own work; nobody reviews
+    or signs it off."""
+    if demand is None:  # asked about the permission alone (who could review at all)
+        return False
+    person = person_for(user)
+    return person is not None and person.pk in (demand.handler_id, demand.reply_submitted_by_id)
+
+
 # Who may: the permission and the person's relation to the demand. Checked by the services.
 WHO: dict[str, Callable] = {
     "claim": lambda user, demand: _handles(user) and person_for(user) is not None,
@@ -41,8 +50,8 @@ WHO: dict[str, Callable] = {
     "extension": _is_handler_or_supervisor,
     "hand-back": _is_handler_or_supervisor,
     "complete": _is_handler_or_supervisor,
-    "review": lambda user, demand: _reviews(user),
-    "sign-off": lambda user, demand: user.has_perm("opinions.sign_off_demand"),
+    "review": lambda user, demand: _reviews(user) and not _own_work(user, demand),
+    "sign-off": lambda user, demand: user.has_perm("opinions.sign_off_demand") and not _own_work(user, demand),
     "call-back": lambda user, demand: _handles(user),
     "decide-hand-back": lambda user, demand: _supervises(user),
     "decide-extension": lambda user, demand: _supervises(user),
@@ -99,6 +108,8 @@ def demand_require(user, demand: Demand, action: str) -> None:
         return
     if WHO[action] is _is_handler_or_supervisor:
         raise PermissionDenied(_("Only the demand's handler can do this."))
+    if action in ("review", "sign-off") and _own_work(user, demand):
+        raise PermissionDenied(_("Nobody reviews or signs off their own work: someone else must do it."))
     raise PermissionDenied
 
 

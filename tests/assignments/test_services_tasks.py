@@ -117,6 +117,30 @@ def test_feedback_sent_back_returns_to_progress(task, cast):
     assert task.notes.filter(body="请补充整改措施。").exists()
 
 
+def test_a_leader_who_handles_a_task_does_not_approve_its_feedback(travel, cast):
+    """Four eyes: the task is handed to a leader, who writes the feedback; another leader approves."""
+    own = county_task_register(
+        actor=cast["supervisor"].user,
+        kind=CountyTask.Kind.SPECIAL_REPORT,
+        reference="县网宣专〔2026〕8号",
+        title="关于网民反映停车收费的舆情专报",
+        issued_by="县委宣传部",
+        received_at=clock.now(),
+        content="请核实情况。",
+        due_at=clock.now() + timedelta(hours=48),
+        handler=cast["leader"],
+    )
+    county_task_submit_feedback(task=own, feedback="已核实整改。", actor=cast["leader"].user)
+
+    with pytest.raises(PermissionDenied, match="不能审批自己承办的工作"):
+        county_task_approve_feedback(task=own, actor=cast["leader"].user)
+    with pytest.raises(PermissionDenied, match="不能审批自己承办的工作"):
+        county_task_return_feedback(task=own, reason="自己退回", actor=cast["leader"].user)
+    county_task_approve_feedback(task=own, actor=cast["director"].user)
+    own.refresh_from_db()
+    assert own.feedback_approved_by == cast["director"]
+
+
 def test_someone_else_cannot_handle_the_task(task, cast):
     from tests.factories import PersonFactory
 

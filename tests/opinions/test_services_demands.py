@@ -4,12 +4,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from archive.models import ArchiveRecord
 from bureau import clock
 from bureau.models import Notification, Role
 from opinions.models import CalendarDay, Demand, DemandKind, DemandPress, Post, ReplyWindow
+from opinions.policies import demand_can
 from opinions.services import demands as s
 from opinions.services.calendar import reply_deadline, working_days_after
 from tests.factories import PersonFactory
@@ -179,6 +181,46 @@ def test_criticism_needs_sign_off(demand, cast, staff):
         s.demand_sign_off(demand=demand, actor=cast["leader"].user)
     s.demand_complete(demand=demand, actor=staff.user, resolution="办结")
     assert "opinions.demand.signed_off" in actions(demand)
+
+
+def test_nobody_reviews_their_own_reply(demand, cast):
+    """Four eyes: a spokesperson (who may review replies) handles a case and writes its reply; the
+    review must be someone else's."""
+    ReplyWindow.objects.create(kind=DemandKind.COMPLAINT, amount=24, needs_review=True)
+    spokesperson = cast["staff"]
+    spokesperson.is_spokesperson = True
+    spokesperson.save(update_fields=["is_spokesperson"])
+    s.demand_claim(demand=demand, actor=spokesperson.user)
+    s.demand_reply(demand=demand, actor=spokesperson.user, reply_text="答复稿")
+
+    with pytest.raises(PermissionDenied, match="their own work"):
+        s.demand_review(demand=demand, actor=spokesperson.user, approve=True)
+    demand.refresh_from_db()
+    assert (demand.state, demand.reviewed_by_id) == (Demand.State.IN_REVIEW, None)
+    assert demand_can(spokesperson.user, demand, "review") is False
+
+    s.demand_review(demand=demand, actor=cast["leader"].user, approve=True)
+    demand.refresh_from_db()
+    assert demand.reviewed_by == cast["leader"]
+    assert demand.reviewed_by != demand.reply_submitted_by
+
+
+def test_a_leader_who_handles_a_criticism_does_not_sign_it_off(demand, cast):
+    """A leader who also handles cases (given the handling permission) replies to a criticism: the
+    sign-off is another leader's."""
+    Demand.objects.filter(pk=demand.pk).update(kind=DemandKind.CRITICISM)
+    demand.refresh_from_db()
+    leader = cast["leader"].user
+    leader.user_permissions.add(Permission.objects.get(codename="handle_demand"))
+    cast["leader"].user = leader = type(leader).objects.get(pk=leader.pk)  # a fresh permission cache
+    s.demand_assign(demand=demand, actor=cast["supervisor"].user, handler=cast["leader"])
+    s.demand_reply(demand=demand, actor=leader, reply_text="答复")
+
+    with pytest.raises(PermissionDenied, match="their own work"):
+        s.demand_sign_off(demand=demand, actor=leader)
+    s.demand_sign_off(demand=demand, actor=cast["director"].user)
+    demand.refresh_from_db()
+    assert demand.signed_off_by == cast["director"]
 
 
 def test_unsatisfied_call_back_reopens(demand, staff, travel):

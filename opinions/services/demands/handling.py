@@ -136,6 +136,7 @@ def demand_review(*, demand: Demand, actor, approve: bool, opinion: str = "", re
     demand_require(actor, demand, "review")
     person = person_for(actor)
     demand = _lock(demand)
+    demand_require(actor, demand, "review")  # again on the locked row: who wrote the reply is known now
     _refuse_unless(demand, (State.IN_REVIEW,), _("There is no reply awaiting review."))
     if not approve and not opinion.strip():
         raise ValidationError(_("Say why the reply is sent back."))
@@ -178,6 +179,7 @@ def demand_sign_off(*, demand: Demand, actor, request=None, now=None) -> Demand:
     now = now or clock.now()
     demand_require(actor, demand, "sign-off")
     demand = _lock(demand)
+    demand_require(actor, demand, "sign-off")  # again on the locked row: whose work it is is known now
     if not demand.needs_sign_off:
         raise ValidationError(_("This demand needs no leader's sign-off."))
     if demand.signed_off_at is not None:
