@@ -133,8 +133,9 @@ def _lock_batch(step: SweepStep) -> list[Candidate]:
 def _recipients(candidate: Candidate, *, role: str | None, role_users: list[int]) -> list[int]:
     if role is not None:
         return role_users
-    if candidate.handler_user_id or candidate.owner_user_id:
-        return [candidate.handler_user_id or candidate.owner_user_id]
+    user_id = candidate.handler_user_id or candidate.owner_user_id
+    if user_id:
+        return [user_id]
     if candidate.handler_id is None and candidate.section_id is None:
         return role_users  # nobody owns it yet: the office heads
     return []

@@ -9,9 +9,11 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Count, Max, Sum
+from django.http import HttpRequest
 
 from archive.services import archive_record
 from bureau import clock
+from bureau.types import AnyUser
 from opinions.models import ScreeningCategory
 from opinions.screening.matcher import Matcher, Term
 
@@ -88,9 +90,9 @@ def parse_keyword_lines(text: str) -> list[str]:
 def screening_category_save(
     *,
     category: ScreeningCategory,
-    actor,
+    actor: AnyUser,
     added_text: str = "",
-    request=None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> ScreeningCategory:
     """Save a list edited by an admin (plus lines pasted or imported), normalised to one keyword per
