@@ -74,7 +74,7 @@ def _overdue_measure(now: datetime) -> None:
 
 
 @transaction.atomic
-def daily_figures_rebuild(*, now: datetime | None = None) -> dict:
+def daily_figures_rebuild(*, now: datetime | None = None) -> dict[str, bool | int]:
     """Recompute every day from scratch (first run, or after bulk loading). Days already measured
     keep their overdue count; the others get it from history."""
     now = now or clock.now()
@@ -114,7 +114,7 @@ def _overdue_fill_skipped(days: set[date], *, today: date) -> int:
 
 
 @transaction.atomic
-def daily_figures_refresh(*, now: datetime | None = None, inline: bool = False) -> dict:
+def daily_figures_refresh(*, now: datetime | None = None, inline: bool = False) -> dict[str, bool | int]:
     """Recompute the stale days (``daily_figures_changed_days``: the days the archive names since
     the last run; ``days_not_refreshed``: every day from the last run's through today, however long
     beat was down); safe to run twice or concurrently (an advisory lock serialises runs). The first

@@ -13,6 +13,7 @@ pressing record names the round it was about."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -47,7 +48,7 @@ class SweepStep:
     step: str  # DemandPress.Step
     title: str  # the notice's title, with %(subject)s
     claim: Q  # the rows the step may claim; the UPDATE repeats it, so a claimed row no longer matches
-    update: dict  # what claiming sets
+    update: dict[str, Any]  # what claiming sets
     role: str | None  # None: the handler, else the section's owner, else the office heads
 
 

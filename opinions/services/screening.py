@@ -6,6 +6,7 @@ database for the lists' version (one small aggregate) and compares it with the c
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Max, Sum
@@ -21,7 +22,7 @@ _lock = threading.Lock()
 _cache: dict[str, object] = {"version": None, "matcher": None}
 
 
-def _lists_version() -> tuple:
+def _lists_version() -> tuple[Any, ...]:
     summary = ScreeningCategory.objects.aggregate(
         count=Count("pk"), latest=Max("updated_at"), revisions=Sum("revision"), last=Max("pk")
     )
@@ -50,7 +51,7 @@ def screening_matcher() -> Matcher:
 
 @dataclass
 class ScreeningResult:
-    hits: list[dict] = field(default_factory=list)
+    hits: list[dict[str, Any]] = field(default_factory=list)
     category_id: int | None = None
     is_relevant: bool = False
 
