@@ -2,10 +2,11 @@
 
 from django.db.models import QuerySet
 
+from bureau.types import AnyUser
 from opinions.models import Channel
 
 
-def channel_list(*, user) -> QuerySet[Channel]:
+def channel_list(*, user: AnyUser) -> QuerySet[Channel]:
     if not (user.has_perm("opinions.view_channel_health") or user.has_perm("opinions.view_monitor")):
         return Channel.objects.none()
     return Channel.objects.select_related("section__owner").order_by("sort_order", "name")

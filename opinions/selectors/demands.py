@@ -7,18 +7,20 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
+from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
 
 from archive.selectors import archive_history_for
 from bureau.models import Person
 from bureau.selectors import person_for
+from bureau.types import AnyUser
 from opinions.filters import DemandFilter
 from opinions.models import Demand, DemandPress, FaqEntry, open_q
 
 LIST_RELATED = ("channel", "handler", "department", "section")
 
 
-def demands_visible(*, user) -> QuerySet[Demand]:
+def demands_visible(*, user: AnyUser) -> QuerySet[Demand]:
     """Supervisors and leaders see every demand; a staff member sees the demands of the sections
     they own, those assigned to them and those they registered (录入) themselves; anyone else sees
     none. ``opinions.policies`` decides what each may do to a demand seen here."""
@@ -36,7 +38,7 @@ def demands_visible(*, user) -> QuerySet[Demand]:
     return Demand.objects.filter(visible)
 
 
-def open_first_order() -> list:
+def open_first_order() -> list[OrderBy]:
     """The order an office works in: open cases first, the soonest deadline (the most overdue) at
     the top; then everything else (replied, completed, merged) newest first, so last year's
     completed cases are at the bottom, not the top."""
@@ -52,14 +54,14 @@ def still_with_handler_q() -> Q:
     return open_q() | Q(state=Demand.State.REPLIED) | Q(state=Demand.State.COMPLETED, called_back_at__isnull=True)
 
 
-def demand_list(*, user, filters: Mapping[str, Any] | None = None):
+def demand_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> tuple[DemandFilter, QuerySet[Demand]]:
     """The filtered list in ``open_first_order``; rows carry channel, handler, department and section."""
     queryset = demands_visible(user=user).select_related(*LIST_RELATED).defer("content", "reply_text")
     demand_filter = DemandFilter(filters or {}, queryset=queryset.order_by(*open_first_order()), user=user)
     return demand_filter, (demand_filter.qs if demand_filter.is_valid() else demand_filter.queryset)
 
 
-def demand_get(*, user, pk: int) -> Demand | None:
+def demand_get(*, user: AnyUser, pk: int) -> Demand | None:
     return (
         demands_visible(user=user)
         .select_related(
@@ -79,7 +81,7 @@ def demand_get(*, user, pk: int) -> Demand | None:
     )
 
 
-def my_demands(*, user, person: Person | None, limit: int = 50) -> list[Demand]:
+def my_demands(*, user: AnyUser, person: Person | None, limit: int = 50) -> list[Demand]:
     """The person's cases with work left for them (``still_with_handler_q``: replied cases waiting
     for completion or call-back included), in ``open_first_order``."""
     if person is None:
@@ -93,7 +95,7 @@ def my_demands(*, user, person: Person | None, limit: int = 50) -> list[Demand]:
     )
 
 
-def unassigned_in_my_sections(*, user, person: Person | None, limit: int = 50) -> list[Demand]:
+def unassigned_in_my_sections(*, user: AnyUser, person: Person | None, limit: int = 50) -> list[Demand]:
     if person is None:
         return []
     return list(
@@ -163,7 +165,7 @@ STEP_LABELS = {
 TEXT_KEYS = ("reply", "resolution", "reason", "note", "opinion", "until", "due_at")
 
 
-def _after_text(after: dict | None) -> str:
+def _after_text(after: dict[str, Any] | None) -> str:
     if not after:
         return ""
     return "; ".join(str(after[key]) for key in TEXT_KEYS if after.get(key) not in ("", None))

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -37,6 +38,7 @@ from django.utils import timezone
 from archive.models import ArchiveRecord
 from bureau import clock
 from bureau.rates import rate
+from bureau.types import AnyUser
 from opinions.models import (
     FIRST_CALL_BACK,
     FIRST_REDO,
@@ -190,7 +192,7 @@ def _case_keys(keys: dict, *, via: str, department_via: str) -> dict:
     """The group keys seen from a model reaching the demand through ``via`` ("" on the demand
     itself); a department key is the case's, its first round's (reached through ``department_via``),
     and a day key (an expression) is the local day of receipt."""
-    result = {}
+    result: dict[str, Any] = {}
     for name, path in keys.items():
         if not isinstance(path, str):
             result[name] = _local_day(via + "received_at")
@@ -245,7 +247,7 @@ def _merge(rows: Iterable[dict], keys: Iterable[str]) -> dict[tuple, dict]:
     return merged
 
 
-def figures_sum(rows: Iterable[dict], *, key=None) -> Figures:
+def figures_sum(rows: Iterable[dict], *, key: str | None = None) -> Figures:
     """One ``Figures`` adding up count rows (``demand_daily_rows``, ``DemandDay`` sums, ``demand_overdue_rows``)."""
     total = Figures(key=key)
     for row in rows:
@@ -261,7 +263,7 @@ def demands_received(demands: QuerySet[Demand], *, start: datetime, end: datetim
 
 
 def demand_figures(
-    *, user, start: datetime, end: datetime, group_by: str | None = None, now: datetime | None = None
+    *, user: AnyUser, start: datetime, end: datetime, group_by: str | None = None, now: datetime | None = None
 ) -> tuple[Figures, list[Figures]]:
     """The figures of the demands ``user`` may see (see ``_figures``)."""
     return _figures(demands_visible(user=user), start=start, end=end, group_by=group_by, now=now)
@@ -417,7 +419,9 @@ def demand_overdue_rows(*, now: datetime, start: datetime | None = None, end: da
     return _grouped(queryset, keys, _moment_aggregates(now))
 
 
-def post_daily_rows(*, days: Iterable[date] | None = None, start: datetime | None = None, end: datetime | None = None):
+def post_daily_rows(
+    *, days: Iterable[date] | None = None, start: datetime | None = None, end: datetime | None = None
+) -> QuerySet[Post, dict[str, Any]]:
     """Per local day found, channel and category: the post counts of ``post_figures``. One grouped query."""
     queryset = Post.objects.order_by()
     if days is not None:
@@ -465,6 +469,7 @@ def overdue_history(*, before: datetime | None = None) -> dict[date, int]:
     late = went.filter(replied_at__isnull=False)
     for row in late.annotate(day=_local_day("replied_at")).values("day").annotate(n=Count("pk")).order_by():
         changes[row["day"]] = changes.get(row["day"], 0) - row["n"]
+    result: dict[date, int]
     running, result = 0, {}
     if not changes:
         return result
@@ -505,7 +510,7 @@ class ChangedDays:
     last_record: int | None  # the newest archive record read (the refresh's next watermark)
 
 
-def _local_days(moments) -> set[date]:
+def _local_days(moments: Iterable[datetime | None]) -> set[date]:
     return {timezone.localdate(moment) for moment in moments if moment is not None}
 
 
@@ -527,6 +532,8 @@ def daily_figures_changed_days(*, watermark: int) -> ChangedDays:
         .order_by("pk")
         .values_list("pk", "target_type", "target_id", "action", "created_at", "after")
     )
+    demand_ids: set[int]
+    post_ids: set[int]
     demand_ids, post_ids, batch_days = set(), set(), set()
     for _pk, target_type, target_id, action, created_at, after in records:
         if target_type in (DEMAND_TARGET, POST_TARGET) and target_id.isdigit():

@@ -1,12 +1,16 @@
 """Pages without a total count: COUNT(*) over a million posts grows with the table, while
 "fetch one more than a page" costs the same at any size."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 
 @dataclass
 class QuickPage:
-    object_list: list
+    object_list: list[Any]
     number: int
     has_next: bool
 
@@ -22,7 +26,7 @@ class QuickPage:
     def previous_page_number(self) -> int:
         return self.number - 1
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.object_list)
 
     def __len__(self) -> int:
@@ -32,7 +36,7 @@ class QuickPage:
 MAX_PAGE = 500
 
 
-def quick_page(queryset, page: str | int | None, *, per_page: int = 50) -> QuickPage:
+def quick_page(queryset: QuerySet[Any], page: str | int | None, *, per_page: int = 50) -> QuickPage:
     try:
         number = max(1, min(int(page or 1), MAX_PAGE))
     except (TypeError, ValueError):

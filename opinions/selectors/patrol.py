@@ -2,10 +2,11 @@
 
 from django.db.models import QuerySet
 
+from bureau.types import AnyUser
 from opinions.models import PatrolRecord, PatrolRule
 
 
-def patrol_record_list(*, user, section_id: int | None = None) -> QuerySet[PatrolRecord]:
+def patrol_record_list(*, user: AnyUser, section_id: int | None = None) -> QuerySet[PatrolRecord]:
     if not user.has_perm("opinions.view_patrol_log"):
         return PatrolRecord.objects.none()
     records = PatrolRecord.objects.select_related("section", "reviewer")
@@ -14,7 +15,7 @@ def patrol_record_list(*, user, section_id: int | None = None) -> QuerySet[Patro
     return records.order_by("-reviewed_at", "-pk")
 
 
-def patrol_rule_list(*, user) -> QuerySet[PatrolRule]:
+def patrol_rule_list(*, user: AnyUser) -> QuerySet[PatrolRule]:
     if not (user.has_perm("opinions.view_patrol_log") or user.has_perm("opinions.record_patrol")):
         return PatrolRule.objects.none()
     return PatrolRule.objects.filter(is_active=True, section__is_active=True).select_related("section__owner")

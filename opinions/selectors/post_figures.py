@@ -30,5 +30,5 @@ def takedown_median_minutes(*, start: datetime, end: datetime) -> Decimal | None
         .values_list("took", flat=True)
     )
     middle: list[timedelta] = list(durations[(count - 1) // 2 : count // 2 + 1])
-    seconds = sum(Decimal(str(took.total_seconds())) for took in middle) / len(middle)
+    seconds = sum((Decimal(str(took.total_seconds())) for took in middle), Decimal(0)) / len(middle)
     return (seconds / 60).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)

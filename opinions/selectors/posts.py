@@ -8,17 +8,18 @@ from django.db.models import QuerySet
 
 from archive.selectors import FoldedHistory, archive_history_folded
 from bureau.models import Person
+from bureau.types import AnyUser
 from opinions.filters import PostFilter
 from opinions.models import Channel, Post, ScreeningCategory
 
 
-def _base(user) -> QuerySet[Post]:
+def _base(user: AnyUser) -> QuerySet[Post]:
     if not user.has_perm("opinions.view_monitor"):
         return Post.objects.none()
     return Post.objects.select_related("channel", "section", "category").defer("body", "hits")
 
 
-def post_list(*, user, filters: Mapping[str, Any] | None = None) -> tuple[PostFilter, QuerySet[Post]]:
+def post_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> tuple[PostFilter, QuerySet[Post]]:
     """The monitor: posts the user may read, newest first, narrowed by ``PostFilter``.
 
     Invalid filter values are ignored (the form shows them). Rows load their channel, section and
@@ -28,7 +29,7 @@ def post_list(*, user, filters: Mapping[str, Any] | None = None) -> tuple[PostFi
     return post_filter, queryset
 
 
-def post_get(*, user, pk: int) -> Post | None:
+def post_get(*, user: AnyUser, pk: int) -> Post | None:
     if not user.has_perm("opinions.view_monitor"):
         return None
     return (
@@ -38,7 +39,7 @@ def post_get(*, user, pk: int) -> Post | None:
     )
 
 
-def takedown_queue(*, user) -> QuerySet[Post]:
+def takedown_queue(*, user: AnyUser) -> QuerySet[Post]:
     """Flagged posts, oldest first: the queue is worked from its front."""
     if not user.has_perm("opinions.take_down_post"):
         return Post.objects.none()
@@ -50,7 +51,7 @@ def takedown_queue(*, user) -> QuerySet[Post]:
     )
 
 
-def my_new_posts(*, user, person: Person | None, limit: int = 20) -> list[Post]:
+def my_new_posts(*, user: AnyUser, person: Person | None, limit: int = 20) -> list[Post]:
     """New posts in the person's own sections, newest first."""
     if person is None or not user.has_perm("opinions.view_monitor"):
         return []
@@ -65,10 +66,10 @@ def my_new_posts(*, user, person: Person | None, limit: int = 20) -> list[Post]:
 @dataclass
 class Segment:
     text: str
-    hit: dict | None = None
+    hit: dict[str, Any] | None = None
 
 
-def highlight(text: str, hits: list[dict], field: str) -> list[Segment]:
+def highlight(text: str, hits: list[dict[str, Any]], field: str) -> list[Segment]:
     """The text cut into plain and matched segments, for the template to wrap matches in <mark>
     (everything stays escaped). Overlapping hits merge into one highlighted stretch."""
     spans = sorted(
@@ -89,9 +90,9 @@ def highlight(text: str, hits: list[dict], field: str) -> list[Segment]:
     return segments
 
 
-def hit_contexts(text: str, hits: list[dict], field: str, *, width: int = 30) -> list[list[Segment]]:
+def hit_contexts(text: str, hits: list[dict[str, Any]], field: str, *, width: int = 30) -> list[list[Segment]]:
     """A short excerpt around each prohibited hit, for the takedown queue."""
-    excerpts = []
+    excerpts: list[list[Segment]] = []
     for hit in hits:
         if hit.get("field") != field or hit.get("purpose") != ScreeningCategory.Purpose.PROHIBITED:
             continue
@@ -107,9 +108,9 @@ def hit_contexts(text: str, hits: list[dict], field: str, *, width: int = 30) ->
     return excerpts
 
 
-def hits_with_names(hits: list[dict]) -> list[dict]:
+def hits_with_names(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A post's stored hits with the current name of each hit's list (one query)."""
-    names = dict(ScreeningCategory.objects.values_list("pk", "name"))
+    names: dict[Any, str] = dict(ScreeningCategory.objects.values_list("pk", "name"))
     return [{**hit, "category_name": names.get(hit.get("category_id"), hit.get("category"))} for hit in hits]
 
 

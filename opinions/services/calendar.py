@@ -1,14 +1,20 @@
 """Reply deadlines: hours by the clock, or working days from the calendar kept by admins."""
 
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
+from django.http import HttpRequest
 from django.utils import timezone
 
 from archive.services import archive_record
 from bureau import clock
-from opinions.models import CalendarDay, ReplyWindow
+from bureau.types import AnyUser
+from opinions.models import CalendarDay, DemandRules, ReplyWindow
 
 DEFAULT_WINDOW = timedelta(hours=24)
+
+# A row the admin edits: a reply window, a calendar day or the escalation rules.
+ConfigRow = TypeVar("ConfigRow", ReplyWindow, CalendarDay, DemandRules)
 
 
 def working_days_after(day: date, count: int) -> date:
@@ -46,7 +52,9 @@ def needs_review(kind: str) -> bool:
     return ReplyWindow.objects.filter(kind=kind, needs_review=True).exists()
 
 
-def demand_config_save(*, obj, actor, request=None, now: datetime | None = None):
+def demand_config_save(
+    *, obj: ConfigRow, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> ConfigRow:
     """Save a reply window, calendar day or the escalation rules from the admin, with its archive record."""
     from django.db import transaction
     from django.forms.models import model_to_dict

@@ -1,19 +1,22 @@
 """Configuration changes to channels and patrol rules made by administrators."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.http import HttpRequest
 
 from archive.services import archive_record
 from bureau import clock
+from bureau.types import AnyUser
 from opinions.models import Channel, PatrolRule
 
 CHANNEL_FIELDS = ["name", "kind", "section", "is_active", "feed_url", "poll_interval_minutes", "sort_order"]
 RULE_FIELDS = ["section", "limit_minutes", "hours_start", "hours_end", "weekdays_only", "is_active"]
 
 
-def _snapshot(instance, fields) -> dict:
+def _snapshot(instance: Channel | PatrolRule, fields: list[str]) -> dict[str, Any]:
     if instance.pk is None:
         return {}
     stored = type(instance).objects.filter(pk=instance.pk).first()
@@ -21,7 +24,9 @@ def _snapshot(instance, fields) -> dict:
 
 
 @transaction.atomic
-def channel_save(*, channel: Channel, actor, request=None, now: datetime | None = None) -> Channel:
+def channel_save(
+    *, channel: Channel, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> Channel:
     """Save a channel's configuration. A changed feed address or interval is polled at the next beat."""
     now = now or clock.now()
     is_new = channel.pk is None
@@ -47,7 +52,9 @@ def channel_save(*, channel: Channel, actor, request=None, now: datetime | None 
 
 
 @transaction.atomic
-def patrol_rule_save(*, rule: PatrolRule, actor, request=None, now: datetime | None = None) -> PatrolRule:
+def patrol_rule_save(
+    *, rule: PatrolRule, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> PatrolRule:
     """Save a section's patrol limit and hours; the next review deadline follows the new limit."""
     now = now or clock.now()
     is_new = rule.pk is None

@@ -11,7 +11,9 @@ writes one record naming its channel and the day it was found, which the refresh
 sweep writes no record, but it only sets flags (overdue_at, due_soon_at, escalation) that no stored
 count reads; "overdue" is counted live, and at each run for ``OverdueDay``."""
 
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,6 +33,9 @@ from opinions.selectors.figures import (
 # Names the advisory lock that serialises refreshes (a dashboard load and the beat job).
 _LOCK_KEY = 7_420_517
 
+# A stored day's model: demands or posts.
+DayRow = TypeVar("DayRow", DemandDay, PostDay)
+
 
 def _lock() -> None:
     if connection.vendor == "postgresql":
@@ -43,7 +48,7 @@ def _state() -> DailyFiguresState:
     return state
 
 
-def _days_recompute(model, rows_of, days) -> int:
+def _days_recompute(model: type[DayRow], rows_of: Callable[..., Iterable[dict[str, Any]]], days: Iterable[date]) -> int:
     """Replace the stored rows of ``days`` with fresh ones from ``rows_of(days=...)``; returns the rows written."""
     days = set(days)
     if not days:
@@ -54,11 +59,11 @@ def _days_recompute(model, rows_of, days) -> int:
     return len(rows)
 
 
-def demand_days_recompute(*, days) -> int:
+def demand_days_recompute(*, days: Iterable[date]) -> int:
     return _days_recompute(DemandDay, demand_daily_rows, days)
 
 
-def post_days_recompute(*, days) -> int:
+def post_days_recompute(*, days: Iterable[date]) -> int:
     return _days_recompute(PostDay, post_daily_rows, days)
 
 
@@ -69,7 +74,7 @@ def _overdue_measure(now: datetime) -> None:
 
 
 @transaction.atomic
-def daily_figures_rebuild(*, now: datetime | None = None) -> dict:
+def daily_figures_rebuild(*, now: datetime | None = None) -> dict[str, bool | int]:
     """Recompute every day from scratch (first run, or after bulk loading). Days already measured
     keep their overdue count; the others get it from history."""
     now = now or clock.now()
@@ -96,7 +101,7 @@ def daily_figures_rebuild(*, now: datetime | None = None) -> dict:
     return {"rebuilt": True, "demand_rows": len(demand_rows), "post_rows": len(post_rows)}
 
 
-def _overdue_fill_skipped(days, *, today) -> int:
+def _overdue_fill_skipped(days: set[date], *, today: date) -> int:
     """Days before today that no run measured (beat was down): their overdue count from history
     (due before the day's end and not first replied by then), as a rebuild would give them."""
     measured = set(OverdueDay.objects.filter(day__in=days).values_list("day", flat=True))
@@ -109,7 +114,7 @@ def _overdue_fill_skipped(days, *, today) -> int:
 
 
 @transaction.atomic
-def daily_figures_refresh(*, now: datetime | None = None, inline: bool = False) -> dict:
+def daily_figures_refresh(*, now: datetime | None = None, inline: bool = False) -> dict[str, bool | int]:
     """Recompute the stale days (``daily_figures_changed_days``: the days the archive names since
     the last run; ``days_not_refreshed``: every day from the last run's through today, however long
     beat was down); safe to run twice or concurrently (an advisory lock serialises runs). The first

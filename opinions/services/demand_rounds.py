@@ -6,6 +6,7 @@ The demand services call these helpers inside their own transaction, after locki
 round changes together with the demand and its archive record."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.dateparse import parse_datetime
@@ -147,8 +148,12 @@ def hand_back_decided(*, demand: Demand, now: datetime, accept: bool, by: Person
 
 # --- Backfill --------------------------------------------------------------------------------------
 # The same mapping as migration 0012 (which may not import this module, so it holds a copy of
-# ``legacy_records``, kept identical): the rounds, call-backs and pending hand-back a demand row
-# implies, replayed from its archive records where they exist, from its fields where they do not.
+# ``legacy_records``, kept identical but for this copy's type hints): the rounds, call-backs and
+# pending hand-back a demand row implies, replayed from its archive records where they exist, from
+# its fields where they do not.
+
+# An archive record as the backfill reads it: (created at, before, after).
+ArchiveEntry = tuple[datetime, dict[str, Any], dict[str, Any]]
 
 _ACTIONS = (
     "received",
@@ -161,7 +166,7 @@ _ACTIONS = (
 )
 
 
-def _archive_times(demand_ids: list[int]) -> dict[int, dict[str, list]]:
+def _archive_times(demand_ids: list[int]) -> dict[int, dict[str, list[ArchiveEntry]]]:
     """Per demand, per action (of ``_ACTIONS``): its records' (time, before, after), oldest first."""
     found: dict[int, dict[str, list]] = {}
     records = (
@@ -179,7 +184,14 @@ def _archive_times(demand_ids: list[int]) -> dict[int, dict[str, list]]:
     return found
 
 
-def legacy_records(demand, times, window, Round, CallBack, HandBack):  # noqa: N803 - model classes
+def legacy_records(  # noqa: N803 - model classes
+    demand: Demand,
+    times: dict[str, list[ArchiveEntry]],
+    window: timedelta,
+    Round: type[DemandRound],
+    CallBack: type[DemandCallBack],
+    HandBack: type[DemandHandBack],
+) -> tuple[list[DemandRound], list[DemandCallBack], list[DemandHandBack]]:
     """The rounds, call-backs and pending hand-back one demand row implies (unsaved). Each round
     takes the archive records made between its start and the next round's: its first reply, its
     extension request (whose ``before`` is the round's own deadline) and decision. What no record
@@ -187,10 +199,10 @@ def legacy_records(demand, times, window, Round, CallBack, HandBack):  # noqa: N
     ``first_replied_at``; an earlier redo without records is taken as due 24 hours after it started
     and answered by then."""
 
-    def parsed(value):
+    def parsed(value: Any) -> datetime | None:
         return parse_datetime(value) if isinstance(value, str) else None
 
-    def within(action, start, end):
+    def within(action: str, start: datetime, end: datetime | None) -> list[ArchiveEntry]:
         return [entry for entry in times.get(action, []) if start <= entry[0] and (end is None or entry[0] < end)]
 
     redos = demand.redo_count

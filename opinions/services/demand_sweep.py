@@ -13,6 +13,7 @@ pressing record names the round it was about."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -47,7 +48,7 @@ class SweepStep:
     step: str  # DemandPress.Step
     title: str  # the notice's title, with %(subject)s
     claim: Q  # the rows the step may claim; the UPDATE repeats it, so a claimed row no longer matches
-    update: dict  # what claiming sets
+    update: dict[str, Any]  # what claiming sets
     role: str | None  # None: the handler, else the section's owner, else the office heads
 
 
@@ -133,8 +134,9 @@ def _lock_batch(step: SweepStep) -> list[Candidate]:
 def _recipients(candidate: Candidate, *, role: str | None, role_users: list[int]) -> list[int]:
     if role is not None:
         return role_users
-    if candidate.handler_user_id or candidate.owner_user_id:
-        return [candidate.handler_user_id or candidate.owner_user_id]
+    user_id = candidate.handler_user_id or candidate.owner_user_id
+    if user_id:
+        return [user_id]
     if candidate.handler_id is None and candidate.section_id is None:
         return role_users  # nobody owns it yet: the office heads
     return []

@@ -11,19 +11,22 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from bureau import clock
-from bureau.models import Role
+from bureau.models import Role, Section, User
 from bureau.notifications import notification_create
+from bureau.types import AnyUser
 from opinions.intake.feeds import parse_feed
 from opinions.intake.fetch import FetchError, fetch_feed
 from opinions.intake.items import IncomingItem
 from opinions.models import Channel, Post
 from opinions.models.channels import FAILING_AFTER
+from opinions.screening.matcher import Matcher
 from opinions.services.screening import screen_text, screening_matcher
 
 logger = logging.getLogger(__name__)
@@ -40,7 +43,7 @@ class IntakeResult:
     flagged: int = 0
     created_ids: list[int] | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "flagged": self.flagged}
 
 
@@ -55,9 +58,9 @@ def posts_ingest(
     channel: Channel,
     items: list[IncomingItem],
     source: str = Post.Source.FEED,
-    actor=None,
-    request=None,
-    section=None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+    section: Section | None = None,
     now: datetime | None = None,
 ) -> IntakeResult:
     """Store a batch of items from one channel. Known items with the same content are skipped
@@ -77,7 +80,7 @@ def posts_ingest(
             existing[key] = (pk, content_hash)
 
     result = IntakeResult(created_ids=[])
-    matcher = None
+    matcher: Matcher | None = None
     new_posts: list[Post] = []
     edited: list[tuple[int, IncomingItem]] = []
     for key, item in batch.items():
@@ -140,7 +143,7 @@ def posts_ingest(
     return result
 
 
-def _record_flagged(post: Post, *, actor, request, now) -> None:
+def _record_flagged(post: Post, *, actor: AnyUser | None, request: HttpRequest | None, now: datetime) -> None:
     words = sorted({hit["text"] for hit in post.hits if hit["purpose"] == "prohibited"})
     archive_record(
         action="opinions.post.flagged",
@@ -153,7 +156,9 @@ def _record_flagged(post: Post, *, actor, request, now) -> None:
     )
 
 
-def _apply_edit(pk: int, item: IncomingItem, *, matcher, actor, request, now) -> bool:
+def _apply_edit(
+    pk: int, item: IncomingItem, *, matcher: Matcher, actor: AnyUser | None, request: HttpRequest | None, now: datetime
+) -> bool:
     """Update an edited post, keeping its earlier text in the archive. Returns True if it is newly flagged."""
     post = Post.objects.select_for_update().get(pk=pk)
     before = {"title": post.title, "body": post.body, "link": post.link, "author": post.author}
@@ -215,7 +220,7 @@ def channels_dispatch_due(*, now: datetime | None = None) -> list[int]:
     with transaction.atomic():
         claimed = channels_claim_due(now=now)
 
-        def publish():
+        def publish() -> None:
             for pk in claimed:
                 try:
                     channel_poll_task.delay(pk)

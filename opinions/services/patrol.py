@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from bureau import clock
-from bureau.models import Section
+from bureau.models import Section, User
 from bureau.selectors import person_for
 from opinions.models import PatrolRecord, PatrolRule, Post
 
@@ -30,7 +31,7 @@ def patrol_rules_ensure(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def patrol_record_review(
-    *, section: Section, actor, note: str = "", request=None, now: datetime | None = None
+    *, section: Section, actor: User, note: str = "", request: HttpRequest | None = None, now: datetime | None = None
 ) -> PatrolRecord:
     """Record that the actor reviewed the section's new posts: they become read, the review is
     logged with how many there were, and the section's next review falls due."""

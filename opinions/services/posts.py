@@ -1,14 +1,17 @@
 """Posts entered by hand, opened, and handled (followed up, answered, filed)."""
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from bureau import bounds, clock
-from bureau.models import Section
+from bureau.models import Section, User
+from bureau.types import AnyUser
 from opinions.intake.items import IncomingItem, clean_text
 from opinions.models import Channel, Post
 from opinions.services.intake import posts_ingest
@@ -17,14 +20,14 @@ from opinions.services.intake import posts_ingest
 def post_enter(
     *,
     channel: Channel,
-    actor,
+    actor: User,
     title: str,
     body: str = "",
     link: str = "",
     author: str = "",
     posted_at: datetime | None = None,
-    section=None,
-    request=None,
+    section: Section | None = None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> Post:
     """Store a post typed in by a person (phone call, letter, a site without a feed).
@@ -49,6 +52,7 @@ def post_enter(
             section=section,
             now=now,
         )
+        assert result.created_ids is not None  # posts_ingest always lists what it created
         post = Post.objects.get(pk=result.created_ids[0])
         archive_record(
             action="opinions.post.entered",
@@ -63,7 +67,7 @@ def post_enter(
 
 
 @transaction.atomic
-def post_view(*, post: Post, actor, request=None, now: datetime | None = None) -> Post:
+def post_view(*, post: Post, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None) -> Post:
     """Record that a person opened a post (the browsing record); a new post becomes read."""
     now = now or clock.now()
     before_status = post.status
@@ -82,7 +86,7 @@ def post_view(*, post: Post, actor, request=None, now: datetime | None = None) -
     return post
 
 
-HANDLING_ACTIONS = {
+HANDLING_ACTIONS: dict[str, str] = {
     Post.Status.FOLLOWED_UP: "opinions.post.followed_up",
     Post.Status.ANSWERED: "opinions.post.answered",
     Post.Status.FILED: "opinions.post.filed",
@@ -90,7 +94,15 @@ HANDLING_ACTIONS = {
 
 
 @transaction.atomic
-def post_handle(*, post: Post, actor, status: str, note: str = "", request=None, now: datetime | None = None) -> Post:
+def post_handle(
+    *,
+    post: Post,
+    actor: AnyUser,
+    status: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Post:
     """Move a post to followed up, answered or filed. A taken-down post cannot be handled;
     a post still in the takedown queue must be decided first."""
     now = now or clock.now()
@@ -119,7 +131,9 @@ def post_handle(*, post: Post, actor, status: str, note: str = "", request=None,
     return post
 
 
-def posts_import(*, rows: list[dict], actor, request=None, now: datetime | None = None) -> dict[str, int]:
+def posts_import(
+    *, rows: list[dict[str, Any]], actor: User, request: HttpRequest | None = None, now: datetime | None = None
+) -> dict[str, int]:
     """Store the checked rows of an import (``opinions.intake.tables.check_rows``), all or nothing.
 
     Rows already recorded on their channel are skipped, so importing a file twice stores it once."""
@@ -136,7 +150,9 @@ def posts_import(*, rows: list[dict], actor, request=None, now: datetime | None 
         by_target.setdefault((row["channel_id"], row.get("section_id")), []).append(item)
     totals = {"created": 0, "unchanged": 0, "flagged": 0}
     with transaction.atomic():
-        sections = {s.pk: s for s in Section.objects.filter(pk__in={key[1] for key in by_target if key[1]})}
+        sections: dict[int | None, Section] = {
+            s.pk: s for s in Section.objects.filter(pk__in={key[1] for key in by_target if key[1]})
+        }
         for (channel_id, section_id), items in by_target.items():
             result = posts_ingest(
                 channel=Channel(pk=channel_id),

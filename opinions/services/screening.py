@@ -6,12 +6,15 @@ database for the lists' version (one small aggregate) and compares it with the c
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Max, Sum
+from django.http import HttpRequest
 
 from archive.services import archive_record
 from bureau import clock
+from bureau.types import AnyUser
 from opinions.models import ScreeningCategory
 from opinions.screening.matcher import Matcher, Term
 
@@ -19,7 +22,7 @@ _lock = threading.Lock()
 _cache: dict[str, object] = {"version": None, "matcher": None}
 
 
-def _lists_version() -> tuple:
+def _lists_version() -> tuple[Any, ...]:
     summary = ScreeningCategory.objects.aggregate(
         count=Count("pk"), latest=Max("updated_at"), revisions=Sum("revision"), last=Max("pk")
     )
@@ -48,7 +51,7 @@ def screening_matcher() -> Matcher:
 
 @dataclass
 class ScreeningResult:
-    hits: list[dict] = field(default_factory=list)
+    hits: list[dict[str, Any]] = field(default_factory=list)
     category_id: int | None = None
     is_relevant: bool = False
 
@@ -88,9 +91,9 @@ def parse_keyword_lines(text: str) -> list[str]:
 def screening_category_save(
     *,
     category: ScreeningCategory,
-    actor,
+    actor: AnyUser,
     added_text: str = "",
-    request=None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> ScreeningCategory:
     """Save a list edited by an admin (plus lines pasted or imported), normalised to one keyword per

@@ -5,10 +5,12 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from bureau import clock
+from bureau.models import User
 from opinions.models import Post, ScreeningCategory
 
 
@@ -20,10 +22,10 @@ def _locked(post: Post) -> Post:
 def takedown_confirm(
     *,
     post: Post,
-    actor,
+    actor: User,
     category: ScreeningCategory,
     reason: str,
-    request=None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> Post:
     """Take a post down. Works on a flagged post, and on any other post a person finds prohibited."""
@@ -66,7 +68,9 @@ def takedown_confirm(
 
 
 @transaction.atomic
-def takedown_clear(*, post: Post, actor, reason: str, request=None, now: datetime | None = None) -> Post:
+def takedown_clear(
+    *, post: Post, actor: User, reason: str, request: HttpRequest | None = None, now: datetime | None = None
+) -> Post:
     """Clear a flagged post as a false alarm; it leaves the takedown queue and keeps its status.
     Like a takedown, the decision needs its reason: the archive must say why prohibited-looking text
     was left up."""
@@ -96,7 +100,9 @@ def takedown_clear(*, post: Post, actor, reason: str, request=None, now: datetim
 
 
 @transaction.atomic
-def takedown_undo(*, post: Post, actor, reason: str, request=None, now: datetime | None = None) -> Post:
+def takedown_undo(
+    *, post: Post, actor: User, reason: str, request: HttpRequest | None = None, now: datetime | None = None
+) -> Post:
     """Put a taken-down post back (supervisors only). It returns to the status it had before."""
     now = now or clock.now()
     if not actor.has_perm("opinions.undo_takedown"):

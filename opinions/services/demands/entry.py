@@ -1,12 +1,15 @@
 """Registering a demand (录入): by hand from a call, letter or petition, or in one click from a post."""
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from bureau import bounds, clock
+from bureau.models import Department, Section, User
 from opinions.models import Channel, Demand, DemandNumberCounter, Post, demand_number_text
 from opinions.services.calendar import reply_deadline
 from opinions.services.demand_rounds import round_start
@@ -33,7 +36,7 @@ def demand_numbers_take(*, received_at: datetime, count: int = 1) -> list[str]:
 @transaction.atomic
 def demand_create(
     *,
-    actor,
+    actor: User,
     kind: str,
     channel: Channel,
     subject: str,
@@ -41,12 +44,12 @@ def demand_create(
     citizen_name: str = "",
     citizen_contact: str = "",
     level: str = Demand.Level.III,
-    department=None,
-    section=None,
+    department: Department | None = None,
+    section: Section | None = None,
     about_bureau: bool = False,
     post: Post | None = None,
     received_at: datetime | None = None,
-    request=None,
+    request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> Demand:
     """Record a demand (a hotline call, a letter, a petition, or a post). Its deadline is computed
@@ -91,14 +94,22 @@ def demand_create(
         now=now,
     )
     # Nobody has it yet: its section's owner signs for it, or (no owner) the office head dispatches it.
-    step = "claim" if demand.section_id is not None and demand.section.owner_id is not None else "assign"
+    step = "claim" if demand.section is not None and demand.section.owner_id is not None else "assign"
     demand_notify_waiting(demand=demand, step=step, occasion="received", actor=actor, now=now)
     return demand
 
 
 @transaction.atomic
 def demand_create_from_post(
-    *, post: Post, actor, kind: str, subject: str = "", content: str = "", request=None, now=None, **fields
+    *,
+    post: Post,
+    actor: User,
+    kind: str,
+    subject: str = "",
+    content: str = "",
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+    **fields: Any,
 ) -> Demand:
     """One click on a post: a demand prefilled from it (received when the post was found) and the
     post marked followed up. A post already turned into a demand is refused."""

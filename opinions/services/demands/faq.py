@@ -1,18 +1,31 @@
 """Replied consultations and the policy FAQ entries (政策宣传条目) they feed."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from archive.services import archive_record
 from bureau import clock
+from bureau.models import User
+from bureau.types import AnyUser
 from opinions.models import Demand, FaqEntry
 from opinions.policies import demand_require
 from opinions.services.demands._common import _lock, _record
 
 
 @transaction.atomic
-def faq_entry_create_from_demand(*, demand: Demand, actor, question: str, answer: str, request=None, now=None):
+def faq_entry_create_from_demand(
+    *,
+    demand: Demand,
+    actor: User,
+    question: str,
+    answer: str,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> FaqEntry:
     """Turn a replied consultation into a policy FAQ entry, linked to it."""
     now = now or clock.now()
     demand_require(actor, demand, "faq-create")
@@ -34,7 +47,14 @@ def faq_entry_create_from_demand(*, demand: Demand, actor, question: str, answer
 
 
 @transaction.atomic
-def demand_link_faq(*, demand: Demand, actor, entry: FaqEntry, request=None, now=None) -> Demand:
+def demand_link_faq(
+    *,
+    demand: Demand,
+    actor: AnyUser,
+    entry: FaqEntry,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Demand:
     """Link a consultation to the FAQ entry that answers it (ranks the entry as a hot issue)."""
     now = now or clock.now()
     demand_require(actor, demand, "faq-link")

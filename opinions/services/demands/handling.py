@@ -1,12 +1,16 @@
 """One handling round: sign for, assign, reply, review, sign off, complete and call back."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.models import Person
 from bureau.selectors import person_for
+from bureau.types import AnyUser
 from opinions.models import Demand
 from opinions.policies import demand_require
 from opinions.services.calendar import needs_review, reply_deadline
@@ -16,13 +20,17 @@ from opinions.services.demands.waiting import demand_notify_waiting
 
 
 @transaction.atomic
-def demand_claim(*, demand: Demand, actor, request=None, now=None) -> Demand:
+def demand_claim(
+    *, demand: Demand, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> Demand:
     """The handler signs for (签收) an unassigned demand. Two at once: one wins, the other is told who."""
     now = now or clock.now()
     demand_require(actor, demand, "claim")
     person = person_for(actor)
+    assert person is not None  # demand_require: "claim" is refused to a login without a person
     demand = _lock(demand)
     if demand.handler_id is not None and demand.state != State.RECEIVED:
+        assert demand.handler is not None  # its handler_id is set
         raise ValidationError(_("This demand has already been signed for by %(name)s.") % {"name": demand.handler.name})
     _refuse_unless(demand, (State.RECEIVED,), _("This demand can no longer be signed for."))
     before = {"state": demand.state, "handler_id": demand.handler_id}
@@ -43,7 +51,9 @@ def demand_claim(*, demand: Demand, actor, request=None, now=None) -> Demand:
 
 
 @transaction.atomic
-def demand_assign(*, demand: Demand, actor, handler: Person, request=None, now=None) -> Demand:
+def demand_assign(
+    *, demand: Demand, actor: AnyUser, handler: Person, request: HttpRequest | None = None, now: datetime | None = None
+) -> Demand:
     """A supervisor assigns (派单) or reassigns an open demand; the new handler is told."""
     now = now or clock.now()
     demand_require(actor, demand, "assign")
@@ -82,7 +92,15 @@ def demand_assign(*, demand: Demand, actor, handler: Person, request=None, now=N
 
 
 @transaction.atomic
-def demand_reply(*, demand: Demand, actor, reply_text: str, notes: str = "", request=None, now=None) -> Demand:
+def demand_reply(
+    *,
+    demand: Demand,
+    actor: AnyUser,
+    reply_text: str,
+    notes: str = "",
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Demand:
     """Record the reply given publicly. If the kind's replies are reviewed, it waits for review and
     counts only once approved. A replied, merged or completed demand cannot be replied to again,
     so a double-clicked submit replies once."""
@@ -129,7 +147,15 @@ def demand_reply(*, demand: Demand, actor, reply_text: str, notes: str = "", req
 
 
 @transaction.atomic
-def demand_review(*, demand: Demand, actor, approve: bool, opinion: str = "", request=None, now=None) -> Demand:
+def demand_review(
+    *,
+    demand: Demand,
+    actor: AnyUser,
+    approve: bool,
+    opinion: str = "",
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Demand:
     """A spokesperson or leader in charge approves the reply (it now counts as given) or sends it
     back to the handler with an opinion."""
     now = now or clock.now()
@@ -174,7 +200,9 @@ def demand_review(*, demand: Demand, actor, approve: bool, opinion: str = "", re
 
 
 @transaction.atomic
-def demand_sign_off(*, demand: Demand, actor, request=None, now=None) -> Demand:
+def demand_sign_off(
+    *, demand: Demand, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> Demand:
     """A leader in charge signs off a criticism or complaint about the bureau before completion."""
     now = now or clock.now()
     demand_require(actor, demand, "sign-off")
@@ -193,7 +221,15 @@ def demand_sign_off(*, demand: Demand, actor, request=None, now=None) -> Demand:
 
 
 @transaction.atomic
-def demand_complete(*, demand: Demand, actor, resolution: str, measures: str = "", request=None, now=None) -> Demand:
+def demand_complete(
+    *,
+    demand: Demand,
+    actor: AnyUser,
+    resolution: str,
+    measures: str = "",
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Demand:
     """Complete (办结) a replied demand with how it was resolved. Criticism and complaints about
     the bureau need a leader's sign-off first."""
     now = now or clock.now()
@@ -222,7 +258,15 @@ def demand_complete(*, demand: Demand, actor, resolution: str, measures: str = "
 
 
 @transaction.atomic
-def demand_call_back(*, demand: Demand, actor, satisfaction: str, note: str = "", request=None, now=None) -> Demand:
+def demand_call_back(
+    *,
+    demand: Demand,
+    actor: AnyUser,
+    satisfaction: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Demand:
     """Record a call-back attempt (回访), each its own record. Unreachable: the citizen may be called
     again. Unsatisfied reopens the case for handling again (重办): a new round, back to its handler
     with its own deadline from a fresh reply window; the earlier rounds' deadlines stay as they were."""

@@ -4,10 +4,12 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.selectors import person_for
+from bureau.types import AnyUser
 from opinions.models import Demand, DemandPress
 from opinions.policies import demand_require, press_recipient
 from opinions.services.demand_rounds import (
@@ -22,7 +24,9 @@ from opinions.services.demands.waiting import demand_notify_waiting
 
 
 @transaction.atomic
-def demand_hand_back(*, demand: Demand, actor, reason: str, request=None, now=None) -> Demand:
+def demand_hand_back(
+    *, demand: Demand, actor: AnyUser, reason: str, request: HttpRequest | None = None, now: datetime | None = None
+) -> Demand:
     """The handler hands the demand back (退单) as not theirs; a supervisor accepts or refuses."""
     now = now or clock.now()
     _require(actor, "opinions.handle_demand")
@@ -48,7 +52,15 @@ def demand_hand_back(*, demand: Demand, actor, reason: str, request=None, now=No
 
 
 @transaction.atomic
-def demand_decide_hand_back(*, demand: Demand, actor, accept: bool, note: str = "", request=None, now=None) -> Demand:
+def demand_decide_hand_back(
+    *,
+    demand: Demand,
+    actor: AnyUser,
+    accept: bool,
+    note: str = "",
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Demand:
     """Accepted: the demand is unassigned again and taken off the department and section that handed
     it back, for someone else (it counts for whoever handles it next). Refused: it goes back to its
     handler and stays theirs. The hand-back record keeps who handed it back and the decision."""
@@ -87,7 +99,15 @@ def demand_decide_hand_back(*, demand: Demand, actor, accept: bool, note: str = 
 
 
 @transaction.atomic
-def demand_request_extension(*, demand: Demand, actor, until: datetime, reason: str, request=None, now=None) -> Demand:
+def demand_request_extension(
+    *,
+    demand: Demand,
+    actor: AnyUser,
+    until: datetime,
+    reason: str,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Demand:
     """The handler asks, before the deadline has passed (at its second at the latest, the boundary of
     ``overdue_q``), for a later one; a supervisor decides. One request per round: a deadline once
     set is never replaced by a second request."""
@@ -121,7 +141,15 @@ def demand_request_extension(*, demand: Demand, actor, until: datetime, reason: 
 
 
 @transaction.atomic
-def demand_decide_extension(*, demand: Demand, actor, approve: bool, note: str = "", request=None, now=None) -> Demand:
+def demand_decide_extension(
+    *,
+    demand: Demand,
+    actor: AnyUser,
+    approve: bool,
+    note: str = "",
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Demand:
     """Approved: the deadline in force moves (the only way it does; the round keeps its own deadline
     beside the extension), and a flag raised before is withdrawn if the new deadline is still ahead.
     Approved after the deadline passed, even after the reply, the extension still counts, as it was
@@ -163,7 +191,9 @@ def demand_decide_extension(*, demand: Demand, actor, approve: bool, note: str =
 
 
 @transaction.atomic
-def demand_merge(*, demand: Demand, actor, into: Demand, request=None, now=None) -> Demand:
+def demand_merge(
+    *, demand: Demand, actor: AnyUser, into: Demand, request: HttpRequest | None = None, now: datetime | None = None
+) -> Demand:
     """Close ``demand`` as a duplicate of ``into`` (which must not itself be merged)."""
     now = now or clock.now()
     demand_require(actor, demand, "merge")
@@ -191,7 +221,9 @@ def demand_merge(*, demand: Demand, actor, into: Demand, request=None, now=None)
 
 
 @transaction.atomic
-def demand_press(*, demand: Demand, actor, note: str = "", request=None, now=None) -> DemandPress:
+def demand_press(
+    *, demand: Demand, actor: AnyUser, note: str = "", request: HttpRequest | None = None, now: datetime | None = None
+) -> DemandPress:
     """A supervisor presses (督办) an open demand: its handler (or, unassigned, its section's owner)
     is told and the press recorded. With nobody to tell, the press is refused (ValidationError)."""
     now = now or clock.now()
