@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.forms import ArchiveRecordFilterForm
 from archive.labels import action_choices
 from archive.models import ArchiveRecord
-from bureau import clock
+from bureau import bounds, clock
 
 
 def object_type_choices() -> list[tuple[str, str]]:
@@ -41,8 +41,12 @@ class ArchiveRecordFilter(django_filters.FilterSet):
     # With the object type: "everything about demand 17", served by archive_target_idx.
     target_id = django_filters.CharFilter(label=_("Object id"), lookup_expr="exact")
     actor = django_filters.ModelChoiceFilter(label=_("By"), queryset=_actor_queryset)
-    date_from = django_filters.DateFilter(label=_("From (day)"), method="filter_date_from", widget=_day_input())
-    date_to = django_filters.DateFilter(label=_("To (day)"), method="filter_date_to", widget=_day_input())
+    date_from = django_filters.DateFilter(
+        validators=[bounds.validate_filter_day], label=_("From (day)"), method="filter_date_from", widget=_day_input()
+    )
+    date_to = django_filters.DateFilter(
+        validators=[bounds.validate_filter_day], label=_("To (day)"), method="filter_date_to", widget=_day_input()
+    )
 
     class Meta:
         model = ArchiveRecord

@@ -72,3 +72,17 @@ def check_year(year: int, *, field: str = "year", today: date | None = None) -> 
     problem = year_problem(year, today=today)
     if problem:
         raise ValidationError({field: problem})
+
+
+# A day typed into a list's filter: wide, because a filter only narrows a list, but bounded so that
+# "the day after" of 9999-12-31 (a filter's exclusive end) never overflows.
+FILTER_FIRST_DAY, FILTER_LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def validate_filter_day(value: date) -> None:
+    """A filter's day between 2000-01-01 and 2099-12-31; otherwise a message beside the field."""
+    if not FILTER_FIRST_DAY <= value <= FILTER_LAST_DAY:
+        raise ValidationError(
+            _("Give a day between %(first)s and %(last)s.")
+            % {"first": FILTER_FIRST_DAY.isoformat(), "last": FILTER_LAST_DAY.isoformat()}
+        )

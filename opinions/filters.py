@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bureau import clock
+from bureau import bounds, clock
 from bureau.models import Department, Person, Section
 from opinions.models import (
     Channel,
@@ -43,10 +43,16 @@ class PostFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
     )
     found_from = django_filters.DateFilter(
-        label=_("Found from"), method="filter_found_from", widget=forms.DateInput(attrs={"type": "date"})
+        validators=[bounds.validate_filter_day],
+        label=_("Found from"),
+        method="filter_found_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     found_to = django_filters.DateFilter(
-        label=_("Found until"), method="filter_found_to", widget=forms.DateInput(attrs={"type": "date"})
+        validators=[bounds.validate_filter_day],
+        label=_("Found until"),
+        method="filter_found_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:
@@ -80,10 +86,16 @@ class DemandFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput)
     received_from = django_filters.DateFilter(
-        label=_("Received from"), method="filter_received_from", widget=forms.DateInput(attrs={"type": "date"})
+        validators=[bounds.validate_filter_day],
+        label=_("Received from"),
+        method="filter_received_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     received_to = django_filters.DateFilter(
-        label=_("Received until"), method="filter_received_to", widget=forms.DateInput(attrs={"type": "date"})
+        validators=[bounds.validate_filter_day],
+        label=_("Received until"),
+        method="filter_received_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     # The figures of opinions.selectors.figures, so a dashboard number opens the list of what it counts.
     FIGURE_CHOICES = [

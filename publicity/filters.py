@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bureau import bounds
 from bureau.models import Department
 from publicity.models import DisclosureItem, MediaCoverage, MediaOutlet, Platform, PublicityPost
 
@@ -33,9 +34,19 @@ class PublicityPostFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
     state = django_filters.ChoiceFilter(label=_("State"), choices=PublicityPost.State.choices)
     date_from = django_filters.DateFilter(
-        label=_("From"), field_name="shown_on", lookup_expr="gte", widget=_date_widget()
+        validators=[bounds.validate_filter_day],
+        label=_("From"),
+        field_name="shown_on",
+        lookup_expr="gte",
+        widget=_date_widget(),
     )
-    date_to = django_filters.DateFilter(label=_("To"), field_name="shown_on", lookup_expr="lte", widget=_date_widget())
+    date_to = django_filters.DateFilter(
+        validators=[bounds.validate_filter_day],
+        label=_("To"),
+        field_name="shown_on",
+        lookup_expr="lte",
+        widget=_date_widget(),
+    )
 
     class Meta:
         model = PublicityPost
@@ -52,10 +63,18 @@ class MediaCoverageFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label=_("Level"), field_name="outlet__level", choices=MediaOutlet.Level.choices)
     kind = django_filters.ChoiceFilter(label=_("Type"), field_name="outlet__kind", choices=MediaOutlet.Kind.choices)
     date_from = django_filters.DateFilter(
-        label=_("From"), field_name="reported_on", lookup_expr="gte", widget=_date_widget()
+        validators=[bounds.validate_filter_day],
+        label=_("From"),
+        field_name="reported_on",
+        lookup_expr="gte",
+        widget=_date_widget(),
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), field_name="reported_on", lookup_expr="lte", widget=_date_widget()
+        validators=[bounds.validate_filter_day],
+        label=_("To"),
+        field_name="reported_on",
+        lookup_expr="lte",
+        widget=_date_widget(),
     )
 
     class Meta:
@@ -70,10 +89,18 @@ class DisclosureItemFilter(django_filters.FilterSet):
     platform = django_filters.ModelChoiceFilter(label=_("Published where"), queryset=Platform.objects.all())
     department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
     date_from = django_filters.DateFilter(
-        label=_("From"), field_name="published_on", lookup_expr="gte", widget=_date_widget()
+        validators=[bounds.validate_filter_day],
+        label=_("From"),
+        field_name="published_on",
+        lookup_expr="gte",
+        widget=_date_widget(),
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), field_name="published_on", lookup_expr="lte", widget=_date_widget()
+        validators=[bounds.validate_filter_day],
+        label=_("To"),
+        field_name="published_on",
+        lookup_expr="lte",
+        widget=_date_widget(),
     )
 
     class Meta:

@@ -347,6 +347,7 @@ class FaqView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        search = self.request.GET.get("q", "")[:100]
+        # NUL cannot be stored or searched in PostgreSQL text; a pasted one is dropped.
+        search = self.request.GET.get("q", "").replace("\x00", "")[:100]
         context.update(search=search, entries=quick_page(faq_entries(search=search), self.request.GET.get("page")))
         return context
