@@ -280,3 +280,21 @@ class AnnualSummary(models.Model):
     @property
     def has_current_workbook(self) -> bool:
         return bool(self.workbook) and self.workbook_revision == self.revision
+
+
+class JobRun(models.Model):
+    """One run of a time-of-day job (the nightly chain check, the annual compile, the quota warning)
+    on one local day. Two beats, or a restart at the wrong moment, publish such a job twice; the
+    unique (job, day) row lets the first delivery work and the second stop (``bureau.jobs``)."""
+
+    job = models.CharField(_("job"), max_length=100)
+    day = models.DateField(_("day"))
+    started_at = models.DateTimeField(_("started at"))
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="job_run_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day}"

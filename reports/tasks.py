@@ -5,6 +5,7 @@ The services schedule these tasks after commit and import them inside the schedu
 
 from celery import shared_task
 
+from bureau.jobs import once_a_day
 from reports.annual.services import (
     annual_summaries_note_changes,
     annual_summary_compile_current,
@@ -14,13 +15,17 @@ from reports.annual.services import (
 
 
 @shared_task(ignore_result=True)
-def annual_summary_compile_current_task() -> int:
-    return annual_summary_compile_current()
+def annual_summary_compile_current_task() -> int | None:
+    """The nightly compile, once a night however often beat publishes it (None: already run)."""
+    with once_a_day("reports.annual_compile_current") as first:
+        return annual_summary_compile_current() if first else None
 
 
 @shared_task(ignore_result=True)
 def annual_summary_compile_final_task() -> int | None:
-    return annual_summary_compile_final()
+    """The final compile on 1 January, once that day."""
+    with once_a_day("reports.annual_compile_final") as first:
+        return annual_summary_compile_final() if first else None
 
 
 @shared_task(ignore_result=True)

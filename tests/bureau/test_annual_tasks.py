@@ -2,15 +2,16 @@
 compile run end to end by a real worker on Redis (built on the real clock: the worker does not see
 moved time)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import F
 from django_celery_beat.models import PeriodicTask
 
 from bureau import clock
 from bureau.celery import app as celery_app
-from bureau.models import AnnualSummary
+from bureau.models import AnnualSummary, JobRun
 from opinions.models import Demand
 from opinions.services.demands import demand_reply
 from reports.models import AnnualSummaryRevision
@@ -53,7 +54,9 @@ def test_worker_compiles_this_year_and_writes_the_workbook(redis_worker):  # noq
     assert not summary.is_final
     assert summary.has_current_workbook
 
-    # Run again: the same row is compiled afresh, with its own workbook.
+    # The next night (the first run's claim moved back a day): the same row is compiled afresh, with
+    # its own workbook. A second delivery the same night would do nothing (test_jobs_once_a_day.py).
+    JobRun.objects.update(day=F("day") - timedelta(days=1))
     annual_summary_compile_current_task.delay()
     assert wait_until(lambda: len(redis_worker.finished) == 2, seconds=60)
     summary.refresh_from_db()
