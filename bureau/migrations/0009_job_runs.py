@@ -4,24 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bureau', '0008_notification_claim_expiry'),
+        ("bureau", "0008_notification_claim_expiry"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job', models.CharField(max_length=100, verbose_name='job')),
-                ('day', models.DateField(verbose_name='day')),
-                ('started_at', models.DateTimeField(verbose_name='started at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("job", models.CharField(max_length=100, verbose_name="job")),
+                ("day", models.DateField(verbose_name="day")),
+                ("started_at", models.DateTimeField(verbose_name="started at")),
             ],
             options={
-                'verbose_name': 'job run',
-                'verbose_name_plural': 'job runs',
-                'constraints': [models.UniqueConstraint(fields=('job', 'day'), name='job_run_once_a_day')],
+                "verbose_name": "job run",
+                "verbose_name_plural": "job runs",
+                "constraints": [models.UniqueConstraint(fields=("job", "day"), name="job_run_once_a_day")],
             },
         ),
     ]
