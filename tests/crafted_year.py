@@ -47,6 +47,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from bureau.models import Role
 from opinions.models import CalendarDay, DemandKind, ReplyWindow
@@ -199,7 +200,7 @@ def build_crafted_year(cast) -> dict:
 
     d5 = cases["D5"] = new(at(4, 20, 9))
     s.demand_claim(demand=d5, actor=a1.user, now=at(4, 20, 9, 10))
-    with pytest.raises(ValidationError, match="before the deadline"):
+    with translation.override("en"), pytest.raises(ValidationError, match="before the deadline"):
         s.demand_request_extension(demand=d5, actor=a1.user, until=at(4, 23, 9), reason="晚了", now=at(4, 21, 9, 0, 1))
     s.demand_reply(demand=d5, actor=a1.user, reply_text="答复", now=at(4, 21, 10))
 
