@@ -21,8 +21,10 @@ The other months have nothing. The rates are the counts' rates rounded half up b
 13/14 = 92.857…% → 92.9%)."""
 
 import io
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from html import unescape
 
 import docx
 import openpyxl
@@ -447,3 +449,33 @@ def test_a_late_change_makes_revision_2_on_every_surface_and_revision_1_keeps_th
     assert revisions[2].figures["posts"]["total"]["found"] == 0
     board = dashboard(period=Period("range", date(2026, 1, 1), date(2026, 3, 2)))
     assert board.posts.found == 2
+
+
+def test_every_dashboard_number_of_the_year_opens_a_list_with_the_same_count(year, client_as):
+    """The lists behind the numbers: received 14, replied 13, on time 8, completed 5, overdue 1
+    (D12; D11 is overdue in its redo round), reached 5; 综合科 11 received, 城管科 3."""
+    client = client_as("leader")
+    html = client.get(
+        "/dashboard/", {"period": "range", "from": "2025-01-01", "to": "2025-12-31"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    links = [
+        (unescape(href), int(number))
+        for href, number in re.findall(r'<a[^>]*href="([^"]*count=1[^"]*)"[^>]*>\s*(\d+)\s*</a>', html)
+    ]
+    assert links
+    for href, number in links:
+        response = client.get(href)
+        match = re.search(rb'data-testid="list-count" data-count="(\d+)"', response.content)
+        assert match, href
+        assert int(match.group(1)) == number, href
+
+
+def test_the_assessment_links_each_department_to_the_cases_it_counts(year, client_as):
+    """综合科 11 received (D11 among them: its redo went to 城管科 in 2026), 城管科 3 (D6 D7 D8)."""
+    client = client_as("leader")
+    rows = assessment_rows(client)
+    for name, received in (("综合科", 11), ("城管科", 3)):
+        response = client.get(rows[name]["demands_url"])
+        match = re.search(rb'data-testid="list-count" data-count="(\d+)"', response.content)
+        assert match, name
+        assert int(match.group(1)) == received, name
