@@ -479,3 +479,42 @@ def test_the_assessment_links_each_department_to_the_cases_it_counts(year, clien
         match = re.search(rb'data-testid="list-count" data-count="(\d+)"', response.content)
         assert match, name
         assert int(match.group(1)) == received, name
+
+
+def check_summary_page(client, url, year_counts, year_rates, q4_counts, q4_rates, *, revision) -> None:
+    """The summary page (the current figures, or a revision's): which revision, and the overview's
+    year and quarter columns as every surface writes them."""
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response.context["revision"].number == revision
+    with translation.override("en"):
+        labels = {str(indicator(key).label): key for key in (*COUNTS, *RATES)}
+    rows = {row[0]["text"]: row for row in response.context["overview"]["rows"] if row and row[0]["text"] in labels}
+    quarters = [QUARTERS["Q1"], QUARTERS["Q2"], QUARTERS["Q3"], (q4_counts, q4_rates)]
+    for label, key in labels.items():
+        shown = [str(cell["text"]) for cell in rows[label][1:6]]  # a count is the number itself
+        want = [text((year_counts | year_rates)[key]), *(text((c | r)[key]) for c, r in quarters)]
+        assert shown == want, label
+
+
+def test_the_summary_page_and_its_stored_workbook_before_and_after_the_late_change(year, cast, client_as):
+    client = client_as("leader")
+    detail = reverse("annual:summary-detail", args=[YEAR])
+    check_summary_page(client, detail, EXPECTED, YEAR_RATES, *QUARTERS["Q4"], revision=1)
+    make_late_change(year, cast)
+    q4 = late(QUARTERS["Q4"][0])
+    check_summary_page(client, detail, late(EXPECTED), LATE_YEAR_RATES, q4, LATE_Q4_RATES, revision=2)
+    first = reverse("annual:summary-revision", args=[YEAR, 1])
+    check_summary_page(client, first, EXPECTED, YEAR_RATES, *QUARTERS["Q4"], revision=1)
+    # The workbook the nightly compile stored for revision 2 holds the cells written from its figures.
+    summary = AnnualSummaryRevision.objects.get(summary__year=YEAR, number=2).summary
+    assert summary.has_current_workbook
+    with summary.workbook.open("rb") as stream:
+        kept = openpyxl.load_workbook(io.BytesIO(stream.read()))
+    buffer = io.BytesIO()
+    write_annual_workbook(year=YEAR, figures=summary.figures, stream=buffer, language="zh-hans")
+    buffer.seek(0)
+    written = openpyxl.load_workbook(buffer)
+    assert list(kept["概况"].iter_rows(values_only=True)) == list(written["概况"].iter_rows(values_only=True))
+    replied = next(row for row in kept["概况"].iter_rows(values_only=True) if row and row[0] == "答复诉求数")
+    assert replied[1] == 14
