@@ -14,6 +14,7 @@ from opinions.models import (
     Post,
     ScreeningCategory,
     completed_q,
+    first_round_overdue_q,
     overdue_q,
     reached_q,
     replied_on_time_q,
@@ -84,6 +85,14 @@ class DemandFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=Demand.State.choices)
     handler = django_filters.ModelChoiceFilter(label=_("Handler"), queryset=Person.objects.active())
     department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
+    # The department a case counts under in the figures: its first round's (after any accepted
+    # hand-back), not the one handling it now; the figures' lists (the dashboard, the assessment) use it.
+    case_department = django_filters.ModelChoiceFilter(
+        label=_("Department the case counts under"),
+        queryset=Department.objects.all(),
+        method="filter_case_department",
+        widget=forms.HiddenInput,
+    )
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput)
     received_from = django_filters.DateFilter(
         validators=[bounds.validate_filter_day],
@@ -105,7 +114,8 @@ class DemandFilter(django_filters.FilterSet):
         ("completed", _("Completed")),
         ("called_back", _("Reached on call-back")),
         ("satisfied", _("Satisfied on call-back")),
-        ("overdue", _("Overdue now")),
+        ("overdue", _("Overdue now in the first round")),
+        ("overdue_now", _("Overdue now")),
     ]
     figure = django_filters.ChoiceFilter(label=_("Figure"), choices=FIGURE_CHOICES, method="filter_figure")
 
@@ -124,6 +134,11 @@ class DemandFilter(django_filters.FilterSet):
         # The case number too, as said on the phone ("2026-0312") or in part ("0312").
         return queryset.filter(Q(number__icontains=value) | Q(subject__icontains=value) | Q(content__icontains=value))
 
+    def filter_case_department(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(rounds__number=0, rounds__department=value)
+
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
@@ -138,7 +153,9 @@ class DemandFilter(django_filters.FilterSet):
             "completed": completed_q(),
             "called_back": reached_q(),
             "satisfied": satisfied_q(),
-            "overdue": overdue_q(clock.now()),
+            # The figure "overdue" (first round); a redo round overdue is 重办超期, counted apart.
+            "overdue": first_round_overdue_q(clock.now()),
+            "overdue_now": overdue_q(clock.now()),  # every round: the dashboard's "overdue now"
         }
         return queryset.filter(conditions.get(value, Q()))
 

@@ -166,12 +166,17 @@ def opinion_paragraphs(figures: dict) -> list[str]:
         _("The office received %(received)s demands from the public. By kind: %(kinds)s. By channel: %(channels)s.")
         % {"received": total["received"], "kinds": _join(kinds), "channels": _join(channels)}
     )
-    # Rates as every surface shows them: recomputed from the stored counts by the registry.
+    # Rates as every surface shows them: recomputed from the stored counts by the registry. A count
+    # an older stored summary lacks is None, and the sentence carrying it is left out.
     values = {
         **total,
-        "reached": indicators.read_count(total, "reached"),
+        **{name: indicators.read_count(total, name) for name in indicators.DEMAND_COUNTS},
         **{key: indicators.indicator(key).text(total) for key in indicators.DEMAND_RATES},
     }
+
+    def has(*names: str) -> bool:
+        return all(values.get(name) is not None for name in names)
+
     paragraphs.append(
         _(
             "%(replied)s demands were replied to, a reply rate of %(reply_rate)s; %(replied_on_time)s were replied "
@@ -180,6 +185,33 @@ def opinion_paragraphs(figures: dict) -> list[str]:
         )
         % values
     )
+    if has("replied_late", "signed_for", "signed_for_on_time"):
+        paragraphs.append(
+            _(
+                "%(replied_late)s demands were replied to after the time limit. Of the %(signed_for)s demands "
+                "signed for, %(signed_for_on_time)s were signed for within the limit, a timely sign-for rate of "
+                "%(sign_for_on_time_rate)s."
+            )
+            % values
+        )
+    if has("handed_back", "redone", "redo_overdue"):
+        paragraphs.append(
+            _(
+                "%(handed_back)s cases were handed back and accepted as not the handling department's, a "
+                "hand-back rate of %(hand_back_rate)s; %(redone)s cases were handled again after an unsatisfied "
+                "call-back, a redo rate of %(redo_rate)s, and %(redo_overdue)s redo rounds ran past their deadline."
+            )
+            % values
+        )
+    if has("extensions_requested", "extensions_approved", "presses", "merged"):
+        paragraphs.append(
+            _(
+                "%(extensions_requested)s extensions were requested and %(extensions_approved)s approved; "
+                "supervisors pressed handlers %(presses)s times; %(merged)s duplicate demands were merged into "
+                "the cases they repeat and are not counted again."
+            )
+            % values
+        )
     if values["reached"]:
         paragraphs.append(
             _(
@@ -188,8 +220,24 @@ def opinion_paragraphs(figures: dict) -> list[str]:
             )
             % values
         )
+        if has("first_reached", "first_satisfied") and values["first_reached"]:
+            paragraphs.append(
+                _(
+                    "On the first call-back, %(first_satisfied)s of the %(first_reached)s people reached were "
+                    "satisfied or fairly satisfied, a first call-back satisfaction of %(first_satisfaction)s."
+                )
+                % values
+            )
     else:
         paragraphs.append(_("No call-backs were recorded this year."))
+    if has("completed_called_back") and values["completed"]:
+        paragraphs.append(
+            _(
+                "%(completed_called_back)s of the %(completed)s completed cases were called back, a call-back "
+                "rate of %(call_back_rate)s."
+            )
+            % values
+        )
     if total["overdue"]:
         paragraphs.append(
             _(

@@ -26,7 +26,7 @@ class Links:
         )
 
     def overdue_now(self) -> str:
-        return self._url("opinions:demand-list", figure="overdue")
+        return self._url("opinions:demand-list", figure="overdue_now")
 
     def posts(self, **params) -> str:
         first, last = self.period.first.isoformat(), self.period.last.isoformat()

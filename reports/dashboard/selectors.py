@@ -22,7 +22,7 @@ from assignments.selectors import (
 )
 from bureau import clock
 from bureau.models import Department
-from opinions.models import Channel, Demand, DemandDay, DemandKind, OverdueDay, PostDay, ScreeningCategory
+from opinions.models import Channel, DemandDay, DemandKind, OverdueDay, PostDay, ScreeningCategory
 from opinions.selectors.figures import (
     DAILY_DEMAND_COUNTS,
     DAILY_POST_COUNTS,
@@ -30,6 +30,7 @@ from opinions.selectors.figures import (
     StoredDays,
     daily_figures_stored_days,
     demand_daily_rows,
+    demand_overdue_rows,
     overdue_now_count,
     post_daily_rows,
 )
@@ -122,7 +123,8 @@ class DemandBreakdown:
     per_day: list[tuple[date, int, int]]  # (day, received, replied)
 
 
-# The counts the dashboard adds up: the stored daily rows' and the live "overdue". A count the
+# The counts the dashboard adds up: the stored daily rows' and the moment's (``demand_overdue_rows``:
+# "overdue" and the running part of "redo_overdue"). A count the
 # ``Figures`` dataclass carries beyond them is not counted here, so it stays None ("—" through
 # reports.indicators) rather than a false 0 that would disagree with the stored summary.
 BOARD_COUNTS = (*DAILY_DEMAND_COUNTS, "overdue")
@@ -174,15 +176,10 @@ def demand_breakdown(
     for row in live:
         per_day[row["day"]][0] += row["received"]
         per_day[row["day"]][1] += row["replied"]
-    # "Overdue" is what it is now: open, deadline passed, received in the period (the open rows only).
-    overdue = (
-        Demand.objects.overdue(at=now)
-        .filter(received_at__gte=period.start, received_at__lt=period.end)
-        .values("kind", "channel_id", "department_id")
-        .annotate(overdue=Count("pk"))
-        .order_by()
-    )
-    rows.extend(overdue)
+    # What depends on the moment, counted live as ``demand_figures`` counts it: the first round
+    # overdue now ("overdue") and the running part of "redo_overdue" (a redo round unanswered past its
+    # deadline), each under the case's department (its first round's), received in the period.
+    rows.extend(demand_overdue_rows(now=now, start=period.start, end=period.end))
 
     total = _empty()
     by_kind: dict = {}

@@ -112,7 +112,7 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             demand_cards=demand_cards(board.demands.total, links),
             by_kind=group_rows(board.demands.by_kind, links, "kind"),
             by_channel=group_rows(board.demands.by_channel, links, "channel"),
-            by_department=group_rows(board.demands.by_department, links, "department"),
+            by_department=group_rows(board.demands.by_department, links, "case_department"),
             post_cards=[
                 {"label": _("Posts found"), "value": posts.found, "url": links.posts(), "key": "found"},
                 {
@@ -190,7 +190,7 @@ class AssessmentView(PermissionRequiredMixin, TemplateView):
         rows = assessment_page_rows(assessment(year=year))
         for item in rows:
             department = item["row"].department.pk
-            item["demands_url"] = links.demands("received", department=department)
+            item["demands_url"] = links.demands("received", case_department=department)
             item["publicity_url"] = links.publicity(department=department)
         context.update(
             year=year,
