@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -156,6 +157,23 @@ class SheetDocument:
     tables: list[Table]
     meta: str = ""  # a line under the title, right-aligned (number, date printed)
     notes: list[str] = field(default_factory=list)  # paragraphs after the tables
+
+
+# A form's grid: label, value, label, value (mm), spanning the text width.
+FORM_WIDTHS = (26, 52, 26, 52)
+
+
+def moment(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored time as the sheets show it: local time, "—" when there is none."""
+    if value is None:
+        return "—"
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return value.strftime(fmt)
+
+
+def text_or_dash(value) -> str:
+    return str(value) if value else "—"
 
 
 def _borders(table) -> None:

@@ -18,10 +18,12 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from bureau import clock
+from bureau.documents import docx_response
 from bureau.exports import Sheet, csv_response, xlsx_response
 from bureau.models import Person
 from bureau.views_base import ActionView
 from opinions import demand_forms as forms
+from opinions.documents import handling_form_document
 from opinions.models import Demand, FaqEntry
 from opinions.policies import demand_actions, demand_shows_citizen
 from opinions.selectors.demands import demand_get, demand_list, demand_timeline, faq_entries
@@ -337,6 +339,19 @@ class DemandPrintView(DemandDetailView):
         context = super().get_context_data(**kwargs)
         context["history"] = demand_handling_history(demand=self.demand)
         return context
+
+
+class DemandWordView(DemandDetailView):
+    """The handling form as a Word document (same content, official format)."""
+
+    def get(self, request, *args, **kwargs):
+        document = handling_form_document(
+            demand=self.demand,
+            history=demand_handling_history(demand=self.demand),
+            show_citizen=demand_shows_citizen(request.user, self.demand),
+            now=clock.now(),
+        )
+        return docx_response(filename=f"{self.demand.number}.docx", sheet=document)
 
 
 class FaqView(PermissionRequiredMixin, TemplateView):
