@@ -101,6 +101,9 @@ EXPORT_HEADER = [
     gettext_lazy("Overdue"),
 ]
 
+# Column widths (characters) of the xlsx: the subject wide, times fit "2026-03-01 09:00".
+EXPORT_WIDTHS = [16, 8, 14, 40, 10, 10, 14, 17, 17, 17, 17, 8]
+
 
 def export_rows(queryset, now):
     for demand in queryset.iterator(chunk_size=2000):
@@ -130,7 +133,8 @@ class DemandExportView(DemandListView):
             return csv_response(filename=f"{filename}.csv", header=header, rows=rows)
         if fmt == "xlsx":
             return xlsx_response(
-                filename=f"{filename}.xlsx", sheets=[Sheet(title=_("Demands"), header=header, rows=list(rows))]
+                filename=f"{filename}.xlsx",
+                sheets=[Sheet(title=_("Demands"), header=header, rows=list(rows), widths=EXPORT_WIDTHS)],
             )
         raise Http404
 
