@@ -61,9 +61,10 @@ def task(cast):
 def test_task_sheet_prints_and_downloads_as_word(client_as, task):
     client = client_as("supervisor")
     page = client.get(reverse("assignments:task-print", args=[task.pk])).content.decode()
-    assert 'data-testid="print-button"' in page
+    assert 'data-testid="print-button">打印</button>' in page  # 打印, not the outlet kind 纸媒
     assert reverse("assignments:task-word", args=[task.pk]) in page
-    assert "css/print.css" in page
+    # Its stylesheet link was written rel=\"stylesheet\" (backslashes in the HTML), so no style loaded.
+    assert '<link rel="stylesheet" href="/static/css/print.css">' in page
     document = _docx(client.get(reverse("assignments:task-word", args=[task.pk])))
     assert _is_a4_portrait(document)
     text = _text(document)
@@ -74,9 +75,10 @@ def test_task_sheet_prints_and_downloads_as_word(client_as, task):
     # The sheet's title in 小标宋 (w:eastAsia), as the official format wants.
     title = document.paragraphs[0]
     assert title.text == "交办任务办理反馈单"
-    assert title.runs[0]._element.rPr.rFonts.get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
-    ) == "方正小标宋简体"
+    assert (
+        title.runs[0]._element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        == "方正小标宋简体"
+    )
 
 
 def cast_name(person) -> str:
@@ -110,7 +112,8 @@ def test_report_upward_prints_and_downloads_as_word(client_as, cast):
     detail = client.get(reverse("assignments:report-detail", args=[report.pk])).content.decode()
     assert reverse("assignments:report-word", args=[report.pk]) in detail
     page = client.get(reverse("assignments:report-print", args=[report.pk])).content.decode()
-    assert 'data-testid="print-button"' in page
+    assert 'data-testid="print-button">打印</button>' in page
+    assert '<link rel="stylesheet" href="/static/css/print.css">' in page
     document = _docx(client.get(reverse("assignments:report-word", args=[report.pk])))
     assert _is_a4_portrait(document)
     text = _text(document)

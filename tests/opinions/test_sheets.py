@@ -50,7 +50,7 @@ def test_handling_form_page_has_print_and_word(client_as, cast):
     demand = DemandFactory()
     client = client_as("supervisor")
     page = client.get(reverse("opinions:demand-print", args=[demand.pk])).content.decode()
-    assert 'data-testid="print-button"' in page
+    assert 'data-testid="print-button">打印</button>' in page
     assert "js/print.js" in page
     assert reverse("opinions:demand-word", args=[demand.pk]) in page
     detail = client.get(demand.get_absolute_url()).content.decode()
