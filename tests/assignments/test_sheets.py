@@ -6,6 +6,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -217,3 +219,20 @@ def test_roster_sheets_need_the_duty_permission(client_as):
     outsider = client_as("outsider")
     for name in ("week-print", "week-word", "week-export", "month-print", "month-word", "month-export"):
         assert outsider.get(reverse(f"assignments:{name}")).status_code == 403
+
+
+def test_roster_sheets_queries_do_not_grow_with_the_shifts(client_as, week):
+    client = client_as("staff")
+    urls = [reverse(f"assignments:{name}") + "?month=2026-03" for name in ("month-print", "month-word", "month-export")]
+    small = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        small.append(len(queries))
+    day = ShiftTypeFactory()
+    for n in range(10, 28):
+        ShiftAssignmentFactory(shift=ShiftFactory(shift_type=day, on=date(2026, 3, n)))
+    for url, before in zip(urls, small, strict=True):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        assert len(queries) == before, url
