@@ -19,7 +19,7 @@ def approval_document(*, post: PublicityPost, now) -> SheetDocument:
         [
             Label(_("Approved or returned by")),
             text_or_dash(post.reviewer.name if post.reviewer else ""),
-            Label(_("Reviewed at")),
+            Label(_("Approved or returned at")),
             moment(post.reviewed_at),
         ],
         [Label(_("Leader's opinion")), Cell(f"{post.review_comment}\n\n{signature}".lstrip("\n"), 3)],

@@ -50,6 +50,9 @@ def test_approval_form_prints_from_the_post_page(client_as, cast, approved):
     assert "同意发布，注意配图清晰。" in page
     assert cast["staff"].name in page
     assert cast["leader"].name in page
+    # The approval's time is labelled 审批时间, not the patrol log's 巡查时间 ("Reviewed at").
+    assert "审批时间" in page
+    assert "巡查时间" not in page
 
 
 def test_approval_form_word_has_the_fields(client_as, cast, approved):
