@@ -24,6 +24,7 @@ from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+EAST_ASIA = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -64,6 +65,7 @@ def test_task_sheet_prints_and_downloads_as_word(client_as, task):
     client = client_as("supervisor")
     page = client.get(reverse("assignments:task-print", args=[task.pk])).content.decode()
     assert 'data-testid="print-button">打印</button>' in page  # 打印, not the outlet kind 纸媒
+    assert 'data-testid="shortened"' not in page  # short texts print whole
     assert reverse("assignments:task-word", args=[task.pk]) in page
     # Its stylesheet link was written rel=\"stylesheet\" (backslashes in the HTML), so no style loaded.
     assert '<link rel="stylesheet" href="/static/css/print.css">' in page
@@ -75,6 +77,10 @@ def test_task_sheet_prints_and_downloads_as_word(client_as, task):
     assert "已会同执法大队现场核查，责令整改。" in text
     assert cast_name(task.handler) in text
     # The sheet's title in 小标宋 (w:eastAsia), as the official format wants.
+    # Cells in 仿宋 (w:eastAsia), digits and Latin letters in Times New Roman.
+    run = document.tables[0].rows[0].cells[1].paragraphs[0].runs[0]
+    assert run.font.name == "Times New Roman"
+    assert run._element.rPr.rFonts.get(EAST_ASIA) == "仿宋_GB2312"
     title = document.paragraphs[0]
     assert title.text == "交办任务办理反馈单"
     assert (

@@ -70,6 +70,7 @@ def test_task_sheet_with_long_texts_prints_on_one_page(browser, client_as, cast,
     for n in range(15):
         TaskNote.objects.create(task=task, author=cast["staff"], body=LONG * 3, created_at=clock.now() + timedelta(n))
     html = client_as("supervisor").get(reverse("assignments:task-print", args=[task.pk])).content.decode()
+    assert 'data-testid="shortened"' in html  # the sheet says the Word document holds the rest
     _assert_one_page_within_width(browser, html, tmp_path, "task")
 
 
@@ -80,6 +81,7 @@ def test_report_upward_with_long_texts_prints_on_one_page(browser, client_as, ca
             report=report, body=LONG * 3, reported_by=cast["staff"], reported_at=clock.now() + timedelta(hours=n)
         )
     html = client_as("supervisor").get(reverse("assignments:report-print", args=[report.pk])).content.decode()
+    assert 'data-testid="shortened"' in html
     _assert_one_page_within_width(browser, html, tmp_path, "report")
 
 
@@ -97,6 +99,7 @@ def test_publicity_approval_form_with_long_texts_prints_on_one_page(browser, cli
         link=URL,
     )
     html = client_as("leader").get(reverse("publicity:post-print", args=[post.pk])).content.decode()
+    assert 'data-testid="shortened"' in html
     _assert_one_page_within_width(browser, html, tmp_path, "publicity")
 
 
