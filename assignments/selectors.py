@@ -64,6 +64,20 @@ def shift_list(*, start: date, end: date) -> QuerySet[Shift]:
     )
 
 
+def roster_shifts(*, start: date, end: date) -> QuerySet[Shift]:
+    """Shifts on days ``start``..``end`` with their people, departments and phones (the printed
+    and exported rosters)."""
+    people = ShiftAssignment.objects.select_related("person", "person__department").order_by(
+        "person__sort_order", "person__name"
+    )
+    return (
+        Shift.objects.filter(on__gte=start, on__lte=end)
+        .select_related("shift_type")
+        .prefetch_related(Prefetch("assignments", queryset=people))
+        .order_by("on", "shift_type__sort_order", "starts_at")
+    )
+
+
 def shift_detail(*, pk: int) -> Shift:
     return Shift.objects.select_related("shift_type").prefetch_related(_assignments_prefetch()).get(pk=pk)
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("demands/faq/", demands.FaqView.as_view(), name="demand-faq"),
     path("demands/<int:pk>/", demands.DemandDetailView.as_view(), name="demand-detail"),
     path("demands/<int:pk>/print/", demands.DemandPrintView.as_view(), name="demand-print"),
+    path("demands/<int:pk>/word/", demands.DemandWordView.as_view(), name="demand-word"),
     path("demands/<int:pk>/<slug:action>/", demands.demand_action, name="demand-action"),
     path("posts/<int:pk>/demand/", demands.DemandFromPostView.as_view(), name="demand-from-post"),
 ]

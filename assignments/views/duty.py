@@ -17,12 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from assignments import selectors, services
+from assignments import roster_sheets, selectors, services
 from assignments.forms import HandoverNoteForm, LeaveForm, RosterGenerateForm, ShiftAssignForm, SwapForm
 from assignments.models import Leave, Shift, ShiftAssignment
 from assignments.policies import shift_actions, sign_in_can, unassign_can
 from bureau import clock
 from bureau.auth import client_ip
+from bureau.documents import docx_response
 from bureau.exports import Sheet, xlsx_response
 from bureau.selectors import person_for
 from bureau.views_base import ActionView, ServiceFormView
@@ -125,6 +126,82 @@ class MonthView(PermissionRequiredMixin, TemplateView):
             next=(first + timedelta(days=32)).replace(day=1),
         )
         return context
+
+
+class RosterPrintBase(PermissionRequiredMixin, TemplateView):
+    """The week's or month's roster on one A4 page, with everyone's phones; its Word and xlsx forms
+    (``RosterWordMixin``, ``RosterExportMixin``) read the same ``roster_sheets.roster_for``."""
+
+    permission_required = "assignments.view_duty"
+    template_name = "assignments/roster_print.html"
+    is_month = False
+
+    def roster(self) -> roster_sheets.Roster:
+        today = clock.today()
+        if self.is_month:
+            first = _parse_date((self.request.GET.get("month") or "") + "-01", today.replace(day=1))
+            start, end = roster_sheets.month_span(first)
+            return roster_sheets.roster_for(start=start, end=end, title=roster_sheets.month_title(start))
+        start, end = roster_sheets.week_span(_parse_date(self.request.GET.get("start"), today))
+        return roster_sheets.roster_for(start=start, end=end, title=roster_sheets.week_title(start, end))
+
+    def period_query(self, roster: roster_sheets.Roster) -> str:
+        return f"month={roster.start:%Y-%m}" if self.is_month else f"start={roster.start:%Y-%m-%d}"
+
+    def filename(self, roster: roster_sheets.Roster, extension: str) -> str:
+        period = f"{roster.start:%Y-%m}" if self.is_month else f"{roster.start:%Y%m%d}"
+        return f"roster-{period}.{extension}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        roster, kind = self.roster(), "month" if self.is_month else "week"
+        query = self.period_query(roster)
+        context.update(
+            roster=roster,
+            is_month=self.is_month,
+            now=clock.now(),
+            back_url=f"{reverse(f'assignments:{kind}')}?{query}",
+            word_url=f"{reverse(f'assignments:{kind}-word')}?{query}",
+            export_url=f"{reverse(f'assignments:{kind}-export')}?{query}",
+        )
+        return context
+
+
+class RosterWordMixin:
+    def get(self, request, *args, **kwargs):
+        roster = self.roster()
+        document = roster_sheets.roster_document(roster, phones_in_cells=not self.is_month)
+        return docx_response(filename=self.filename(roster, "docx"), sheet=document)
+
+
+class RosterExportMixin:
+    def get(self, request, *args, **kwargs):
+        roster = self.roster()
+        return xlsx_response(filename=self.filename(roster, "xlsx"), sheets=[roster_sheets.roster_sheet(roster)])
+
+
+class WeekPrintView(RosterPrintBase):
+    pass
+
+
+class WeekWordView(RosterWordMixin, RosterPrintBase):
+    pass
+
+
+class WeekExportView(RosterExportMixin, RosterPrintBase):
+    pass
+
+
+class MonthPrintView(RosterPrintBase):
+    is_month = True
+
+
+class MonthWordView(RosterWordMixin, RosterPrintBase):
+    is_month = True
+
+
+class MonthExportView(RosterExportMixin, RosterPrintBase):
+    is_month = True
 
 
 class ShiftAccessMixin:

@@ -11,9 +11,12 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from assignments import selectors, services
+from assignments.documents import report_document
 from assignments.forms import FollowUpForm, IncidentReportForm, opinion_link_form
 from assignments.models import IncidentReport, ResponsePlan
 from assignments.policies import incident_report_actions
+from bureau import clock
+from bureau.documents import docx_response
 from bureau.files import protected_file_response
 from bureau.pagination import LastPagePaginator
 from bureau.views_base import ActionView, ServiceFormView
@@ -68,6 +71,17 @@ class ReportDetailView(PermissionRequiredMixin, ReportAccessMixin, TemplateView)
 
 class ReportPrintView(ReportDetailView):
     template_name = "assignments/report_print.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "now": clock.now()}
+
+
+class ReportWordView(ReportDetailView):
+    """The report upward as a Word document (same content, official format)."""
+
+    def get(self, request, *args, **kwargs):
+        document = report_document(report=self.report, follow_ups=self.report.follow_ups.all(), now=clock.now())
+        return docx_response(filename=f"report-{self.report.pk}.docx", sheet=document)
 
 
 class FollowUpView(ActionView, ReportDetailView):

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from assignments import selectors, services
+from assignments.documents import task_document
 from assignments.filters import CountyTaskFilter
 from assignments.forms import (
     AttachmentForm,
@@ -24,6 +25,7 @@ from assignments.forms import (
 from assignments.models import CountyTask, TaskAttachment
 from assignments.policies import county_task_actions
 from bureau import clock
+from bureau.documents import docx_response
 from bureau.files import protected_file_response
 from bureau.pagination import LastPagePaginator
 from bureau.views_base import ActionView, ServiceFormView
@@ -172,6 +174,16 @@ class TaskPrintView(PermissionRequiredMixin, TaskAccessMixin, TemplateView):
             task=self.task, now=clock.now(), notes=self.task.notes.all(), attachments=self.task.attachments.all()
         )
         return context
+
+
+class TaskWordView(TaskPrintView):
+    """The task sheet as a Word document (same content, official format)."""
+
+    def get(self, request, *args, **kwargs):
+        document = task_document(
+            task=self.task, notes=self.task.notes.all(), attachments=self.task.attachments.all(), now=clock.now()
+        )
+        return docx_response(filename=f"{self.task.reference}.docx", sheet=document)
 
 
 class AttachmentDownloadView(PermissionRequiredMixin, View):

@@ -18,10 +18,12 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from bureau import clock
+from bureau.documents import docx_response
 from bureau.exports import Sheet, csv_response, xlsx_response
 from bureau.models import Person
 from bureau.views_base import ActionView
 from opinions import demand_forms as forms
+from opinions.documents import handling_form_document
 from opinions.models import Demand, FaqEntry
 from opinions.policies import demand_actions, demand_shows_citizen
 from opinions.selectors.demands import demand_get, demand_list, demand_timeline, faq_entries
@@ -99,6 +101,9 @@ EXPORT_HEADER = [
     gettext_lazy("Overdue"),
 ]
 
+# Column widths (characters) of the xlsx: the subject wide, times fit "2026-03-01 09:00".
+EXPORT_WIDTHS = [16, 8, 14, 40, 10, 10, 14, 17, 17, 17, 17, 8]
+
 
 def export_rows(queryset, now):
     for demand in queryset.iterator(chunk_size=2000):
@@ -128,7 +133,8 @@ class DemandExportView(DemandListView):
             return csv_response(filename=f"{filename}.csv", header=header, rows=rows)
         if fmt == "xlsx":
             return xlsx_response(
-                filename=f"{filename}.xlsx", sheets=[Sheet(title=_("Demands"), header=header, rows=list(rows))]
+                filename=f"{filename}.xlsx",
+                sheets=[Sheet(title=_("Demands"), header=header, rows=list(rows), widths=EXPORT_WIDTHS)],
             )
         raise Http404
 
@@ -337,6 +343,19 @@ class DemandPrintView(DemandDetailView):
         context = super().get_context_data(**kwargs)
         context["history"] = demand_handling_history(demand=self.demand)
         return context
+
+
+class DemandWordView(DemandDetailView):
+    """The handling form as a Word document (same content, official format)."""
+
+    def get(self, request, *args, **kwargs):
+        document = handling_form_document(
+            demand=self.demand,
+            history=demand_handling_history(demand=self.demand),
+            show_citizen=demand_shows_citizen(request.user, self.demand),
+            now=clock.now(),
+        )
+        return docx_response(filename=f"{self.demand.number}.docx", sheet=document)
 
 
 class FaqView(PermissionRequiredMixin, TemplateView):

@@ -8,11 +8,13 @@ from publicity.views.posts import (
     PostDetailView,
     PostExportView,
     PostListView,
+    PostPrintView,
     PostPublishView,
     PostReviewView,
     PostSubmitView,
     PostUpdateView,
     PostWithdrawView,
+    PostWordView,
     ProgressView,
 )
 from publicity.views.records import (
@@ -39,11 +41,13 @@ __all__ = [
     "PostDetailView",
     "PostExportView",
     "PostListView",
+    "PostPrintView",
     "PostPublishView",
     "PostReviewView",
     "PostSubmitView",
     "PostUpdateView",
     "PostWithdrawView",
+    "PostWordView",
     "ProgressView",
     "StatisticView",
 ]

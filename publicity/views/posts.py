@@ -14,11 +14,13 @@ from django.views.generic import ListView, TemplateView
 
 from archive.selectors import archive_history_for
 from bureau import clock
+from bureau.documents import docx_response
 from bureau.exports import xlsx_response
 from bureau.pagination import LastPagePaginator
 from bureau.selectors import person_for
 from bureau.views_base import ActionView, ServiceFormView
 from publicity import exports, selectors, services
+from publicity.documents import approval_document
 from publicity.forms import (
     CorrectPublicationForm,
     PublicityPostForm,
@@ -139,6 +141,25 @@ class PostDetailView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
             history=archive_history_for(target=post)[:50],
         )
         return context
+
+
+class PostPrintView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
+    """The approval form (信息发布审批表) of one post on one A4 page: who submitted it, who approved
+    or returned it, the leader's opinion and the dates; visible to whoever may see the post."""
+
+    permission_required = "publicity.view_publicitypost"
+    template_name = "publicity/post_print.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "post": self.post_obj, "now": clock.now()}
+
+
+class PostWordView(PostPrintView):
+    """The approval form as a Word document (same content, official format)."""
+
+    def get(self, request, *args, **kwargs):
+        document = approval_document(post=self.post_obj, now=clock.now())
+        return docx_response(filename=f"publicity-{self.post_obj.pk}.docx", sheet=document)
 
 
 class PostAction(ActionView, PostDetailView):

@@ -1,6 +1,7 @@
 """The draft 年度工作总结 (python-docx), written from a compiled figures dict, laid out as an official
-document (GB/T 9704): A4, margins 37/35/28/26 mm, the title in 小标宋 size 2 (22 pt), body text in
-仿宋 size 3 (16 pt) with a first-line indent of two characters and a fixed 28 pt line, headings
+document (GB/T 9704; the page, fonts and helpers are bureau/documents.py's): A4, margins
+37/35/28/26 mm, the title in 小标宋 size 2 (22 pt), body text in 仿宋 size 3 (16 pt) with a first-line
+indent of two characters and a fixed 28 pt line, headings
 numbered 一、二、… (黑体) and （一）（二）… (楷体), and the 落款 — the bureau's name and the date —
 right-aligned at the end.
 
@@ -16,32 +17,24 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 
+from bureau.documents import (
+    BODY_FONTS,
+    BODY_SIZE,
+    HEADING_FONTS,
+    SUBHEADING_FONTS,
+    TITLE_FONTS,
+    TITLE_SIZE,
+    official_document,
+)
+from bureau.documents import add_paragraph as _paragraph
+from bureau.documents import set_font as _font
 from opinions.models import DemandKind
 from publicity.models import MediaOutlet
 from reports import indicators
 from reports.annual.labels import demand_kind_label
-
-# The page (GB/T 9704-2012: A4, 天头 37 mm, bottom 35 mm, 订口 28 mm, right 26 mm).
-PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
-MARGINS = {"top_margin": Mm(37), "bottom_margin": Mm(35), "left_margin": Mm(28), "right_margin": Mm(26)}
-# Fonts, each with the fallbacks Word is told of (the first that is installed is used).
-TITLE_FONTS = ("方正小标宋简体", "华文中宋", "宋体")  # 小标宋
-HEADING_FONTS = ("黑体", "SimHei")  # first-level headings 一、
-SUBHEADING_FONTS = ("楷体_GB2312", "楷体", "KaiTi")  # second-level headings （一）
-BODY_FONTS = ("仿宋_GB2312", "仿宋", "FangSong")  # body text
-PAGE_NUMBER_FONTS = ("宋体", "SimSun")  # the page number at the foot
-LATIN_FONT = "Times New Roman"  # digits and Latin letters
-TITLE_SIZE = Pt(22)  # 二号
-BODY_SIZE = Pt(16)  # 三号
-LINE = Pt(28)  # fixed line spacing (22 lines of 28 characters on a page)
-INDENT = Pt(32)  # two characters of 16 pt
 
 
 class Subheading(str):
@@ -413,82 +406,10 @@ def signature_lines(figures: dict) -> list[str]:
     return [bureau_name(), formats.date_format(as_of.date(), "DATE_FORMAT")]
 
 
-def _font(run, fonts: tuple[str, ...], size) -> None:
-    """Set a run's font: the East Asian one through w:eastAsia (python-docx's ``font.name`` sets only
-    the Latin ones), digits and Latin letters in Times New Roman."""
-    run.font.size = size
-    run.font.name = LATIN_FONT
-    run_fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    run_fonts.set(qn("w:eastAsia"), fonts[0])
-
-
-def _layout(paragraph, *, indent=True, align=None) -> None:
-    paragraph_format = paragraph.paragraph_format
-    paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    paragraph_format.line_spacing = LINE
-    paragraph_format.space_before = paragraph_format.space_after = Pt(0)
-    if indent:
-        paragraph_format.first_line_indent = INDENT
-        # Word measures the indent in characters too (200 = two), so it holds if the size changes.
-        paragraph._element.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
-    if align is not None:
-        paragraph.alignment = align
-
-
-def _paragraph(document, text: str, fonts: tuple[str, ...], size, **layout):
-    paragraph = document.add_paragraph()
-    _layout(paragraph, **layout)
-    _font(paragraph.add_run(text), fonts, size)
-    return paragraph
-
-
-def _declare_fallbacks(document) -> None:
-    """Name each Chinese font in the font table with an alternative (w:altName), so a computer
-    without 方正小标宋简体 or 仿宋_GB2312 uses 华文中宋 or 仿宋 rather than a Western font."""
-    part = next(p for p in document.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml")
-    entries = "".join(
-        f'<w:font w:name="{fonts[0]}"><w:altName w:val="{fonts[1]}"/><w:charset w:val="86"/>'
-        '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
-        for fonts in (TITLE_FONTS, HEADING_FONTS, SUBHEADING_FONTS, BODY_FONTS)
-    )
-    part._blob = part.blob.replace(b"</w:fonts>", entries.encode() + b"</w:fonts>")
-
-
-def _page(document) -> None:
-    for section in document.sections:
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-        for name, value in MARGINS.items():
-            setattr(section, name, value)
-        _page_number(section.footer.paragraphs[0])
-
-
-def _page_number(paragraph) -> None:
-    """The page number centred at the foot, "— 1 —", in 宋体 size 4 (14 pt), as GB/T 9704 sets it."""
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(paragraph.add_run("— "), PAGE_NUMBER_FONTS, Pt(14))
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    number = paragraph.add_run("1")  # Word replaces it with the page's number
-    _font(number, PAGE_NUMBER_FONTS, Pt(14))
-    number._element.addprevious(field)
-    field.append(number._element)
-    _font(paragraph.add_run(" —"), PAGE_NUMBER_FONTS, Pt(14))
-
-
-def _styles(document) -> None:
-    normal = document.styles["Normal"]
-    normal.font.size, normal.font.name = BODY_SIZE, LATIN_FONT
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONTS[0])
-
-
 def write_annual_draft(*, figures: dict, stream, language: str = "zh-hans") -> None:
     """Write the draft (.docx) into ``stream``."""
     with translation.override(language):
-        document = Document()
-        _page(document)
-        _styles(document)
-        _declare_fallbacks(document)
+        document = official_document()
         as_of = timezone.localtime(datetime.fromisoformat(figures["as_of"]))
         compiled = formats.date_format(as_of, "DATETIME_FORMAT")
         if figures["is_final"]:
