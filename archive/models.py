@@ -99,6 +99,14 @@ class BreakReason(models.TextChoices):
         _("The link to the previous record does not match: the record before it was removed or rewritten."),
     )
     CONTENT_CHANGED = "content_changed", _("The record's content does not match its hash: it was altered.")
+    TRUNCATED = (
+        "truncated",
+        _("Records an earlier check saw are gone or changed: the newest records were removed or rewritten."),
+    )
+    ANCHOR_MISMATCH = (
+        "anchor_mismatch",
+        _("The chain's head does not match the copy kept outside the database: records were removed."),
+    )
 
 
 class ArchiveCheck(models.Model):
@@ -128,6 +136,8 @@ class ArchiveCheck(models.Model):
     broken_action = models.CharField(_("action of the first broken record"), max_length=100, blank=True)
     broken_reason = models.CharField(_("reason"), max_length=20, blank=True)  # a BreakReason value
     last_hash = models.CharField(_("hash of the newest record checked"), max_length=64, blank=True)
+    # The head the check saw: a later check finds it again, or knows the newest records were removed.
+    last_record_id = models.BigIntegerField(_("newest record checked"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -7,8 +7,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.serializers.json import DjangoJSONEncoder
@@ -182,6 +184,7 @@ class ArchiveVerification:
     broken_action: str = ""
     reason: BreakReason | None = None
     last_hash: str = ""
+    last_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -232,7 +235,7 @@ def archive_verify(*, batch_size: int = 2000) -> ArchiveVerification:
     Stops at the first break. Reads only; records appended during the walk are checked too.
     The chain proves that nothing before the last record was altered or removed; removing the
     newest records leaves no trace in it (the PostgreSQL trigger is what prevents that)."""
-    checked, expected_previous = 0, ""
+    checked, expected_previous, last_id = 0, "", None
     for record in _chain_rows(batch_size=batch_size):
         checked += 1
         reason = None
@@ -248,9 +251,80 @@ def archive_verify(*, batch_size: int = 2000) -> ArchiveVerification:
                 broken_action=record.action,
                 reason=reason,
                 last_hash=expected_previous,
+                last_id=last_id,
             )
-        expected_previous = record.record_hash
-    return ArchiveVerification(checked=checked, last_hash=expected_previous)
+        expected_previous, last_id = record.record_hash, record.pk
+    return ArchiveVerification(checked=checked, last_hash=expected_previous, last_id=last_id)
+
+
+# --- Anchors: the chain's head as seen before, inside and outside the database -----------------
+# The chain proves nothing about its own end: deleting the newest records leaves a chain that
+# verifies. So each stored check keeps the head it saw (id, hash, count), and the nightly check
+# also writes it to a file outside the database (``ARCHIVE_ANCHOR_PATH``, e.g. on the backup
+# volume). A later check must find that head again, unchanged, with at least as many records.
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    record_id: int
+    record_hash: str
+    count: int
+
+
+def _head_missing(head: ChainHead, result: ArchiveVerification) -> bool:
+    still_there = ArchiveRecord.objects.filter(pk=head.record_id, record_hash=head.record_hash).exists()
+    return not still_there or result.checked < head.count
+
+
+def _anchor_path() -> Path | None:
+    path = getattr(settings, "ARCHIVE_ANCHOR_PATH", "")
+    return Path(path) if path else None
+
+
+def _file_head() -> ChainHead | None:
+    path = _anchor_path()
+    if path is None or not path.exists():
+        return None
+    try:
+        record_id, record_hash, count = path.read_text().split()[:3]
+        return ChainHead(record_id=int(record_id), record_hash=record_hash, count=int(count))
+    except ValueError:
+        return None
+
+
+def _write_file_head(result: ArchiveVerification) -> None:
+    path = _anchor_path()
+    if path is None or result.last_id is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(f"{result.last_id} {result.last_hash} {result.checked}\n")
+    temporary.replace(path)  # atomic: a crash leaves the old head or the new one, never half
+
+
+def _against_anchors(result: ArchiveVerification) -> ArchiveVerification:
+    """The walk's result, failed if the head an earlier check saw (stored, or in the file) is gone."""
+    if not result.ok:
+        return result
+    previous = (
+        ArchiveCheck.objects.filter(is_ok=True, last_record_id__isnull=False).order_by("-started_at", "-pk").first()
+    )
+    anchors = [
+        (BreakReason.TRUNCATED, ChainHead(previous.last_record_id, previous.last_hash, previous.records_checked))
+        if previous is not None and previous.last_record_id is not None
+        else None,
+        (BreakReason.ANCHOR_MISMATCH, head) if (head := _file_head()) is not None else None,
+    ]
+    for anchor in anchors:
+        if anchor is not None and _head_missing(anchor[1], result):
+            return ArchiveVerification(
+                checked=result.checked,
+                broken_id=anchor[1].record_id,
+                reason=anchor[0],
+                last_hash=result.last_hash,
+                last_id=result.last_id,
+            )
+    return result
 
 
 # --- Stored chain checks ------------------------------------------------------------------------
@@ -282,7 +356,7 @@ def archive_check_run(
         done = ArchiveCheck.objects.filter(source=source, started_at__gte=day_start, started_at__lt=day_end).first()
         if done is not None:
             return done
-    result = archive_verify(batch_size=batch_size)
+    result = _against_anchors(archive_verify(batch_size=batch_size))
     finished_at = clock.now() if now is None else now
     with transaction.atomic():
         check = ArchiveCheck.objects.create(
@@ -297,7 +371,10 @@ def archive_check_run(
             broken_action=result.broken_action,
             broken_reason=result.reason.value if result.reason else "",
             last_hash=result.last_hash,
+            last_record_id=result.last_id,
         )
+        if result.ok and source == ArchiveCheck.Source.NIGHTLY:
+            _write_file_head(result)
         if not result.ok and result.reason is not None:
             for user in _verifiers():
                 notification_create(

@@ -276,6 +276,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Archive ------------------------------------------------------------------------------------
+# The nightly chain check writes the chain's head (newest record, its hash, the count) here, outside
+# the database, and the next check compares: deleting the newest records is then seen. Put it on
+# another volume than the database's (the backup volume). Empty: no file.
+ARCHIVE_ANCHOR_PATH = env.str("ARCHIVE_ANCHOR_PATH", default=str(VAR_DIR / "archive-head.txt"))
+
 # --- Feeds -------------------------------------------------------------------------------------
 # Hosts inside the network that feeds may be fetched from (a county intranet forum): every other
 # feed address that resolves to a loopback, private or link-local address is refused, at every

@@ -57,6 +57,7 @@ def pytest_collection_modifyitems(items):
 def _isolated_settings(settings, tmp_path):
     """Tests never send real mail and never write into the developer's var/ folder; passwords are
     hashed with a fast hasher (the Argon2 setting itself is checked in test_security.py)."""
+    settings.ARCHIVE_ANCHOR_PATH = str(tmp_path / "archive-head.txt")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"

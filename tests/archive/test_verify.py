@@ -67,3 +67,54 @@ def test_a_rewritten_record_with_a_recomputed_hash_breaks_the_next_link(tamper):
     result = archive_verify()
 
     assert (result.broken_id, result.reason) == (records[2].pk, BreakReason.LINK_BROKEN)
+
+
+# --- The newest records removed: the anchors ----------------------------------------------------
+
+
+def test_removing_the_newest_records_is_seen_by_the_next_check(tamper, cast, settings):
+    """The chain alone verifies after its tail is cut; the head the last check stored does not."""
+    from archive.models import ArchiveCheck
+    from archive.services import archive_check_run
+    from bureau.models import Notification
+
+    records = ArchiveRecordFactory.create_batch(5)
+    first = archive_check_run(source=ArchiveCheck.Source.PAGE)
+    assert (first.is_ok, first.records_checked, first.last_record_id) == (True, 5, records[-1].pk)
+
+    tamper(f'DELETE FROM "{TABLE}" WHERE id >= %s', [records[3].pk])  # the newest two
+    assert archive_verify().ok  # the cut chain verifies on its own
+
+    second = archive_check_run(source=ArchiveCheck.Source.PAGE)
+    assert second.is_ok is False
+    assert second.broken_reason == BreakReason.TRUNCATED
+    assert second.broken_record_id == records[-1].pk
+    assert Notification.objects.filter(kind="archive.chain_broken").exists()
+
+
+def test_the_file_outside_the_database_sees_it_when_the_checks_were_removed_too(tamper, settings, tmp_path):
+    from archive.models import ArchiveCheck
+    from archive.services import archive_check_run
+
+    settings.ARCHIVE_ANCHOR_PATH = str(tmp_path / "backup" / "archive-head.txt")
+    records = ArchiveRecordFactory.create_batch(4)
+    archive_check_run(source=ArchiveCheck.Source.NIGHTLY)
+    head = (tmp_path / "backup" / "archive-head.txt").read_text().split()
+    assert head == [str(records[-1].pk), records[-1].record_hash, "4"]
+
+    tamper(f'DELETE FROM "{TABLE}" WHERE id = %s', [records[-1].pk])
+    ArchiveCheck.objects.all().delete()  # whoever cut the tail also removed the stored checks
+
+    check = archive_check_run(source=ArchiveCheck.Source.PAGE)
+    assert (check.is_ok, check.broken_reason) == (False, BreakReason.ANCHOR_MISMATCH)
+
+
+def test_a_growing_chain_passes_its_anchors(db, settings, tmp_path):
+    from archive.models import ArchiveCheck
+    from archive.services import archive_check_run
+
+    ArchiveRecordFactory.create_batch(3)
+    archive_check_run(source=ArchiveCheck.Source.NIGHTLY)
+    ArchiveRecordFactory.create_batch(2)
+    check = archive_check_run(source=ArchiveCheck.Source.PAGE)
+    assert (check.is_ok, check.records_checked) == (True, 5)
