@@ -324,7 +324,10 @@ else:
         "socket_connect_timeout": 1,
         "socket_timeout": 2,
         "max_retries": 1,
-        "visibility_timeout": 3600,
+        # A task taken by a worker that was killed comes back after this; just over the hard time
+        # limit, so interrupted work (a poll, the annual workbook) is redone within minutes, and a
+        # task still running is never delivered twice (it is killed at CELERY_TASK_TIME_LIMIT).
+        "visibility_timeout": env.int("CELERY_TASK_TIME_LIMIT", default=300) + 60,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -191,11 +191,22 @@ def _apply_edit(
 # --- Polling ------------------------------------------------------------------------------------
 
 
+# A claimed poll must report back within this (the poll task's hard limit is 300 s): a poll whose
+# worker was killed is due again after it, not after the channel's whole interval.
+POLL_LEASE = timedelta(minutes=6)
+
+
+def _next_turn(started: datetime, interval_minutes: int) -> datetime:
+    # Slightly under the interval, so a poll that ran a few seconds late does not skip a turn.
+    return started + timedelta(minutes=interval_minutes) - timedelta(seconds=10)
+
+
 def channels_claim_due(*, now: datetime | None = None) -> list[int]:
     """Claim every feed channel whose poll is due; returns their ids.
 
     Each claim is a conditional UPDATE that moves ``next_poll_at`` forward, so two beats (or a
-    beat and a retry) never claim the same poll twice."""
+    beat and a retry) never claim the same poll twice. The claim holds for ``POLL_LEASE`` at most;
+    the poll itself, when it ends (fetched or failed), sets the next turn a whole interval on."""
     now = now or clock.now()
     due = list(
         Channel.objects.feeds()
@@ -204,8 +215,7 @@ def channels_claim_due(*, now: datetime | None = None) -> list[int]:
     )
     claimed = []
     for pk, interval, next_poll_at in due:
-        # Slightly under the interval, so a poll that ran a few seconds late does not skip a turn.
-        following = now + timedelta(minutes=interval) - timedelta(seconds=10)
+        following = min(_next_turn(now, interval), now + POLL_LEASE)
         updated = Channel.objects.filter(pk=pk, next_poll_at=next_poll_at).update(next_poll_at=following)
         if updated:
             claimed.append(pk)
@@ -254,7 +264,13 @@ def channel_poll(*, channel_id: int, now: datetime | None = None) -> IntakeResul
         # Details are in the log; the channel page and the notice get a sentence.
         channel_record_failure(channel_id=channel.pk, error=str(_("The feed could not be read.")), now=now)
         return None
-    health = {"last_polled_at": now, "last_success_at": now, "last_error": "", "consecutive_failures": 0}
+    health = {
+        "last_polled_at": now,
+        "last_success_at": now,
+        "last_error": "",
+        "consecutive_failures": 0,
+        "next_poll_at": _next_turn(now, channel.poll_interval_minutes),
+    }
     if not fetched.not_modified:
         health.update(feed_etag=fetched.etag, feed_last_modified=fetched.last_modified, feed_digest=fetched.digest)
     Channel.objects.filter(pk=channel.pk).update(**health)
@@ -265,8 +281,12 @@ def channel_poll(*, channel_id: int, now: datetime | None = None) -> IntakeResul
 def channel_record_failure(*, channel_id: int, error: str, now: datetime | None = None) -> int:
     """Count one more consecutive failure; on reaching the limit, tell the supervisors once."""
     now = now or clock.now()
+    interval = Channel.objects.filter(pk=channel_id).values_list("poll_interval_minutes", flat=True).first() or 60
     Channel.objects.filter(pk=channel_id).update(
-        last_polled_at=now, last_error=error[:2000], consecutive_failures=F("consecutive_failures") + 1
+        last_polled_at=now,
+        last_error=error[:2000],
+        consecutive_failures=F("consecutive_failures") + 1,
+        next_poll_at=_next_turn(now, interval),
     )
     channel = Channel.objects.get(pk=channel_id)
     if channel.consecutive_failures == FAILING_AFTER:

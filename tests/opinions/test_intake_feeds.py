@@ -6,6 +6,7 @@ import pytest
 from django.utils import translation
 
 from archive.models import ArchiveRecord
+from bureau import clock
 from bureau.models import Notification
 from opinions.intake.fetch import FetchError, fetch_feed
 from opinions.models import Channel, Post
@@ -279,3 +280,16 @@ def test_private_and_link_local_addresses_are_refused_unless_allowed(url, settin
 def test_an_allowed_intranet_host_is_fetched(feed_server, settings):
     settings.OPINIONS_FEED_ALLOWED_HOSTS = ["127.0.0.1"]
     assert fetch_feed(feed_server.add("/intranet.rss", GOOD)).body.startswith(b"<?xml")
+
+
+def test_a_poll_whose_worker_was_killed_is_due_again_within_minutes(channel_factory, travel):
+    """The claim holds six minutes, not the channel's 60-minute interval; a poll that ends sets the
+    next turn a whole interval on."""
+    channel = channel_factory(feed_url="https://feeds.example/a.rss", poll_interval_minutes=60, next_poll_at=None)
+    start = clock.now()
+    assert channels_claim_due(now=start) == [channel.pk]
+    channel.refresh_from_db()
+    assert channel.next_poll_at == start + timedelta(minutes=6)
+    # The worker died: nothing reported back. Six minutes on, the channel is claimed again.
+    assert channels_claim_due(now=start + timedelta(minutes=5)) == []
+    assert channels_claim_due(now=start + timedelta(minutes=6)) == [channel.pk]
