@@ -97,6 +97,9 @@ def test_the_person_on_duty_walks_a_shift_on_a_phone(seeded_demo_office, page, l
     assert page.locator("#monitor-table tbody tr").count() == 50
     assert page.evaluate(WIDTH) <= 390
     assert page.evaluate(HEIGHT) < 6000  # 12,180 px as a table; 5,405 px measured as cards
+    first = page.locator("#monitor-table tbody tr").first
+    assert first.locator(".cell-title").is_visible()
+    assert not first.locator(".cell-wide-only").first.is_visible()  # the channel's kind stays in the wide table
     assert not page.is_visible("#monitor-filters")
     page.click("[data-testid=filters-toggle]")
     page.wait_for_selector("#monitor-filters", state="visible")
