@@ -13,8 +13,8 @@ from assignments.services import shift_ensure
 from bureau import clock
 from bureau.models import Person, Section
 from demo.organisation import DEMO_PASSWORD
-from opinions.models import Channel
-from tests.opinions.factories import PostFactory
+from opinions.models import Channel, Demand
+from tests.opinions.factories import DemandFactory, PostFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -110,3 +110,25 @@ def test_the_person_on_duty_walks_a_shift_on_a_phone(seeded_demo_office, page, l
     assert page.evaluate(WIDTH) <= 390
     assert page.evaluate(HEIGHT) < 6000  # 14,468 px as a table; 5,259 px measured as cards
     assert not page.is_visible("#demand-filters")
+
+
+def test_a_leader_reviews_a_reply_on_a_phone(seeded_demo_office, page, login, live_server):
+    """The review form on the demand page fits the phone, and the decision is recorded from it."""
+    demand = DemandFactory(
+        state=Demand.State.IN_REVIEW,
+        handler=Person.objects.get(user__username="staff"),
+        subject="手机审核测试：网友反映文化馆空调不制冷",
+        reply_text="您好，已安排维修人员今日检修，感谢反映。",
+    )
+    page.set_viewport_size(PHONE)
+    login("leader", DEMO_PASSWORD)  # 郁志强, a spokesperson: reviews replies
+    page.goto(f"{live_server.url}/opinions/demands/{demand.pk}/")
+    page.wait_for_selector("[data-testid=action-review]")
+    assert page.evaluate(WIDTH) <= 390
+    page.select_option("[data-testid=action-review] select[name=approve]", "1")
+    page.fill("[data-testid=action-review] textarea[name=opinion]", "同意答复。")
+    page.click("[data-testid=action-review] button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert page.evaluate(WIDTH) <= 390
+    demand.refresh_from_db()
+    assert demand.state == Demand.State.REPLIED
