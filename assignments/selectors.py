@@ -116,6 +116,50 @@ def my_shifts_ahead(*, person: Person | None, now: datetime | None = None, days:
     )
 
 
+def next_shifts(*, now: datetime | None = None) -> list[Shift]:
+    """The shift (or the shifts, when several start together) that starts next after ``now``, each
+    with its people and how to reach them: whom the person on duty calls. Two queries."""
+    now = now or clock.now()
+    upcoming = Shift.objects.filter(starts_at__gt=now).order_by("starts_at")
+    starts_at = upcoming.values_list("starts_at", flat=True).first()
+    if starts_at is None:
+        return []
+    people = ShiftAssignment.objects.select_related("person", "person__department").order_by(
+        "person__sort_order", "person__name"
+    )
+    return list(
+        Shift.objects.filter(starts_at=starts_at)
+        .select_related("shift_type")
+        .prefetch_related(Prefetch("assignments", queryset=people))
+        .order_by("shift_type__sort_order", "pk")
+    )
+
+
+@dataclass
+class MyDuty:
+    """The person's own duty, as the duty pages show it (``my_duty``)."""
+
+    assignments: list[tuple[ShiftAssignment, bool]]  # current and coming shifts, each with "may sign in now"
+    current: ShiftAssignment | None  # the shift the person is on at this moment
+    may_hand_over: bool  # the current shift's handover note may be written now
+    handover_for_me: list[HandoverNote]  # what the shifts before the current (or next) one passed on
+
+
+def my_duty(*, user: AnyUser, person: Person | None, now: datetime | None = None) -> MyDuty:
+    """The person's current and coming shifts, whether they may sign in or hand over (the policies
+    decide), and the handover notes waiting for them."""
+    now = now or clock.now()
+    mine = upcoming_assignments(person=person, now=now) if person else []
+    current = next((a for a in mine if a.shift.starts_at <= now), None)
+    coming = current or (mine[0] if mine else None)
+    return MyDuty(
+        assignments=[(a, policies.sign_in_can(user, a, now=now)) for a in mine],
+        current=current,
+        may_hand_over=current is not None and policies.shift_actions(user, current.shift, now=now)["handover"],
+        handover_for_me=list(handover_notes_for(shift=coming.shift)) if coming else [],
+    )
+
+
 def sign_in_open(*, assignment: ShiftAssignment, now: datetime | None = None) -> bool:
     """Whether the assignment can be signed in for now (``assignments.policies`` says when)."""
     return policies.sign_in_open(assignment, now=now or clock.now())

@@ -91,6 +91,26 @@ def todo_badge(*, user: AnyUser, person: Person | None, now: datetime | None = N
     return sum(count for key, count in counts.items() if OTHER_LISTS.get(key, ("", True))[1])
 
 
+@dataclass
+class TodoCount:
+    key: str
+    label: str | Promise
+    count: int
+    counted: bool = True  # counted in the menu badge (``todo_badge``)
+
+
+def todo_count_rows(*, user: AnyUser, person: Person | None, now: datetime | None = None) -> list[TodoCount]:
+    """Each list's label and count (``todo_counts``), in page order: the home panel and the duty desk."""
+    labels = {key: todo.label for key, todo in demand_todo.BY_KEY.items()} | {
+        key: label for key, (label, _counted) in OTHER_LISTS.items()
+    }
+    counts = todo_counts(user=user, person=person, now=now)
+    return [
+        TodoCount(key=key, label=labels[key], count=count, counted=OTHER_LISTS.get(key, ("", True))[1])
+        for key, count in counts.items()
+    ]
+
+
 def todo_lists(*, user: AnyUser, person: Person | None, now: datetime | None = None) -> list[TodoList]:
     """The page: each list with its count (``todo_counts``) and its first items; lists with nothing
     waiting are included (an empty list says so) but their items are not queried."""

@@ -1,11 +1,14 @@
 """The personal home page ("my work")."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.views.generic import TemplateView
 
+from assignments import selectors as duty
+from assignments.forms import HandoverNoteForm
 from bureau import clock, selectors
+from opinions.selectors.posts import my_new_posts
 from reports.home import home_panels
-from reports.todo import todo_lists
+from reports.todo import todo_count_rows, todo_lists
 
 
 class HomeView(TemplateView):
@@ -32,4 +35,31 @@ class TodoView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         person = selectors.person_for(self.request.user)
         context["lists"] = todo_lists(user=self.request.user, person=person, now=clock.now())
+        return context
+
+
+class DutyDeskView(PermissionRequiredMixin, TemplateView):
+    """值班台: the person on duty's one screen, made for the phone. Whom to call on the next shift,
+    signing in, what waits for them (``reports.todo``), new posts in their sections and the
+    handover note. Signing in and the handover post to the duty views, which come back here."""
+
+    permission_required = "assignments.view_duty"
+    template_name = "reports/duty_desk.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, now = self.request.user, clock.now()
+        person = selectors.person_for(user)
+        mine = duty.my_duty(user=user, person=person, now=now)
+        todo = todo_count_rows(user=user, person=person, now=now)
+        context.update(
+            person=person,
+            duty=mine,
+            handover_form=HandoverNoteForm() if mine.may_hand_over else None,
+            next_shifts=duty.next_shifts(now=now),
+            todo_rows=todo,
+            todo_waiting=sum(row.count for row in todo if row.counted),  # the menu badge's number
+            posts=my_new_posts(user=user, person=person) if user.has_perm("opinions.view_monitor") else None,
+            now=now,
+        )
         return context

@@ -48,16 +48,13 @@ class DutyHomeView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         now = clock.now()
         person = person_for(self.request.user)
-        mine = selectors.upcoming_assignments(person=person, now=now) if person else []
-        current = next((a for a in mine if a.shift.starts_at <= now), None)
-        coming = current or (mine[0] if mine else None)
-        may_hand_over = current is not None and shift_actions(self.request.user, current.shift, now=now)["handover"]
+        duty = selectors.my_duty(user=self.request.user, person=person, now=now)
         context.update(
             person=person,
-            my_assignments=[(a, sign_in_can(self.request.user, a, now=now)) for a in mine],
-            current=current,
-            handover_for_me=list(selectors.handover_notes_for(shift=coming.shift)) if coming else [],
-            handover_form=HandoverNoteForm() if may_hand_over else None,
+            my_assignments=duty.assignments,
+            current=duty.current,
+            handover_for_me=duty.handover_for_me,
+            handover_form=HandoverNoteForm() if duty.may_hand_over else None,
             recent_handover=selectors.handover_notes_recent(now=now)[:10],
             on_duty=selectors.on_duty_now(now=now),
             now=now,
@@ -267,6 +264,8 @@ class SignInView(ActionView, DutyHomeView):
     def get_success_url(self) -> str:
         if self.request.POST.get("next") == "shift":
             return self.result.shift.get_absolute_url()
+        if self.request.POST.get("next") == "desk":
+            return reverse("duty-desk")  # the duty desk (reports), back where the person signed in
         return reverse("assignments:duty")
 
 
@@ -283,6 +282,11 @@ class ShiftAction(ActionView, ShiftDetailView):
 class HandoverCreateView(ShiftAction):
     form_class, form_context_name, service = HandoverNoteForm, "handover_form", services.handover_note_create
     success_message = gettext_lazy("Handover note saved: the next shift will see it first.")
+
+    def get_success_url(self) -> str:
+        if self.request.POST.get("next") == "desk":
+            return reverse("duty-desk")  # written on the duty desk (reports): back there
+        return super().get_success_url()
 
 
 class ShiftAssignView(ShiftAction):
