@@ -347,6 +347,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Feed polls wait on other people's servers: they run on their own queue and worker ("feeds"), so
+# a slow or hostile feed never holds up notices, deadline sweeps or the annual workbook (the
+# default queue, "celery"). `make run` and docker compose start one worker for each.
+CELERY_TASK_ROUTES = {"opinions.tasks.channel_poll_task": {"queue": "feeds"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Logging: one line per event ----------------------------------------------------------------

@@ -4,8 +4,12 @@ that the channel's health shows."""
 
 import hashlib
 import ipaddress
+import signal
 import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -96,12 +100,47 @@ def _check_connected_peer(url: str, response: httpx.Response) -> None:
         _refuse_internal(host, str(peer[0]))
 
 
+class _DeadlinePassed(Exception):
+    pass
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """The whole fetch ends after ``seconds``, however the server trickles its bytes: per-read
+    timeouts alone let a server that sends a header byte every few seconds (slow-loris) hold a
+    worker for minutes. An alarm interrupts the blocked read; it can only be set in a process's main
+    thread (a Celery worker process runs its task there), elsewhere the per-read timeouts apply."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _DeadlinePassed
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def fetch_feed(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
     """The body of ``url`` (or "not modified" when the server says so for the given validators).
-    Raises FetchError for any network, protocol, status or size problem."""
+    Raises FetchError for any network, protocol, status or size problem, and when the whole fetch
+    takes longer than ``OPINIONS_FEED_TOTAL_TIMEOUT`` (30 s; the shortest poll interval is 60 s)."""
+    try:
+        with _deadline(_setting("OPINIONS_FEED_TOTAL_TIMEOUT", 30.0)):
+            return _fetch(url, etag=etag, last_modified=last_modified)
+    except _DeadlinePassed as error:
+        raise FetchError(_("The feed took too long to download.")) from error
+
+
+def _fetch(url: str, *, etag: str, last_modified: str) -> Fetched:
     connect_timeout = _setting("OPINIONS_FEED_CONNECT_TIMEOUT", 5.0)
     read_timeout = _setting("OPINIONS_FEED_READ_TIMEOUT", 10.0)
-    total_timeout = _setting("OPINIONS_FEED_TOTAL_TIMEOUT", 60.0)
+    total_timeout = _setting("OPINIONS_FEED_TOTAL_TIMEOUT", 30.0)
     max_bytes = _setting("OPINIONS_FEED_MAX_BYTES", 20 * 1024 * 1024)
     max_redirects = _setting("OPINIONS_FEED_MAX_REDIRECTS", 3)
     _check_destination(url)

@@ -293,3 +293,40 @@ def test_a_poll_whose_worker_was_killed_is_due_again_within_minutes(channel_fact
     # The worker died: nothing reported back. Six minutes on, the channel is claimed again.
     assert channels_claim_due(now=start + timedelta(minutes=5)) == []
     assert channels_claim_due(now=start + timedelta(minutes=6)) == [channel.pk]
+
+
+def test_a_server_that_trickles_its_headers_is_cut_off_at_the_total_deadline(settings):
+    """Slow-loris: one header byte every half second never trips a 2-second read timeout; the
+    3-second total deadline ends the fetch (the test runs in the main thread, as a worker's task)."""
+    import socket as socket_module
+    import threading as threading_module
+    import time as time_module
+
+    settings.OPINIONS_FEED_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.OPINIONS_FEED_READ_TIMEOUT = 2.0
+    settings.OPINIONS_FEED_TOTAL_TIMEOUT = 3.0
+    listener = socket_module.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading_module.Event()
+
+    def trickle():
+        connection, _address = listener.accept()
+        connection.recv(4096)
+        for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 200:
+            if stop.is_set():
+                break
+            connection.send(bytes([byte]))
+            time_module.sleep(0.5)
+        connection.close()
+
+    thread = threading_module.Thread(target=trickle, daemon=True)
+    thread.start()
+    started = time_module.monotonic()
+    try:
+        with pytest.raises(FetchError, match="too long"):
+            fetch_feed(f"http://127.0.0.1:{listener.getsockname()[1]}/slow.rss")
+    finally:
+        stop.set()
+        listener.close()
+    assert time_module.monotonic() - started < 5

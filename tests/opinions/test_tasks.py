@@ -24,7 +24,8 @@ def test_dispatch_and_fetch_run_in_a_real_worker(feed_server, settings):
     feed = rss([{"guid": f"w{i}", "title": f"工人测试帖子{i}", "description": "内容"} for i in range(5)])
     channel = ChannelFactory(feed_url=feed_server.add("/worker.rss", feed))
     broken = ChannelFactory(feed_url=feed_server.add("/worker-500", status=500))
-    with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
+    # One worker on both queues here (the office runs one for each): the polls are routed to "feeds".
+    with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10, queues=["celery", "feeds"]):
         channels_dispatch_due_task.delay()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
