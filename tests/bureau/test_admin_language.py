@@ -43,7 +43,8 @@ def test_the_periodic_jobs_read_chinese_in_the_chinese_admin(client_as):
 
 def test_every_seeded_periodic_job_has_a_chinese_name_and_description():
     jobs = list(PeriodicTask.objects.values_list("name", "description"))
-    assert len(jobs) == 12  # the twelve jobs the migrations seed today (one per data migration's entry)
+    # Twelve seeded today (counted in the migrations' job tables); a job added later is checked too.
+    assert len(jobs) >= 12
     with translation.override("zh-hans"):
         untranslated = [text for job in jobs for text in job if gettext(text) == text]
     assert untranslated == [], "add these to PERIODIC_JOB_TEXTS in bureau/admin.py and their Chinese to the catalogue"
