@@ -183,6 +183,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Paths reachable without logging in; everything else redirects to the login page.
 LOGIN_EXEMPT_PATHS = ["/accounts/login/", "/healthz", "/i18n/setlang/", "/static/", "/favicon.ico"]
+if DEMO_APP:
+    LOGIN_EXEMPT_PATHS.append("/demo/feeds/")  # read by the office's own poller, which has no login
 
 # Lock-out: per username, because the whole office shares one public IP address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -286,7 +288,10 @@ ARCHIVE_ANCHOR_PATH = env.str("ARCHIVE_ANCHOR_PATH", default=str(VAR_DIR / "arch
 # Hosts inside the network that feeds may be fetched from (a county intranet forum): every other
 # feed address that resolves to a loopback, private or link-local address is refused, at every
 # redirect (opinions/intake/fetch.py). Names or addresses, comma-separated. Default: none.
-OPINIONS_FEED_ALLOWED_HOSTS = env.list("OPINIONS_FEED_ALLOWED_HOSTS", default=[])
+# The demo office's feeds are served by the office itself on this machine: allowed explicitly.
+OPINIONS_FEED_ALLOWED_HOSTS = env.list("OPINIONS_FEED_ALLOWED_HOSTS", default=["127.0.0.1"] if DEMO_APP else [])
+# Where the demo channels find those feeds: the address `make run` serves on.
+DEMO_FEED_BASE = env.str("DEMO_FEED_BASE", default="http://127.0.0.1:8000")
 
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

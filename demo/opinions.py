@@ -6,6 +6,7 @@ import hashlib
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,24 +17,25 @@ from opinions.models import Channel, PatrolRecord, PatrolRule, Post, ScreeningCa
 from opinions.services.screening import screen_text, screening_category_save, screening_matcher
 from opinions.services.takedowns import takedown_clear, takedown_confirm
 
-# (name, kind, section name, feed url, interval, failures, last error)
+# (name, kind, section name, demo feed (demo/feeds.py) or "" for a channel typed in by hand, interval,
+# failures, last error). The feeds are the office's own, at settings.DEMO_FEED_BASE: offline, they work.
 CHANNELS = [
-    ("本局论坛", Channel.Kind.OWN_FORUM, "民生诉求", "http://bbs.wgl.example.gov.cn/forum.php?mod=rss", 2, 0, ""),
+    ("本局论坛", Channel.Kind.OWN_FORUM, "民生诉求", "forum", 2, 0, ""),
     ("局长信箱（网站）", Channel.Kind.OWN_FORUM, "局长信箱互动区", "", 2, 0, ""),
     (
         "县新闻网论坛",
         Channel.Kind.WEBSITE,
         "工作动态",
-        "http://bbs.xwzx.example.cn/rss.xml",
+        "news",
         3,
-        5,
-        "The server did not answer in time.",
+        0,
+        "",
     ),
     ("12345政务服务热线", Channel.Kind.HOTLINE_12345, "民生诉求", "", 2, 0, ""),
     ("县长信箱", Channel.Kind.MAGISTRATE_MAILBOX, "局长信箱互动区", "", 2, 0, ""),
     ("网上信访", Channel.Kind.ONLINE_PETITION, "政务公开", "", 2, 0, ""),
     ("民意直通车热线", Channel.Kind.PARTICIPATION_HOTLINE, "民生诉求", "", 2, 0, ""),
-    ("本局官方微博", Channel.Kind.MICROBLOG, "文旅资讯", "http://weibo.example.cn/rss/wglj", 5, 1, "HTTP 502"),
+    ("本局官方微博", Channel.Kind.MICROBLOG, "文旅资讯", "weibo", 5, 0, ""),
 ]
 
 EXTRA_KEYWORDS = {
@@ -114,7 +116,7 @@ def _seed_channels() -> dict[str, Channel]:
             defaults={
                 "kind": kind,
                 "section": sections[section],
-                "feed_url": url,
+                "feed_url": f"{settings.DEMO_FEED_BASE}/demo/feeds/{url}.rss" if url else "",
                 "poll_interval_minutes": interval,
                 "consecutive_failures": failures,
                 "last_error": error,
