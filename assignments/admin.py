@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from assignments.models import CountyTask, IncidentReport, ResponsePlan, Shift, ShiftType
 from bureau.admin_base import ReadOnlyAdmin
-from bureau.files import DOCUMENT_KINDS, validate_upload
+from bureau.files import DOCUMENT_KINDS, upload_display_name, validate_upload
 
 
 @admin.register(ShiftType)
@@ -38,7 +38,7 @@ class ResponsePlanAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         uploaded = form.cleaned_data.get("file")
         if isinstance(uploaded, UploadedFile):
-            obj.original_name = uploaded.name.replace("\\", "/").rsplit("/", 1)[-1][:200]
+            obj.original_name = upload_display_name(uploaded.name)
         super().save_model(request, obj, form, change)
 
 

@@ -1,6 +1,7 @@
 """Uploaded files: checked by content, stored under random names, served only after a permission
 check. Every app that accepts attachments goes through here."""
 
+import unicodedata
 import uuid
 import zipfile
 from pathlib import PurePath
@@ -115,6 +116,22 @@ def validate_upload(uploaded_file, *, allowed_kinds, max_bytes: int | None = Non
             code="name_mismatch",
         )
     return kind
+
+
+# Characters that reorder or hide text (bidi overrides and isolates, marks): "invoice\u202eexe.pdf"
+# shows as "invoicefdp.exe". Escaping keeps them harmless on a page but they stay in the name.
+_BIDI_CONTROLS = dict.fromkeys(
+    [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)],
+    None,
+)
+
+
+def upload_display_name(filename: str | None, *, max_length: int = 200) -> str:
+    """The name a file is shown and downloaded under: no folders, no control characters (NUL and
+    the like) and no bidi controls; "file" when nothing is left."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].translate(_BIDI_CONTROLS)
+    name = "".join(character for character in name if unicodedata.category(character) != "Cc").strip()
+    return name[:max_length] or "file"
 
 
 def random_upload_path(instance, filename: str) -> str:

@@ -21,7 +21,7 @@ from assignments.models import CountyTask, TaskAttachment, TaskNote
 from assignments.policies import county_task_require
 from assignments.services._common import person_of, save_and_archive
 from bureau import clock
-from bureau.files import DOCUMENT_KINDS, validate_upload
+from bureau.files import DOCUMENT_KINDS, upload_display_name, validate_upload
 from bureau.models import Person, Role, RoleGroup, User
 from bureau.notifications import notification_create
 from bureau.types import AnyUser
@@ -182,16 +182,15 @@ def county_task_add_attachment(
     now = now or clock.now()
     task = _locked_for(actor, task, "attach")
     kind = validate_upload(uploaded_file, allowed_kinds=DOCUMENT_KINDS, max_bytes=max_bytes)
-    original = (uploaded_file.name or "file").replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "")[:200]
     attachment = TaskAttachment(
         task=task,
-        original_name=original or "file",
+        original_name=upload_display_name(uploaded_file.name),
         kind=kind,
         size=uploaded_file.size or 0,
         uploaded_by=person_of(actor),
         uploaded_at=now,
     )
-    attachment.file.save(original or "file", uploaded_file, save=False)
+    attachment.file.save(attachment.original_name, uploaded_file, save=False)
     attachment.save()
     archive_record(
         action="assignments.taskattachment.uploaded",

@@ -160,3 +160,19 @@ def test_read_table_reports_size_rows_and_type():
     with pytest.raises(ValidationError) as error:
         read_table(SimpleUploadedFile("a.xlsx", b"not a zip"), max_bytes=10**6, max_rows=10)
     assert error.value.code == "bad_file"
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "kept"),
+    [
+        ("invoice\u202eexe.pdf", "invoiceexe.pdf"),  # shown as "invoicefdp.exe" with the override kept
+        ("C:\\Users\\张三\\通知\u2066.docx", "通知.docx"),
+        ("../../etc/passwd\x00.pdf", "passwd.pdf"),
+        ("\u200f\u202a", "file"),
+        ("整改报告.pdf", "整改报告.pdf"),
+    ],
+)
+def test_stored_file_names_lose_folders_controls_and_bidi_overrides(uploaded, kept):
+    from bureau.files import upload_display_name
+
+    assert upload_display_name(uploaded) == kept
