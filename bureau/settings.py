@@ -186,10 +186,14 @@ LOGIN_EXEMPT_PATHS = ["/accounts/login/", "/healthz", "/i18n/setlang/", "/static
 if DEMO_APP:
     LOGIN_EXEMPT_PATHS.append("/demo/feeds/")  # read by the office's own poller, which has no login
 
-# Lock-out: per username, because the whole office shares one public IP address.
+# Lock-out: per username *at one client address*. Five wrong passwords for a name from one machine
+# lock that name on that machine for 15 minutes (guessing stops), while its owner at their own
+# machine still logs in with the right password (nobody can lock a colleague out from elsewhere).
+# The address is REMOTE_ADDR (bureau.auth.client_ip), never a forgeable header; where the whole
+# office reaches us through one NAT address, this is the per-username lock-out it was before.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "bureau.auth.client_ip"

@@ -68,18 +68,30 @@ def test_unknown_user_gets_the_same_answer_as_a_wrong_password(client, cast):
     assert wrong.context["form"].errors == unknown.context["form"].errors
 
 
-def test_repeated_failures_lock_the_username_for_a_cool_off(client, cast, password, travel):
+def test_repeated_failures_lock_the_username_at_that_address_for_a_cool_off(client, cast, password, travel):
     username = cast["staff"].user.username
     for attempt in range(settings.AXES_FAILURE_LIMIT):
-        # A different forged X-Forwarded-For each time changes nothing: the count is per username.
-        _login(client, username, "wrong", HTTP_X_FORWARDED_FOR=f"10.0.0.{attempt}")
-    locked = _login(client, username, password, HTTP_X_FORWARDED_FOR="10.9.9.9")
+        # A different forged X-Forwarded-For each time changes nothing: the address is REMOTE_ADDR.
+        _login(client, username, "wrong", REMOTE_ADDR="10.0.0.66", HTTP_X_FORWARDED_FOR=f"10.0.0.{attempt}")
+    locked = _login(client, username, password, REMOTE_ADDR="10.0.0.66", HTTP_X_FORWARDED_FOR="10.9.9.9")
     assert locked.status_code == 429
     assert "locked_out" in locked.templates[0].name or "registration/locked_out.html" in [
         t.name for t in locked.templates
     ]
     travel.shift(settings.AXES_COOLOFF_TIME + timedelta(minutes=1))
-    assert _login(client, username, password).status_code == 302
+    assert _login(client, username, password, REMOTE_ADDR="10.0.0.66").status_code == 302
+
+
+def test_nobody_locks_a_colleague_out_from_another_machine(cast, password):
+    """Five wrong passwords for the office head's name from one machine: the office head, at their
+    own machine, still logs in with the right password; the guessing machine stays locked."""
+    from django.test import Client
+
+    username = cast["supervisor"].user.username
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login(Client(), username, "wrong", REMOTE_ADDR="10.0.0.66")
+    assert _login(Client(), username, password, REMOTE_ADDR="10.0.0.66").status_code == 429
+    assert _login(Client(), username, password, REMOTE_ADDR="10.0.0.12").status_code == 302
 
 
 def test_session_ends_after_thirty_idle_minutes(client, cast, password, travel):
