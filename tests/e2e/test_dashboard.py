@@ -18,14 +18,16 @@ pytestmark = [
 def test_dashboard_chart_and_link(login, live_server, cast, password):
     hotline, forum = ChannelFactory(name="12345热线"), ChannelFactory(name="论坛")
     now = clock.now()
+    # Today (the period shown) by the office's clock, even when the suite runs just after midnight.
+    today_start = clock.local_midnight(clock.today())
     for i in range(5):
-        DemandFactory(channel=hotline, received_at=now - timedelta(minutes=30 + i))
+        DemandFactory(channel=hotline, received_at=max(now - timedelta(minutes=30 + i), today_start))
     DemandFactory(
         channel=forum,
-        received_at=now - timedelta(minutes=20),
+        received_at=max(now - timedelta(minutes=20), today_start),
         state=Demand.State.REPLIED,
-        first_replied_at=now - timedelta(minutes=10),
-        replied_at=now - timedelta(minutes=10),
+        first_replied_at=max(now - timedelta(minutes=10), today_start),
+        replied_at=max(now - timedelta(minutes=10), today_start),
     )
     page = login(cast["supervisor"].user.username, password)
     page.goto(f"{live_server.url}/dashboard/?period=today")
