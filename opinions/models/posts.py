@@ -115,3 +115,21 @@ class Post(models.Model):
     @property
     def is_flagged(self) -> bool:
         return self.screening == self.Screening.FLAGGED
+
+
+class PendingImport(models.Model):
+    """The checked rows of an uploaded table, kept on the server between the preview and the
+    person's choice (import the good rows, or nothing), under a random token. The session holds only
+    the token: a 5,000-row preview would otherwise be rewritten into the session on every request."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rows = models.JSONField(_("rows"), default=list)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+
+    def __str__(self) -> str:
+        return f"{self.created_by_id} {self.created_at:%Y-%m-%d %H:%M}"

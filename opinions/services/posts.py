@@ -1,6 +1,7 @@
 """Posts entered by hand, opened, and handled (followed up, answered, filed)."""
 
-from datetime import datetime
+import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,7 @@ from bureau import bounds, clock
 from bureau.models import Section, User
 from bureau.types import AnyUser
 from opinions.intake.items import IncomingItem, clean_text
-from opinions.models import Channel, Post
+from opinions.models import Channel, PendingImport, Post
 from opinions.services.intake import posts_ingest
 
 
@@ -129,6 +130,32 @@ def post_handle(
         now=now,
     )
     return post
+
+
+# A preview left without a choice is forgotten after this.
+PENDING_IMPORT_KEPT = timedelta(days=1)
+
+
+def import_preview_keep(*, rows: list[dict[str, Any]], actor: User, now: datetime | None = None) -> str:
+    """Keep a preview's good rows on the server until the person chooses; returns its token. Older
+    forgotten previews go at the same time."""
+    now = now or clock.now()
+    PendingImport.objects.filter(created_at__lt=now - PENDING_IMPORT_KEPT).delete()
+    token = secrets.token_urlsafe(24)
+    PendingImport.objects.create(token=token, created_by=actor, rows=rows, created_at=now)
+    return token
+
+
+def import_preview_take(*, token: str | None, actor: User) -> list[dict[str, Any]] | None:
+    """The rows kept under ``token`` by this person (nobody else's), removed as they are taken."""
+    if not token:
+        return None
+    with transaction.atomic():
+        pending = PendingImport.objects.select_for_update().filter(token=token, created_by=actor).first()
+        if pending is None:
+            return None
+        pending.delete()
+    return pending.rows
 
 
 def posts_import(

@@ -19,7 +19,14 @@ from opinions.intake.tables import COLUMNS, example_row, read_upload, valid_valu
 from opinions.models import DemandKind
 from opinions.selectors.channels import channels_for_entry
 from opinions.selectors.posts import highlight, hits_with_names, post_history
-from opinions.services.posts import post_enter, post_handle, post_view, posts_import
+from opinions.services.posts import (
+    import_preview_keep,
+    import_preview_take,
+    post_enter,
+    post_handle,
+    post_view,
+    posts_import,
+)
 from opinions.views.mixins import PostAccessMixin, safe_next
 
 IMPORT_SESSION_KEY = "opinions.import"
@@ -113,7 +120,8 @@ class PostImportView(PermissionRequiredMixin, FormView):
         except ValidationError as error:
             form.add_error("file", error)
             return self.form_invalid(form)
-        self.request.session[IMPORT_SESSION_KEY] = preview.good
+        # The session keeps only the token; the rows stay on the server (import_preview_keep).
+        self.request.session[IMPORT_SESSION_KEY] = import_preview_keep(rows=preview.good, actor=self.request.user)
         return self.render_to_response(self.get_context_data(form=ImportForm(), preview=preview))
 
 
@@ -121,7 +129,7 @@ class PostImportConfirmView(PermissionRequiredMixin, View):
     permission_required = "opinions.enter_post"
 
     def post(self, request):
-        rows = request.session.pop(IMPORT_SESSION_KEY, None)
+        rows = import_preview_take(token=request.session.pop(IMPORT_SESSION_KEY, None), actor=request.user)
         if request.POST.get("choice") != "import" or not rows:
             messages.info(request, _("Nothing was imported."))
             return redirect("opinions:post-import")

@@ -235,6 +235,27 @@ def test_import_shows_bad_rows_and_lets_the_user_choose(client_as, channel_facto
     assert list(Post.objects.values_list("title", flat=True)) == ["好的一行"]
 
 
+def test_the_import_preview_is_kept_on_the_server_not_in_the_session(client_as, channel_factory, cast):
+    from opinions.models import PendingImport
+    from opinions.services.posts import import_preview_take
+
+    channel_factory(name="12345热线")
+    client = client_as("staff")
+    rows = "".join(f"12345热线,第{n}行的标题,{'很长的内容' * 40},,,,\n" for n in range(300))
+    upload = SimpleUploadedFile("posts.csv", ("渠道,标题,内容,作者,链接,发帖时间,版块\n" + rows).encode("utf-8-sig"))
+    client.post(reverse("opinions:post-import"), {"file": upload})
+
+    token = client.session["opinions.import"]
+    assert isinstance(token, str)
+    assert len(token) < 64  # 300 rows of 200 characters each stay out of the session
+    assert len(PendingImport.objects.get(token=token).rows) == 300
+    assert import_preview_take(token=token, actor=cast["supervisor"].user) is None  # not theirs
+
+    client.post(reverse("opinions:post-import-confirm"), {"choice": "import"})
+    assert Post.objects.count() == 300
+    assert not PendingImport.objects.exists()
+
+
 def test_import_refuses_a_file_that_is_not_a_table(client_as):
     upload = SimpleUploadedFile("posts.xlsx", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     response = client_as("staff").post(reverse("opinions:post-import"), {"file": upload})
