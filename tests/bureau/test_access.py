@@ -6,7 +6,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bureau.models import RoleGroup
 
-PUBLIC_NAMES = {"login", "healthz", "set_language"}
+# Public on purpose: the login, the health check, the language switch, and the demo office's own
+# feeds (demo/feeds.py; read by the office's poller, which has no login; demo app only).
+PUBLIC_NAMES = {"login", "healthz", "set_language", "demo:feed"}
 
 
 def _walk(patterns, prefix=""):
@@ -34,7 +36,7 @@ def _sample_url(name, pattern):
 def named_urls():
     seen = {}
     for name, pattern in _walk(get_resolver().url_patterns):
-        if name.split(":")[-1] in PUBLIC_NAMES:
+        if name in PUBLIC_NAMES or name.split(":")[-1] in PUBLIC_NAMES:
             continue
         url = _sample_url(name, pattern)
         if url:
