@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.conf import settings
 from django.test import Client
 
@@ -38,7 +39,8 @@ def test_the_demo_channels_point_at_the_office_and_that_host_is_allowed():
     assert "127.0.0.1" in settings.OPINIONS_FEED_ALLOWED_HOSTS
 
 
-def test_the_office_polls_its_own_demo_feed_offline(live_server, transactional_db, settings):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_office_polls_its_own_demo_feed_offline(live_server, committed_db, settings):
     """The poller fetches the demo feed from the running office (live_server plays `make run`)."""
     from opinions.models import Post
     from opinions.services.intake import channel_poll
