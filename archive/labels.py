@@ -25,6 +25,7 @@ ACTION_LABELS: Mapping[str, Promise] = {
     "bureau.user.logged_in": _("Logged in"),
     "bureau.user.logged_out": _("Logged out"),
     "bureau.user.login_failed": _("Failed login"),
+    "bureau.user.login_flood": _("Flood of failed logins"),
     "bureau.person.role_changed": _("Role changed"),
     "bureau.user.privileges_changed": _("Login privileges changed"),
     "archive.record.exported": _("Archive exported"),

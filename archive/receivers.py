@@ -5,6 +5,7 @@ where no service of ours runs. Domain changes never use signals; their services 
 ``archive_record`` directly."""
 
 import json
+from datetime import timedelta
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
@@ -14,7 +15,10 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext
 
+from archive.models import ArchiveRecord
 from archive.services import archive_record
+from bureau import clock
+from bureau.auth import client_ip
 
 _ADMIN_VERBS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
 
@@ -31,16 +35,53 @@ def record_logged_out(sender, request, user, **kwargs):
     archive_record(action="bureau.user.logged_out", actor=user, target=user, request=request)
 
 
+# Failed logins with names nobody has, from one address: after this many in the window, they are a
+# flood (someone trying random names). The flood is archived once, as one summarised record, instead
+# of one permanent row per try; failures for real names are always archived one by one.
+UNKNOWN_NAME_FLOOD_AFTER = 10
+UNKNOWN_NAME_WINDOW = timedelta(minutes=15)
+
+
+def _unknown_name_failures_since(address: str, since) -> int:
+    return ArchiveRecord.objects.filter(
+        action__in=("bureau.user.login_failed", "bureau.user.login_flood"),
+        ip_address=address,
+        created_at__gte=since,
+        after__unknown_name=True,
+    ).count()
+
+
 @receiver(user_login_failed, dispatch_uid="archive.user_login_failed")
 def record_login_failed(sender, credentials, request=None, **kwargs):
     # Only the user name is read; Django has already masked the password in ``credentials``,
     # and it must never reach the archive even so.
-    username_field = get_user_model().USERNAME_FIELD
+    user_model = get_user_model()
+    username_field = user_model.USERNAME_FIELD
     username = str(credentials.get(username_field) or credentials.get("username") or "")
+    unknown = not user_model.objects.filter(**{username_field: username}).exists()
+    address = client_ip(request)
+    if unknown and address:
+        earlier = _unknown_name_failures_since(address, clock.now() - UNKNOWN_NAME_WINDOW)
+        if earlier > UNKNOWN_NAME_FLOOD_AFTER:
+            return  # the flood's summary is already in the archive for this window
+        if earlier == UNKNOWN_NAME_FLOOD_AFTER:
+            archive_record(
+                action="bureau.user.login_flood",
+                actor_name=username,
+                summary=gettext(
+                    "More than %(count)s failed logins with unknown user names from %(address)s within "
+                    "%(minutes)s minutes; further ones in that time are not recorded one by one."
+                )
+                % {"count": UNKNOWN_NAME_FLOOD_AFTER, "address": address, "minutes": 15},
+                after={"unknown_name": True},
+                request=request,
+            )
+            return
     archive_record(
         action="bureau.user.login_failed",
         actor_name=username,
         summary=gettext("Failed login attempt with the user name “%(username)s”.") % {"username": username},
+        after={"unknown_name": unknown},
         request=request,  # client_ip(): the connecting address, never a forgeable X-Forwarded-For
     )
 

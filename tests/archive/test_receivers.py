@@ -1,5 +1,7 @@
 """Logins, logouts, failed logins and admin changes reach the archive through the real views."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 
 from archive.models import ArchiveRecord
@@ -123,3 +125,18 @@ def test_force_login_in_tests_is_recorded_without_an_address(client_as, cast):
 
     record = ArchiveRecord.objects.get(action="bureau.user.logged_in", actor=cast["supervisor"].user)
     assert record.ip_address is None  # force_login's bare request has no REMOTE_ADDR
+
+
+def test_a_flood_of_unknown_names_from_one_address_is_archived_once(client, cast, travel):
+    """60 failed logins with random names from one machine: the first 10 one by one, then one
+    summarised record, nothing more in the 15 minutes; a real name is always recorded."""
+    for attempt in range(60):
+        client.post(reverse("login"), {"username": f"random-{attempt}", "password": "x"}, REMOTE_ADDR="10.0.0.99")
+    records = ArchiveRecord.objects.filter(ip_address="10.0.0.99")
+    assert records.filter(action="bureau.user.login_failed").count() == 10
+    assert records.filter(action="bureau.user.login_flood").count() == 1
+    client.post(reverse("login"), {"username": cast["staff"].user.username, "password": "x"}, REMOTE_ADDR="10.0.0.99")
+    assert records.filter(action="bureau.user.login_failed").count() == 11  # a real name: recorded
+    travel.shift(timedelta(minutes=16))
+    client.post(reverse("login"), {"username": "random-again", "password": "x"}, REMOTE_ADDR="10.0.0.99")
+    assert records.filter(action="bureau.user.login_failed").count() == 12  # a new window
