@@ -306,21 +306,22 @@ def _against_anchors(result: ArchiveVerification) -> ArchiveVerification:
     """The walk's result, failed if the head an earlier check saw (stored, or in the file) is gone."""
     if not result.ok:
         return result
+    anchors: list[tuple[BreakReason, ChainHead]] = []
     previous = (
         ArchiveCheck.objects.filter(is_ok=True, last_record_id__isnull=False).order_by("-started_at", "-pk").first()
     )
-    anchors = [
-        (BreakReason.TRUNCATED, ChainHead(previous.last_record_id, previous.last_hash, previous.records_checked))
-        if previous is not None and previous.last_record_id is not None
-        else None,
-        (BreakReason.ANCHOR_MISMATCH, head) if (head := _file_head()) is not None else None,
-    ]
-    for anchor in anchors:
-        if anchor is not None and _head_missing(anchor[1], result):
+    if previous is not None and previous.last_record_id is not None:
+        anchors.append(
+            (BreakReason.TRUNCATED, ChainHead(previous.last_record_id, previous.last_hash, previous.records_checked))
+        )
+    if (head := _file_head()) is not None:
+        anchors.append((BreakReason.ANCHOR_MISMATCH, head))
+    for reason, anchor in anchors:
+        if _head_missing(anchor, result):
             return ArchiveVerification(
                 checked=result.checked,
-                broken_id=anchor[1].record_id,
-                reason=anchor[0],
+                broken_id=anchor.record_id,
+                reason=reason,
                 last_hash=result.last_hash,
                 last_id=result.last_id,
             )

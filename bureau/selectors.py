@@ -2,7 +2,9 @@
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from bureau.models import Equipment, Notification, Person, ResponsibilityArea, Section, TrainingRecord, User
 
@@ -17,6 +19,14 @@ def person_for(user: AbstractBaseUser | AnonymousUser | None) -> Person | None:
         return user.person  # type: ignore[attr-defined]  # the reverse one-to-one of Person.user
     except Person.DoesNotExist:
         return None
+
+
+def acting_person(user: AbstractBaseUser | AnonymousUser | None) -> Person:
+    """``person_for`` for someone about to act: a login with no person may not act (PermissionDenied)."""
+    person = person_for(user)
+    if person is None:
+        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
+    return person
 
 
 def responsibility_chain() -> QuerySet[ResponsibilityArea]:

@@ -5,23 +5,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
 from archive.services import archive_record
-from bureau.models import Person
-from bureau.selectors import person_for
+from bureau.selectors import acting_person
 from bureau.types import AnyUser
 
-
-def person_of(actor: AnyUser | None) -> Person:
-    """The person acting; a login with none may not act (PermissionDenied)."""
-    person = person_for(actor)
-    if person is None:
-        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
-    return person
+# The person acting (PermissionDenied for a login with none): the one definition, in the core.
+person_of = acting_person
 
 
 def save_and_archive(

@@ -3,20 +3,12 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
-
 from bureau.models import Person, Role
 from bureau.notifications import notification_create
-from bureau.selectors import person_for
-from bureau.types import AnyUser
+from bureau.selectors import acting_person
 
-
-def person_of(actor: AnyUser | None) -> Person:
-    person = person_for(actor)
-    if person is None:
-        raise PermissionDenied(_("Your login is not linked to a person of the bureau."))
-    return person
+# The person acting (PermissionDenied for a login with none): the one definition, in the core.
+person_of = acting_person
 
 
 def notify(*, people: Iterable[Person], kind: str, key: str, title: str, body: str, link: str, now: datetime) -> None:
