@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bureau
 REDIS_URL ?= redis://127.0.0.1:6379/0
+# The suite runs in this many processes (pytest-xdist), one per core; `--dist load` keeps
+# pytest-django's order (plain tests, then transactional ones, then the seeded demo office).
+TEST_PROCESSES ?= 2
 
 .PHONY: setup run test bench lint messages clean
 
@@ -28,7 +31,7 @@ run: setup
 ## the whole suite against PostgreSQL and Redis.
 test: lint
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=$(REDIS_URL) \
-		$(VENV)/bin/pytest
+		$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist load
 
 ## bench: the benchmarks (outside the suite); writes var/bench/results.json.
 bench: setup

@@ -1,20 +1,20 @@
 from django.urls import path
 
-from assignments.views import duty, links, reports, tasks
+from assignments.views import calendars, duty, duty_figures, links, reports, tasks
 
 app_name = "assignments"
 
 urlpatterns = [
     path("", duty.DutyHomeView.as_view(), name="duty"),
     path("now/", duty.OnDutyNowView.as_view(), name="now"),
-    path("week/", duty.WeekView.as_view(), name="week"),
-    path("month/", duty.MonthView.as_view(), name="month"),
-    path("week/print/", duty.WeekPrintView.as_view(), name="week-print"),
-    path("week/word/", duty.WeekWordView.as_view(), name="week-word"),
-    path("week/export.xlsx", duty.WeekExportView.as_view(), name="week-export"),
-    path("month/print/", duty.MonthPrintView.as_view(), name="month-print"),
-    path("month/word/", duty.MonthWordView.as_view(), name="month-word"),
-    path("month/export.xlsx", duty.MonthExportView.as_view(), name="month-export"),
+    path("week/", calendars.WeekView.as_view(), name="week"),
+    path("month/", calendars.MonthView.as_view(), name="month"),
+    path("week/print/", calendars.WeekPrintView.as_view(), name="week-print"),
+    path("week/word/", calendars.WeekWordView.as_view(), name="week-word"),
+    path("week/export.xlsx", calendars.WeekExportView.as_view(), name="week-export"),
+    path("month/print/", calendars.MonthPrintView.as_view(), name="month-print"),
+    path("month/word/", calendars.MonthWordView.as_view(), name="month-word"),
+    path("month/export.xlsx", calendars.MonthExportView.as_view(), name="month-export"),
     path("shifts/<int:pk>/", duty.ShiftDetailView.as_view(), name="shift-detail"),
     path("shifts/<int:pk>/handover/", duty.HandoverCreateView.as_view(), name="handover-create"),
     path("shifts/<int:pk>/assign/", duty.ShiftAssignView.as_view(), name="shift-assign"),
@@ -25,8 +25,8 @@ urlpatterns = [
     path("leave/", duty.LeaveView.as_view(), name="leave"),
     path("leave/<int:pk>/cancel/", duty.LeaveCancelView.as_view(), name="leave-cancel"),
     path("gaps/", duty.GapsView.as_view(), name="gaps"),
-    path("figures/", duty.FiguresView.as_view(), name="figures"),
-    path("figures/export/", duty.FiguresExportView.as_view(), name="figures-export"),
+    path("figures/", duty_figures.FiguresView.as_view(), name="figures"),
+    path("figures/export/", duty_figures.FiguresExportView.as_view(), name="figures-export"),
     path("tasks/", tasks.TaskListView.as_view(), name="task-list"),
     path("tasks/new/", tasks.TaskCreateView.as_view(), name="task-create"),
     path("tasks/<int:pk>/", tasks.TaskDetailView.as_view(), name="task-detail"),

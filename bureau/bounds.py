@@ -86,3 +86,23 @@ def validate_filter_day(value: date) -> None:
             _("Give a day between %(first)s and %(last)s.")
             % {"first": FILTER_FIRST_DAY.isoformat(), "last": FILTER_LAST_DAY.isoformat()}
         )
+
+
+def requested_day(value: str | None, default: date) -> date:
+    """A day asked for in a page's address (``?start=2026-03-02``): ``default`` when missing,
+    malformed or outside the filters' bounds, so a hand-edited address shows a page, not an error."""
+    try:
+        day = date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+    return day if FILTER_FIRST_DAY <= day <= FILTER_LAST_DAY else default
+
+
+def requested_year(value: str | None) -> int:
+    """A year asked for in a page's address (``?year=2026``): this year when missing, not a number
+    or outside the filters' bounds (2000–2099). Every page that takes ``?year=`` reads it here."""
+    try:
+        year = int(value or "")
+    except ValueError:
+        return clock.today().year
+    return year if FILTER_FIRST_DAY.year <= year <= FILTER_LAST_DAY.year else clock.today().year

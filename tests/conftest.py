@@ -1,11 +1,35 @@
 """The test cast: one person per role plus an outsider with no role, and ``client_as(role)``."""
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
+from django.conf import settings
 from django.db import connection, connections
 from django.test import Client
 
+from bureau.celery import app as celery_app
 from bureau.models import Role
 from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
+
+
+def _broker_of_this_xdist_worker() -> None:
+    """``make test`` runs the suite in two processes (pytest-xdist). Each has its own test
+    database (pytest-django adds the worker's name); each also needs its own Redis database, or a
+    Celery worker started by a test in one process would take the other's tasks. Redis database
+    10 + the worker's number (gw0 → 10, gw1 → 11); the developers' own runs stay on theirs."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = settings.CELERY_BROKER_URL
+    if not worker.startswith("gw") or not url.startswith("redis://"):
+        return
+    own = urlunsplit(urlsplit(url)._replace(path=f"/{(10 + int(worker[2:])) % 16}"))
+    settings.CELERY_BROKER_URL = own
+    os.environ["CELERY_BROKER_URL"] = own
+    os.environ["REDIS_URL"] = own
+    celery_app.conf.broker_url = own  # the app may have read its configuration already
+
+
+_broker_of_this_xdist_worker()
 
 CAST_ROLES = {
     "director": Role.DIRECTOR,

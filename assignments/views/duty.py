@@ -1,7 +1,7 @@
-"""Duty pages: overview and sign-in, on duty now, calendars, shift detail, roster planning, leave, gaps."""
+"""Duty pages: overview and sign-in, on duty now, shift detail, roster planning, leave, gaps. The
+calendars are in ``calendars.py``, the year's figures in ``duty_figures.py``."""
 
-import calendar
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -14,28 +14,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
 
-from assignments import roster_sheets, selectors, services
+from assignments import selectors, services
 from assignments.forms import HandoverNoteForm, LeaveForm, RosterGenerateForm, ShiftAssignForm, SwapForm
 from assignments.models import Leave, Shift, ShiftAssignment
 from assignments.policies import shift_actions, sign_in_can, unassign_can
 from bureau import clock
 from bureau.auth import client_ip
-from bureau.documents import docx_response
-from bureau.exports import Sheet, xlsx_response
 from bureau.selectors import person_for
 from bureau.views_base import ActionView, ServiceFormView
 
 ROSTER_SALT = "assignments.roster-plan"
-
-
-def _parse_date(value: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
 
 
 class DutyHomeView(PermissionRequiredMixin, TemplateView):
@@ -73,132 +63,6 @@ class OnDutyNowView(PermissionRequiredMixin, TemplateView):
         context["on_duty"] = selectors.on_duty_now()
         context["now"] = clock.now()
         return context
-
-
-def _calendar_days(start: date, end: date):
-    shifts = selectors.shift_list(start=start, end=end)
-    by_day: dict[date, list[Shift]] = {}
-    for shift in shifts:
-        by_day.setdefault(shift.on, []).append(shift)
-    return by_day
-
-
-class WeekView(PermissionRequiredMixin, TemplateView):
-    permission_required = "assignments.view_duty"
-    template_name = "assignments/week.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        today = clock.today()
-        start = _parse_date(self.request.GET.get("start"), today)
-        start -= timedelta(days=start.weekday())
-        end = start + timedelta(days=6)
-        by_day = _calendar_days(start, end)
-        context.update(
-            start=start,
-            end=end,
-            today=today,
-            days=[(start + timedelta(days=n), by_day.get(start + timedelta(days=n), [])) for n in range(7)],
-            previous=start - timedelta(days=7),
-            next=start + timedelta(days=7),
-        )
-        return context
-
-
-class MonthView(PermissionRequiredMixin, TemplateView):
-    permission_required = "assignments.view_duty"
-    template_name = "assignments/month.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        today = clock.today()
-        first = _parse_date((self.request.GET.get("month") or "") + "-01", today.replace(day=1)).replace(day=1)
-        weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-        by_day = _calendar_days(weeks[0][0], weeks[-1][-1])
-        context.update(
-            first=first,
-            today=today,
-            weeks=[[(day, by_day.get(day, [])) for day in week] for week in weeks],
-            previous=(first - timedelta(days=1)).replace(day=1),
-            next=(first + timedelta(days=32)).replace(day=1),
-        )
-        return context
-
-
-class RosterPrintBase(PermissionRequiredMixin, TemplateView):
-    """The week's or month's roster on one A4 page, with everyone's phones; its Word and xlsx forms
-    (``RosterWordMixin``, ``RosterExportMixin``) read the same ``roster_sheets.roster_for``."""
-
-    permission_required = "assignments.view_duty"
-    template_name = "assignments/roster_print.html"
-    is_month = False
-
-    def roster(self) -> roster_sheets.Roster:
-        today = clock.today()
-        if self.is_month:
-            first = _parse_date((self.request.GET.get("month") or "") + "-01", today.replace(day=1))
-            start, end = roster_sheets.month_span(first)
-            return roster_sheets.roster_for(start=start, end=end, title=roster_sheets.month_title(start))
-        start, end = roster_sheets.week_span(_parse_date(self.request.GET.get("start"), today))
-        return roster_sheets.roster_for(start=start, end=end, title=roster_sheets.week_title(start, end))
-
-    def period_query(self, roster: roster_sheets.Roster) -> str:
-        return f"month={roster.start:%Y-%m}" if self.is_month else f"start={roster.start:%Y-%m-%d}"
-
-    def filename(self, roster: roster_sheets.Roster, extension: str) -> str:
-        period = f"{roster.start:%Y-%m}" if self.is_month else f"{roster.start:%Y%m%d}"
-        return f"roster-{period}.{extension}"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        roster, kind = self.roster(), "month" if self.is_month else "week"
-        query = self.period_query(roster)
-        context.update(
-            roster=roster,
-            is_month=self.is_month,
-            now=clock.now(),
-            back_url=f"{reverse(f'assignments:{kind}')}?{query}",
-            word_url=f"{reverse(f'assignments:{kind}-word')}?{query}",
-            export_url=f"{reverse(f'assignments:{kind}-export')}?{query}",
-        )
-        return context
-
-
-class RosterWordMixin:
-    def get(self, request, *args, **kwargs):
-        roster = self.roster()
-        document = roster_sheets.roster_document(roster, phones_in_cells=not self.is_month)
-        return docx_response(filename=self.filename(roster, "docx"), sheet=document)
-
-
-class RosterExportMixin:
-    def get(self, request, *args, **kwargs):
-        roster = self.roster()
-        return xlsx_response(filename=self.filename(roster, "xlsx"), sheets=[roster_sheets.roster_sheet(roster)])
-
-
-class WeekPrintView(RosterPrintBase):
-    pass
-
-
-class WeekWordView(RosterWordMixin, RosterPrintBase):
-    pass
-
-
-class WeekExportView(RosterExportMixin, RosterPrintBase):
-    pass
-
-
-class MonthPrintView(RosterPrintBase):
-    is_month = True
-
-
-class MonthWordView(RosterWordMixin, RosterPrintBase):
-    is_month = True
-
-
-class MonthExportView(RosterExportMixin, RosterPrintBase):
-    is_month = True
 
 
 class ShiftAccessMixin:
@@ -412,76 +276,3 @@ class GapsView(PermissionRequiredMixin, TemplateView):
             unsigned=gaps["unsigned"][:100], late=gaps["late"][:100], understaffed=gaps["understaffed"][:100]
         )
         return context
-
-
-def _year(request) -> int:
-    today = clock.today()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        return today.year
-    return year if 2000 <= year <= 2100 else today.year
-
-
-class FiguresView(PermissionRequiredMixin, TemplateView):
-    """Duty and task figures per year and per month, for the annual summary."""
-
-    permission_required = "assignments.view_all_tasks"
-    template_name = "assignments/figures.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        year = _year(self.request)
-        start, end = clock.year_span(year)
-        months = []
-        for month in range(1, 13):
-            month_start, month_end = clock.month_span(year, month)
-            months.append((month, selectors.duty_figures(start=month_start, end=month_end)))
-        context.update(
-            year=year,
-            duty=selectors.duty_figures(start=start, end=end),
-            months=months,
-            tasks=selectors.county_task_figures(start=start, end=end),
-            previous=year - 1,
-            next=year + 1,
-        )
-        return context
-
-
-class FiguresExportView(PermissionRequiredMixin, View):
-    """The same figures as the page, as a workbook: one number per figure everywhere."""
-
-    permission_required = "assignments.view_all_tasks"
-
-    def get(self, request):
-        year = _year(request)
-        header = [_("Period"), _("Shifts"), _("Understaffed"), _("Signed in on time"), _("Late"), _("Missed")]
-        rows = []
-        for month in range(1, 13):
-            figures = selectors.duty_figures(
-                start=clock.month_span(year, month)[0], end=clock.month_span(year, month)[1]
-            )
-            rows.append([f"{year}-{month:02d}", *_duty_row(figures)])
-        start, end = clock.year_span(year)
-        rows.append([str(year), *_duty_row(selectors.duty_figures(start=start, end=end))])
-        tasks = selectors.county_task_figures(start=start, end=end)
-        task_rows = [
-            [_("Received"), tasks["received"]],
-            [_("Opinion special reports"), tasks["special_reports"]],
-            [_("Opinion assignments"), tasks["assignments"]],
-            [_("Other"), tasks["other"]],
-            [_("Handled (feedback approved)"), tasks["handled"]],
-            [_("Feedback on time"), tasks["on_time"]],
-            [_("Overdue"), tasks["overdue"]],
-        ]
-        return xlsx_response(
-            filename=f"duty-and-tasks-{year}.xlsx",
-            sheets=[
-                Sheet(_("Duty and sign-in"), header, rows),
-                Sheet(_("Tasks handed down"), [_("Figure"), _("Count")], task_rows),
-            ],
-        )
-
-
-def _duty_row(figures) -> list[int]:
-    return [figures.shifts, figures.understaffed_shifts, figures.on_time, figures.late, figures.missed]

@@ -17,14 +17,6 @@ def query_string_without_page(request) -> str:
     return query.urlencode()
 
 
-def requested_year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return clock.today().year
-    return year if 2000 <= year <= 2100 else clock.today().year
-
-
 class PostAccessMixin:
     """Loads ``self.post`` through the user-scoped selector: not visible → 404."""
 

@@ -14,6 +14,7 @@ from django.views.generic import ListView, TemplateView
 
 from archive.selectors import archive_history_for
 from bureau import clock
+from bureau.bounds import requested_year
 from bureau.documents import docx_response
 from bureau.exports import xlsx_response
 from bureau.pagination import LastPagePaginator
@@ -29,7 +30,7 @@ from publicity.forms import (
 )
 from publicity.models import PublicityPost
 from publicity.policies import post_actions, post_may
-from publicity.views._common import FilteredListView, PostAccessMixin, requested_year
+from publicity.views._common import FilteredListView, PostAccessMixin
 
 STALE_SUBMISSION = timedelta(days=3)
 
@@ -227,7 +228,7 @@ class ProgressView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        year = requested_year(self.request)
+        year = requested_year(self.request.GET.get("year"))
         context.update(
             year=year,
             years=sorted({*selectors.quota_years(), clock.today().year}, reverse=True),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from bureau import clock
+from bureau.bounds import requested_year
 from bureau.exports import xlsx_response
 from bureau.selectors import person_for
 from bureau.views_base import ServiceFormView
@@ -15,7 +16,7 @@ from publicity.forms import (
     MediaCoverageForm,
     PlatformStatisticForm,
 )
-from publicity.views._common import FilteredListView, requested_year
+from publicity.views._common import FilteredListView
 
 # --- Coverage ------------------------------------------------------------------------------------
 
@@ -47,7 +48,7 @@ class OutletCountsView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        year = requested_year(self.request)
+        year = requested_year(self.request.GET.get("year"))
         outlets = list(selectors.outlet_counts(year=year))
         context.update(
             year=year, years=selectors.coverage_years(), outlets=outlets, total=sum(o.reports for o in outlets)
@@ -70,7 +71,7 @@ class StatisticView(PermissionRequiredMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        year = requested_year(self.request)
+        year = requested_year(self.request.GET.get("year"))
         context.update(
             year=year,
             years=list(range(clock.today().year, clock.today().year - 5, -1)),

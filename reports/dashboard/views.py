@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from bureau import clock
+from bureau.bounds import requested_year
 from bureau.exports import xlsx_response
 from reports import indicators
 from reports.dashboard import charts
@@ -167,13 +168,7 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
 
 
 def _assessment_year(request) -> int:
-    """The year asked for (?year=), this year if none or not a number, kept within 2000..next year."""
-    today = clock.today()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
-    return min(max(year, 2000), today.year + 1)
+    return requested_year(request.GET.get("year"))
 
 
 class AssessmentView(PermissionRequiredMixin, TemplateView):
