@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -144,7 +145,7 @@ def notification_send_email(*, notification_id: int, now: datetime | None = None
     return True
 
 
-def _close_quietly(connection) -> None:
+def _close_quietly(connection: BaseEmailBackend) -> None:
     """Say goodbye to the mail server; the message was already taken (or refused), so a server that
     drops the line at QUIT changes nothing."""
     try:
