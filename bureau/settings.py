@@ -345,6 +345,10 @@ else:
         # limit, so interrupted work (a poll, the annual workbook) is redone within minutes, and a
         # task still running is never delivered twice (it is killed at CELERY_TASK_TIME_LIMIT).
         "visibility_timeout": env.int("CELERY_TASK_TIME_LIMIT", default=300) + 60,
+        # Workers look for such tasks every 10 s (kombu's default looks only every 10th time, so
+        # ~100 s); one small sorted-set query each time.
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

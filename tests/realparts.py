@@ -122,11 +122,14 @@ class SlowConnection:
 
 @dataclass
 class SlowLorisServer:
-    """Answers every request with one header byte per second, forever: never a whole response.
+    """Answers every request with one header byte per second, forever: never a whole response
+    (until ``serve_body`` is set).
     ``connections`` records when each client connected and when it hung up."""
 
     byte_every: float = 1.0
     connections: list[SlowConnection] = field(default_factory=list)
+    # Set to a feed's bytes to make the server well again: later requests get it whole, at once.
+    serve_body: bytes | None = None
 
     def __post_init__(self) -> None:
         self._listener = socket.socket()
@@ -161,6 +164,10 @@ class SlowLorisServer:
         with connection:
             try:
                 connection.recv(65536)
+                if self.serve_body is not None:
+                    head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(self.serve_body)}\r\nConnection: close\r\n\r\n"
+                    connection.sendall(head.encode() + self.serve_body)
+                    return
                 header = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100_000
                 for byte in header:
                     if self._stopped.is_set():
