@@ -120,4 +120,5 @@ def test_a_pressing_notice_goes_out_in_time_while_two_slow_feeds_hold_the_feed_w
     for server in slow_servers:
         assert len(server.connections) == 1
         held = server.connections[0].closed - server.connections[0].opened
-        assert FEED_TOTAL_DEADLINE - 1 <= held <= FEED_TOTAL_DEADLINE + 10
+        # The deadline starts before the connection is made, so the server sees a little less.
+        assert FEED_TOTAL_DEADLINE - 5 <= held <= FEED_TOTAL_DEADLINE + 10
