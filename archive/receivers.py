@@ -1,5 +1,8 @@
 """Django's own events, recorded in the archive: logins, logouts, failed logins, admin changes.
 
+A failed login is also counted for the throttle per client address (``bureau.auth``), here because
+this is where Django announces it.
+
 Signals are the one way in here: these events happen inside Django (the auth views, the admin),
 where no service of ours runs. Domain changes never use signals; their services call
 ``archive_record`` directly."""
@@ -18,7 +21,7 @@ from django.utils.translation import gettext
 from archive.models import ArchiveRecord
 from archive.services import archive_record
 from bureau import clock
-from bureau.auth import client_ip
+from bureau.auth import client_ip, login_failure_record
 
 _ADMIN_VERBS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
 
@@ -60,6 +63,7 @@ def record_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get(username_field) or credentials.get("username") or "")
     unknown = not user_model.objects.filter(**{username_field: username}).exists()
     address = client_ip(request)
+    login_failure_record(address)
     if unknown and address:
         earlier = _unknown_name_failures_since(address, clock.now() - UNKNOWN_NAME_WINDOW)
         if earlier > UNKNOWN_NAME_FLOOD_AFTER:

@@ -4,10 +4,12 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from bureau import clock
+from bureau.auth import client_ip, login_throttled
 
 SESSION_STARTED_KEY = "bureau_session_started_at"
 
@@ -59,3 +61,19 @@ class NoCacheForUsersMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class LoginThrottleMiddleware:
+    """Refuses login attempts from an address that failed too often lately
+    (``bureau.auth.login_throttled``), before any name or password is looked at: the answer is the
+    same for every name and says nothing about whether it exists. The login page is the one way in:
+    the admin's own login is behind ``LoginRequiredMiddleware``, which sends visitors there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.path == reverse("login") and login_throttled(client_ip(request)):
+            context = {"window_minutes": settings.LOGIN_ADDRESS_WINDOW_MINUTES}
+            return render(request, "registration/throttled.html", context, status=429)
+        return self.get_response(request)

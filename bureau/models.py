@@ -298,3 +298,20 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.day}"
+
+
+class LoginFailure(models.Model):
+    """One failed login from one client address, whatever the user name; kept only for the
+    throttle's window (``bureau.auth``), so the table holds minutes of rows, never history. The
+    archive records failures separately (and a flood of unknown names as one summary)."""
+
+    address = models.GenericIPAddressField(_("client address"))
+    failed_at = models.DateTimeField(_("failed at"))
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [models.Index(fields=["address", "failed_at"], name="login_failure_address_at")]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.failed_at:%Y-%m-%d %H:%M:%S}"

@@ -10,7 +10,8 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -111,8 +112,10 @@ def notification_send_email(*, notification_id: int, now: datetime | None = None
 
     The claim is a conditional UPDATE, so two workers (or a worker and the sweep) never both send.
     A claim expires after ``NOTIFICATION_CLAIM_SECONDS``: if the worker was killed mid-send, the
-    sweep sends it then. The send is recorded (``emailed_at``) the moment the mail server took it,
-    before anything else, so an expired claim is never one whose e-mail went out."""
+    sweep sends it then. The send is recorded (``emailed_at``) the moment the mail server took the
+    message, before the connection is closed or anything else happens, so a worker killed after
+    that leaves nothing to send again; only a kill in the instant between the server's acceptance
+    and that one UPDATE could repeat a notice (at least once, never lost)."""
     now = now or clock.now()
     claimed = Notification.objects.filter(_claimable_q(now), pk=notification_id).update(email_claimed_at=now)
     if not claimed:
@@ -120,19 +123,35 @@ def notification_send_email(*, notification_id: int, now: datetime | None = None
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     address = notification.recipient.email
     if address:
+        connection = get_connection()
         try:
-            send_mail(
+            connection.open()  # kept open by us: the send below does not close it before we record
+            EmailMessage(
                 subject=notification.title,
-                message=notification.body,
+                body=notification.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[address],
-            )
+                to=[address],
+                connection=connection,
+            ).send()
         except Exception:
             # Release the claim so the next sweep tries again.
             Notification.objects.filter(pk=notification_id).update(email_claimed_at=None)
+            _close_quietly(connection)
             raise
-    Notification.objects.filter(pk=notification_id).update(emailed_at=clock.now())
+        Notification.objects.filter(pk=notification_id).update(emailed_at=clock.now())
+        _close_quietly(connection)
+    else:
+        Notification.objects.filter(pk=notification_id).update(emailed_at=clock.now())
     return True
+
+
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    """Say goodbye to the mail server; the message was already taken (or refused), so a server that
+    drops the line at QUIT changes nothing."""
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - after the send, a failed QUIT is only noise
+        logger.warning("notification.smtp_close_failed")
 
 
 def notifications_send_pending(*, now: datetime | None = None, older_than_seconds: int = 30, limit: int = 500) -> int:

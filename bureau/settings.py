@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "bureau.middleware.LoginRequiredMiddleware",
+    "bureau.middleware.LoginThrottleMiddleware",
     "bureau.middleware.NoCacheForUsersMiddleware",
     # Axes last, as its documentation asks: it answers locked-out logins itself.
     "axes.middleware.AxesMiddleware",
@@ -198,6 +199,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "bureau.auth.client_ip"
 AXES_VERBOSE = False
+# Throttle per client address, whatever the names (bureau/auth.py): after 30 failed logins from one
+# address within 15 minutes, logins from that address are refused until the oldest of them leave the
+# window. High enough that an office behind one NAT address is never shut out by people mistyping
+# (each name locks itself at 5, so 30 takes six people locked at once, or someone trying many
+# names); low enough that guessing random names stays at 2 tries a minute. 0 turns it off.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+LOGIN_ADDRESS_WINDOW_MINUTES = env.int("LOGIN_ADDRESS_WINDOW_MINUTES", default=15)
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the 30 minutes count from the last request: an idle timeout
@@ -337,6 +345,10 @@ else:
         # limit, so interrupted work (a poll, the annual workbook) is redone within minutes, and a
         # task still running is never delivered twice (it is killed at CELERY_TASK_TIME_LIMIT).
         "visibility_timeout": env.int("CELERY_TASK_TIME_LIMIT", default=300) + 60,
+        # Workers look for such tasks every 10 s (kombu's default looks only every 10th time, so
+        # ~100 s); one small sorted-set query each time.
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

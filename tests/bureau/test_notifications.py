@@ -12,7 +12,11 @@ from django.db import connection, connections, transaction
 from bureau import clock
 from bureau.models import Notification
 from bureau.notifications import notification_create, notification_send_email, notifications_send_pending
-from tests.bureau.test_celery import PUBLISH_DEADLINE_SECONDS, unreachable_broker  # noqa: F401 - shared fixtures
+from tests.bureau.test_celery import (  # noqa: F401 - shared fixtures
+    PUBLISH_DEADLINE_SECONDS,
+    closed_port,
+    unreachable_broker,
+)
 from tests.factories import UserFactory
 
 
@@ -84,19 +88,19 @@ def test_repeated_key_creates_no_second_notice(django_capture_on_commit_callback
 
 
 @pytest.mark.django_db
-def test_failed_send_releases_the_claim_for_the_next_sweep(monkeypatch):
+def test_failed_send_releases_the_claim_for_the_next_sweep(settings):
     created_at = clock.now()
     notification = _notice(UserFactory(), "smtp-down", created_at=created_at)
 
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("SMTP server down")
-
-    monkeypatch.setattr("bureau.notifications.send_mail", refuse)
+    # The mail server is down: a real SMTP connection to a port nothing listens on is refused.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
     assert notifications_send_pending(now=created_at + timedelta(minutes=1)) == 0
     notification.refresh_from_db()
     assert notification.email_claimed_at is None
+    assert notification.emailed_at is None
 
-    monkeypatch.undo()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert notifications_send_pending(now=created_at + timedelta(minutes=2)) == 1
     assert len(mail.outbox) == 1
 
