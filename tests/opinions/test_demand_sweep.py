@@ -168,3 +168,93 @@ def test_partial_indexes_hold_exactly_the_open_states():
     states = [value for condition in conditions for key, value in condition.children if key == "state__in"]
     assert len(states) == 5
     assert all(set(value) == set(Demand.OPEN_STATES) for value in states)
+
+
+def _late(handler, *, hours: int, count: int = 1):
+    """``count`` demands signed for by ``handler`` whose deadline passed ``hours`` ago (negative: still to come)."""
+    from opinions.models import Demand
+    from tests.opinions.factories import DemandFactory
+
+    received = clock.now() - timedelta(hours=24 + hours)
+    return [DemandFactory(handler=handler, state=Demand.State.ASSIGNED, received_at=received) for _ in range(count)]
+
+
+def test_a_sweep_of_many_tells_each_recipient_once(cast, mailoutbox):
+    """Three cases 9 h late, two due within the hour, one 1 h late: five recipients, five notices,
+    five e-mails (hand-counted), each digest with its counts and a link to the list."""
+    from django.utils import translation
+
+    from bureau.notifications import notifications_send_pending
+
+    staff, supervisor, leader = cast["staff"], cast["supervisor"], cast["leader"]
+    other, third = PersonFactory(role=Role.STAFF), PersonFactory(role=Role.STAFF)
+    _late(staff, hours=9, count=3)
+    _late(other, hours=-1, count=2)
+    (single,) = _late(third, hours=1)
+    with translation.override("en"):
+        result = demands_sweep_deadlines()
+    assert result.as_dict() == {"due_soon": 2, "overdue": 4, "supervisor": 3, "leader": 3}
+    assert DemandPress.objects.count() == 12
+
+    def notice(person):
+        (row,) = Notification.objects.filter(recipient=person.user)
+        return row.kind, row.title, row.body.splitlines(), row.link
+
+    assert notice(staff) == (
+        "opinions.demand.digest",
+        "Demand deadlines: 3 cases need attention",
+        ["Overdue, reply now: 3", "Open the list: /opinions/demands/?overdue=true"],
+        "/opinions/demands/?overdue=true",
+    )
+    assert notice(other) == (
+        "opinions.demand.digest",
+        "Demand deadlines: 2 cases need attention",
+        ["Reply due soon: 2", "Open the list: /opinions/demands/"],
+        "/opinions/demands/",
+    )
+    assert notice(third) == (
+        "opinions.demand.overdue",
+        f"Overdue, reply now: {single.subject}",
+        [],
+        f"/opinions/demands/{single.pk}/",
+    )
+    assert notice(supervisor)[:3] == (
+        "opinions.demand.digest",
+        "Demand deadlines: 3 cases need attention",
+        ["Overdue and not yet answered (for the office head): 3", "Open the list: /opinions/demands/?overdue=true"],
+    )
+    assert notice(leader)[:3] == (
+        "opinions.demand.digest",
+        "Demand deadlines: 3 cases need attention",
+        ["Long overdue (for the leader in charge): 3", "Open the list: /opinions/demands/?overdue=true"],
+    )
+    assert Notification.objects.count() == 5
+    assert notifications_send_pending(older_than_seconds=0) == 5
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(
+        person.user.email for person in (staff, other, third, supervisor, leader)
+    )
+    # Nothing twice: a second sweep claims, records and tells nothing.
+    assert demands_sweep_deadlines().as_dict() == {"due_soon": 0, "overdue": 0, "supervisor": 0, "leader": 0}
+    assert (DemandPress.objects.count(), Notification.objects.count()) == (12, 5)
+
+
+def test_a_backlog_is_claimed_at_its_final_level_in_as_many_queries_as_one_case(cast, travel):
+    """Each row is claimed once with its final level: 2 or 20 cases a day late, the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from opinions.models import Demand
+
+    staff = cast["staff"]
+    _late(staff, hours=30, count=2)
+    with CaptureQueriesContext(connection) as few:
+        assert demands_sweep_deadlines().as_dict() == {"due_soon": 0, "overdue": 2, "supervisor": 2, "leader": 2}
+    travel.shift(timedelta(days=1))
+    _late(staff, hours=30, count=20)
+    with CaptureQueriesContext(connection) as many:
+        assert demands_sweep_deadlines().as_dict() == {"due_soon": 0, "overdue": 20, "supervisor": 20, "leader": 20}
+    assert len(many) == len(few)
+    assert set(Demand.objects.values_list("escalation_level", flat=True)) == {3}
+    if connection.vendor == "postgresql":
+        updates = [query for query in many.captured_queries if "UPDATE" in query["sql"]]
+        assert len(updates) == 1  # claim, records and counts: one statement
