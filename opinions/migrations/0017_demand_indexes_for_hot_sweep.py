@@ -6,63 +6,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bureau', '0009_job_runs'),
-        ('opinions', '0016_pending_imports'),
+        ("bureau", "0009_job_runs"),
+        ("opinions", "0016_pending_imports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='demand',
-            name='demand_due_idx',
+            model_name="demand",
+            name="demand_due_idx",
         ),
         migrations.RemoveIndex(
-            model_name='demand',
-            name='demand_due_soon_idx',
+            model_name="demand",
+            name="demand_due_soon_idx",
         ),
         migrations.RemoveIndex(
-            model_name='demand',
-            name='demand_escalate_idx',
+            model_name="demand",
+            name="demand_escalate_idx",
         ),
         migrations.AlterField(
-            model_name='demand',
-            name='duplicate_of',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicates', to='opinions.demand', verbose_name='duplicate of'),
+            model_name="demand",
+            name="duplicate_of",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="duplicates",
+                to="opinions.demand",
+                verbose_name="duplicate of",
+            ),
         ),
         migrations.AlterField(
-            model_name='demand',
-            name='faq_entry',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='demands', to='opinions.faqentry', verbose_name='policy FAQ entry'),
+            model_name="demand",
+            name="faq_entry",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="demands",
+                to="opinions.faqentry",
+                verbose_name="policy FAQ entry",
+            ),
         ),
         migrations.AlterField(
-            model_name='demand',
-            name='handler',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='demands', to='bureau.person', verbose_name='handler'),
+            model_name="demand",
+            name="handler",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="demands",
+                to="bureau.person",
+                verbose_name="handler",
+            ),
         ),
         migrations.AlterField(
-            model_name='demand',
-            name='reply_submitted_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='bureau.person', verbose_name='reply written by'),
+            model_name="demand",
+            name="reply_submitted_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="bureau.person",
+                verbose_name="reply written by",
+            ),
         ),
         migrations.AlterField(
-            model_name='demand',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='bureau.person', verbose_name='reviewed by'),
+            model_name="demand",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="bureau.person",
+                verbose_name="reviewed by",
+            ),
         ),
         migrations.AlterField(
-            model_name='demand',
-            name='section',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='demands', to='bureau.section', verbose_name='website section'),
+            model_name="demand",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="demands",
+                to="bureau.section",
+                verbose_name="website section",
+            ),
         ),
         migrations.AlterField(
-            model_name='demand',
-            name='signed_off_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='bureau.person', verbose_name='signed off by'),
+            model_name="demand",
+            name="signed_off_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="bureau.person",
+                verbose_name="signed off by",
+            ),
         ),
         migrations.AddIndex(
-            model_name='demand',
-            index=models.Index(condition=models.Q(('faq_entry__isnull', False)), fields=['faq_entry'], name='demand_faq_entry_idx'),
+            model_name="demand",
+            index=models.Index(
+                condition=models.Q(("faq_entry__isnull", False)), fields=["faq_entry"], name="demand_faq_entry_idx"
+            ),
         ),
     ]

@@ -407,8 +407,9 @@ class DemandPress(models.Model):
     # The deadline the notice was about: a new deadline (extension, redo) is a new round of notices.
     due_at = models.DateTimeField(_("deadline concerned"), null=True, blank=True)
     created_at = models.DateTimeField(_("at"))
+    # No index of its own: only shown beside the record (the sweep's records, most of them, have none).
     by = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+        Person, on_delete=models.PROTECT, null=True, blank=True, db_index=False, related_name="+", verbose_name=_("by")
     )
     note = models.TextField(_("note"), blank=True)
 

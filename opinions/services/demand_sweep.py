@@ -12,9 +12,9 @@ are inserted with ``ON CONFLICT DO NOTHING`` against their unique constraint (de
 deadline), so the records actually inserted are exactly the steps this sweep took: once per level
 and deadline, however often or concurrently the sweep runs. On PostgreSQL the claim, the records
 and the per-recipient counts are one statement (``UPDATE ... RETURNING`` feeding ``INSERT ...
-SELECT ... RETURNING``), with the rows locked ``FOR UPDATE SKIP LOCKED`` so two sweeps never claim
-one row; on SQLite (writers serialised) the same expressions run as an ORM UPDATE and the records
-already present are read before the insert.
+SELECT ... RETURNING``); the UPDATE's condition is re-checked on a row a concurrent sweep changed,
+so two sweeps never claim one row; on SQLite (writers serialised) the same expressions run as an
+ORM UPDATE and the records already present are read before the insert.
 
 Notices: each recipient gets one per sweep. A recipient with a single step to hear about gets that
 demand's notice (its subject, a link to it); one with more gets one digest with the count per step
@@ -23,6 +23,7 @@ after commit (the outbox sweep catches any the broker could not take). "Overdue"
 ``opinions.models.overdue_q``, the definition every reader uses."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -135,13 +136,13 @@ def claim_values(*, now: datetime, rules: DemandRules) -> dict[str, Any]:
     }
 
 
-STEP_TITLES = {
+STEP_TITLES: dict[str, Callable[[], str]] = {
     DemandPress.Step.DUE_SOON: lambda: _("Reply due soon: %(subject)s"),
     DemandPress.Step.OVERDUE: lambda: _("Overdue, reply now: %(subject)s"),
     DemandPress.Step.SUPERVISOR: lambda: _("Overdue demand not yet answered: %(subject)s"),
     DemandPress.Step.LEADER: lambda: _("Demand long overdue, for the leader in charge: %(subject)s"),
 }
-DIGEST_LINES = {
+DIGEST_LINES: dict[str, Callable[[], str]] = {
     DemandPress.Step.DUE_SOON: lambda: _("Reply due soon: %(count)s"),
     DemandPress.Step.OVERDUE: lambda: _("Overdue, reply now: %(count)s"),
     DemandPress.Step.SUPERVISOR: lambda: _("Overdue and not yet answered (for the office head): %(count)s"),
@@ -173,11 +174,11 @@ def _implied_steps(
 
 
 def _claim_postgresql(*, now: datetime, rules: DemandRules) -> list[StepGroup]:
-    """One statement: lock and claim the rows (``FOR UPDATE SKIP LOCKED``: a concurrent sweep's rows
-    are left to it), insert their pressing records, count what was inserted per step and owner."""
-    claim = claim_q(now=now, rules=rules)
-    locked = Demand.objects.filter(claim).select_for_update(skip_locked=True).order_by().values("pk")
-    query = Demand.objects.filter(claim, pk__in=locked).query.chain(UpdateQuery)
+    """One statement: claim the rows, insert their pressing records, count what was inserted per
+    step and owner. A row a concurrent sweep holds is waited for and re-checked on its new version
+    (PostgreSQL's rule for a conditional UPDATE): claimed by the other, it no longer matches."""
+    query = Demand.objects.filter(claim_q(now=now, rules=rules)).query.chain(UpdateQuery)
+    assert isinstance(query, UpdateQuery)  # chain(klass) gives that class; the stubs say Query
     query.add_update_values(claim_values(now=now, rules=rules))
     update_sql, update_params = query.get_compiler(connection=connection).as_sql()
     table = connection.ops.quote_name(Demand._meta.db_table)
@@ -266,7 +267,7 @@ def _tidings(groups: list[StepGroup]) -> dict[int, _Tidings]:
         role = STEP_ROLES[group.step]
         if role is not None:
             recipients = holders(role)
-        elif user_id := handler_users.get(group.handler_id) or owner_users.get(group.section_id):
+        elif user_id := handler_users.get(group.handler_id or 0) or owner_users.get(group.section_id or 0):
             recipients = [user_id]
         elif group.handler_id is None and group.section_id is None:
             recipients = holders(Role.OFFICE_HEAD)

@@ -61,12 +61,12 @@ def _fill(total: int, open_count: int) -> None:
         cursor.execute("TRUNCATE opinions_demandpress, opinions_demand RESTART IDENTITY CASCADE")
         cursor.execute(
             """
-            INSERT INTO opinions_demand (kind, channel_id, section_id, citizen_name, citizen_contact, subject,
+            INSERT INTO opinions_demand (number, kind, channel_id, section_id, citizen_name, citizen_contact, subject,
                 content, about_bureau, level, department_id, handler_id, state, received_at, due_at, assigned_at,
                 replied_at, first_replied_at, completed_at, called_back_at, due_soon_at, overdue_at,
                 escalation_level, was_overdue, reply_text, internal_notes, review_opinion, measures, resolution,
                 satisfaction, redo_count, handback_reason, extension_reason)
-            SELECT (ARRAY['complaint','suggestion','consultation','criticism','praise','other'])[1 + g %% 6],
+            SELECT 'B-' || g, (ARRAY['complaint','suggestion','consultation','criticism','praise','other'])[1 + g %% 6],
                 (%(channels)s::int[])[1 + g %% array_length(%(channels)s::int[], 1)], NULL, '', '',
                 '负载诉求 ' || g, '内容', false, 'III', NULL,
                 (%(handlers)s::int[])[1 + g %% array_length(%(handlers)s::int[], 1)],

@@ -304,3 +304,14 @@ def test_the_sweep_update_is_hot(cast):
         cursor.execute("SELECT pg_stat_get_xact_tuples_hot_updated('opinions_demand'::regclass)")
         (after,) = cursor.fetchone()
     assert after - before == 5
+
+
+def test_the_digest_is_in_chinese(cast):
+    from django.utils import translation
+
+    _late(cast["staff"], hours=1, count=2)
+    with translation.override("zh-hans"):  # the office's language (LANGUAGE_CODE), as in the worker
+        assert demands_sweep_deadlines().overdue == 2
+    notice = Notification.objects.get(recipient=cast["staff"].user)
+    assert notice.title == "诉求期限提醒：2 件需要处理"
+    assert notice.body.splitlines() == ["已逾期，请立即答复：2 件", "打开列表：/opinions/demands/?overdue=true"]
