@@ -57,24 +57,43 @@ def _ip_text(value: str | None) -> str:
         return str(value)  # not an address: hash it as stored, so a tampered value still fails
 
 
+def _json(value: Any) -> str:
+    """A canonical value as it appears in the hashed text (and as it is stored)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _content_around_link(
+    record: "ArchiveRecord | _ChainRow", *, before_text: str | None = None, after_text: str | None = None
+) -> tuple[str, str]:
+    """The hashed text of a record is ``head + json(previous_hash) + tail``: the JSON object of its
+    fields with sorted keys, compact, written out key by key (``json.dumps(payload, sort_keys=True,
+    separators=(",", ":"), ensure_ascii=False)`` gives the same text). Split at the link, so the
+    append can let PostgreSQL put in the previous hash it reads under the lock."""
+    fields = {
+        # UTC whatever zone the caller's ``now`` was in: the database gives it back in UTC.
+        "created_at": _json(record.created_at.astimezone(UTC).isoformat(timespec="microseconds")),
+        "actor_id": _json(record.actor_id),
+        "actor_name": _json(record.actor_name),
+        "ip_address": _json(_ip_text(record.ip_address)),
+        "action": _json(record.action),
+        "target_type": _json(record.target_type),
+        "target_id": _json(record.target_id),
+        "target_text": _json(record.target_text),
+        "summary": _json(record.summary),
+        "before": before_text if before_text is not None else _json(record.before),
+        "after": after_text if after_text is not None else _json(record.after),
+    }
+    keys = sorted([*fields, "previous_hash"])
+    link = keys.index("previous_hash")
+    head = ",".join(f"{_json(key)}:{fields[key]}" for key in keys[:link])
+    tail = "".join(f",{_json(key)}:{fields[key]}" for key in keys[link + 1 :])
+    return "{" + head + ("," if head else "") + '"previous_hash":', tail + "}"
+
+
 def record_content(record: "ArchiveRecord | _ChainRow") -> str:
     """The exact text the record's hash is computed over."""
-    payload = {
-        # UTC whatever zone the caller's ``now`` was in: the database gives it back in UTC.
-        "created_at": record.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor_id": record.actor_id,
-        "actor_name": record.actor_name,
-        "ip_address": _ip_text(record.ip_address),
-        "action": record.action,
-        "target_type": record.target_type,
-        "target_id": record.target_id,
-        "target_text": record.target_text,
-        "summary": record.summary,
-        "before": record.before,
-        "after": record.after,
-        "previous_hash": record.previous_hash,
-    }
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    head, tail = _content_around_link(record)
+    return head + _json(record.previous_hash) + tail
 
 
 def record_hash(record: "ArchiveRecord | _ChainRow") -> str:
@@ -117,7 +136,6 @@ def _actor_name(actor: AnyUser | None) -> str:
     return person.name if person is not None else actor.get_username()
 
 
-@transaction.atomic
 def archive_record(
     *,
     action: str,
@@ -149,8 +167,6 @@ def archive_record(
         actor = None
     if target is not None:
         target_type, target_id, target_text = _describe_target(target)
-    _lock_chain()
-    previous = ArchiveRecord.objects.order_by("-pk").values_list("record_hash", flat=True).first()
     record = ArchiveRecord(
         created_at=now or clock.now(),
         actor=actor,
@@ -163,11 +179,57 @@ def archive_record(
         summary=_text(summary),
         before=_canonical(before or {}),
         after=_canonical(after or {}),
-        previous_hash=previous or "",
     )
-    record.record_hash = record_hash(record)
-    record.save()
+    with transaction.atomic(savepoint=False):  # all or nothing with the caller's change anyway
+        _lock_chain()
+        if connection.vendor == "postgresql":
+            _append_postgresql(record)
+        else:
+            previous = ArchiveRecord.objects.order_by("-pk").values_list("record_hash", flat=True).first()
+            record.previous_hash = previous or ""
+            record.record_hash = record_hash(record)
+            record.save()
     return record
+
+
+# The append after the lock: one INSERT ... SELECT that reads the newest record's hash (the chain's
+# head, visible now that the lock is ours), links to it and hashes the record's text around it
+# with PostgreSQL's sha256 over the same UTF-8 bytes ``record_hash`` reads: what ``archive_verify``
+# recomputes, unchanged. The JSON is serialised once, for the hash and the row alike.
+_APPEND_SQL = """
+    INSERT INTO archive_archiverecord (created_at, actor_id, actor_name, ip_address, action, target_type,
+        target_id, target_text, summary, before, after, previous_hash, record_hash)
+    SELECT %s, %s::bigint, %s, %s::inet, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, head.hash,
+        encode(sha256(convert_to(%s || '"' || head.hash || '"' || %s, 'UTF8')), 'hex')
+    FROM (SELECT COALESCE((SELECT record_hash FROM archive_archiverecord ORDER BY id DESC LIMIT 1), '') AS hash) AS head
+    RETURNING id, previous_hash, record_hash
+"""
+
+
+def _append_postgresql(record: ArchiveRecord) -> None:
+    before_text, after_text = _json(record.before), _json(record.after)
+    head, tail = _content_around_link(record, before_text=before_text, after_text=after_text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _APPEND_SQL,
+            [
+                record.created_at,
+                record.actor_id,
+                record.actor_name,
+                record.ip_address,
+                record.action,
+                record.target_type,
+                record.target_id,
+                record.target_text,
+                record.summary,
+                before_text,
+                after_text,
+                head,
+                tail,
+            ],
+        )
+        record.pk, record.previous_hash, record.record_hash = cursor.fetchone()
+    record._state.adding, record._state.db = False, connection.alias
 
 
 # --- Verification -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ A notice is written inside the caller's transaction; its e-mail is queued after 
 answers, else sent by the periodic outbox sweep. Ground floor: imports nothing but the organisation."""
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -154,27 +155,102 @@ def _close_quietly(connection: BaseEmailBackend) -> None:
         logger.warning("notification.smtp_close_failed")
 
 
-def notifications_send_pending(*, now: datetime | None = None, older_than_seconds: int = 30, limit: int = 500) -> int:
+# The outbox sweep's batches: claimed in one statement, sent over one SMTP connection.
+SEND_BATCH = 500
+# How long one run of the sweep keeps taking batches: under the minute between two runs.
+SEND_BUDGET_SECONDS = 50
+
+
+def _claim_batch(*, now: datetime, cutoff: datetime, limit: int, refused: set[int]) -> list[int]:
+    """Claim up to ``limit`` e-mails to send: those the broker could not take (unclaimed, older than
+    the grace period) and those whose worker died while sending (an expired claim). Rows another
+    sweep holds are skipped (``SKIP LOCKED``; SQLite serialises writers), and the claim is the same
+    conditional UPDATE as one notice's, so two senders never hold one e-mail. ``refused``: those the
+    server refused in this run, left to the next."""
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.filter(email_claimed_at__isnull=True, created_at__lte=cutoff)
+            .exclude(pk__in=refused)
+            .select_for_update(skip_locked=True)
+            .order_by("created_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if len(pending) < limit:
+            stranded = (
+                Notification.objects.filter(emailed_at__isnull=True, email_claimed_at__lt=now - _claim_timeout())
+                .select_for_update(skip_locked=True)
+                .order_by("email_claimed_at")
+            )
+            pending += list(stranded.values_list("pk", flat=True)[: limit - len(pending)])
+        if pending:
+            Notification.objects.filter(_claimable_q(now), pk__in=pending).update(email_claimed_at=now)
+    return pending
+
+
+def _send_batch(notification_ids: list[int], *, now: datetime, refused: set[int]) -> int:
+    """Send the claimed e-mails over one SMTP connection; each is recorded as sent the moment the
+    server took it, a refused one has its claim released for the next sweep."""
+    notices = list(
+        Notification.objects.filter(pk__in=notification_ids, email_claimed_at=now, emailed_at__isnull=True)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    sent = 0
+    try:
+        connection = get_connection()
+        connection.open()
+    except Exception:
+        Notification.objects.filter(pk__in=[notice.pk for notice in notices]).update(email_claimed_at=None)
+        raise
+    try:
+        for notice in notices:
+            address = notice.recipient.email
+            try:
+                if address:
+                    message = EmailMessage(
+                        subject=notice.title,
+                        body=notice.body,
+                        from_email=settings.DEFAULT_FROM_EMAIL,
+                        to=[address],
+                        connection=connection,
+                    )
+                    connection.send_messages([message])
+            except Exception:  # noqa: BLE001 - one refused address must not stop the others
+                logger.exception("notification.email_failed id=%s", notice.pk)
+                Notification.objects.filter(pk=notice.pk).update(email_claimed_at=None)
+                refused.add(notice.pk)
+                continue
+            Notification.objects.filter(pk=notice.pk).update(emailed_at=clock.now())
+            sent += 1
+    finally:
+        _close_quietly(connection)
+    return sent
+
+
+def notifications_send_pending(
+    *,
+    now: datetime | None = None,
+    older_than_seconds: int = 30,
+    limit: int = SEND_BATCH,
+    budget_seconds: float = SEND_BUDGET_SECONDS,
+) -> int:
     """Send the e-mails the broker could not take at the time, and those whose worker died while
-    sending (an expired claim): the outbox sweep."""
+    sending (an expired claim): the outbox sweep. Batch after batch of ``limit`` until the outbox is
+    empty or ``budget_seconds`` have passed (the next run goes on), each batch claimed in one
+    transaction and sent over one SMTP connection (``get_connection`` and ``send_messages``).
+    Returns how many were sent."""
     now = now or clock.now()
     cutoff = now - timedelta(seconds=older_than_seconds)
-    pending = list(
-        Notification.objects.filter(email_claimed_at__isnull=True, created_at__lte=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if len(pending) < limit:
-        stranded = Notification.objects.filter(
-            emailed_at__isnull=True, email_claimed_at__lt=now - _claim_timeout()
-        ).order_by("email_claimed_at")
-        pending += list(stranded.values_list("pk", flat=True)[: limit - len(pending)])
-    sent = 0
-    for notification_id in pending:
+    started = time.monotonic()
+    sent, refused = 0, set[int]()
+    while claimed := _claim_batch(now=now, cutoff=cutoff, limit=limit, refused=refused):
         try:
-            sent += notification_send_email(notification_id=notification_id, now=now)
-        except Exception:  # noqa: BLE001 - one failing address must not stop the others
-            logger.exception("notification.email_failed id=%s", notification_id)
+            sent += _send_batch(claimed, now=now, refused=refused)
+        except Exception:  # noqa: BLE001 - the mail server is unreachable: the next run tries again
+            logger.exception("notification.smtp_unreachable (the next sweep tries again)")
+            break
+        if len(claimed) < limit or time.monotonic() - started > budget_seconds:
+            break
     return sent
 
 

@@ -149,6 +149,7 @@ class Demand(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="demands",
         verbose_name=_("website section"),
     )
@@ -164,7 +165,13 @@ class Demand(models.Model):
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("department")
     )
     handler = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="demands", verbose_name=_("handler")
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="demands",
+        verbose_name=_("handler"),
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED)
 
@@ -186,16 +193,34 @@ class Demand(models.Model):
     reply_text = models.TextField(_("reply given publicly"), blank=True)
     internal_notes = models.TextField(_("internal notes"), blank=True)
     reply_submitted_by = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reply written by")
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("reply written by"),
     )
     reviewed_by = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     review_opinion = models.TextField(_("review opinion"), blank=True)
     measures = models.TextField(_("measures taken"), blank=True)
     resolution = models.TextField(_("how it was resolved"), blank=True)
     signed_off_by = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("signed off by")
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("signed off by"),
     )
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
     satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True)
@@ -209,6 +234,7 @@ class Demand(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="duplicates",
         verbose_name=_("duplicate of"),
     )
@@ -217,6 +243,7 @@ class Demand(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_index=False,
         related_name="demands",
         verbose_name=_("policy FAQ entry"),
     )
@@ -231,28 +258,9 @@ class Demand(models.Model):
         verbose_name = _("demand")
         verbose_name_plural = _("demands")
         indexes = [
-            # The sweeps: only open rows not yet flagged are in these indexes.
-            models.Index(
-                fields=["due_at"],
-                condition=Q(state__in=["received", "assigned", "in_review", "handed_back"], overdue_at=None),
-                name="demand_due_idx",
-            ),
-            models.Index(
-                fields=["due_at"],
-                condition=Q(
-                    state__in=["received", "assigned", "in_review", "handed_back"], overdue_at=None, due_soon_at=None
-                ),
-                name="demand_due_soon_idx",
-            ),
-            models.Index(
-                fields=["due_at", "escalation_level"],
-                condition=Q(
-                    state__in=["received", "assigned", "in_review", "handed_back"],
-                    overdue_at__isnull=False,
-                    escalation_level__lt=3,
-                ),
-                name="demand_escalate_idx",
-            ),
+            # No index names the sweep's flag columns (due_soon_at, overdue_at, escalation_level,
+            # was_overdue), in its fields or its condition, so the sweep's UPDATE can be HOT (no index
+            # entry written); the sweep reads the open rows by deadline through demand_open_idx.
             models.Index(fields=["received_at"], name="demand_received_idx"),
             models.Index(fields=["due_at", "id"], name="demand_list_idx"),
             # Open demands are few among a million: "my work" and the overdue filter read only them.
@@ -272,7 +280,15 @@ class Demand(models.Model):
             models.Index(fields=["handler", "due_at"], name="demand_handler_idx"),
             models.Index(fields=["section", "due_at"], name="demand_section_idx"),
             models.Index(fields=["state", "due_at"], name="demand_state_idx"),
+            # Deleting a policy entry sets its demands' link to NULL: the few linked rows only.
+            models.Index(fields=["faq_entry"], condition=Q(faq_entry__isnull=False), name="demand_faq_entry_idx"),
         ]
+        # Foreign keys without their default index (db_index=False), as no query reads by them alone:
+        # handler and section lead demand_handler_idx / demand_section_idx (and the open-row indexes);
+        # reply_submitted_by, reviewed_by, signed_off_by and duplicate_of are only shown on the row's
+        # page (people are deactivated, not deleted; a merged demand is found through its own row);
+        # faq_entry has the partial index above. Kept: channel (its filter and figures), post (a
+        # post's demand on its page), department (its filter), created_by (what staff see).
         permissions = [
             ("enter_demand", _("Can enter demands and create them from posts")),
             ("handle_demand", _("Can sign for, reply to and complete demands")),
@@ -391,8 +407,9 @@ class DemandPress(models.Model):
     # The deadline the notice was about: a new deadline (extension, redo) is a new round of notices.
     due_at = models.DateTimeField(_("deadline concerned"), null=True, blank=True)
     created_at = models.DateTimeField(_("at"))
+    # No index of its own: only shown beside the record (the sweep's records, most of them, have none).
     by = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+        Person, on_delete=models.PROTECT, null=True, blank=True, db_index=False, related_name="+", verbose_name=_("by")
     )
     note = models.TextField(_("note"), blank=True)
 

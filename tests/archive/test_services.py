@@ -101,3 +101,64 @@ def test_records_refuse_changes_in_python(db):
     with pytest.raises(PermissionError):
         ArchiveRecord.objects.bulk_create([ArchiveRecord(action="x.y.z", record_hash="0" * 64)])
     assert ArchiveRecord.objects.get(pk=record.pk).summary == "原文"
+
+
+def test_the_hashed_text_is_the_sorted_compact_json_of_the_record(db):
+    """The append writes the text key by key around the link; it must be the same text as the whole
+    object dumped at once (sorted keys, compact, unescaped Chinese), nested values included."""
+    import hashlib
+    import json
+    from datetime import UTC
+
+    from archive.services import record_content
+
+    actor = PersonFactory().user
+    first = archive_record(action="test.thing.made", actor=actor, summary="第一条")
+    record = archive_record(
+        action="test.thing.changed",
+        actor=actor,
+        summary='引号 " 与反斜杠 \\ 以及换行\n',
+        ip_address="2001:db8::1",
+        target_type="test.thing",
+        target_id="7",
+        target_text="事项七",
+        before={"状态": "草稿", "n": [1, 2.5, None, True], "z": {"b": 1, "a": Decimal("1.10")}},
+        after={"at": datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))},
+    )
+    stored = ArchiveRecord.objects.get(pk=record.pk)
+    whole = json.dumps(
+        {
+            "created_at": stored.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor_id": actor.pk,
+            "actor_name": stored.actor_name,
+            "ip_address": "2001:db8::1",
+            "action": "test.thing.changed",
+            "target_type": "test.thing",
+            "target_id": "7",
+            "target_text": "事项七",
+            "summary": '引号 " 与反斜杠 \\ 以及换行\n',
+            "before": {"状态": "草稿", "n": [1, 2.5, None, True], "z": {"b": 1, "a": "1.10"}},
+            "after": {"at": "2026-03-02T09:00:00+08:00"},
+            "previous_hash": first.record_hash,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    assert record_content(stored) == whole
+    assert stored.previous_hash == first.record_hash
+    assert stored.record_hash == record.record_hash == hashlib.sha256(whole.encode("utf-8")).hexdigest()
+    assert record_hash(stored) == stored.record_hash
+    assert archive_verify().ok
+
+
+def test_an_append_is_two_statements_after_the_callers_own(db, django_assert_num_queries):
+    """The lock, then one INSERT ... SELECT that links and hashes (PostgreSQL); no savepoint."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement append is PostgreSQL's")
+    archive_record(action="test.thing.made", summary="第一条")
+    with django_assert_num_queries(2):
+        archive_record(action="test.thing.made", actor_name="基准", summary="第二条")
+    assert archive_verify().checked == 2

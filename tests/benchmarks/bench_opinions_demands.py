@@ -2,7 +2,9 @@
 
 ``run()`` expects Django set up on a benchmark database (tests/benchmarks/run.py does that).
 Sizes from the environment: BENCH_DEMANDS_LARGE (1000000), BENCH_DEMANDS_OPEN (100000 of them
-open, half of those past their deadline), BENCH_DEMANDS_SMALL (10000). Rows are written with
+open, half of those past their deadline), BENCH_DEMANDS_SMALL (10000); the sweep at each of
+BENCH_SWEEP_SIZES (100000; "100000,1000000" for both), the outbox after a sweep flagging
+BENCH_OUTBOX_FLAGGED (30000). BENCH_DEMANDS_PARTS picks some of sweep,outbox,pages. Rows are written with
 INSERT ... SELECT generate_series (PostgreSQL), so a million takes seconds."""
 
 import os
@@ -59,12 +61,12 @@ def _fill(total: int, open_count: int) -> None:
         cursor.execute("TRUNCATE opinions_demandpress, opinions_demand RESTART IDENTITY CASCADE")
         cursor.execute(
             """
-            INSERT INTO opinions_demand (kind, channel_id, section_id, citizen_name, citizen_contact, subject,
+            INSERT INTO opinions_demand (number, kind, channel_id, section_id, citizen_name, citizen_contact, subject,
                 content, about_bureau, level, department_id, handler_id, state, received_at, due_at, assigned_at,
                 replied_at, first_replied_at, completed_at, called_back_at, due_soon_at, overdue_at,
                 escalation_level, was_overdue, reply_text, internal_notes, review_opinion, measures, resolution,
                 satisfaction, redo_count, handback_reason, extension_reason)
-            SELECT (ARRAY['complaint','suggestion','consultation','criticism','praise','other'])[1 + g %% 6],
+            SELECT 'B-' || g, (ARRAY['complaint','suggestion','consultation','criticism','praise','other'])[1 + g %% 6],
                 (%(channels)s::int[])[1 + g %% array_length(%(channels)s::int[], 1)], NULL, '', '',
                 '负载诉求 ' || g, '内容', false, 'III', NULL,
                 (%(handlers)s::int[])[1 + g %% array_length(%(handlers)s::int[], 1)],
@@ -105,41 +107,116 @@ def _timed(call, repeat: int = 1) -> float:
     return statistics.median(times)
 
 
+SWEEP_SIZES = [int(size) for size in os.environ.get("BENCH_SWEEP_SIZES", "100000").split(",")]
+OUTBOX_FLAGGED = int(os.environ.get("BENCH_OUTBOX_FLAGGED", "30000"))
+
+
 def bench_sweep() -> list[dict]:
+    """The first sweep over a backlog against a bare UPDATE flagging the same rows, each on freshly
+    filled data (a rolled-back UPDATE would leave free space on the pages for the next)."""
     from django.db import connection, transaction
 
     from bureau import clock
     from opinions.services.demand_sweep import demands_sweep_deadlines
 
-    _fill(LARGE, OPEN)
-    now = clock.now()
+    results = []
+    for size in SWEEP_SIZES:
+        _fill(size, OPEN)
+        now = clock.now()
+        flagged_bare = 0
 
-    def raw_update():
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE opinions_demand SET overdue_at = %s, escalation_level = 1, was_overdue = true "
-                "WHERE state IN %s AND overdue_at IS NULL AND due_at < %s",  # overdue_q: strictly past
-                [now, _open_states(), now],
-            )
-            transaction.set_rollback(True)
+        def raw_update(now=now):
+            nonlocal flagged_bare
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE opinions_demand SET overdue_at = %s, escalation_level = 1, was_overdue = true "
+                    "WHERE state IN %s AND overdue_at IS NULL AND due_at < %s",  # overdue_q: strictly past
+                    [now, _open_states(), now],
+                )
+                flagged_bare = cursor.rowcount
+                transaction.set_rollback(True)
 
-    raw = _timed(raw_update, repeat=3)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE opinions_demand")
-    result = None
+        raw = _timed(raw_update)
+        _fill(size, OPEN)
+        now = clock.now()
+        result = None
 
-    def sweep():
-        nonlocal result
-        result = demands_sweep_deadlines(now=now)
+        def sweep(now=now):
+            nonlocal result
+            result = demands_sweep_deadlines(now=now)
 
-    first = _timed(sweep)
-    flagged = result.overdue
-    second = _timed(sweep, repeat=3)
+        first = _timed(sweep)
+        flagged = result.overdue
+        presses = sum(result.as_dict().values())
+        second = _timed(sweep)
+        results += [
+            _result(
+                f"demands: first sweep at {size:,} demands ({flagged:,} flagged, {presses:,} pressing records)",
+                first,
+                "s",
+                None,
+                True,
+            ),
+            _result(f"demands: bare UPDATE flagging the same rows ({flagged_bare:,})", raw, "s", None, True),
+            _result(
+                f"demands: first sweep ÷ bare UPDATE at {size:,}",
+                first / raw if raw else 0,
+                "×",
+                1.5,
+                first <= 1.5 * raw,
+            ),
+            _result(
+                "demands: second sweep ÷ first (nothing to do)", second / first, "ratio", 0.05, second < first * 0.05
+            ),
+        ]
+    return results
+
+
+def bench_outbox() -> list[dict]:
+    """A sweep that flags OUTBOX_FLAGGED demands, then the outbox drained: how many e-mails, over
+    how many SMTP connections, in how long (the test backend; run.py sets locmem)."""
+    from django.core.mail.backends import locmem
+
+    from bureau import clock
+    from bureau.models import Notification, Person, Role
+    from bureau.notifications import notifications_send_pending
+    from opinions.services.demand_sweep import demands_sweep_deadlines
+
+    _fill(OUTBOX_FLAGGED * 2, OUTBOX_FLAGGED * 2)  # half of the open ones past their deadline
+    Notification.objects.all().delete()
+    result = demands_sweep_deadlines(now=clock.now())
+    heads = Person.objects.filter(role=Role.OFFICE_HEAD, is_active=True, user__isnull=False).count()
+    leaders = Person.objects.filter(role=Role.LEADER, is_active=True, user__isnull=False).count()
+    per_demand = result.due_soon + result.overdue + result.supervisor * heads + result.leader * leaders
+    queued = Notification.objects.filter(emailed_at__isnull=True).count()
+    opened = []
+    original_open = locmem.EmailBackend.open
+
+    def counting_open(self):
+        opened.append(1)
+        return original_open(self)
+
+    locmem.EmailBackend.open = counting_open
+    try:
+        started = time.perf_counter()
+        sent = 0
+        while batch := notifications_send_pending(older_than_seconds=0):
+            sent += batch
+        drain = time.perf_counter() - started
+    finally:
+        locmem.EmailBackend.open = original_open
     return [
-        _result(f"demands: first sweep at {LARGE:,} demands ({flagged:,} flagged)", first, "s", None, True),
-        _result("demands: bare UPDATE flagging the same rows", raw, "s", None, True),
-        _result("demands: first sweep ÷ bare UPDATE", first / raw if raw else 0, "×", 1.5, first <= 1.5 * raw),
-        _result("demands: second sweep ÷ first (nothing to do)", second / first, "ratio", 0.05, second < first * 0.05),
+        _result(
+            f"outbox: sweep flagging {result.overdue:,} demands, notices queued (one e-mail per demand "
+            f"and recipient would be {per_demand:,})",
+            queued,
+            "e-mails",
+            None,
+            True,
+        ),
+        _result("outbox: drained, e-mails sent", sent, "e-mails", queued, sent == queued),
+        _result("outbox: SMTP connections opened", len(opened), "connections", None, True),
+        _result("outbox: time to drain", drain, "s", 120, drain <= 120),
     ]
 
 
@@ -230,7 +307,12 @@ def run() -> list[dict]:
     bureau_demo.seed(today=clock.today())  # the office's people and sections
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")  # filling a million rows takes longer than a page may
-    return [*bench_sweep(), *bench_pages_and_figures()]
+    parts = os.environ.get("BENCH_DEMANDS_PARTS", "sweep,outbox,pages").split(",")
+    return [
+        *(bench_sweep() if "sweep" in parts else []),
+        *(bench_outbox() if "outbox" in parts else []),
+        *(bench_pages_and_figures() if "pages" in parts else []),
+    ]
 
 
 if __name__ == "__main__":

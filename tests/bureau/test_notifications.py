@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import connection, connections, transaction
 
 from bureau import clock
@@ -189,3 +190,63 @@ def test_a_sent_e_mail_is_never_sent_again_even_when_its_claim_is_old():
     assert notifications_send_pending() == 0
     assert notification_send_email(notification_id=done.pk) is False
     assert mail.outbox == []
+
+
+class CountingBackend(locmem.EmailBackend):
+    """The test outbox, counting the connections opened and the messages sent over each."""
+
+    opened: list[int] = []  # per connection, the messages it sent
+
+    def open(self):
+        CountingBackend.opened.append(0)
+        return super().open()
+
+    def send_messages(self, messages):
+        CountingBackend.opened[-1] += len(messages)
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db
+def test_the_outbox_sends_each_batch_over_one_connection(settings, monkeypatch):
+    """1,203 waiting e-mails in batches of 500: three connections (500, 500, 203), each notice once."""
+    settings.EMAIL_BACKEND = "tests.bureau.test_notifications.CountingBackend"
+    monkeypatch.setattr(CountingBackend, "opened", [])
+    users = [UserFactory(email=f"staff{index}@bureau.example") for index in range(3)]
+    created_at = clock.now() - timedelta(minutes=5)
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=users[index % 3], kind="test", dedupe_key=f"k{index}", title="逾期", created_at=created_at
+        )
+        for index in range(1203)
+    )
+    assert notifications_send_pending(limit=500) == 1203
+    assert CountingBackend.opened == [500, 500, 203]
+    assert len(mail.outbox) == 1203
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 0
+    assert notifications_send_pending(limit=500) == 0
+    assert CountingBackend.opened == [500, 500, 203]  # nothing left: no connection opened
+
+
+@pytest.mark.django_db
+def test_a_refused_address_is_left_for_the_next_run_and_the_others_go(settings, monkeypatch):
+    settings.EMAIL_BACKEND = "tests.bureau.test_notifications.CountingBackend"
+    monkeypatch.setattr(CountingBackend, "opened", [])
+    good, bad = UserFactory(email="good@bureau.example"), UserFactory(email="bad@bureau.example")
+    created_at = clock.now() - timedelta(minutes=5)
+    for index, user in enumerate([good, bad, good]):
+        _notice(user, f"mixed-{index}", created_at=created_at)
+    original = CountingBackend.send_messages
+
+    def refuse_bad(self, messages):
+        if messages[0].to == ["bad@bureau.example"]:
+            raise ConnectionRefusedError("mailbox unavailable")
+        return original(self, messages)
+
+    monkeypatch.setattr(CountingBackend, "send_messages", refuse_bad)
+    assert notifications_send_pending() == 2
+    assert [message.to for message in mail.outbox] == [["good@bureau.example"]] * 2
+    left = Notification.objects.get(emailed_at__isnull=True)
+    assert (left.recipient, left.email_claimed_at) == (bad, None)
+    monkeypatch.setattr(CountingBackend, "send_messages", original)
+    assert notifications_send_pending() == 1
+    assert len(mail.outbox) == 3
