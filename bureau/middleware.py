@@ -31,6 +31,15 @@ class LoginRequiredMiddleware:
         return self.get_response(request)
 
 
+def session_stamp_login(sender, request, user, **kwargs) -> None:
+    """At login (``user_logged_in``, which ``Client.force_login`` sends too) the session starts and
+    counts as just renewed: login saves it anyway, so the first page after it writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        now = clock.now().timestamp()
+        request.session[SESSION_STARTED_KEY] = now
+        request.session[SESSION_RENEWED_KEY] = now
+
+
 class SessionMaximumAgeMiddleware:
     """Ends a session after ``SESSION_MAXIMUM_AGE_SECONDS`` however active it was, and keeps the
     idle timeout (``SESSION_COOKIE_AGE``) running from the latest request.
