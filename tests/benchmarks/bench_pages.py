@@ -110,8 +110,9 @@ def _fill(size: int, open_count: int) -> None:
 
     from opinions.services.daily_figures import daily_figures_rebuild
 
-    _module("bench_opinions_demands")._fill(size, open_count)
+    # Posts first: their TRUNCATE ... CASCADE empties the demand table too (a demand may cite a post).
     _module("bench_dashboard")._fill_posts(size)
+    _module("bench_opinions_demands")._fill(size, open_count)
     _fill_publicity(max(size // 10, 1))
     daily_figures_rebuild()
     with connection.cursor() as cursor:
