@@ -9,6 +9,10 @@ class BureauConfig(AppConfig):
 
     def ready(self) -> None:
         # imported once the app registry is ready (these modules load models or settings)
-        from bureau.celery import ensure_broker_folders
+        from django.contrib.auth.signals import user_logged_in
+
+        from bureau.celery import ensure_broker_folders  # once the registry is ready, as above
+        from bureau.middleware import session_stamp_login  # once the registry is ready, as above
 
         ensure_broker_folders()
+        user_logged_in.connect(session_stamp_login, dispatch_uid="bureau.session_stamp_login")

@@ -12,6 +12,7 @@ from bureau import clock
 from bureau.auth import client_ip, login_throttled
 
 SESSION_STARTED_KEY = "bureau_session_started_at"
+SESSION_RENEWED_KEY = "bureau_session_renewed_at"
 
 
 class LoginRequiredMiddleware:
@@ -32,9 +33,23 @@ class LoginRequiredMiddleware:
         return self.get_response(request)
 
 
+def session_stamp_login(sender, request, user, **kwargs) -> None:
+    """At login (``user_logged_in``, which ``Client.force_login`` sends too) the session starts and
+    counts as just renewed: login saves it anyway, so the first page after it writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        now = clock.now().timestamp()
+        request.session[SESSION_STARTED_KEY] = now
+        request.session[SESSION_RENEWED_KEY] = now
+
+
 class SessionMaximumAgeMiddleware:
-    """Ends a session after ``SESSION_MAXIMUM_AGE_SECONDS`` however active it was; the idle
-    timeout is ``SESSION_COOKIE_AGE`` renewed on every request."""
+    """Ends a session after ``SESSION_MAXIMUM_AGE_SECONDS`` however active it was, and keeps the
+    idle timeout (``SESSION_COOKIE_AGE``) running from the latest request.
+
+    The session is renewed (saved, with a fresh expiry and cookie) at most once every
+    ``SESSION_RENEW_SECONDS`` rather than on every request: a page then costs no session write,
+    and a session left alone ends between ``SESSION_COOKIE_AGE - SESSION_RENEW_SECONDS`` and
+    ``SESSION_COOKIE_AGE`` after the last request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,11 +57,16 @@ class SessionMaximumAgeMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = clock.now().timestamp()
-            started = request.session.get(SESSION_STARTED_KEY)
+            session = request.session
+            started = session.get(SESSION_STARTED_KEY)
             if started is None:
-                request.session[SESSION_STARTED_KEY] = now
+                session[SESSION_STARTED_KEY] = now
             elif now - started > settings.SESSION_MAXIMUM_AGE_SECONDS:
                 logout(request)
+                return self.get_response(request)
+            renewed = session.get(SESSION_RENEWED_KEY)
+            if renewed is None or now - renewed >= settings.SESSION_RENEW_SECONDS:
+                session[SESSION_RENEWED_KEY] = now  # marks the session modified: saved once
         return self.get_response(request)
 
 

@@ -33,6 +33,18 @@ def responsibility_chain() -> QuerySet[ResponsibilityArea]:
     return ResponsibilityArea.objects.select_related("overall", "lead", "executor")
 
 
+def owned_section_ids(person: Person) -> tuple[int, ...]:
+    """The ids of the sections the person owns (active or not), read once per ``Person`` object
+    (so once per request: ``person_for`` hands out the same object). Lists filter on these
+    constants rather than joining ``section__owner``: for someone owning no section the join made
+    the planner walk every post or demand, and an empty tuple lets a list skip its query."""
+    cached: tuple[int, ...] | None = getattr(person, "_owned_section_ids", None)
+    if cached is None:
+        cached = tuple(Section.objects.filter(owner=person).order_by("pk").values_list("pk", flat=True))
+        person._owned_section_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def section_list(*, owner: Person | None = None) -> QuerySet[Section]:
     sections = Section.objects.filter(is_active=True).select_related("owner", "owner__department")
     if owner is not None:

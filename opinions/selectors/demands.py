@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.selectors import archive_history_for
 from bureau.models import Person
-from bureau.selectors import person_for
+from bureau.selectors import owned_section_ids, person_for
 from bureau.types import AnyUser
 from opinions.filters import DemandFilter
 from opinions.models import Demand, DemandPress, FaqEntry, open_q
@@ -34,7 +34,9 @@ def demands_visible(*, user: AnyUser) -> QuerySet[Demand]:
     visible = Q(created_by=user)
     person = person_for(user)
     if person is not None and user.has_perm("opinions.handle_demand"):
-        visible |= Q(handler=person) | Q(section__owner=person)
+        visible |= Q(handler=person)
+        if sections := owned_section_ids(person):
+            visible |= Q(section_id__in=sections)
     return Demand.objects.filter(visible)
 
 
@@ -98,9 +100,12 @@ def my_demands(*, user: AnyUser, person: Person | None, limit: int = 50) -> list
 def unassigned_in_my_sections(*, user: AnyUser, person: Person | None, limit: int = 50) -> list[Demand]:
     if person is None:
         return []
+    sections = owned_section_ids(person)
+    if not sections:
+        return []
     return list(
         demands_visible(user=user)
-        .filter(section__owner=person, state=Demand.State.RECEIVED)
+        .filter(section_id__in=sections, state=Demand.State.RECEIVED)
         .select_related(*LIST_RELATED)
         .defer("content", "reply_text")
         .order_by("due_at", "pk")[:limit]

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from archive.selectors import FoldedHistory, archive_history_folded
 from bureau.models import Person
+from bureau.selectors import owned_section_ids
 from bureau.types import AnyUser
 from opinions.filters import PostFilter
 from opinions.models import Channel, Post, ScreeningCategory
@@ -55,8 +56,11 @@ def my_new_posts(*, user: AnyUser, person: Person | None, limit: int = 20) -> li
     """New posts in the person's own sections, newest first."""
     if person is None or not user.has_perm("opinions.view_monitor"):
         return []
+    sections = owned_section_ids(person)
+    if not sections:
+        return []
     return list(
-        Post.objects.filter(section__owner=person, status=Post.Status.NEW)
+        Post.objects.filter(section_id__in=sections, status=Post.Status.NEW)
         .select_related("channel", "section", "category")
         .defer("body", "hits")
         .order_by("-found_at", "-id")[:limit]

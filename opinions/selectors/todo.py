@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bureau import clock
 from bureau.models import Person
-from bureau.selectors import person_for
+from bureau.selectors import owned_section_ids, person_for
 from bureau.types import AnyUser
 from opinions.models import Demand, DemandRules, due_soon_q, overdue_q
 from opinions.policies import WHO
@@ -111,7 +111,7 @@ DEMAND_TODOS: tuple[DemandTodo, ...] = (
         _("To sign for, in my sections"),
         "claim",
         _handler,
-        lambda person, now, window: Q(state=State.RECEIVED, section__owner=person),
+        lambda person, now, window: Q(state=State.RECEIVED, section_id__in=owned_section_ids(person)),
     ),
     DemandTodo(
         "reply", _("To reply"), "reply", _handler, lambda person, now, window: Q(state=State.ASSIGNED, handler=person)

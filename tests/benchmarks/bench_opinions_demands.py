@@ -49,7 +49,8 @@ ROUNDS_SQL = (
 
 
 def _fill(total: int, open_count: int) -> None:
-    """``total`` demands over the last year; the last ``open_count`` are open, half overdue."""
+    """``total`` demands over the last year; the last ``open_count`` are open, half overdue. Every
+    closed one has been called back (an office's call-backs due are a few days' worth, not a year's)."""
     from django.db import connection
 
     from bureau import clock
@@ -75,7 +76,8 @@ def _fill(total: int, open_count: int) -> None:
                 CASE WHEN g > %(closed)s THEN NULL ELSE r + interval '3 hours' END,
                 CASE WHEN g > %(closed)s THEN NULL ELSE r + interval '3 hours' END,
                 CASE WHEN g > %(closed)s THEN NULL ELSE r + interval '30 hours' END,
-                NULL, NULL, NULL, 0, false, '', '', '', '', '',
+                CASE WHEN g > %(closed)s THEN NULL ELSE r + interval '48 hours' END, NULL, NULL, 0, false,
+                '', '', '', '', '',
                 CASE WHEN g %% 4 = 0 AND g <= %(closed)s THEN 'satisfied' ELSE '' END, 0, '', ''
             FROM generate_series(1, %(total)s) AS g,
                 LATERAL (SELECT CASE WHEN g > %(closed)s

@@ -113,6 +113,48 @@ def test_session_ends_at_its_maximum_age_however_active(client, cast, password, 
     assert client.get(reverse("home")).status_code == 302
 
 
+def _session_writes(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
+    ]
+
+
+def test_pages_do_not_rewrite_the_session_every_request(client, cast, password, travel):
+    from django.contrib.sessions.models import Session
+
+    _login(client, cast["staff"].user.username, password)
+    home = reverse("home")
+    assert _session_writes(client, home) == []  # login stamped the session already
+    key = client.session.session_key
+    expiry = Session.objects.get(pk=key).expire_date
+    travel.shift(timedelta(seconds=20))
+    assert _session_writes(client, home) == []
+    travel.shift(timedelta(seconds=30))
+    assert _session_writes(client, home) == []
+    assert Session.objects.get(pk=key).expire_date == expiry
+    travel.shift(timedelta(seconds=15))  # 65 seconds since the last write: renewed
+    assert len(_session_writes(client, home)) == 1
+    assert Session.objects.get(pk=key).expire_date == expiry + timedelta(seconds=65)
+
+
+def test_idle_timeout_holds_with_sparse_session_writes(client, cast, password, travel):
+    """Requests every 40 seconds for 33 minutes keep the session (renewed about once a minute);
+    then 30 minutes of quiet end it."""
+    _login(client, cast["staff"].user.username, password)
+    for _ in range(50):
+        assert client.get(reverse("home")).status_code == 200
+        travel.shift(timedelta(seconds=40))
+    travel.shift(timedelta(minutes=30))
+    assert client.get(reverse("home")).status_code == 302
+
+
 def test_notification_link_never_leaves_the_site(client_as, cast):
     notification = notification_create(
         recipient=cast["staff"].user, kind="test", dedupe_key="k", title="外链", link="https://evil.example/"
