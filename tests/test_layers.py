@@ -8,9 +8,11 @@ From the ground up (README "Layout", STYLE.md §14):
 2. the organisation's archived changes: ``bureau.services`` and the pages and admin that call it;
 3. the feature apps ``opinions`` and ``publicity`` — independent of each other;
 4. ``assignments`` (duty and county tasks), which links tasks and reports to posts and demands;
-5. ``reports``: the home page's panels, dashboard, assessment, annual summary;
-6. ``demo``: the demo office and load generators, which drive every service;
-7. ``bureau.urls``, the root URLconf, which includes every app's URLs.
+5. ``events``: opinion events grouping posts and demands, graded, with response clocks;
+6. ``alerts``: alert rules, routed by the duty roster, delivered and acknowledged;
+7. ``reports``: the home page's panels, dashboard, assessment, annual summary;
+8. ``demo``: the demo office and load generators, which drive every service;
+9. ``bureau.urls``, the root URLconf, which includes every app's URLs.
 
 A module may import its own layer and the layers below. There is no import loop between modules,
 except the named pairs below. An import inside a function carries a comment saying why."""
@@ -19,7 +21,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("bureau", "archive", "opinions", "publicity", "assignments", "reports", "demo")
+APPS = (
+    "bureau",
+    "archive",
+    "opinions",
+    "publicity",
+    "assignments",
+    "events",
+    "alerts",
+    "reports",
+    "demo",
+)
 
 # Longest matching prefix wins.
 LAYERS = {
@@ -31,9 +43,11 @@ LAYERS = {
     "opinions": 3,
     "publicity": 3,
     "assignments": 4,
-    "reports": 5,
-    "demo": 6,
-    "bureau.urls": 7,
+    "events": 5,
+    "alerts": 6,
+    "reports": 7,
+    "demo": 8,
+    "bureau.urls": 9,
 }
 # Same layer, and still never importing each other.
 INDEPENDENT = [("opinions", "publicity")]
@@ -209,5 +223,5 @@ def test_the_contract_sees_the_imports_it_checks():
     assert (ROOT / "bureau" / "clock.py").exists()
     assert "archive.services" in {target for _line, target, _inside in GRAPH["opinions.services.demands._common"]}
     assert _layer("bureau.clock") == (0, "bureau")
-    assert _layer("bureau.urls") == (7, "bureau.urls")
-    assert _layer("reports.dashboard.selectors") == (5, "reports")
+    assert _layer("bureau.urls") == (9, "bureau.urls")
+    assert _layer("reports.dashboard.selectors") == (7, "reports")
