@@ -208,6 +208,10 @@ class Notification(models.Model):
     """An in-app notice for one person, also e-mailed. Rows are the outbox: the e-mail is sent
     by a task when the broker is up and by the periodic sweep otherwise, exactly once."""
 
+    # The alerts app's notices (预警): the menu counts those unread apart, as its alert badge, and
+    # acknowledging an alert marks them read for everyone it was sent to.
+    ALERT_KIND = "alerts.alert"
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )

@@ -3,7 +3,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bureau.models import Equipment, Notification, Person, ResponsibilityArea, Section, TrainingRecord, User
@@ -74,3 +74,11 @@ def notification_list(*, user: User) -> QuerySet[Notification]:
 
 def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_unread_counts(*, user: User) -> tuple[int, int]:
+    """Unread notices, and among them unread alert notices (the alert badge), in one query."""
+    counts = Notification.objects.filter(recipient=user, read_at__isnull=True).aggregate(
+        unread=Count("pk"), alerts=Count("pk", filter=Q(kind=Notification.ALERT_KIND))
+    )
+    return counts["unread"], counts["alerts"]

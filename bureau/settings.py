@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "opinions",
     "publicity",
     "assignments",
+    "alerts",
     "reports",
 ]
 
@@ -316,6 +317,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # A worker that claimed an e-mail and died is taken over after this long (bureau.notifications).
 NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=300)
+# Alerts (预警): the address the messages link to (the phone page), and the SMS gateway adapter.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+ALERTS_SMS_ADAPTER = env.str("ALERTS_SMS_ADAPTER", default="alerts.senders.ConsoleSmsAdapter")
 
 # --- Celery -------------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"

@@ -21,6 +21,7 @@ from bureau import clock
 from bureau.models import Role, Section, User
 from bureau.notifications import notification_create
 from bureau.types import AnyUser
+from opinions.hooks import posts_created
 from opinions.intake.feeds import parse_feed
 from opinions.intake.fetch import FetchError, fetch_feed
 from opinions.intake.items import IncomingItem
@@ -140,6 +141,7 @@ def posts_ingest(
             after={**result.as_dict(), "source": source, "found_on": timezone.localdate(now).isoformat()},
             now=now,
         )
+    posts_created(result.created_ids)  # after commit: the alerts app evaluates them at once
     return result
 
 
