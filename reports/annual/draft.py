@@ -141,6 +141,15 @@ def opinion_paragraphs(figures: dict) -> list[str]:
             _("The median time from finding a post with prohibited content to taking it down was %(minutes)s minutes.")
             % {"minutes": f"{median.normalize():f}"}
         )
+    alerts = figures.get("alerts")  # absent from summaries compiled before the alerts app
+    if alerts and alerts["raised"]:
+        paragraphs.append(
+            _(
+                "The early-warning system raised %(raised)s alerts to the people on duty; %(acknowledged_in_time)s "
+                "were acknowledged within their limit, in a median of %(median)s minutes."
+            )
+            % {**alerts, "median": alerts["median_minutes"] if alerts["median_minutes"] is not None else "—"}
+        )
     paragraphs.append(Subheading(_("(2) Demands from the public")))
     if not total["received"]:
         paragraphs.append(_("No demand from the public was received this year."))

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from alerts.selectors import alert_figures
 from archive.models import ArchiveRecord
 from assignments.models import IncidentReport
 from assignments.selectors import DutyFigures, county_task_figures, duty_figures
@@ -26,6 +27,7 @@ from publicity.models import PublicityPost
 from publicity.selectors import publicity_summary, published_by_department
 from reports import indicators
 from reports.annual.shapes import (
+    AlertSection,
     AnnualFigures,
     ArchiveSection,
     AssessmentRow,
@@ -239,6 +241,20 @@ def task_section(*, year: int, now: datetime) -> TaskSection:
     }
 
 
+def alert_section(*, year: int) -> AlertSection:
+    """Alerts raised in the year (``alerts.selectors.alert_figures``, as the dashboard shows them)."""
+    start, end = clock.year_span(year)
+    figures = alert_figures(start=start, end=end)
+    median, in_time = figures.median_minutes, figures.in_time_rate
+    return AlertSection(
+        raised=figures.raised,
+        acknowledged=figures.acknowledged,
+        acknowledged_in_time=figures.acknowledged_in_time,
+        median_minutes=None if median is None else float(median),
+        in_time_rate=None if in_time is None else float(in_time),
+    )
+
+
 def archive_section(*, year: int, now: datetime) -> ArchiveSection:
     """Records of the year written before ``now`` (so the compilation's own record is not in it)."""
 
@@ -326,6 +342,7 @@ def annual_figures(*, year: int, now: datetime | None = None) -> AnnualFigures:
         "publicity": publicity_section(year=year, today=today),
         "duty": duty_section(year=year, now=now),
         "tasks": task_section(year=year, now=now),
+        "alerts": alert_section(year=year),
         "archive": archive_section(year=year, now=now),
         "assessment": assessment_section(year=year, now=now),
     }

@@ -40,12 +40,14 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 
 def figure_changes(old: dict, new: dict) -> list[dict[str, Any]]:
     """The figures whose values differ, in the order of the new figures (those gone at the end):
-    ``[{"figure": path, "old": value or None, "new": value or None}, …]``."""
+    ``[{"figure": path, "old": value or None, "new": value or None}, …]``. A figure the old
+    compilation did not have yet (added to the summary since, such as the alerts) is a change only
+    if it counts something: a new 0 or None is not a new revision."""
     before, after = flatten(old), flatten(new)
     changes = [
         {"figure": path, "old": before.get(path), "new": value}
         for path, value in after.items()
-        if path not in before or before[path] != value
+        if (path not in before and value not in (0, None)) or (path in before and before[path] != value)
     ]
     changes += [{"figure": path, "old": value, "new": None} for path, value in before.items() if path not in after]
     return changes

@@ -9,7 +9,7 @@ summary was compiled); rates are the number of percent as ``reports.indicators``
 fractions (0.9625): the surfaces never read a stored rate, they recompute it from the stored counts
 through the registry, so every summary shows its rates the same way."""
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class DemandRow(TypedDict):
@@ -167,6 +167,16 @@ class TaskSection(TypedDict):
     incidents_by_level: dict[str, int]
 
 
+class AlertSection(TypedDict):
+    # alerts.selectors.AlertFigures: raised in the year, acknowledged, acknowledged by their limit,
+    # the median minutes from raising to acknowledgement, and in time ÷ raised (percent).
+    raised: int
+    acknowledged: int
+    acknowledged_in_time: int
+    median_minutes: float | None
+    in_time_rate: float | None
+
+
 class ActionCount(TypedDict):
     action: str
     count: int
@@ -232,5 +242,6 @@ class AnnualFigures(TypedDict):
     publicity: PublicitySection
     duty: DutySection
     tasks: TaskSection
+    alerts: NotRequired[AlertSection]  # absent from summaries compiled before the alerts app
     archive: ArchiveSection
     assessment: list[AssessmentRow]

@@ -12,6 +12,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alerts.selectors import AlertFigures, alert_figures
 from assignments.models import CountyTask, CountyTaskQuerySet
 from assignments.selectors import (
     DutyFigures,
@@ -335,6 +336,7 @@ class Dashboard:
     publicity: PublicityFigures
     duty: DutyFigures
     tasks: TaskFigures
+    alerts: AlertFigures
     failing_channels: list[Channel]
     refreshed_at: datetime | None
 
@@ -361,6 +363,7 @@ def dashboard(*, period: Period, now: datetime | None = None) -> Dashboard:
         publicity=publicity_figures(period=period, today=today),
         duty=duty_figures(start=period.start, end=period.end, now=now),
         tasks=task_figures(now=now),
+        alerts=alert_figures(start=period.start, end=period.end),
         failing_channels=failing_channels(),
         refreshed_at=stored_days.refreshed_at,
     )
