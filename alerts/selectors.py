@@ -19,6 +19,8 @@ def _visible(user: AnyUser) -> QuerySet[Alert]:
     alerts = Alert.objects.all()
     if oversees_alerts(user):
         return alerts
+    if user.pk is None:
+        return alerts.none()
     return alerts.filter(pk__in=AlertRecipient.objects.filter(user_id=user.pk).values("alert_id"))
 
 

@@ -88,7 +88,7 @@ def alert_delivery_send(*, delivery_id: int, now: datetime | None = None) -> boo
         assert delivery.user is not None  # per-person rows always name their person
         title, body = _message(delivery)
         with transaction.atomic():
-            notification_create(
+            notice = notification_create(
                 recipient=delivery.user,
                 kind=Notification.ALERT_KIND,
                 dedupe_key=f"alerts.alert:{delivery.alert_id}:{delivery.pk}",
@@ -97,6 +97,9 @@ def alert_delivery_send(*, delivery_id: int, now: datetime | None = None) -> boo
                 link=delivery.alert.get_absolute_url(),
                 now=now,
             )
+            if notice is not None and delivery.alert.acknowledged_at is not None:
+                # Acknowledged before its notice went out: the badge counts only what still waits.
+                Notification.objects.filter(pk=notice.pk).update(read_at=delivery.alert.acknowledged_at)
             AlertDelivery.objects.filter(pk=delivery_id, claimed_at=now).update(
                 sent_at=clock.now(), attempts=delivery.attempts + 1, last_error=""
             )

@@ -1,0 +1,41 @@
+"""In a real browser, at phone width (390×844): nobody is on duty, so an alert goes to the office
+head; she finds it from the menu's alert badge, opens its card, acknowledges it with one tap, and
+the badge is gone."""
+
+import pytest
+
+from alerts.models import Alert
+from alerts.services.delivery import alert_deliveries_send
+from alerts.services.raising import alert_raise
+from tests.alerts.factories import AlertRuleFactory
+from tests.factories import TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+WIDTH = "document.documentElement.scrollWidth"
+
+
+@pytest.mark.usefixtures("committed_db")  # lets the flush at the end pass the archive's TRUNCATE guard
+def test_the_office_head_acknowledges_an_alert_on_a_phone(cast, page, login, live_server):
+    alert = alert_raise(
+        rule=AlertRuleFactory(), key="word:图书馆", title="县图书馆突然停水闭馆", text="本局论坛 · 群众反映"
+    )
+    assert alert_deliveries_send() == 1  # her notice (and e-mail)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(cast["supervisor"].user.username, TEST_PASSWORD)
+
+    page.click(".navbar-toggler")  # the menu is folded away at this width
+    assert page.inner_text("[data-testid=alerts-badge]") == "1"
+    page.click("[data-testid=alerts-link]")
+    page.wait_for_selector("[data-testid=alert-list]")
+    assert page.evaluate(WIDTH) <= 390  # the rows are cards
+    page.click("[data-testid=alert-list] a:has-text('县图书馆突然停水闭馆')")
+
+    page.wait_for_selector("[data-testid=acknowledge]")
+    assert page.url.endswith(f"/alerts/{alert.pk}/")
+    assert page.evaluate(WIDTH) <= 390
+    page.click("[data-testid=acknowledge]")  # one tap
+    page.wait_for_selector("[data-testid=alert-acknowledged]")
+    assert page.evaluate(WIDTH) <= 390
+    assert page.locator("[data-testid=alerts-badge]").count() == 0
+    alert = Alert.objects.get(pk=alert.pk)
+    assert alert.acknowledged_by == cast["supervisor"].user
