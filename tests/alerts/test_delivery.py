@@ -83,7 +83,7 @@ def test_the_webhook_gets_the_alert_exactly_once_after_failing_twice(travel, cas
         assert alert_deliveries_send() == 0  # nothing is sent twice
 
     assert [status for status, _body in hook.requests] == [500, 429, 200]
-    assert hook.requests[-1][1]["title"] == "Alert: 县图书馆停水"
+    assert hook.requests[-1][1]["title"] == "预警：县图书馆停水"
     assert f"/alerts/{alert.pk}/" in hook.requests[-1][1]["message"]
     robot_row.refresh_from_db()
     assert robot_row.sent_at is not None

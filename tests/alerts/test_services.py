@@ -90,7 +90,7 @@ def test_prohibited_content_not_handled_within_m_minutes(travel, cast):
     assert alerts_evaluate_sweeps() == 0  # quiet window
     alert = Alert.objects.get()
     assert (alert.key, alert.post) == ("unhandled", flagged)
-    assert alert.title == "1 prohibited posts not handled within 15 minutes"
+    assert alert.title == "1 条违禁内容 15 分钟内未处置"
 
 
 # --- Routing by the roster ------------------------------------------------------------------------
