@@ -70,9 +70,9 @@ def seed(*, today: date) -> dict[str, int]:
         rule = rules[rule_key]
         if key == "section":
             key = f"section:{section.pk if section else 0}"
+        if Alert.objects.filter(rule=rule, title=title).exists():
+            continue  # seeded before (on this day or an earlier one)
         raised_at = _at(today - timedelta(days=days_ago), hour, minute)
-        if Alert.objects.filter(rule=rule, key=key, raised_at=raised_at).exists():
-            continue
         alert = alert_raise(rule=rule, key=key, title=title, text=title, now=raised_at)
         if alert is None:
             continue
