@@ -10,7 +10,7 @@ from archive.labels import action_choices, action_label, object_type_label
 from opinions.selectors.demands import STEP_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("archive", "bureau", "opinions", "publicity", "assignments", "reports")
+APPS = ("archive", "bureau", "opinions", "publicity", "assignments", "alerts", "reports")
 LITERAL = re.compile(r'action="([a-z_]+\.[a-z_]+\.[a-z_]+)"')
 # The demand services name their step as ``_record("claimed", …)``, ``_record("a" if x else "b", …)``
 # or ``action = "replied"`` / ``action = "a" if x else "b"`` followed by ``_record(action, …)``.

@@ -1,5 +1,5 @@
 """In a real browser, at phone width (390×844): nobody is on duty, so an alert goes to the office
-head; she finds it from the menu's alert badge, opens its card, acknowledges it with one tap, and
+head; she finds it from the alert button on the phone's menu bar, opens its card, acknowledges it with one tap, and
 the badge is gone."""
 
 import pytest
@@ -23,9 +23,10 @@ def test_the_office_head_acknowledges_an_alert_on_a_phone(cast, page, login, liv
     page.set_viewport_size({"width": 390, "height": 844})
     login(cast["supervisor"].user.username, TEST_PASSWORD)
 
-    page.click(".navbar-toggler")  # the menu is folded away at this width
-    assert page.inner_text("[data-testid=alerts-badge]") == "1"
-    page.click("[data-testid=alerts-link]")
+    # The menu is folded away at this width; the alert button stays on the bar while something waits.
+    assert page.inner_text("[data-testid=alerts-link-mobile] .badge") == "1"
+    assert page.evaluate(WIDTH) <= 390
+    page.click("[data-testid=alerts-link-mobile]")
     page.wait_for_selector("[data-testid=alert-list]")
     assert page.evaluate(WIDTH) <= 390  # the rows are cards
     page.click("[data-testid=alert-list] a:has-text('县图书馆突然停水闭馆')")
@@ -36,6 +37,9 @@ def test_the_office_head_acknowledges_an_alert_on_a_phone(cast, page, login, liv
     page.click("[data-testid=acknowledge]")  # one tap
     page.wait_for_selector("[data-testid=alert-acknowledged]")
     assert page.evaluate(WIDTH) <= 390
+    assert page.locator("[data-testid=alerts-link-mobile]").count() == 0
+    page.click(".navbar-toggler")
+    assert page.locator("#main-menu [data-testid=alerts-link]").is_visible()  # 预警 in the menu, no badge now
     assert page.locator("[data-testid=alerts-badge]").count() == 0
     alert = Alert.objects.get(pk=alert.pk)
     assert alert.acknowledged_by == cast["supervisor"].user
