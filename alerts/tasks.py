@@ -3,7 +3,7 @@ name (``alerts.dispatch``), so this module is the only one that imports both."""
 
 from datetime import timedelta
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from alerts.services.delivery import alert_deliveries_next_attempt, alert_deliveries_send
 from alerts.services.escalation import alerts_escalate
@@ -30,7 +30,7 @@ def alerts_escalate_task() -> int:
 
 
 @shared_task(bind=True, ignore_result=True)
-def alert_deliveries_send_task(self) -> int:  # type: ignore[no-untyped-def]
+def alert_deliveries_send_task(self: Task) -> int:
     sent = alert_deliveries_send()
     next_at = alert_deliveries_next_attempt()
     now = clock.now()

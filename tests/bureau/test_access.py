@@ -8,7 +8,7 @@ from bureau.models import RoleGroup
 
 # Public on purpose: the login, the health check, the language switch, and the demo office's own
 # feeds (demo/feeds.py; read by the office's poller, which has no login; demo app only).
-PUBLIC_NAMES = {"login", "healthz", "set_language", "demo:feed"}
+PUBLIC_NAMES = {"login", "healthz", "set_language", "demo:feed", "demo:robot"}
 
 
 def _walk(patterns, prefix=""):
