@@ -50,7 +50,7 @@ def bench_screening() -> list[dict]:
 
     from demo.load.opinions import random_keywords
     from opinions.screening.matcher import Matcher, Term
-    from opinions.screening.normalise import fold_table
+    from bureau.normalise import fold_table
 
     rng = random.Random(5)  # noqa: S311 - synthetic data
     # Keywords of 4–6 characters from the same alphabet as the posts: hits happen, as in real text.
