@@ -7,6 +7,7 @@ from datetime import timedelta
 import factory
 
 from bureau import clock
+from bureau.search import search_fill
 from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
 from opinions.services.demand_rounds import demand_rounds_backfill
 from opinions.services.demands import demand_numbers_take
@@ -25,6 +26,12 @@ class ChannelFactory(factory.django.DjangoModelFactory):
 class PostFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Post
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        post = search_fill(model_class(*args, **kwargs))  # as the services fill the search columns
+        post.save(force_insert=True)
+        return post
 
     channel = factory.SubFactory(ChannelFactory)
     section = factory.LazyAttribute(lambda post: post.channel.section)
@@ -65,6 +72,12 @@ class DemandFactory(factory.django.DjangoModelFactory):
     due_at = factory.LazyAttribute(lambda demand: demand.received_at + timedelta(hours=24))
     # Taken from the real counter, as demand_create does, so factory rows and entered rows never clash.
     number = factory.LazyAttribute(lambda demand: demand_numbers_take(received_at=demand.received_at)[0])
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        demand = search_fill(model_class(*args, **kwargs))  # as the services fill the search columns
+        demand.save(force_insert=True)
+        return demand
 
     @factory.post_generation
     def rounds(demand, create, extracted, **kwargs):
