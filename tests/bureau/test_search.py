@@ -84,7 +84,7 @@ def test_an_empty_or_punctuation_only_word_filters_nothing(posts):
 
 
 def test_a_common_word_is_searched_along_the_list_order_with_the_same_rows(posts, monkeypatch):
-    # Above the id cap the word is checked row by row along the list's own index: same rows, same order.
+    # Above the id cap the list filters by the word's own condition: the same rows, in the same order.
     monkeypatch.setattr(search, "ID_CAP", 1)
     assert [post.title for post in search_filter(posts, "噪音")] == ["路灯不亮", "小区噪音扰民严重"]
     assert _titles(search_filter(posts, "噪音扰民")) == ["小区噪音扰民严重", "路灯不亮"]
@@ -240,7 +240,8 @@ def test_sqlite_searches_search_text_unindexed(tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "CELERY_BROKER_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+        if key
+        not in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "CELERY_BROKER_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
     }
     env["VAR_DIR"] = str(tmp_path)
     for command in (["migrate", "-v", "0"], ["shell", "-c", SQLITE_SCRIPT]):
