@@ -160,3 +160,25 @@ def search_backfill(Model, fields: tuple[str, ...], *, batch_size: int = 2000) -
         Model.objects.bulk_update(rows, ["search_text", "search_grams"])
         filled += len(rows)
         last_pk = rows[-1].pk
+
+
+def search_indexes_create(schema_editor, tables: dict[str, str]) -> None:
+    """The two GIN indexes of bureau.search on each table (``{table: index name prefix}``):
+    ``<prefix>_trgm_idx`` on search_text (pg_trgm) and ``<prefix>_grams_idx`` on search_grams.
+    PostgreSQL only; SQLite searches unindexed."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table, prefix in tables.items():
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {prefix}_trgm_idx ON {table} USING gin (search_text gin_trgm_ops)"
+        )
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {prefix}_grams_idx ON {table} USING gin (search_grams)")
+        schema_editor.execute(f"ANALYZE {table}")
+
+
+def search_indexes_drop(schema_editor, tables: dict[str, str]) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for prefix in tables.values():
+        schema_editor.execute(f"DROP INDEX IF EXISTS {prefix}_trgm_idx")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {prefix}_grams_idx")

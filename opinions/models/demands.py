@@ -444,6 +444,11 @@ class FaqEntry(models.Model):
     created_at = models.DateTimeField(_("created at"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    # What its list's text box searches (bureau.search derives search_text and search_grams from them).
+    SEARCH_FIELDS = ("question", "answer")
+    search_text = search_text_field()
+    search_grams = SearchGramsField()
+
     class Meta:
         ordering = ["-created_at", "pk"]
         verbose_name = _("policy FAQ entry")

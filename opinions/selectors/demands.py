@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.selectors import archive_history_for
 from bureau.models import Person
-from bureau.search import SEARCH_COLUMNS
+from bureau.search import SEARCH_COLUMNS, search_filter
 from bureau.selectors import owned_section_ids, person_for
 from bureau.types import AnyUser
 from opinions.filters import DemandFilter
@@ -180,6 +180,4 @@ def _after_text(after: dict[str, Any] | None) -> str:
 def faq_entries(*, search: str = "") -> QuerySet[FaqEntry]:
     """Policy entries, hot issues first: ranked by how many consultations each answered."""
     queryset = FaqEntry.objects.annotate(answered=Count("demands")).order_by("-answered", "-created_at", "pk")
-    if search.strip():
-        queryset = queryset.filter(Q(question__icontains=search.strip()) | Q(answer__icontains=search.strip()))
-    return queryset
+    return search_filter(queryset, search)  # FaqEntry.SEARCH_FIELDS: the question and the answer

@@ -7,11 +7,10 @@ from datetime import timedelta
 import factory
 
 from bureau import clock
-from bureau.search import search_fill
 from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
 from opinions.services.demand_rounds import demand_rounds_backfill
 from opinions.services.demands import demand_numbers_take
-from tests.factories import SectionFactory
+from tests.factories import SearchableFactory, SectionFactory
 
 
 class ChannelFactory(factory.django.DjangoModelFactory):
@@ -23,15 +22,9 @@ class ChannelFactory(factory.django.DjangoModelFactory):
     section = factory.SubFactory(SectionFactory)
 
 
-class PostFactory(factory.django.DjangoModelFactory):
+class PostFactory(SearchableFactory):
     class Meta:
         model = Post
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        post = search_fill(model_class(*args, **kwargs))  # as the services fill the search columns
-        post.save(force_insert=True)
-        return post
 
     channel = factory.SubFactory(ChannelFactory)
     section = factory.LazyAttribute(lambda post: post.channel.section)
@@ -54,7 +47,7 @@ class ScreeningCategoryFactory(factory.django.DjangoModelFactory):
     updated_at = factory.LazyFunction(clock.now)
 
 
-class DemandFactory(factory.django.DjangoModelFactory):
+class DemandFactory(SearchableFactory):
     """A demand received now, due 24 hours later, unassigned, in a channel of its own. Its rounds
     and call-backs are those its fields imply (as migration 0012 fills them for older rows); pass
     ``rounds=False`` to build them yourself."""
@@ -72,12 +65,6 @@ class DemandFactory(factory.django.DjangoModelFactory):
     due_at = factory.LazyAttribute(lambda demand: demand.received_at + timedelta(hours=24))
     # Taken from the real counter, as demand_create does, so factory rows and entered rows never clash.
     number = factory.LazyAttribute(lambda demand: demand_numbers_take(received_at=demand.received_at)[0])
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        demand = search_fill(model_class(*args, **kwargs))  # as the services fill the search columns
-        demand.save(force_insert=True)
-        return demand
 
     @factory.post_generation
     def rounds(demand, create, extracted, **kwargs):
