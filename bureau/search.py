@@ -55,10 +55,10 @@ class SearchGramsField(ArrayField):
         super().__init__(*args, **kwargs)
 
     def db_type(self, connection: Any) -> str:
-        return super().db_type(connection) if connection.vendor == "postgresql" else "text"
+        return str(super().db_type(connection)) if connection.vendor == "postgresql" else "text"
 
     def cast_db_type(self, connection: Any) -> str:
-        return super().cast_db_type(connection) if connection.vendor == "postgresql" else "text"
+        return str(super().cast_db_type(connection)) if connection.vendor == "postgresql" else "text"
 
     def get_placeholder(self, value: Any, compiler: Any, connection: Any) -> str:
         return super().get_placeholder(value, compiler, connection) if connection.vendor == "postgresql" else "%s"
@@ -86,7 +86,7 @@ def search_document(*texts: str) -> tuple[str, list[str]]:
     return "\n".join(folded), sorted(grams)
 
 
-def search_fill(instance: models.Model) -> models.Model:
+def search_fill(instance: M) -> M:
     """Set the instance's search columns from its ``SEARCH_FIELDS`` (not saved); returns it."""
     fields = instance.SEARCH_FIELDS  # type: ignore[attr-defined]
     instance.search_text, instance.search_grams = search_document(  # type: ignore[attr-defined]
@@ -132,4 +132,4 @@ def search_probe(queryset: QuerySet[M], word: str) -> QuerySet[M]:
     in no order, read through the search index (PostgreSQL): what ``search_filter`` runs first."""
     match = _match(word, vendor=connections[queryset.db].vendor)
     probe = queryset.model._base_manager.using(queryset.db).filter(match).order_by()
-    return probe.values_list("pk", flat=True)[: ID_CAP + 1]  # type: ignore[return-value]
+    return probe.values_list("pk", flat=True)[: ID_CAP + 1]
