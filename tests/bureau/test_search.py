@@ -14,7 +14,7 @@ from django.urls import reverse
 from archive.models import ArchiveRecord
 from archive.selectors import archive_record_list
 from archive.services import archive_record
-from bureau import search
+from bureau import clock, search
 from bureau.search import search_document, search_filter, search_probe
 from opinions.intake.items import IncomingItem
 from opinions.models import Demand, DemandKind, Post
@@ -215,9 +215,12 @@ def test_the_search_indexes_are_gin_and_trigram(db):
             "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE %s ORDER BY indexname", ["%search%"]
         )
         definitions = dict(cursor.fetchall())
-    assert "gin (search_text gin_trgm_ops)" in definitions["post_search_trgm_idx"]
-    assert "gin (search_grams)" in definitions["post_search_grams_idx"]
-    assert len(definitions) == 6
+    # Eight searchable tables: posts, demands, archive records, FAQ entries, publicity posts, media
+    # coverage, disclosure items, county tasks; two indexes each.
+    assert len(definitions) == 16, sorted(definitions)
+    for name, definition in definitions.items():
+        column = "search_text gin_trgm_ops" if name.endswith("_trgm_idx") else "search_grams"
+        assert f"USING gin ({column})" in definition, definition
 
 
 # --- SQLite: the same function, unindexed -------------------------------------------------------
@@ -260,3 +263,61 @@ def test_sqlite_searches_search_text_unindexed(tmp_path):
         "sql 1",
         "grams ['删', '删除']",
     ]
+
+
+# --- The other text boxes: publicity, the disclosure ledger, county tasks, the FAQ --------------
+
+
+def test_a_publicity_draft_is_found_by_its_edited_words(cast):
+    from publicity.models import PublicityPost
+    from publicity.services import post_create, post_update
+    from tests.publicity.factories import PlatformFactory
+
+    staff = cast["staff"]
+    post = post_create(
+        actor=staff.user,
+        title="我局開展送戲下鄉活動",  # traditional
+        body="锡剧团演出",
+        department=staff.department,
+        platform=PlatformFactory(),
+        planned_on=clock.today(),
+    )
+    posts = PublicityPost.objects.all()
+    assert list(search_filter(posts, "送戏下乡")) == [post]
+    assert list(search_filter(posts, "锡剧")) == [post]
+
+    post_update(post=post, actor=staff.user, body="文艺汇演")
+
+    assert list(search_filter(posts, "锡剧")) == []
+    assert list(search_filter(posts, "汇演")) == [post]
+
+
+def test_county_tasks_and_disclosure_items_are_found_through_their_lists(client_as):
+    from tests.assignments.factories import CountyTaskFactory
+    from tests.publicity.factories import DisclosureFactory
+
+    CountyTaskFactory(title="關於網吧噪音的交辦", content="请核查")
+    CountyTaskFactory(title="道路积水", content="请处置")
+    DisclosureFactory(title="政府信息公开年报", document_number="县政发〔2026〕3号")
+    tasks = client_as("supervisor").get(reverse("assignments:task-list"), {"q": "网吧噪音"}).content.decode()
+    assert "關於網吧噪音的交辦" in tasks
+    assert "道路积水" not in tasks
+    ledger = client_as("supervisor").get(reverse("publicity:disclosure-list"), {"q": "2026〕3"}).content.decode()
+    assert "政府信息公开年报" in ledger
+
+
+def test_the_backfill_fills_rows_written_before_the_columns(db):
+    from django.apps import apps
+
+    from bureau.migration_helpers import search_backfill
+
+    post = PostFactory(title="井蓋丢失", body="", author="")
+    Post.objects.filter(pk=post.pk).update(search_text="", search_grams=[])  # as before migration 0020
+
+    assert search_backfill(apps.get_model("opinions", "Post"), Post.SEARCH_FIELDS, batch_size=1) >= 1
+
+    post.refresh_from_db()
+    assert (post.search_text, post.search_grams) == (
+        "井盖丢失",
+        sorted({"井", "盖", "丢", "失", "井盖", "盖丢", "丢失"}),
+    )
