@@ -36,7 +36,7 @@ from django.db.models import Q, QuerySet
 from bureau.normalise import fold
 
 # A word found in at most this many rows is searched through its ids (see the module docstring).
-ID_CAP = 1000
+ID_CAP = 300
 # Longer words are cut: what a person types in a search box, not a document.
 MAX_WORD = 100
 
