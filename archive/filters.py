@@ -6,7 +6,6 @@ import django_filters
 from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from archive.forms import ArchiveRecordFilterForm
 from archive.labels import action_choices
 from archive.models import ArchiveRecord
 from bureau import bounds, clock
+from bureau.search import search_filter
 
 
 def object_type_choices() -> list[tuple[str, str]]:
@@ -59,10 +59,9 @@ class ArchiveRecordFilter(django_filters.FilterSet):
         return queryset.filter(action=value)
 
     def filter_search(self, queryset, name, value):
-        # actor_name too: failed logins have no actor, only the user name that was tried.
-        return queryset.filter(
-            Q(summary__icontains=value) | Q(target_text__icontains=value) | Q(actor_name__icontains=value)
-        )
+        # ArchiveRecord.SEARCH_FIELDS: summary, object and actor_name (failed logins have no actor,
+        # only the user name that was tried).
+        return search_filter(queryset, value)
 
     def filter_date_from(self, queryset, name, value):
         # Days are the office's calendar days (Asia/Shanghai); the column is stored in UTC.

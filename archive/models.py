@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bureau.search import SearchGramsField, search_text_field
+
 _APPEND_ONLY = "Archive records are append-only."
 
 
@@ -51,6 +53,12 @@ class ArchiveRecord(models.Model):
     after = models.JSONField(_("after"), default=dict, blank=True)
     previous_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
     record_hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # Derived from SEARCH_FIELDS by bureau.search.search_fill when the record is appended; not part
+    # of the hashed content (they only help find records). GIN indexes: migration 0022, PostgreSQL only.
+    search_text = search_text_field()
+    search_grams = SearchGramsField()
+
+    SEARCH_FIELDS = ("summary", "target_text", "actor_name")
 
     objects = ArchiveRecordQuerySet.as_manager()
 

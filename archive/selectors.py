@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from archive.filters import ArchiveRecordFilter
 from archive.models import ArchiveCheck, ArchiveRecord
+from bureau.search import SEARCH_COLUMNS
 from bureau.types import AnyUser
 
 
@@ -20,7 +21,7 @@ def archive_record_list(*, user: AnyUser, filters: Mapping[str, Any] | None = No
     relation that is not loaded here, so its query count does not grow with the rows."""
     if not user.has_perm("archive.view_archiverecord"):
         return ArchiveRecord.objects.none()
-    records = ArchiveRecord.objects.select_related("actor__person").order_by("-pk")
+    records = ArchiveRecord.objects.select_related("actor__person").defer(*SEARCH_COLUMNS).order_by("-pk")
     return ArchiveRecordFilter(filters or {}, queryset=records).qs
 
 

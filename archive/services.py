@@ -26,6 +26,7 @@ from bureau import clock
 from bureau.auth import client_ip
 from bureau.models import User
 from bureau.notifications import notification_create
+from bureau.search import search_fill
 from bureau.selectors import person_for
 from bureau.types import AnyUser
 
@@ -180,6 +181,7 @@ def archive_record(
         before=_canonical(before or {}),
         after=_canonical(after or {}),
     )
+    search_fill(record)  # derived from the hashed fields, not hashed: they only help find the record
     with transaction.atomic(savepoint=False):  # all or nothing with the caller's change anyway
         _lock_chain()
         if connection.vendor == "postgresql":
@@ -198,8 +200,8 @@ def archive_record(
 # recomputes, unchanged. The JSON is serialised once, for the hash and the row alike.
 _APPEND_SQL = """
     INSERT INTO archive_archiverecord (created_at, actor_id, actor_name, ip_address, action, target_type,
-        target_id, target_text, summary, before, after, previous_hash, record_hash)
-    SELECT %s, %s::bigint, %s, %s::inet, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, head.hash,
+        target_id, target_text, summary, before, after, search_text, search_grams, previous_hash, record_hash)
+    SELECT %s, %s::bigint, %s, %s::inet, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s::text[], head.hash,
         encode(sha256(convert_to(%s || '"' || head.hash || '"' || %s, 'UTF8')), 'hex')
     FROM (SELECT COALESCE((SELECT record_hash FROM archive_archiverecord ORDER BY id DESC LIMIT 1), '') AS hash) AS head
     RETURNING id, previous_hash, record_hash
@@ -224,6 +226,8 @@ def _append_postgresql(record: ArchiveRecord) -> None:
                 record.summary,
                 before_text,
                 after_text,
+                record.search_text,
+                record.search_grams,
                 head,
                 tail,
             ],

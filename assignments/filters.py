@@ -1,11 +1,11 @@
 """Filters for the list of tasks handed down, applied inside the selector."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import CountyTask
 from bureau import clock
+from bureau.search import search_filter
 
 
 class CountyTaskFilter(django_filters.FilterSet):
@@ -23,7 +23,7 @@ class CountyTaskFilter(django_filters.FilterSet):
         fields = ["q", "state", "kind", "year"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(reference__icontains=value) | Q(content__icontains=value))
+        return search_filter(queryset, value)  # CountyTask.SEARCH_FIELDS: title, reference and content
 
     def filter_state(self, queryset, name, value):
         if value == "open":

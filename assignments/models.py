@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bureau.files import random_upload_path
 from bureau.models import Department, Person
+from bureau.search import SearchGramsField, search_text_field
 
 # A person may sign in this long before their shift starts.
 SIGN_IN_EARLY_WINDOW = timedelta(minutes=30)
@@ -267,6 +268,11 @@ class CountyTask(models.Model):
     )
 
     objects = CountyTaskQuerySet.as_manager()
+
+    # What its list's text box searches (bureau.search derives search_text and search_grams from them).
+    SEARCH_FIELDS = ("title", "reference", "content")
+    search_text = search_text_field()
+    search_grams = SearchGramsField()
 
     class Meta:
         ordering = ["-received_at", "-pk"]

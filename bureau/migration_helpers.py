@@ -6,6 +6,8 @@ from functools import partial
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from bureau.search import search_document
+
 
 def ensure_permissions(apps) -> None:
     """Permissions are normally created after all migrations; a data migration needs them now."""
@@ -141,3 +143,42 @@ def rename_job_tasks_operation(renames: dict[str, str]) -> migrations.RunPython:
     backwards at ``old`` again. (Partials of module-level functions, so the operation can still be
     serialised by a squash.)"""
     return migrations.RunPython(partial(_rename_forwards, renames), partial(_rename_backwards, renames))
+
+
+def search_backfill(Model, fields: tuple[str, ...], *, batch_size: int = 2000) -> int:
+    """Fill ``search_text`` and ``search_grams`` of every row from ``fields``, one keyset batch of
+    ``batch_size`` rows at a time (memory stays constant, each UPDATE is short). Returns the rows
+    filled. Uses the folding of ``bureau.search`` (a pure function of the text, no models): a
+    later change of the folding needs a migration that fills the columns again."""
+    filled, last_pk = 0, 0
+    while True:
+        rows = list(Model.objects.filter(pk__gt=last_pk).order_by("pk").only("pk", *fields)[:batch_size])
+        if not rows:
+            return filled
+        for row in rows:
+            row.search_text, row.search_grams = search_document(*(str(getattr(row, name) or "") for name in fields))
+        Model.objects.bulk_update(rows, ["search_text", "search_grams"])
+        filled += len(rows)
+        last_pk = rows[-1].pk
+
+
+def search_indexes_create(schema_editor, tables: dict[str, str]) -> None:
+    """The two GIN indexes of bureau.search on each table (``{table: index name prefix}``):
+    ``<prefix>_trgm_idx`` on search_text (pg_trgm) and ``<prefix>_grams_idx`` on search_grams.
+    PostgreSQL only; SQLite searches unindexed."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table, prefix in tables.items():
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {prefix}_trgm_idx ON {table} USING gin (search_text gin_trgm_ops)"
+        )
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {prefix}_grams_idx ON {table} USING gin (search_grams)")
+        schema_editor.execute(f"ANALYZE {table}")
+
+
+def search_indexes_drop(schema_editor, tables: dict[str, str]) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for prefix in tables.values():
+        schema_editor.execute(f"DROP INDEX IF EXISTS {prefix}_trgm_idx")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {prefix}_grams_idx")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from archive.models import ArchiveRecord
 from bureau.models import Person, Section, User
+from bureau.search import SEARCH_COLUMNS, search_fill
 from demo import demands as demo_demands
 from opinions.models import Channel, PatrolRecord, PatrolRule, Post, ScreeningCategory
 from opinions.services.screening import screen_text, screening_category_save, screening_matcher
@@ -217,13 +218,13 @@ def _seed_posts(today: date, channels: dict[str, Channel]) -> None:
         if known is not None and known[2] in (Post.Screening.CONFIRMED, Post.Screening.CLEARED):
             continue  # already decided: history stays as it was
         if known is None:
-            new_posts.append(Post(**values))
+            new_posts.append(search_fill(Post(**values)))
         else:
-            updates.append(Post(pk=known[0], **values))
+            updates.append(search_fill(Post(pk=known[0], **values)))
         if decided and staff is not None:
             decisions.append((spec["key"], screening_state, screening.category_id, spec["found_at"]))
     Post.objects.bulk_create(new_posts, batch_size=1000)
-    fields = [name for name in values if name not in ("channel", "dedupe_key", "external_id")]
+    fields = [name for name in values if name not in ("channel", "dedupe_key", "external_id")] + SEARCH_COLUMNS
     Post.objects.bulk_update(updates, fields, batch_size=500)
     if not decisions:
         return

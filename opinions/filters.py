@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bureau import bounds, clock
 from bureau.models import Department, Person, Section
+from bureau.search import search_filter
 from opinions.models import (
     Channel,
     Demand,
@@ -61,10 +62,7 @@ class PostFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()[:100]
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value) | Q(author__icontains=value))
+        return search_filter(queryset, value)  # title, text and author (Post.SEARCH_FIELDS)
 
     def filter_relevant(self, queryset, name, value):
         return queryset.filter(is_relevant=True) if value else queryset
@@ -128,11 +126,9 @@ class DemandFilter(django_filters.FilterSet):
         self.user = user
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        # The case number too, as said on the phone ("2026-0312") or in part ("0312").
-        return queryset.filter(Q(number__icontains=value) | Q(subject__icontains=value) | Q(content__icontains=value))
+        # Demand.SEARCH_FIELDS: the title, text and reply, and the case number as said on the phone
+        # ("2026-0312", folded to "20260312") or in part ("0312").
+        return search_filter(queryset, value)
 
     def filter_case_department(self, queryset, name, value):
         if not value:

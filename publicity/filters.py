@@ -2,11 +2,11 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bureau import bounds
 from bureau.models import Department
+from bureau.search import search_filter
 from publicity.models import DisclosureItem, MediaCoverage, MediaOutlet, Platform, PublicityPost
 
 
@@ -54,11 +54,11 @@ class PublicityPostFilter(django_filters.FilterSet):
         form = _SearchForm
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value))
+        return search_filter(queryset, value)  # PublicityPost.SEARCH_FIELDS: title and text
 
 
 class MediaCoverageFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Text"), field_name="title", lookup_expr="icontains")
+    q = django_filters.CharFilter(label=_("Text"), method="filter_text")
     outlet = django_filters.ModelChoiceFilter(label=_("Outlet"), queryset=MediaOutlet.objects.all())
     level = django_filters.ChoiceFilter(label=_("Level"), field_name="outlet__level", choices=MediaOutlet.Level.choices)
     kind = django_filters.ChoiceFilter(label=_("Type"), field_name="outlet__kind", choices=MediaOutlet.Kind.choices)
@@ -81,6 +81,9 @@ class MediaCoverageFilter(django_filters.FilterSet):
         model = MediaCoverage
         fields = ["q", "outlet", "level", "kind", "date_from", "date_to"]
         form = _SearchForm
+
+    def filter_text(self, queryset, name, value):
+        return search_filter(queryset, value)  # MediaCoverage.SEARCH_FIELDS: the title
 
 
 class DisclosureItemFilter(django_filters.FilterSet):
@@ -109,4 +112,4 @@ class DisclosureItemFilter(django_filters.FilterSet):
         form = _SearchForm
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(document_number__icontains=value))
+        return search_filter(queryset, value)  # DisclosureItem.SEARCH_FIELDS: title and document number

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bureau.models import Department, Person
+from bureau.search import SearchGramsField, search_text_field
 
 
 class Platform(models.Model):
@@ -100,6 +101,11 @@ class PublicityPost(models.Model):
     )
 
     objects = PublicityPostQuerySet.as_manager()
+
+    # What its list's text box searches (bureau.search derives search_text and search_grams from them).
+    SEARCH_FIELDS = ("title", "body")
+    search_text = search_text_field()
+    search_grams = SearchGramsField()
 
     class Meta:
         ordering = ["-planned_on", "-pk"]
@@ -303,6 +309,11 @@ class MediaCoverage(models.Model):
     recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"))
 
+    # What its list's text box searches (bureau.search derives search_text and search_grams from them).
+    SEARCH_FIELDS = ("title",)
+    search_text = search_text_field()
+    search_grams = SearchGramsField()
+
     class Meta:
         ordering = ["-reported_on", "-pk"]
         verbose_name = _("media coverage")
@@ -374,6 +385,11 @@ class DisclosureItem(models.Model):
     )
     recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"))
+
+    # What its list's text box searches (bureau.search derives search_text and search_grams from them).
+    SEARCH_FIELDS = ("title", "document_number")
+    search_text = search_text_field()
+    search_grams = SearchGramsField()
 
     class Meta:
         ordering = ["-published_on", "-pk"]

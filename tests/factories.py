@@ -4,8 +4,22 @@ import factory
 from django.contrib.auth.models import Group
 
 from bureau.models import Department, Person, Role, RoleGroup, Section, User
+from bureau.search import search_fill
 
 TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test accounts only
+
+
+class SearchableFactory(factory.django.DjangoModelFactory):
+    """Rows made directly, with their search columns (bureau.search) filled as the services fill them."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        row = search_fill(model_class(*args, **kwargs))
+        row.save(force_insert=True)
+        return row
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -24,6 +24,7 @@ from bureau import clock
 from bureau.files import DOCUMENT_KINDS, upload_display_name, validate_upload
 from bureau.models import Person, Role, RoleGroup, User
 from bureau.notifications import notification_create
+from bureau.search import search_fill
 from bureau.types import AnyUser
 
 State = CountyTask.State
@@ -64,7 +65,7 @@ def county_task_register(
         raise ValidationError(_("The feedback deadline must be after the time the task was received."))
     if CountyTask.objects.filter(reference=reference).exists():
         raise ValidationError(_("A task with this reference number is already registered."))
-    task = CountyTask.objects.create(
+    task = CountyTask(
         kind=kind,
         reference=reference,
         title=title,
@@ -76,6 +77,7 @@ def county_task_register(
         department_id=handler.department_id,  # the task counts for this department, whoever moves later
         created_by=actor,
     )
+    search_fill(task).save(force_insert=True)  # with its search columns (bureau.search)
     archive_record(
         action="assignments.countytask.received",
         actor=actor,

@@ -15,6 +15,7 @@ from assignments.services.roster import roster_plan
 from assignments.services.shifts import shift_times
 from bureau import clock
 from bureau.models import Department, Person, User
+from bureau.search import search_fill
 
 PREFIX = "[load] "
 USER_PREFIX = "load-duty-"
@@ -131,7 +132,7 @@ def generate(*, options, stdout) -> dict:
                 closed_at=due if done else None,
             )
         )
-    CountyTask.objects.bulk_create(tasks, ignore_conflicts=True, batch_size=2000)
+    CountyTask.objects.bulk_create([search_fill(t) for t in tasks], ignore_conflicts=True, batch_size=2000)
     counts = {"duty people": len(people), "shift assignments": created_assignments, "tasks handed down": len(tasks)}
     if stdout is not None:
         stdout.write(f"assignments: {counts}")

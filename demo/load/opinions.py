@@ -12,6 +12,7 @@ from django.db import transaction
 
 from bureau import clock
 from bureau.models import Person, Role, Section
+from bureau.search import search_fill
 from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
 from opinions.services.demand_rounds import demand_rounds_backfill
 from opinions.services.demands import demand_numbers_take
@@ -109,21 +110,23 @@ def generate_posts(*, count: int, channels: list[Channel], days: int, min_chars:
             found = now - timedelta(seconds=rng.randint(0, span))
             flagged = rng.random() < 0.01
             posts.append(
-                Post(
-                    channel_id=channel.pk,
-                    section_id=channel.section_id,
-                    external_id=f"load-{number}",
-                    dedupe_key=hashlib.sha256(f"load-{number}".encode()).hexdigest(),
-                    content_hash="0" * 64,
-                    title=f"{random_text(rng, 18)}#{number}",
-                    body=bodies[number % len(bodies)],
-                    author="负载用户",
-                    posted_at=found - timedelta(minutes=5),
-                    found_at=found,
-                    status=rng.choice(statuses),
-                    screening=Post.Screening.FLAGGED if flagged else Post.Screening.CLEAN,
-                    category_id=rng.choice(categories) if flagged else None,
-                    is_relevant=rng.random() < 0.1,
+                search_fill(
+                    Post(
+                        channel_id=channel.pk,
+                        section_id=channel.section_id,
+                        external_id=f"load-{number}",
+                        dedupe_key=hashlib.sha256(f"load-{number}".encode()).hexdigest(),
+                        content_hash="0" * 64,
+                        title=f"{random_text(rng, 18)}#{number}",
+                        body=bodies[number % len(bodies)],
+                        author="负载用户",
+                        posted_at=found - timedelta(minutes=5),
+                        found_at=found,
+                        status=rng.choice(statuses),
+                        screening=Post.Screening.FLAGGED if flagged else Post.Screening.CLEAN,
+                        category_id=rng.choice(categories) if flagged else None,
+                        is_relevant=rng.random() < 0.1,
+                    )
                 )
             )
         Post.objects.bulk_create(posts, batch_size=BATCH)
@@ -216,6 +219,8 @@ def generate_demands(*, count: int, open_share: float = 0.1, days: int = 365, st
             )
         with transaction.atomic():
             _number(rows)
+            for row in rows:
+                search_fill(row)
             Demand.objects.bulk_create(rows, batch_size=BATCH)
         written += len(rows)
         if stdout is not None and written % 100_000 < BATCH:

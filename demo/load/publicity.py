@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bureau import clock
 from bureau.models import Person, Role
+from bureau.search import search_fill
 from demo import publicity as demo
 from publicity.models import DisclosureItem, MediaCoverage, PublicityPost, PublicityQuota
 
@@ -71,7 +72,7 @@ def generate(*, options, stdout) -> dict:
                 published_by=author if state == "published" else None,
             )
         )
-    created_posts = PublicityPost.objects.bulk_create(posts, batch_size=2_000)
+    created_posts = PublicityPost.objects.bulk_create([search_fill(p) for p in posts], batch_size=2_000)
     published = [p for p in created_posts if p.state == "published"] or [None]
     coverage = [
         MediaCoverage(
@@ -84,7 +85,7 @@ def generate(*, options, stdout) -> dict:
         )
         for index in range(options.get("publicity_coverage", 5_000))
     ]
-    MediaCoverage.objects.bulk_create(coverage, batch_size=2_000)
+    MediaCoverage.objects.bulk_create([search_fill(c) for c in coverage], batch_size=2_000)
     disclosure = [
         DisclosureItem(
             title=f"{PREFIX}政府信息 {index}",
@@ -98,7 +99,7 @@ def generate(*, options, stdout) -> dict:
         )
         for index in range(options.get("publicity_disclosure", 5_000))
     ]
-    DisclosureItem.objects.bulk_create(disclosure, batch_size=2_000)
+    DisclosureItem.objects.bulk_create([search_fill(d) for d in disclosure], batch_size=2_000)
     counts = {
         "publicity posts": len(created_posts),
         "media coverage": len(coverage),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bureau.models import Department, Person, Section
+from bureau.search import SearchGramsField, search_text_field
 from opinions.models.channels import Channel
 from opinions.models.posts import Post
 
@@ -135,6 +136,8 @@ class Demand(models.Model):
     OPEN_STATES = (State.RECEIVED, State.ASSIGNED, State.IN_REVIEW, State.HANDED_BACK)
     REPLYABLE_STATES = (State.ASSIGNED,)
     SIGN_OFF_KINDS = (DemandKind.CRITICISM,)
+    # What the demand list's text box searches: the number, the title, the text and the reply.
+    SEARCH_FIELDS = ("number", "subject", "content", "reply_text")
 
     # The case number people say on the phone: the year of receipt and its place in that year
     # ("2026-0312"), given once at creation from ``DemandNumberCounter`` (no gaps, never reused).
@@ -250,6 +253,9 @@ class Demand(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Filled by bureau.search.search_fill; their GIN indexes are created by migration 0022 (PostgreSQL only).
+    search_text = search_text_field()
+    search_grams = SearchGramsField()
 
     objects = DemandQuerySet.as_manager()
 
@@ -437,6 +443,11 @@ class FaqEntry(models.Model):
     answer = models.TextField(_("answer"))
     created_at = models.DateTimeField(_("created at"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    # What its list's text box searches (bureau.search derives search_text and search_grams from them).
+    SEARCH_FIELDS = ("question", "answer")
+    search_text = search_text_field()
+    search_grams = SearchGramsField()
 
     class Meta:
         ordering = ["-created_at", "pk"]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bureau.models import Section
+from bureau.search import SearchGramsField, search_text_field
 from opinions.models.channels import Channel
 from opinions.models.screening import ScreeningCategory
 
@@ -32,6 +33,8 @@ class Post(models.Model):
         IMPORT = "import", _("Imported from a file")
 
     HANDLING_STATUSES = (Status.FOLLOWED_UP, Status.ANSWERED, Status.FILED)
+    # What the monitor's text box searches (bureau.search: search_text and search_grams derive from them).
+    SEARCH_FIELDS = ("title", "body", "author")
 
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="posts", verbose_name=_("channel"))
     section = models.ForeignKey(
@@ -79,6 +82,9 @@ class Post(models.Model):
         related_name="+",
         verbose_name=_("entered by"),
     )
+    # Filled by bureau.search.search_fill; their GIN indexes are created by migration 0022 (PostgreSQL only).
+    search_text = search_text_field()
+    search_grams = SearchGramsField()
 
     class Meta:
         ordering = ["-found_at", "-pk"]

@@ -1,1 +1,1 @@
-"""Prohibited-content matching: text normalisation and the multi-pattern matcher."""
+"""Prohibited-content matching: the multi-pattern matcher (the text folding is bureau.normalise, shared with search)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
-from opinions.screening.normalise import PositionMap, fold, keyword_variants
+from bureau.normalise import PositionMap, fold, keyword_variants
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.selectors import archive_history_for
 from bureau.models import Person
+from bureau.search import SEARCH_COLUMNS, search_filter
 from bureau.selectors import owned_section_ids, person_for
 from bureau.types import AnyUser
 from opinions.filters import DemandFilter
@@ -58,7 +59,7 @@ def still_with_handler_q() -> Q:
 
 def demand_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> tuple[DemandFilter, QuerySet[Demand]]:
     """The filtered list in ``open_first_order``; rows carry channel, handler, department and section."""
-    queryset = demands_visible(user=user).select_related(*LIST_RELATED).defer("content", "reply_text")
+    queryset = demands_visible(user=user).select_related(*LIST_RELATED).defer("content", "reply_text", *SEARCH_COLUMNS)
     demand_filter = DemandFilter(filters or {}, queryset=queryset.order_by(*open_first_order()), user=user)
     return demand_filter, (demand_filter.qs if demand_filter.is_valid() else demand_filter.queryset)
 
@@ -92,7 +93,7 @@ def my_demands(*, user: AnyUser, person: Person | None, limit: int = 50) -> list
         demands_visible(user=user)
         .filter(still_with_handler_q(), handler=person)
         .select_related(*LIST_RELATED)
-        .defer("content", "reply_text")
+        .defer("content", "reply_text", *SEARCH_COLUMNS)
         .order_by(*open_first_order())[:limit]
     )
 
@@ -107,7 +108,7 @@ def unassigned_in_my_sections(*, user: AnyUser, person: Person | None, limit: in
         demands_visible(user=user)
         .filter(section_id__in=sections, state=Demand.State.RECEIVED)
         .select_related(*LIST_RELATED)
-        .defer("content", "reply_text")
+        .defer("content", "reply_text", *SEARCH_COLUMNS)
         .order_by("due_at", "pk")[:limit]
     )
 
@@ -179,6 +180,4 @@ def _after_text(after: dict[str, Any] | None) -> str:
 def faq_entries(*, search: str = "") -> QuerySet[FaqEntry]:
     """Policy entries, hot issues first: ranked by how many consultations each answered."""
     queryset = FaqEntry.objects.annotate(answered=Count("demands")).order_by("-answered", "-created_at", "pk")
-    if search.strip():
-        queryset = queryset.filter(Q(question__icontains=search.strip()) | Q(answer__icontains=search.strip()))
-    return queryset
+    return search_filter(queryset, search)  # FaqEntry.SEARCH_FIELDS: the question and the answer

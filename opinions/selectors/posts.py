@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from archive.selectors import FoldedHistory, archive_history_folded
 from bureau.models import Person
+from bureau.search import SEARCH_COLUMNS
 from bureau.selectors import owned_section_ids
 from bureau.types import AnyUser
 from opinions.filters import PostFilter
@@ -17,7 +18,7 @@ from opinions.models import Channel, Post, ScreeningCategory
 def _base(user: AnyUser) -> QuerySet[Post]:
     if not user.has_perm("opinions.view_monitor"):
         return Post.objects.none()
-    return Post.objects.select_related("channel", "section", "category").defer("body", "hits")
+    return Post.objects.select_related("channel", "section", "category").defer("body", "hits", *SEARCH_COLUMNS)
 
 
 def post_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> tuple[PostFilter, QuerySet[Post]]:
@@ -62,7 +63,7 @@ def my_new_posts(*, user: AnyUser, person: Person | None, limit: int = 20) -> li
     return list(
         Post.objects.filter(section_id__in=sections, status=Post.Status.NEW)
         .select_related("channel", "section", "category")
-        .defer("body", "hits")
+        .defer("body", "hits", *SEARCH_COLUMNS)
         .order_by("-found_at", "-id")[:limit]
     )
 

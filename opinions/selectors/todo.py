@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bureau import clock
 from bureau.models import Person
+from bureau.search import SEARCH_COLUMNS
 from bureau.selectors import owned_section_ids, person_for
 from bureau.types import AnyUser
 from opinions.models import Demand, DemandRules, due_soon_q, overdue_q
@@ -184,7 +185,7 @@ def demand_todo(*, user: AnyUser, key: str, now: datetime | None = None) -> Quer
         demands_visible(user=user)
         .filter(todo.condition(scope.person, scope.now, scope.window))
         .select_related(*LIST_RELATED)
-        .defer("content", "reply_text")
+        .defer("content", "reply_text", *SEARCH_COLUMNS)
         .order_by(*todo.order)
     )
 

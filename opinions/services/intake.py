@@ -20,6 +20,7 @@ from archive.services import archive_record
 from bureau import clock
 from bureau.models import Role, Section, User
 from bureau.notifications import notification_create
+from bureau.search import SEARCH_COLUMNS, search_fill
 from bureau.types import AnyUser
 from opinions.hooks import posts_created
 from opinions.intake.feeds import parse_feed
@@ -33,7 +34,18 @@ from opinions.services.screening import screen_text, screening_matcher
 logger = logging.getLogger(__name__)
 
 LOOKUP_CHUNK = 2000
-EDIT_FIELDS = ["title", "body", "link", "author", "content_hash", "hits", "category", "is_relevant", "screening"]
+EDIT_FIELDS = [
+    "title",
+    "body",
+    "link",
+    "author",
+    "content_hash",
+    "hits",
+    "category",
+    "is_relevant",
+    "screening",
+    *SEARCH_COLUMNS,
+]
 
 
 @dataclass
@@ -90,24 +102,26 @@ def posts_ingest(
             matcher = matcher or screening_matcher()
             screening = screen_text(title=item.title, body=item.body, matcher=matcher)
             new_posts.append(
-                Post(
-                    channel=channel,
-                    section=section,
-                    source=source,
-                    external_id=item.external_id,
-                    dedupe_key=key,
-                    content_hash=item.content_hash,
-                    link=item.link,
-                    title=item.title[:500],
-                    body=item.body,
-                    author=item.author[:200],
-                    posted_at=item.posted_at or now,
-                    found_at=now,
-                    hits=screening.hits,
-                    category_id=screening.category_id,
-                    is_relevant=screening.is_relevant,
-                    screening=Post.Screening.FLAGGED if screening.is_prohibited else Post.Screening.CLEAN,
-                    entered_by=actor if source != Post.Source.FEED else None,
+                search_fill(
+                    Post(
+                        channel=channel,
+                        section=section,
+                        source=source,
+                        external_id=item.external_id,
+                        dedupe_key=key,
+                        content_hash=item.content_hash,
+                        link=item.link,
+                        title=item.title[:500],
+                        body=item.body,
+                        author=item.author[:200],
+                        posted_at=item.posted_at or now,
+                        found_at=now,
+                        hits=screening.hits,
+                        category_id=screening.category_id,
+                        is_relevant=screening.is_relevant,
+                        screening=Post.Screening.FLAGGED if screening.is_prohibited else Post.Screening.CLEAN,
+                        entered_by=actor if source != Post.Source.FEED else None,
+                    )
                 )
             )
         elif known[1] != item.content_hash:
@@ -167,6 +181,7 @@ def _apply_edit(
     screening = screen_text(title=item.title, body=item.body, matcher=matcher)
     post.title, post.body, post.link, post.author = item.title[:500], item.body, item.link, item.author[:200]
     post.content_hash = item.content_hash
+    search_fill(post)
     post.hits, post.is_relevant = screening.hits, screening.is_relevant
     newly_flagged = False
     # A decided post keeps its decision; an undecided one follows the new text.

@@ -21,6 +21,7 @@ from bureau import clock
 from bureau.documents import docx_response
 from bureau.exports import Sheet, csv_response, xlsx_response
 from bureau.models import Person
+from bureau.pagination import quick_page
 from bureau.views_base import ActionView
 from opinions import demand_forms as forms
 from opinions.documents import handling_form_document
@@ -28,7 +29,6 @@ from opinions.models import Demand, FaqEntry
 from opinions.policies import demand_actions, demand_shows_citizen
 from opinions.selectors.demands import demand_get, demand_list, demand_timeline, faq_entries
 from opinions.selectors.handling_form import demand_handling_history
-from opinions.selectors.paging import quick_page
 from opinions.selectors.posts import post_get
 from opinions.services.demands import (
     demand_assign,

@@ -1,7 +1,7 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.views.generic import TemplateView
 
-from opinions.selectors.paging import quick_page
+from bureau.pagination import quick_page
 from opinions.selectors.posts import failing_channels, post_list
 
 PER_PAGE = 50

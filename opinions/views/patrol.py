@@ -7,8 +7,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from bureau import clock
+from bureau.pagination import quick_page
 from opinions.forms import PatrolForm
-from opinions.selectors.paging import quick_page
 from opinions.selectors.patrol import patrol_record_list, patrol_rule_list
 from opinions.services.patrol import patrol_record_review
 from opinions.views.mixins import safe_next

@@ -2,8 +2,8 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from bureau.pagination import quick_page
 from opinions.forms import ClearForm, TakedownForm, UndoTakedownForm
-from opinions.selectors.paging import quick_page
 from opinions.selectors.posts import hit_contexts, takedown_queue
 from opinions.services.takedowns import takedown_clear, takedown_confirm, takedown_undo
 from opinions.views.posts import PostAction

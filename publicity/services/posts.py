@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from bureau import clock
 from bureau.models import Department
+from bureau.search import SEARCH_COLUMNS, search_fill
 from bureau.types import AnyUser
 from publicity.models import Platform, PublicityPost
 from publicity.policies import post_require
@@ -50,7 +51,7 @@ def post_create(
     """A new draft written by the actor."""
     now = now or clock.now()
     author = person_of(actor)
-    post = PublicityPost.objects.create(
+    post = PublicityPost(
         title=title,
         body=body,
         department=department,
@@ -60,6 +61,7 @@ def post_create(
         created_at=now,
         updated_at=now,
     )
+    search_fill(post).save(force_insert=True)  # with its search columns (bureau.search)
     archive_record(
         action="publicity.publicitypost.created",
         actor=actor,
@@ -97,7 +99,8 @@ def post_update(
     if not changed:
         return post
     post.updated_at = now
-    post.save(update_fields=[*changed, "updated_at"])
+    search_fill(post)  # the title and text are searched
+    post.save(update_fields=[*changed, "updated_at", *SEARCH_COLUMNS])
     archive_record(
         action="publicity.publicitypost.edited",
         actor=actor,

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from archive.services import archive_record
 from bureau import clock
 from bureau.models import Department, Person
+from bureau.search import search_fill
 from bureau.types import AnyUser
 from publicity.models import DisclosureItem, MediaCoverage, MediaOutlet, Platform, PlatformStatistic, PublicityPost
 from publicity.services._common import person_of
@@ -26,7 +27,7 @@ def coverage_create(
     request: HttpRequest | None = None,
 ) -> MediaCoverage:
     now = now or clock.now()
-    coverage = MediaCoverage.objects.create(
+    coverage = MediaCoverage(
         outlet=outlet,
         reported_on=reported_on,
         title=title,
@@ -35,6 +36,7 @@ def coverage_create(
         recorded_by=person_of(actor),
         recorded_at=now,
     )
+    search_fill(coverage).save(force_insert=True)  # with its search columns (bureau.search)
     archive_record(
         action="publicity.mediacoverage.recorded",
         actor=actor,
@@ -113,7 +115,7 @@ def disclosure_create(
 ) -> DisclosureItem:
     """Enter one item of government information published into the ledger."""
     now = now or clock.now()
-    item = DisclosureItem.objects.create(
+    item = DisclosureItem(
         title=title,
         category=category,
         document_number=document_number,
@@ -125,6 +127,7 @@ def disclosure_create(
         recorded_by=person_of(actor),
         recorded_at=now,
     )
+    search_fill(item).save(force_insert=True)  # with its search columns (bureau.search)
     archive_record(
         action="publicity.disclosureitem.recorded",
         actor=actor,

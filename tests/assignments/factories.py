@@ -7,7 +7,7 @@ import factory
 from assignments.models import CountyTask, IncidentReport, ResponsePlan, Shift, ShiftAssignment, ShiftType
 from assignments.services.shifts import shift_times
 from bureau import clock
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, SearchableFactory
 
 
 class ShiftTypeFactory(factory.django.DjangoModelFactory):
@@ -53,7 +53,7 @@ class ShiftAssignmentFactory(factory.django.DjangoModelFactory):
     department = factory.LazyAttribute(lambda o: o.person.department)  # as the services set it
 
 
-class CountyTaskFactory(factory.django.DjangoModelFactory):
+class CountyTaskFactory(SearchableFactory):
     class Meta:
         model = CountyTask
 

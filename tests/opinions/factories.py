@@ -10,7 +10,7 @@ from bureau import clock
 from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
 from opinions.services.demand_rounds import demand_rounds_backfill
 from opinions.services.demands import demand_numbers_take
-from tests.factories import SectionFactory
+from tests.factories import SearchableFactory, SectionFactory
 
 
 class ChannelFactory(factory.django.DjangoModelFactory):
@@ -22,7 +22,7 @@ class ChannelFactory(factory.django.DjangoModelFactory):
     section = factory.SubFactory(SectionFactory)
 
 
-class PostFactory(factory.django.DjangoModelFactory):
+class PostFactory(SearchableFactory):
     class Meta:
         model = Post
 
@@ -47,7 +47,7 @@ class ScreeningCategoryFactory(factory.django.DjangoModelFactory):
     updated_at = factory.LazyFunction(clock.now)
 
 
-class DemandFactory(factory.django.DjangoModelFactory):
+class DemandFactory(SearchableFactory):
     """A demand received now, due 24 hours later, unassigned, in a channel of its own. Its rounds
     and call-backs are those its fields imply (as migration 0012 fills them for older rows); pass
     ``rounds=False`` to build them yourself."""

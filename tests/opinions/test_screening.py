@@ -2,9 +2,9 @@
 
 import pytest
 
+from bureau.normalise import fold
 from opinions.models import ScreeningCategory
 from opinions.screening.matcher import Matcher, Term
-from opinions.screening.normalise import fold
 from opinions.services.screening import screen_text, screening_category_save, screening_matcher
 
 GAMBLING = Term(1, "gambling", "prohibited", "赌博")

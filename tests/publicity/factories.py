@@ -13,7 +13,7 @@ from publicity.models import (
     PublicityPost,
     PublicityQuota,
 )
-from tests.factories import DepartmentFactory, PersonFactory
+from tests.factories import DepartmentFactory, PersonFactory, SearchableFactory
 
 
 class PlatformFactory(factory.django.DjangoModelFactory):
@@ -24,7 +24,7 @@ class PlatformFactory(factory.django.DjangoModelFactory):
     kind = Platform.Kind.BUREAU_SITE
 
 
-class PublicityPostFactory(factory.django.DjangoModelFactory):
+class PublicityPostFactory(SearchableFactory):
     """A draft by default; ``published=date`` gives a published post (approved by ``reviewer``)."""
 
     class Meta:
@@ -64,7 +64,7 @@ class OutletFactory(factory.django.DjangoModelFactory):
     kind = MediaOutlet.Kind.WEB
 
 
-class CoverageFactory(factory.django.DjangoModelFactory):
+class CoverageFactory(SearchableFactory):
     class Meta:
         model = MediaCoverage
 
@@ -75,7 +75,7 @@ class CoverageFactory(factory.django.DjangoModelFactory):
     recorded_at = factory.LazyFunction(clock.now)
 
 
-class DisclosureFactory(factory.django.DjangoModelFactory):
+class DisclosureFactory(SearchableFactory):
     class Meta:
         model = DisclosureItem
 

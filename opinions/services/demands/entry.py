@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from bureau import bounds, clock
 from bureau.models import Department, Section, User
+from bureau.search import search_fill
 from opinions.models import Channel, Demand, DemandNumberCounter, Post, demand_number_text
 from opinions.services.calendar import reply_deadline
 from opinions.services.demand_rounds import round_start
@@ -66,7 +67,7 @@ def demand_create(
         received_at, field="received_at", now=now, days_back=None if post else bounds.DEMAND_ENTRY_DAYS_BACK
     )
     received_at = received_at or now
-    demand = Demand.objects.create(
+    demand = Demand(
         number=demand_numbers_take(received_at=received_at)[0],
         kind=kind,
         channel=channel,
@@ -83,6 +84,7 @@ def demand_create(
         due_at=reply_deadline(kind=kind, received_at=received_at),
         created_by=actor,
     )
+    search_fill(demand).save(force_insert=True)
     round_start(demand=demand, number=0, started_at=received_at, due_at=demand.due_at)
     _record(
         "received",

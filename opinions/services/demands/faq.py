@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from bureau import clock
 from bureau.models import User
+from bureau.search import search_fill
 from bureau.types import AnyUser
 from opinions.models import Demand, FaqEntry
 from opinions.policies import demand_require
@@ -32,12 +33,13 @@ def faq_entry_create_from_demand(
     demand = _lock(demand)
     if demand.kind != "consultation" or demand.first_replied_at is None:
         raise ValidationError(_("Only a replied consultation can become a policy entry."))
-    entry = FaqEntry.objects.create(
+    entry = FaqEntry(
         question=question.strip() or demand.subject,
         answer=answer.strip() or demand.reply_text,
         created_at=now,
         created_by=actor,
     )
+    search_fill(entry).save(force_insert=True)  # with its search columns (bureau.search)
     demand.faq_entry = entry
     demand.save(update_fields=["faq_entry"])
     archive_record(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.models import Person
+from bureau.search import SEARCH_COLUMNS, search_fill
 from bureau.selectors import person_for
 from bureau.types import AnyUser
 from opinions.models import Demand
@@ -125,8 +126,17 @@ def demand_reply(
         demand.first_replied_at = demand.first_replied_at or now
         round_replied(demand=demand, now=now, by=person)
         action = "replied"
+    search_fill(demand)  # the reply is searched with the demand
     demand.save(
-        update_fields=["state", "reply_text", "internal_notes", "reply_submitted_by", "replied_at", "first_replied_at"]
+        update_fields=[
+            "state",
+            "reply_text",
+            "internal_notes",
+            "reply_submitted_by",
+            "replied_at",
+            "first_replied_at",
+            *SEARCH_COLUMNS,
+        ]
     )
     _record(
         action,

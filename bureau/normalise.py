@@ -1,4 +1,5 @@
-"""Fold text so that hidden words match their keyword.
+"""Fold text so that hidden words match their keyword (screening) and a search word finds its text
+(bureau.search): both see the same folded characters.
 
 ``fold_table()`` (built once per process) says, per character, what matching sees: full-width →
 half-width and other compatibility forms (NFKC), upper → lower case, traditional → simplified
