@@ -1,11 +1,11 @@
 """The keyword scheme (关键词方案), a pure function of plain data: subject words AND event words,
 NOT excluded words, in the title, the text or either. Text and words are folded as screening folds
-them (``opinions.screening.normalise``: traditional → simplified, width, case, and the spaces and
+them (``bureau.normalise``: traditional → simplified, width, case, and the spaces and
 punctuation inserted between characters), and each word also matches its traditional renderings."""
 
 from dataclasses import dataclass
 
-from opinions.screening.normalise import fold, keyword_variants
+from bureau.normalise import fold, keyword_variants
 
 
 def _variants(words: list[str]) -> list[tuple[str, frozenset[str]]]:
