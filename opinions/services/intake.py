@@ -24,9 +24,10 @@ from bureau.types import AnyUser
 from opinions.intake.feeds import parse_feed
 from opinions.intake.fetch import FetchError, fetch_feed
 from opinions.intake.items import IncomingItem
-from opinions.models import Channel, Post
+from opinions.models import Channel, Post, PostSpreadSample
 from opinions.models.channels import FAILING_AFTER
 from opinions.screening.matcher import Matcher
+from opinions.services.evidence import posts_snapshot_first_seen
 from opinions.services.screening import screen_text, screening_matcher
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,9 @@ def posts_ingest(
                     is_relevant=screening.is_relevant,
                     screening=Post.Screening.FLAGGED if screening.is_prohibited else Post.Screening.CLEAN,
                     entered_by=actor if source != Post.Source.FEED else None,
+                    replies=item.replies,
+                    reposts=item.reposts,
+                    views=item.views,
                 )
             )
         elif known[1] != item.content_hash:
@@ -117,6 +121,10 @@ def posts_ingest(
     created = Post.objects.bulk_create(new_posts, batch_size=1000)
     result.created = len(created)
     result.created_ids = [post.pk for post in created]
+    posts_snapshot_first_seen(
+        posts=[(post, batch[post.dedupe_key].raw) for post in created], actor=actor, request=request, now=now
+    )
+    _sample_spread(batch, existing=existing, created=created, now=now)
     for post in created:
         if post.screening == Post.Screening.FLAGGED:
             result.flagged += 1
@@ -141,6 +149,28 @@ def posts_ingest(
             now=now,
         )
     return result
+
+
+def _sample_spread(
+    batch: dict[str, IncomingItem], *, existing: dict[str, tuple[int, str]], created: list[Post], now: datetime
+) -> None:
+    """Keep the spread each item states as a sample, and on the post as its latest figures."""
+    ids = {post.dedupe_key: post.pk for post in created} | {key: pk for key, (pk, _hash) in existing.items()}
+    samples = [
+        PostSpreadSample(post_id=ids[key], sampled_at=now, replies=item.replies, reposts=item.reposts, views=item.views)
+        for key, item in batch.items()
+        if item.has_spread and key in ids
+    ]
+    if not samples:
+        return
+    PostSpreadSample.objects.bulk_create(samples, batch_size=1000)
+    known_ids = {pk for pk, _hash in existing.values()}
+    known = [sample for sample in samples if sample.post_id in known_ids]
+    Post.objects.bulk_update(
+        [Post(pk=s.post_id, replies=s.replies, reposts=s.reposts, views=s.views) for s in known],
+        ["replies", "reposts", "views"],
+        batch_size=1000,
+    )
 
 
 def _record_flagged(post: Post, *, actor: AnyUser | None, request: HttpRequest | None, now: datetime) -> None:
