@@ -38,7 +38,9 @@ def test_the_feed_states_replies_and_views_and_the_raw_item_is_kept():
 
 def test_first_sight_keeps_a_snapshot_whose_hash_is_in_the_archive():
     channel = ChannelFactory()
-    item = IncomingItem(title="城关镇停水", body="三天没水", external_id="a-1", raw={"id": "a-1", "title": "城关镇停水"})
+    item = IncomingItem(
+        title="城关镇停水", body="三天没水", external_id="a-1", raw={"id": "a-1", "title": "城关镇停水"}
+    )
     posts_ingest(channel=channel, items=[item], now=T0)
     post = Post.objects.get()
     snapshot = PostSnapshot.objects.get(post=post)
@@ -59,7 +61,9 @@ def test_first_sight_keeps_a_snapshot_whose_hash_is_in_the_archive():
 def test_takedown_keeps_a_second_snapshot(cast):
     channel = ChannelFactory()
     raw = {"id": "b-1", "title": "违规内容"}
-    posts_ingest(channel=channel, items=[IncomingItem(title="违规内容", body="正文", external_id="b-1", raw=raw)], now=T0)
+    posts_ingest(
+        channel=channel, items=[IncomingItem(title="违规内容", body="正文", external_id="b-1", raw=raw)], now=T0
+    )
     post = Post.objects.get()
     category = ScreeningCategoryFactory()
     takedown_confirm(post=post, actor=cast["supervisor"].user, category=category, reason="违法信息")
@@ -71,7 +75,9 @@ def test_takedown_keeps_a_second_snapshot(cast):
         sort_keys=True,
     )
     assert taken.sha256 == hashlib.sha256(content.encode("utf-8")).hexdigest()
-    hashes = [r.after["sha256"] for r in ArchiveRecord.objects.filter(action="opinions.post.snapshot_taken").order_by("pk")]
+    hashes = [
+        r.after["sha256"] for r in ArchiveRecord.objects.filter(action="opinions.post.snapshot_taken").order_by("pk")
+    ]
     assert hashes == [PostSnapshot.objects.get(post=post, kind="first_seen").sha256, taken.sha256]
 
 
@@ -79,7 +85,9 @@ def test_spread_is_read_again_on_each_poll():
     channel = ChannelFactory()
     posts_ingest(channel=channel, items=[IncomingItem(title="城关镇停水", external_id="s-1", replies=5)], now=T0)
     later = T0 + timedelta(minutes=10)
-    posts_ingest(channel=channel, items=[IncomingItem(title="城关镇停水", external_id="s-1", replies=9, views=300)], now=later)
+    posts_ingest(
+        channel=channel, items=[IncomingItem(title="城关镇停水", external_id="s-1", replies=9, views=300)], now=later
+    )
     post = Post.objects.get()
     assert (post.replies, post.views) == (9, 300)
     assert list(PostSpreadSample.objects.filter(post=post).values_list("sampled_at", "replies", "views")) == [
@@ -90,7 +98,9 @@ def test_spread_is_read_again_on_each_poll():
 
 def test_the_post_page_shows_its_snapshots(client_as):
     channel = ChannelFactory()
-    posts_ingest(channel=channel, items=[IncomingItem(title="城关镇停水", external_id="p-1", raw={"id": "p-1"})], now=T0)
+    posts_ingest(
+        channel=channel, items=[IncomingItem(title="城关镇停水", external_id="p-1", raw={"id": "p-1"})], now=T0
+    )
     post = Post.objects.get()
     response = client_as("staff").get(post.get_absolute_url())
     assert response.status_code == 200

@@ -42,9 +42,7 @@ def water():
     hotline = ChannelFactory(name="12345")
     posts = [
         PostFactory(channel=forum, title="城关镇停水三天了", body="城关镇自来水停水，居民用水困难", found_at=T0),
-        PostFactory(
-            channel=weibo, title="城关镇又停水", body="城关镇停水没有通知", found_at=T0 + timedelta(hours=1)
-        ),
+        PostFactory(channel=weibo, title="城关镇又停水", body="城关镇停水没有通知", found_at=T0 + timedelta(hours=1)),
         PostFactory(channel=forum, title="停水何时恢复", body="城关镇停水影响做饭", found_at=T0 + timedelta(hours=2)),
     ]
     demand = DemandFactory(
@@ -59,9 +57,9 @@ def water():
 
 def _actions(*targets) -> list[str]:
     return list(
-        ArchiveRecord.objects.filter(
-            action__startswith="events.", target_id__in=[str(t.pk) for t in targets]
-        ).order_by("pk").values_list("action", flat=True)
+        ArchiveRecord.objects.filter(action__startswith="events.", target_id__in=[str(t.pk) for t in targets])
+        .order_by("pk")
+        .values_list("action", flat=True)
     )
 
 
@@ -242,9 +240,7 @@ def test_a_recorded_response_meets_its_clock(water, actor):
     assert event_clocks_sweep(now=T0 + timedelta(hours=6)) == 0  # met before its deadline
     assert event_clocks_sweep(now=T0 + timedelta(hours=25)) == 1  # the press response was not made
     with pytest.raises(ValidationError):
-        event_respond(
-            event=event, actor=actor, kind="press", responded_at=T0 + timedelta(hours=30), text="x", now=T0
-        )
+        event_respond(event=event, actor=actor, kind="press", responded_at=T0 + timedelta(hours=30), text="x", now=T0)
 
 
 def test_a_closed_event_takes_no_changes(water, actor):
