@@ -65,7 +65,8 @@ def test_create_from_a_suggestion_and_add_from_a_post_page(client_as):
         reverse("events:event-create"), {"post_ids": f"{posts[0].pk},{posts[1].pk}", "demand_ids": "", "title": ""}
     )
     event = Event.objects.get()
-    assert response.status_code == 302 and response.url == event.get_absolute_url()
+    assert response.status_code == 302
+    assert response.url == event.get_absolute_url()
 
     late = PostFactory(title="城关镇还在停水")
     add_url = reverse("events:item-add")
@@ -104,7 +105,8 @@ def test_grade_and_respond_through_the_page(client_as, cast):
     assert response.status_code == 302
     assert EventClock.objects.get(event=actor_event, kind="first_response").met_at is not None
     refused = client.post(reverse("events:event-respond", args=[actor_event.pk]), {"kind": "press", "text": ""})
-    assert refused.status_code == 200 and refused.context["refused_form"].errors
+    assert refused.status_code == 200
+    assert refused.context["refused_form"].errors
 
 
 def test_event_page_query_count_does_not_grow(client_as, cast):
