@@ -150,7 +150,8 @@ class PostSnapshot(models.Model):
         FIRST_SEEN = "first_seen", _("First seen")
         TAKEN_DOWN = "taken_down", _("Taken down")
 
-    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("post"))
+    # Posts are never deleted by the office; the archive keeps each snapshot's hash in any case.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("post"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=500)
     body = models.TextField(_("text"), blank=True)
