@@ -60,8 +60,8 @@ _state: dict = {}
 class _Segmenter:
     def __init__(self) -> None:
         # imported here: jieba's import builds nothing, but keep its cost off processes that never extract
-        import jieba
-        import jieba.analyse
+        import jieba  # type: ignore[import-untyped]
+        import jieba.analyse  # type: ignore[import-untyped]
 
         jieba.setLogLevel(logging.WARNING)
         self.tokenizer = jieba.Tokenizer()

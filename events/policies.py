@@ -5,10 +5,11 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 
+from bureau.types import AnyUser
 from events.models import Event
 
 
-def _manages(user) -> bool:
+def _manages(user: AnyUser) -> bool:
     return user.has_perm("events.manage_events")
 
 
@@ -42,16 +43,16 @@ WHEN: dict[str, Callable[[Event], bool]] = {
 }
 
 
-def event_may(user, event: Event | None, action: str) -> bool:
+def event_may(user: AnyUser, event: Event | None, action: str) -> bool:
     return bool(WHO[action](user, event))
 
 
-def event_require(user, event: Event | None, action: str) -> None:
+def event_require(user: AnyUser, event: Event | None, action: str) -> None:
     """Raise PermissionDenied unless ``user`` may do ``action`` (to this event)."""
     if not event_may(user, event, action):
         raise PermissionDenied
 
 
-def event_can(user, event: Event, action: str) -> bool:
+def event_can(user: AnyUser, event: Event, action: str) -> bool:
     """Whether the page offers ``action``: the user may, and the event's state allows it."""
     return WHEN[action](event) and event_may(user, event, action)

@@ -97,7 +97,7 @@ class EventPage:
 
 
 def _timeline(event: Event) -> QuerySet:
-    kind = CharField()
+    kind: CharField = CharField()
     posts = (
         EventPost.objects.filter(event=event)
         .annotate(
@@ -216,7 +216,7 @@ class GradeSuggestion:
 
     @property
     def label(self) -> str:
-        return Level(self.level).label if self.level else ""
+        return str(Level(self.level).label) if self.level else ""
 
 
 def event_grade_suggestion(*, event: Event) -> GradeSuggestion:
@@ -287,7 +287,9 @@ def overdue_clock_count(*, at: datetime | None = None) -> int:
 def event_of_item(*, post_id: int | None = None, demand_id: int | None = None) -> Event | None:
     """The event holding a post or a demand, if any."""
     if post_id:
-        link = EventPost.objects.filter(post_id=post_id).select_related("event").first()
-    else:
-        link = EventDemand.objects.filter(demand_id=demand_id).select_related("event").first()
-    return link.event if link else None
+        post_link = EventPost.objects.filter(post_id=post_id).select_related("event").first()
+        return post_link.event if post_link else None
+    if demand_id:
+        demand_link = EventDemand.objects.filter(demand_id=demand_id).select_related("event").first()
+        return demand_link.event if demand_link else None
+    return None

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from archive.services import archive_record
 from assignments.models import CountyTask, IncidentReport
 from bureau import clock
-from bureau.models import Person, Role
+from bureau.models import Person, Role, User
 from bureau.notifications import notification_create
 from bureau.types import AnyUser
 from events.keywords import keywords_of
@@ -72,10 +72,10 @@ def _visible_demands(actor: AnyUser, ids: Iterable[int]) -> list[Demand]:
     return demands
 
 
-def _refuse_taken(post_ids: Iterable[int], demand_ids: Iterable[int], *, allowed_event: int | None = None) -> None:
+def _refuse_taken(post_ids: Iterable[int], demand_ids: Iterable[int]) -> None:
     """An item is in at most one event."""
-    taken_posts = EventPost.objects.filter(post_id__in=list(post_ids)).exclude(event_id=allowed_event)
-    taken_demands = EventDemand.objects.filter(demand_id__in=list(demand_ids)).exclude(event_id=allowed_event)
+    taken_posts = EventPost.objects.filter(post_id__in=list(post_ids))
+    taken_demands = EventDemand.objects.filter(demand_id__in=list(demand_ids))
     if taken_posts.exists() or taken_demands.exists():
         raise ValidationError(_("An item chosen is already in another event; remove it there first."))
 
@@ -117,7 +117,7 @@ def _items(event: Event) -> dict[str, list[int]]:
 @transaction.atomic
 def event_create(
     *,
-    actor: AnyUser,
+    actor: User,
     post_ids: Iterable[int] = (),
     demand_ids: Iterable[int] = (),
     title: str = "",
@@ -157,7 +157,7 @@ def event_create(
 
 @transaction.atomic
 def event_confirm(
-    *, event: Event, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+    *, event: Event, actor: User, request: HttpRequest | None = None, now: datetime | None = None
 ) -> Event:
     """Staff confirm that the items are one event: it moves from 待研判 to 处置中."""
     event_require(actor, event, "confirm")
@@ -185,7 +185,7 @@ def event_confirm(
 def event_item_add(
     *,
     event: Event,
-    actor: AnyUser,
+    actor: User,
     post_id: int | None = None,
     demand_id: int | None = None,
     request: HttpRequest | None = None,
@@ -221,7 +221,7 @@ def event_item_add(
 def event_item_remove(
     *,
     event: Event,
-    actor: AnyUser,
+    actor: User,
     post_id: int | None = None,
     demand_id: int | None = None,
     request: HttpRequest | None = None,
@@ -258,7 +258,7 @@ def event_item_remove(
 def event_split(
     *,
     event: Event,
-    actor: AnyUser,
+    actor: User,
     post_ids: Iterable[int] = (),
     demand_ids: Iterable[int] = (),
     title: str = "",
@@ -311,7 +311,7 @@ def event_merge(
     *,
     event: Event,
     other: Event,
-    actor: AnyUser,
+    actor: User,
     request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> Event:
@@ -362,7 +362,7 @@ def event_merge(
 def event_link(
     *,
     event: Event,
-    actor: AnyUser,
+    actor: User,
     task_id: int | None = None,
     report_id: int | None = None,
     request: HttpRequest | None = None,
@@ -392,9 +392,7 @@ def event_link(
 
 
 @transaction.atomic
-def event_close(
-    *, event: Event, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
-) -> Event:
+def event_close(*, event: Event, actor: User, request: HttpRequest | None = None, now: datetime | None = None) -> Event:
     event_require(actor, event, "close")
     now = now or clock.now()
     event = _locked(event)
@@ -426,7 +424,7 @@ def clock_hours(level: str) -> dict[str, int]:
 def event_grade(
     *,
     event: Event,
-    actor: AnyUser,
+    actor: User,
     level: str,
     reason: str = "",
     request: HttpRequest | None = None,
@@ -453,12 +451,12 @@ def event_grade(
             clock_.delete()
     for kind, limit in hours.items():
         due_at = event.first_seen_at + timedelta(hours=limit)
-        clock_ = existing.get(kind)
-        if clock_ is None:
+        running = existing.get(kind)
+        if running is None:
             EventClock.objects.create(event=event, kind=kind, due_at=due_at)
-        elif clock_.met_at is None and clock_.escalated_at is None and clock_.due_at != due_at:
-            clock_.due_at = due_at
-            clock_.save(update_fields=["due_at"])
+        elif running.met_at is None and running.escalated_at is None and running.due_at != due_at:
+            running.due_at = due_at
+            running.save(update_fields=["due_at"])
     archive_record(
         action="events.event.graded",
         actor=actor,
@@ -480,7 +478,7 @@ def _clocks(event: Event) -> dict[str, str]:
 def event_respond(
     *,
     event: Event,
-    actor: AnyUser,
+    actor: User,
     kind: str,
     responded_at: datetime,
     text: str,
