@@ -104,7 +104,8 @@ def keywords_of(texts: Iterable[str], *, terms: frozenset[str] | None = None, to
             words = [
                 word
                 for word in segmenter.extractor.extract_tags(text, topK=top_k * 2)
-                if word not in STOP_WORDS and len(word) > 1
+                # Dates and numbers ("12月01日" gives 12, 01) say nothing about the issue.
+                if word not in STOP_WORDS and len(word) > 1 and not any(ch.isdigit() for ch in word)
             ]
             found = [term for term in sorted(terms) if term in text and term not in words]
             result.append((words + found)[: top_k + len(found)])

@@ -149,6 +149,7 @@ def _channels(event: Event) -> list[tuple[str, int]]:
 
 
 CHART_HEIGHT = 120
+CHART_TOP = 12  # room for the top bar's figure
 BAR_WIDTH = 14
 
 
@@ -160,7 +161,14 @@ def _growth(per_day: list[tuple[str, int]]) -> list[Bar]:
         total += count
         height = max(1, round(CHART_HEIGHT * total / peak))
         bars.append(
-            Bar(label=label, count=count, total=total, x=i * (BAR_WIDTH + 4), y=CHART_HEIGHT - height, height=height)
+            Bar(
+                label=label,
+                count=count,
+                total=total,
+                x=i * (BAR_WIDTH + 4),
+                y=CHART_TOP + CHART_HEIGHT - height,
+                height=height,
+            )
         )
     return bars
 
