@@ -148,3 +148,22 @@ def test_long_timelines_are_paged(client_as, cast):
     assert len(first.context["page"].timeline.object_list) == 50
     second = client.get(event.get_absolute_url(), {"page": 2})
     assert len(second.context["page"].timeline.object_list) == 5
+
+
+def test_the_event_list_is_cards_on_a_phone_and_its_queries_do_not_grow(client_as, cast):
+    actor, client = cast["supervisor"].user, client_as("staff")
+    for _ in range(3):
+        event_create(actor=actor, post_ids=[PostFactory().pk])
+    url = reverse("events:event-list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        body = client.get(url).content.decode()
+    assert 'table-cards" data-testid="event-cards"' in body
+    assert body.count('<td class="cell-title"><a href="/events/') == 3
+    assert 'data-bs-target="#event-filters"' in body
+    for _ in range(27):
+        event_create(actor=actor, post_ids=[PostFactory().pk])
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(url).content.decode()
+    assert body.count('<td class="cell-title"><a href="/events/') == 30
+    assert len(many) == len(few)
