@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
@@ -101,7 +102,8 @@ class EventDetailView(PermissionRequiredMixin, EventAccessMixin, TemplateView):
             context.setdefault("grade_form", GradeForm(initial={"level": event.level or context["suggestion"].level}))
         if can["respond"]:
             context.setdefault(
-                "respond_form", RespondForm(initial={"responded_at": clock.now().astimezone().replace(second=0)})
+                "respond_form",
+                RespondForm(initial={"responded_at": timezone.localtime(clock.now()).replace(second=0, microsecond=0)}),
             )
         if can["merge"]:
             context.setdefault("merge_form", MergeForm(events=selectors.open_events(user=user).exclude(pk=event.pk)))
