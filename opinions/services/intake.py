@@ -122,7 +122,11 @@ def posts_ingest(
     result.created = len(created)
     result.created_ids = [post.pk for post in created]
     posts_snapshot_first_seen(
-        posts=[(post, batch[post.dedupe_key].raw) for post in created], actor=actor, request=request, now=now
+        channel=channel,
+        posts=[(post, batch[post.dedupe_key].raw) for post in created],
+        actor=actor,
+        request=request,
+        now=now,
     )
     _sample_spread(batch, existing=existing, created=created, now=now)
     for post in created:

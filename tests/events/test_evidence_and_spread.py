@@ -50,9 +50,9 @@ def test_first_sight_keeps_a_snapshot_whose_hash_is_in_the_archive():
     )
     assert snapshot.kind == PostSnapshot.Kind.FIRST_SEEN
     assert snapshot.sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest()
-    record = ArchiveRecord.objects.get(action="opinions.post.snapshot_taken")
-    assert record.target_id == str(post.pk)
-    assert record.after == {"snapshot_id": snapshot.pk, "kind": "first_seen", "sha256": snapshot.sha256}
+    record = ArchiveRecord.objects.get(action="opinions.channel.snapshots_taken")
+    assert record.target_id == str(channel.pk)
+    assert record.after == {"snapshots": [[snapshot.pk, post.pk, snapshot.sha256]]}
 
     posts_ingest(channel=channel, items=[item], now=T0 + timedelta(minutes=5))  # seen again: no new snapshot
     assert PostSnapshot.objects.count() == 1
@@ -75,10 +75,11 @@ def test_takedown_keeps_a_second_snapshot(cast):
         sort_keys=True,
     )
     assert taken.sha256 == hashlib.sha256(content.encode("utf-8")).hexdigest()
-    hashes = [
-        r.after["sha256"] for r in ArchiveRecord.objects.filter(action="opinions.post.snapshot_taken").order_by("pk")
-    ]
-    assert hashes == [PostSnapshot.objects.get(post=post, kind="first_seen").sha256, taken.sha256]
+    first = PostSnapshot.objects.get(post=post, kind="first_seen")
+    batch = ArchiveRecord.objects.get(action="opinions.channel.snapshots_taken")
+    assert batch.after["snapshots"] == [[first.pk, post.pk, first.sha256]]
+    record = ArchiveRecord.objects.get(action="opinions.post.snapshot_taken")
+    assert record.after == {"snapshot_id": taken.pk, "kind": "taken_down", "sha256": taken.sha256}
 
 
 def test_spread_is_read_again_on_each_poll():
