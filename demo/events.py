@@ -130,7 +130,11 @@ def seed(*, today: date) -> dict[str, int]:
             continue
         event_confirm(event=event, actor=staff, now=created_at + timedelta(minutes=5))
         event_grade(
-            event=event, actor=supervisor, level=level, reason="按研判规则", now=created_at + timedelta(minutes=20)
+            event=event,
+            actor=supervisor,
+            level=level,
+            reason="景区门票价格涉及群众切身利益，多渠道集中反映",
+            now=created_at + timedelta(minutes=20),
         )
         if level == "I":
             # Authoritative information within its 5 hours; the press response (24 h) never made: overdue.

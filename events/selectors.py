@@ -95,6 +95,11 @@ class EventPage:
     growth: list[Bar] = field(default_factory=list)
     item_count: int = 0
 
+    @property
+    def growth_width(self) -> int:
+        """The chart's width in its own units: at least room for ten bars, so few bars stay narrow."""
+        return max(len(self.growth), 10) * (BAR_WIDTH + 4)
+
 
 def _timeline(event: Event) -> QuerySet:
     kind: CharField = CharField()
