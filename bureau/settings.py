@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "opinions",
     "publicity",
     "assignments",
+    "events",
     "alerts",
     "reports",
 ]

@@ -40,6 +40,7 @@ urlpatterns = [
     path("opinions/", include("opinions.urls")),
     path("publicity/", include("publicity.urls")),
     path("duty/", include("assignments.urls")),
+    path("events/", include("events.urls")),
     path("alerts/", include("alerts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ attacks such as "billion laughs"); a feed is accepted when feedparser finds entr
 it had to fall back to its lenient parser."""
 
 import calendar
+import json
 import re
 from datetime import UTC, datetime
 
@@ -38,6 +39,24 @@ def _entry_body(entry) -> str:
     return entry.get("summary", "") or entry.get("description", "")
 
 
+def _count(value) -> int | None:
+    try:
+        number = int(str(value).strip().replace(",", ""))
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+def _raw(entry) -> dict:
+    """The entry's fields as the feed gave them, JSON-safe (parsed times as their ISO text)."""
+    raw = {}
+    for key, value in entry.items():
+        if key.endswith("_parsed"):
+            continue  # feedparser's struct_time copy of a field kept as text beside it
+        raw[key] = value
+    return json.loads(json.dumps(raw, ensure_ascii=False, default=str))
+
+
 def parse_feed(data: bytes) -> list[IncomingItem]:
     """The items of a feed document. Raises FeedError when it is not a usable feed."""
     head = data[:65536]
@@ -67,6 +86,10 @@ def parse_feed(data: bytes) -> list[IncomingItem]:
                 external_id=(entry.get("id") or "")[:500],
                 author=html_to_text(entry.get("author", ""))[:200],
                 posted_at=_aware(entry.get("published_parsed") or entry.get("updated_parsed")),
+                # Spread the feed states: slash:comments (replies), media:statistics views.
+                replies=_count(entry.get("slash_comments")),
+                views=_count((entry.get("media_statistics") or {}).get("views")),
+                raw=_raw(entry),
             )
         )
     if not items and parsed.get("bozo"):

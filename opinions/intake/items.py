@@ -3,9 +3,10 @@
 import hashlib
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
+from typing import Any
 
 
 @dataclass
@@ -16,6 +17,16 @@ class IncomingItem:
     external_id: str = ""
     author: str = ""
     posted_at: datetime | None = None
+    # Spread where the source gives it; None where it does not.
+    replies: int | None = None
+    reposts: int | None = None
+    views: int | None = None
+    # The item as the source gave it (a feed entry's fields), kept in the evidence snapshot.
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def has_spread(self) -> bool:
+        return self.replies is not None or self.reposts is not None or self.views is not None
 
     @property
     def dedupe_key(self) -> str:

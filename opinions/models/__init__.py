@@ -22,7 +22,7 @@ from opinions.models.demands import (
     redo_overdue_q,
 )
 from opinions.models.patrol import PatrolRecord, PatrolRule
-from opinions.models.posts import PendingImport, Post
+from opinions.models.posts import PendingImport, Post, PostSnapshot, PostSpreadSample
 from opinions.models.rounds import (
     FIRST_CALL_BACK,
     FIRST_REDO,
@@ -104,5 +104,7 @@ __all__ = [
     "PostDay",
     "PendingImport",
     "Post",
+    "PostSnapshot",
+    "PostSpreadSample",
     "ScreeningCategory",
 ]

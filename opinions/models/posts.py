@@ -85,6 +85,11 @@ class Post(models.Model):
     # Filled by bureau.search.search_fill; their GIN indexes are created by migration 0022 (PostgreSQL only).
     search_text = search_text_field()
     search_grams = SearchGramsField()
+    # Spread, where the source gives it (a feed's slash:comments and the like), as of the last poll;
+    # the series is PostSpreadSample. None: the source does not say.
+    replies = models.PositiveIntegerField(_("replies"), null=True, blank=True)
+    reposts = models.PositiveIntegerField(_("reposts"), null=True, blank=True)
+    views = models.PositiveIntegerField(_("views"), null=True, blank=True)
 
     class Meta:
         ordering = ["-found_at", "-pk"]
@@ -121,6 +126,55 @@ class Post(models.Model):
     @property
     def is_flagged(self) -> bool:
         return self.screening == self.Screening.FLAGGED
+
+
+class PostSpreadSample(models.Model):
+    """The spread figures a poll read for a post (one row per poll that gave any)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="spread_samples", verbose_name=_("post"))
+    sampled_at = models.DateTimeField(_("read at"))
+    replies = models.PositiveIntegerField(_("replies"), null=True, blank=True)
+    reposts = models.PositiveIntegerField(_("reposts"), null=True, blank=True)
+    views = models.PositiveIntegerField(_("views"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["post", "sampled_at"]
+        verbose_name = _("spread sample")
+        verbose_name_plural = _("spread samples")
+        indexes = [models.Index(fields=["post", "sampled_at"], name="post_spread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.sampled_at:%Y-%m-%d %H:%M}"
+
+
+class PostSnapshot(models.Model):
+    """Evidence (取证快照): what was fetched when the post was first seen and when it was taken down.
+    ``sha256`` is over ``snapshot_content`` and is also carried by the archive record written with it,
+    so a snapshot changed later no longer matches the chain."""
+
+    class Kind(models.TextChoices):
+        FIRST_SEEN = "first_seen", _("First seen")
+        TAKEN_DOWN = "taken_down", _("Taken down")
+
+    # Posts are never deleted by the office; the archive keeps each snapshot's hash in any case.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("post"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=500)
+    body = models.TextField(_("text"), blank=True)
+    raw = models.JSONField(_("raw item"), default=dict, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        ordering = ["post", "fetched_at", "pk"]
+        verbose_name = _("evidence snapshot")
+        verbose_name_plural = _("evidence snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["post"], condition=Q(kind="first_seen"), name="post_first_snapshot_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.kind}"
 
 
 class PendingImport(models.Model):

@@ -1,5 +1,6 @@
 """Reads of posts: the monitor, one post with its hits, the takedown queue, "my work"."""
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ from bureau.search import SEARCH_COLUMNS
 from bureau.selectors import owned_section_ids
 from bureau.types import AnyUser
 from opinions.filters import PostFilter
-from opinions.models import Channel, Post, ScreeningCategory
+from opinions.models import Channel, Post, PostSnapshot, ScreeningCategory
 
 
 def _base(user: AnyUser) -> QuerySet[Post]:
@@ -126,3 +127,11 @@ def post_history(*, post: Post, limit: int = 50) -> FoldedHistory:
 
 def failing_channels() -> list[Channel]:
     return list(Channel.objects.failing().select_related("section"))
+
+
+def post_snapshots(*, post: Post) -> list[PostSnapshot]:
+    """The post's evidence snapshots, oldest first, each with its raw item as indented JSON text."""
+    snapshots = list(PostSnapshot.objects.filter(post=post).order_by("fetched_at", "pk"))
+    for snapshot in snapshots:
+        snapshot.raw_text = json.dumps(snapshot.raw, ensure_ascii=False, indent=2, sort_keys=True)  # type: ignore[attr-defined]
+    return snapshots

@@ -26,9 +26,10 @@ from opinions.hooks import posts_created
 from opinions.intake.feeds import parse_feed
 from opinions.intake.fetch import FetchError, fetch_feed
 from opinions.intake.items import IncomingItem
-from opinions.models import Channel, Post
+from opinions.models import Channel, Post, PostSpreadSample
 from opinions.models.channels import FAILING_AFTER
 from opinions.screening.matcher import Matcher
+from opinions.services.evidence import posts_snapshot_first_seen
 from opinions.services.screening import screen_text, screening_matcher
 
 logger = logging.getLogger(__name__)
@@ -121,6 +122,9 @@ def posts_ingest(
                         is_relevant=screening.is_relevant,
                         screening=Post.Screening.FLAGGED if screening.is_prohibited else Post.Screening.CLEAN,
                         entered_by=actor if source != Post.Source.FEED else None,
+                        replies=item.replies,
+                        reposts=item.reposts,
+                        views=item.views,
                     )
                 )
             )
@@ -132,6 +136,14 @@ def posts_ingest(
     created = Post.objects.bulk_create(new_posts, batch_size=1000)
     result.created = len(created)
     result.created_ids = [post.pk for post in created]
+    posts_snapshot_first_seen(
+        channel=channel,
+        posts=[(post, batch[post.dedupe_key].raw) for post in created],
+        actor=actor,
+        request=request,
+        now=now,
+    )
+    _sample_spread(batch, existing=existing, created=created, now=now)
     for post in created:
         if post.screening == Post.Screening.FLAGGED:
             result.flagged += 1
@@ -157,6 +169,28 @@ def posts_ingest(
         )
     posts_created(result.created_ids)  # after commit: the alerts app evaluates them at once
     return result
+
+
+def _sample_spread(
+    batch: dict[str, IncomingItem], *, existing: dict[str, tuple[int, str]], created: list[Post], now: datetime
+) -> None:
+    """Keep the spread each item states as a sample, and on the post as its latest figures."""
+    ids = {post.dedupe_key: post.pk for post in created} | {key: pk for key, (pk, _hash) in existing.items()}
+    samples = [
+        PostSpreadSample(post_id=ids[key], sampled_at=now, replies=item.replies, reposts=item.reposts, views=item.views)
+        for key, item in batch.items()
+        if item.has_spread and key in ids
+    ]
+    if not samples:
+        return
+    PostSpreadSample.objects.bulk_create(samples, batch_size=1000)
+    known_ids = {pk for pk, _hash in existing.values()}
+    known = [sample for sample in samples if sample.post_id in known_ids]
+    Post.objects.bulk_update(
+        [Post(pk=s.post_id, replies=s.replies, reposts=s.reposts, views=s.views) for s in known],
+        ["replies", "reposts", "views"],
+        batch_size=1000,
+    )
 
 
 def _record_flagged(post: Post, *, actor: AnyUser | None, request: HttpRequest | None, now: datetime) -> None:

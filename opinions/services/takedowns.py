@@ -12,6 +12,7 @@ from archive.services import archive_record
 from bureau import clock
 from bureau.models import User
 from opinions.models import Post, ScreeningCategory
+from opinions.services.evidence import post_snapshot_taken_down
 
 
 def _locked(post: Post) -> Post:
@@ -64,6 +65,7 @@ def takedown_confirm(
         after={"status": post.status, "screening": post.screening, "category_id": category.pk, "reason": reason},
         now=now,
     )
+    post_snapshot_taken_down(post=post, actor=actor, request=request, now=now)
     return post
 
 

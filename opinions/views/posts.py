@@ -18,7 +18,7 @@ from opinions.forms import ClearForm, HandleForm, ImportForm, PostEntryForm, Tak
 from opinions.intake.tables import COLUMNS, example_row, read_upload, valid_values
 from opinions.models import DemandKind
 from opinions.selectors.channels import channels_for_entry
-from opinions.selectors.posts import highlight, hits_with_names, post_history
+from opinions.selectors.posts import highlight, hits_with_names, post_history, post_snapshots
 from opinions.services.posts import (
     import_preview_keep,
     import_preview_take,
@@ -60,6 +60,7 @@ class PostDetailView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
             undo_form=UndoTakedownForm(),
             handle_form=HandleForm(),
             demand_kinds=DemandKind.choices,
+            snapshots=post_snapshots(post=post),
         )
         return context
 

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView, View
 from bureau import clock
 from bureau.bounds import requested_year
 from bureau.exports import xlsx_response
+from events.selectors import overdue_clock_count, overdue_clocks
 from reports import indicators
 from reports.dashboard import charts
 from reports.dashboard.assessment_table import assessment_header, assessment_page_rows, assessment_sheet
@@ -149,6 +150,8 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             duty_rate=indicators.indicator("sign_in_rate").text(board.duty),
             duty_rate_label=indicators.indicator("sign_in_rate").label,
             board=board,
+            overdue_event_clocks=list(overdue_clocks(at=clock.now(), limit=10)),
+            overdue_event_clock_count=overdue_clock_count(at=clock.now()),
             periods=[(key, label) for key, label in PERIODS.items() if key != "range"],
             chart_received=received_chart(board.demands.per_day),
             chart_channels=charts.bar_chart(title=_("Demands by channel"), rows=by_channel),
