@@ -7,9 +7,10 @@ it. A hook that raises is logged and the next one still runs. No Django signals:
 explicit.
 
 The batches of one transaction (a seeded year, an import in chunks) reach the hooks once, together:
-each batch adds its ids to this thread's pending list and registers a commit callback; the first
-callback to run takes the whole list, the later ones find it empty. Ids from a rolled-back savepoint
-may ride along with the next commit: a hook must accept ids of posts that do not exist."""
+the first batch opens this thread's pending batch and registers its commit callback; later batches
+join it while that callback is still waiting on the connection. A rolled-back transaction drops its
+callback, and with it the batch: the next transaction starts a new one, so ids of posts that were
+never stored do not ride along with a later commit."""
 
 import logging
 import threading
@@ -30,16 +31,19 @@ def on_posts_created(hook: PostsCreatedHook) -> None:
         _posts_created_hooks.append(hook)
 
 
-def _take_pending() -> list[int]:
-    ids: list[int] = getattr(_pending, "ids", [])
-    _pending.ids = []
-    return ids
+class _Batch:
+    """The ids of one transaction's posts, handed to the hooks by its commit callback."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def __call__(self) -> None:
+        ids, self.ids = self.ids, []
+        if ids:
+            _run_hooks(ids)
 
 
-def _run_hooks() -> None:
-    ids = _take_pending()
-    if not ids:
-        return
+def _run_hooks(ids: list[int]) -> None:
     for hook in list(_posts_created_hooks):
         try:
             hook(ids)
@@ -47,9 +51,21 @@ def _run_hooks() -> None:
             logger.exception("opinions.hooks.posts_created_failed hook=%s", getattr(hook, "__name__", hook))
 
 
+def _waiting(batch: "_Batch | None") -> bool:
+    """Whether the batch's commit callback is still registered on this thread's connection."""
+    if batch is None:
+        return False
+    return any(entry[1] is batch for entry in transaction.get_connection().run_on_commit)
+
+
 def posts_created(post_ids: list[int] | None) -> None:
     """Called by intake inside its transaction: the hooks run once it commits."""
     if not post_ids or not _posts_created_hooks:
         return
-    _pending.ids = [*getattr(_pending, "ids", []), *post_ids]
-    transaction.on_commit(_run_hooks)
+    batch = getattr(_pending, "batch", None)
+    if not _waiting(batch):
+        batch = _pending.batch = _Batch()
+        batch.ids.extend(post_ids)
+        transaction.on_commit(batch)  # outside a transaction this runs at once
+        return
+    batch.ids.extend(post_ids)
