@@ -28,6 +28,7 @@ from opinions.models import Channel, Post
 from opinions.models.channels import FAILING_AFTER
 from opinions.screening.matcher import Matcher
 from opinions.services.screening import screen_text, screening_matcher
+from opinions.services.similarity import posts_index
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ def posts_ingest(
     created = Post.objects.bulk_create(new_posts, batch_size=1000)
     result.created = len(created)
     result.created_ids = [post.pk for post in created]
+    posts_index(posts=created, now=now)  # near-duplicates across channels: one lookup for the batch
     for post in created:
         if post.screening == Post.Screening.FLAGGED:
             result.flagged += 1

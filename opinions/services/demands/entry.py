@@ -16,6 +16,7 @@ from opinions.services.demand_rounds import round_start
 from opinions.services.demands._common import _record, _require
 from opinions.services.demands.waiting import demand_notify_waiting
 from opinions.services.posts import post_handle
+from opinions.services.similarity import demand_index
 
 
 @transaction.atomic
@@ -84,6 +85,7 @@ def demand_create(
         created_by=actor,
     )
     round_start(demand=demand, number=0, started_at=received_at, due_at=demand.due_at)
+    demand_index(demand=demand, now=now)
     _record(
         "received",
         actor=actor,

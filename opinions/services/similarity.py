@@ -1,0 +1,125 @@
+"""Indexing posts and demands at intake and storing their near-duplicates (相似件).
+
+Each new post (feed, manual entry, import) and demand (entry, from a post) gets a MinHash signature
+of its folded title and text (``opinions.similarity.minhash``), kept with its LSH band keys, so a
+later item never rescans history: a batch computes its signatures in memory, reads every candidate
+sharing a band key within the admins' window with one query (``similar_candidates``), verifies each
+by estimated similarity against the admins' threshold, and writes its signatures, bands and
+near-duplicates with three bulk inserts. Items of one batch are compared with each other too.
+Texts too short to compare are neither indexed nor looked up."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+
+from bureau import clock
+from opinions.models import Demand, ItemKind, NearDuplicate, Post, SimilarityBand, SimilaritySignature
+from opinions.selectors.similarity import Indexed, similar_candidates, similarity_rules
+from opinions.similarity.minhash import signature
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One item to index: what it is, its text, when it was received, and items it is not to be
+    matched with (a demand made from a post is not a duplicate of that post)."""
+
+    kind: str
+    item_id: int
+    text: str
+    received_at: datetime
+    not_with: frozenset[tuple[str, int]] = field(default_factory=frozenset)
+
+
+def _near_duplicate(item: tuple[str, int], similar: tuple[str, int], score: int, now: datetime) -> NearDuplicate:
+    row = NearDuplicate(similarity=score, found_at=now)
+    if item[0] == ItemKind.POST:
+        row.post_id = item[1]
+    else:
+        row.demand_id = item[1]
+    if similar[0] == ItemKind.POST:
+        row.similar_post_id = similar[1]
+    else:
+        row.similar_demand_id = similar[1]
+    return row
+
+
+@transaction.atomic
+def items_index(*, items: list[Incoming], now: datetime | None = None) -> int:
+    """Index ``items`` and store their near-duplicates (both directions). Returns the pairs found.
+    Guarantees: one candidate query and three inserts per call whatever the batch size; an item is
+    matched only with items received within the window before it (the boundary included)."""
+    now = now or clock.now()
+    rules = similarity_rules()
+    signed = [(item, sig) for item in items if (sig := signature(item.text)) is not None]
+    if not signed:
+        return 0
+    keys_of = {(item.kind, item.item_id): sig.band_keys() for item, sig in signed}
+    since = min(item.received_at for item, _sig in signed) - rules.window
+    by_key: dict[int, list[Indexed]] = {}
+    for candidate in similar_candidates(keys=[k for keys in keys_of.values() for k in keys], since=since):
+        for key in candidate.signature.band_keys():
+            by_key.setdefault(key, []).append(candidate)
+
+    found: list[NearDuplicate] = []
+    for item, sig in signed:
+        me = (item.kind, item.item_id)
+        seen: set[tuple[str, int]] = set()
+        for key in keys_of[me]:
+            for candidate in by_key.get(key, ()):
+                other = (candidate.kind, candidate.item_id)
+                if other in seen or other == me or other in item.not_with:
+                    continue
+                seen.add(other)
+                if candidate.received_at < item.received_at - rules.window:
+                    continue
+                score = round(sig.similarity(candidate.signature) * 100)
+                if score >= rules.threshold:
+                    found += [_near_duplicate(me, other, score, now), _near_duplicate(other, me, score, now)]
+        # Later items of the batch see this one.
+        mine = Indexed(item.kind, item.item_id, item.received_at, sig)
+        for key in keys_of[me]:
+            by_key.setdefault(key, []).append(mine)
+
+    stored = SimilaritySignature.objects.bulk_create(
+        [
+            SimilaritySignature(
+                kind=item.kind, item_id=item.item_id, received_at=item.received_at, signature=sig.to_bytes()
+            )
+            for item, sig in signed
+        ],
+        batch_size=1000,
+    )
+    SimilarityBand.objects.bulk_create(
+        [
+            SimilarityBand(signature_id=row.pk, band=band, key=key, received_at=row.received_at)
+            for row in stored
+            for band, key in enumerate(keys_of[(row.kind, row.item_id)])
+        ],
+        batch_size=5000,
+    )
+    NearDuplicate.objects.bulk_create(found, batch_size=1000)
+    return len(found) // 2
+
+
+def post_text(post: Post) -> str:
+    return f"{post.title}\n{post.body}"
+
+
+def demand_text(demand: Demand) -> str:
+    return f"{demand.subject}\n{demand.content}"
+
+
+def posts_index(*, posts: list[Post], now: datetime | None = None) -> int:
+    """Index new posts (received when found) and store their near-duplicates."""
+    return items_index(
+        items=[Incoming(ItemKind.POST, post.pk, post_text(post), post.found_at) for post in posts], now=now
+    )
+
+
+def demand_index(*, demand: Demand, now: datetime | None = None) -> int:
+    """Index a new demand and store its near-duplicates; the post it was made from is not one."""
+    not_with = frozenset({(ItemKind.POST, demand.post_id)}) if demand.post_id else frozenset()
+    return items_index(
+        items=[Incoming(ItemKind.DEMAND, demand.pk, demand_text(demand), demand.received_at, not_with)], now=now
+    )
