@@ -107,7 +107,11 @@ def test_one_candidate_query_for_a_batch(channel_factory):
     items = [_item(f"{i}号楼 {ROAD}") for i in range(40)]
     with CaptureQueriesContext(connection) as queries:
         posts_ingest(channel=mailbox, items=items)
-    reads = [q["sql"] for q in queries.captured_queries if "opinions_similarityband" in q["sql"] and q["sql"].startswith("SELECT")]
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "opinions_similarityband" in q["sql"] and q["sql"].startswith("SELECT")
+    ]
     assert len(reads) == 1
     assert SimilarityBand.objects.count() == 43 * BANDS
 
@@ -118,7 +122,11 @@ def test_demands_are_compared_with_posts_but_not_with_their_own_post(cast, chann
     from_post = s.demand_create_from_post(post=post, actor=cast["staff"].user, kind=DemandKind.COMPLAINT)
     assert not NearDuplicate.objects.filter(demand=from_post, similar_post=post).exists()
     call = s.demand_create(
-        actor=cast["staff"].user, kind=DemandKind.COMPLAINT, channel=hotline, subject="打桩扰民", content=NOISE_TRADITIONAL
+        actor=cast["staff"].user,
+        kind=DemandKind.COMPLAINT,
+        channel=hotline,
+        subject="打桩扰民",
+        content=NOISE_TRADITIONAL,
     )
     found = {(row.similar_post_id, row.similar_demand_id) for row in NearDuplicate.objects.filter(demand=call)}
     assert found == {(post.pk, None), (None, from_post.pk)}
