@@ -149,7 +149,8 @@ def test_the_demand_page_suggests_the_merge_and_one_click_does_it(pair, client_a
     repeat.refresh_from_db()
     assert (repeat.state, repeat.duplicate_of_id) == (Demand.State.MERGED, original.pk)
     page = client.get(reverse("opinions:demand-detail", args=[repeat.pk])).content.decode()
-    assert 'data-testid="duplicate-of"' in page and "action-unmerge" in page
+    assert 'data-testid="duplicate-of"' in page
+    assert "action-unmerge" in page
     response = client.post(reverse("opinions:demand-action", args=[repeat.pk, "unmerge"]))
     assert response.status_code == 302
     repeat.refresh_from_db()
@@ -221,4 +222,6 @@ def test_entry_check_returns_the_top_matches(pair, client_as):
 def test_the_entry_form_still_submits_without_the_check(cast, client_as, channel_factory):
     response = client_as("supervisor").get(reverse("opinions:demand-entry"))
     page = response.content.decode()
-    assert 'data-similar-url="/' in page and "js/similar.js" in page and 'method="post"' in page
+    assert 'data-similar-url="/' in page
+    assert "js/similar.js" in page
+    assert 'method="post"' in page
