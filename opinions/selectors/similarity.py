@@ -17,7 +17,6 @@ from opinions.models import (
     Post,
     SimilarityBand,
     SimilarityRules,
-    SimilaritySignature,
 )
 from opinions.selectors.demands import demands_visible
 from opinions.similarity.minhash import Signature, signature
@@ -38,15 +37,19 @@ class Indexed:
     signature: Signature
 
 
-def similar_candidates(*, keys: Iterable[int], since: datetime) -> list[Indexed]:
-    """The indexed items received from ``since`` on that share at least one of the band ``keys``:
-    one query, the band index (key, received_at) finding the rows and the signatures read with them."""
+def similar_candidates(*, keys: Iterable[int], since: datetime) -> list[tuple[int, Indexed]]:
+    """The indexed items received from ``since`` on that share at least one of the band ``keys``,
+    each with the key it shares (an item sharing two keys comes twice): one query, the band index
+    (key, received_at) finding the rows, each joined to its signature."""
     keys = list(set(keys))
     if not keys:
         return []
-    bands = SimilarityBand.objects.filter(key__in=keys, received_at__gte=since).values("signature_id")
-    rows = SimilaritySignature.objects.filter(pk__in=bands).values_list("kind", "item_id", "received_at", "signature")
-    return [Indexed(kind, item_id, at, Signature.from_bytes(data)) for kind, item_id, at, data in rows]
+    rows = (
+        SimilarityBand.objects.filter(key__in=keys, received_at__gte=since)
+        .order_by()
+        .values_list("key", "signature__kind", "signature__item_id", "received_at", "signature__signature")
+    )
+    return [(key, Indexed(kind, item_id, at, Signature.from_bytes(data))) for key, kind, item_id, at, data in rows]
 
 
 def near_duplicates(*, user: AnyUser, post: Post | None = None, demand: Demand | None = None) -> QuerySet:
@@ -82,10 +85,11 @@ def similar_to_text(*, user: AnyUser, text: str, limit: int = 5, now: datetime |
     if typed is None:
         return []
     rules = similarity_rules()
-    scored = [
-        (round(typed.similarity(candidate.signature) * 100), candidate)
-        for candidate in similar_candidates(keys=typed.band_keys(), since=now - rules.window)
-    ]
+    unique = {
+        (candidate.kind, candidate.item_id): candidate
+        for _key, candidate in similar_candidates(keys=typed.band_keys(), since=now - rules.window)
+    }
+    scored = [(round(typed.similarity(candidate.signature) * 100), candidate) for candidate in unique.values()]
     scored = sorted(
         ((score, candidate) for score, candidate in scored if score >= rules.threshold),
         key=lambda pair: (-pair[0], -pair[1].received_at.timestamp()),

@@ -11,7 +11,7 @@ Texts too short to compare are neither indexed nor looked up."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from bureau import clock
 from opinions.models import Demand, ItemKind, NearDuplicate, Post, SimilarityBand, SimilaritySignature
@@ -57,9 +57,8 @@ def items_index(*, items: list[Incoming], now: datetime | None = None) -> int:
     keys_of = {(item.kind, item.item_id): sig.band_keys() for item, sig in signed}
     since = min(item.received_at for item, _sig in signed) - rules.window
     by_key: dict[int, list[Indexed]] = {}
-    for candidate in similar_candidates(keys=[k for keys in keys_of.values() for k in keys], since=since):
-        for key in candidate.signature.band_keys():
-            by_key.setdefault(key, []).append(candidate)
+    for key, candidate in similar_candidates(keys=[k for keys in keys_of.values() for k in keys], since=since):
+        by_key.setdefault(key, []).append(candidate)
 
     found: list[NearDuplicate] = []
     for item, sig in signed:
@@ -90,16 +89,32 @@ def items_index(*, items: list[Incoming], now: datetime | None = None) -> int:
         ],
         batch_size=1000,
     )
-    SimilarityBand.objects.bulk_create(
-        [
-            SimilarityBand(signature_id=row.pk, band=band, key=key, received_at=row.received_at)
-            for row in stored
-            for band, key in enumerate(keys_of[(row.kind, row.item_id)])
-        ],
-        batch_size=5000,
-    )
+    _bands_insert(stored, keys_of)
     NearDuplicate.objects.bulk_create(found, batch_size=1000)
     return len(found) // 2
+
+
+def _bands_insert(stored: list[SimilaritySignature], keys_of: dict[tuple[str, int], list[int]]) -> None:
+    """The band rows of the new signatures: on PostgreSQL one INSERT from arrays (a batch of 1,000
+    posts has 32,000 bands; building as many model instances would cost more than the lookup)."""
+    rows = [
+        (row.pk, band, key, row.received_at)
+        for row in stored
+        for band, key in enumerate(keys_of[(row.kind, row.item_id)])
+    ]
+    if connection.vendor != "postgresql":
+        SimilarityBand.objects.bulk_create(
+            [SimilarityBand(signature_id=pk, band=band, key=key, received_at=at) for pk, band, key, at in rows],
+            batch_size=5000,
+        )
+        return
+    columns = list(zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {SimilarityBand._meta.db_table} (signature_id, band, key, received_at) "  # noqa: S608 - our table name
+            "SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::bigint[], %s::timestamptz[])",
+            [list(column) for column in columns],
+        )
 
 
 def post_text(post: Post) -> str:

@@ -140,10 +140,10 @@ def test_the_demand_page_suggests_the_merge_and_one_click_does_it(pair, client_a
     assert similarity == 100  # 打桩扰民 and 打樁擾民 fold the same, and so do the two texts
     client = client_as("supervisor")
     page = client.get(reverse("opinions:demand-detail", args=[repeat.pk])).content.decode()
-    assert f"Similar to demand {original.number}: 100%" in page
-    assert f"Merge this demand into {original.number} as a repeat" in page
+    assert f"与诉求 {original.number} 相似 100%" in page  # the pages speak Chinese
+    assert f"并单：本诉求作为重复件并入 {original.number}" in page
     page = client.get(reverse("opinions:demand-detail", args=[original.pk])).content.decode()
-    assert f"Merge {repeat.number} into this demand as a repeat" in page
+    assert f"并单：{repeat.number} 作为重复件并入本诉求" in page
     response = client.post(reverse("opinions:demand-action", args=[repeat.pk, "merge"]), {"into": original.pk})
     assert response.status_code == 302
     repeat.refresh_from_db()
@@ -214,7 +214,7 @@ def test_entry_check_returns_the_top_matches(pair, client_as):
     client = client_as("supervisor")
     data = client.get(url, {"subject": "打桩扰民", "content": NOISE}).json()
     assert [(m["number"], m["similarity"]) for m in data["matches"]] == [(original.number, 100), (repeat.number, 100)]
-    assert data["matches"][0]["text"] == f"Similar to demand {original.number}: 100%"
+    assert data["matches"][0]["text"] == f"与诉求 {original.number} 相似 100%"
     assert client.get(url, {"subject": "路灯", "content": "不亮"}).json() == {"matches": []}
     assert client_as("outsider").get(url, {"content": NOISE}).status_code == 403
 
