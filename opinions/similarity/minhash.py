@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from datasketch import MinHash
+from datasketch import MinHash  # type: ignore[import-untyped]  # ships no type information
 
 from opinions.screening.normalise import fold
 
