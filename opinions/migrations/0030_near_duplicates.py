@@ -12,29 +12,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="demand",
-            name="merged_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="merged at"),
-        ),
-        migrations.AddField(
-            model_name="demand",
-            name="state_before_merge",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("received", "Received"),
-                    ("assigned", "Assigned"),
-                    ("in_review", "Reply awaiting review"),
-                    ("handed_back", "Handed back"),
-                    ("replied", "Replied"),
-                    ("completed", "Completed"),
-                    ("merged", "Merged as a duplicate"),
-                ],
-                max_length=20,
-                verbose_name="state before merging",
-            ),
-        ),
         migrations.CreateModel(
             name="SimilarityRules",
             fields=[
