@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                     "threshold",
                     models.PositiveSmallIntegerField(
                         default=50,
-                        help_text="Estimated share of common character pairs from which two texts count as near-duplicates (50 to 100; below 50 some similar pairs are missed).",
+                        help_text="Estimated share of common three-character pieces from which two texts count as near-duplicates (50 to 100; below 50 some similar pairs are missed).",
                         verbose_name="similar from (percent)",
                     ),
                 ),

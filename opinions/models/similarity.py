@@ -24,7 +24,7 @@ class SimilarityRules(models.Model):
         _("similar from (percent)"),
         default=50,
         help_text=_(
-            "Estimated share of common character pairs from which two texts count as near-duplicates "
+            "Estimated share of common three-character pieces from which two texts count as near-duplicates "
             "(50 to 100; below 50 some similar pairs are missed)."
         ),
     )
