@@ -16,7 +16,13 @@ from django.db import connection, transaction
 from bureau import clock
 from opinions.models import Demand, ItemKind, NearDuplicate, Post, SimilarityBand, SimilaritySignature
 from opinions.selectors.similarity import Indexed, similar_candidates, similarity_rules
-from opinions.similarity.minhash import signature
+from opinions.similarity.minhash import Signature, signature
+
+
+# A flood of templated items (a feed repeating one notice with a number changed) must not make
+# intake quadratic: each new item examines at most this many candidates and keeps its best matches.
+MAX_CANDIDATES = 1000
+MAX_MATCHES = 10
 
 
 @dataclass(frozen=True)
@@ -64,43 +70,72 @@ def items_index(*, items: list[Incoming], now: datetime | None = None) -> int:
     for item, sig in signed:
         me = (item.kind, item.item_id)
         seen: set[tuple[str, int]] = set()
+        matches: list[tuple[int, tuple[str, int]]] = []
         for key in keys_of[me]:
-            for candidate in by_key.get(key, ()):
+            for candidate in reversed(by_key.get(key, ())):  # the batch's own, newest, first
                 other = (candidate.kind, candidate.item_id)
                 if other in seen or other == me or other in item.not_with:
                     continue
+                if len(seen) >= MAX_CANDIDATES:
+                    break
                 seen.add(other)
                 if candidate.received_at < item.received_at - rules.window:
                     continue
                 score = round(sig.similarity(candidate.signature) * 100)
                 if score >= rules.threshold:
-                    found += [_near_duplicate(me, other, score, now), _near_duplicate(other, me, score, now)]
+                    matches.append((score, other))
+            if len(seen) >= MAX_CANDIDATES:
+                break
+        for score, other in sorted(matches, key=lambda match: -match[0])[:MAX_MATCHES]:
+            found += [_near_duplicate(me, other, score, now), _near_duplicate(other, me, score, now)]
         # Later items of the batch see this one.
         mine = Indexed(item.kind, item.item_id, item.received_at, sig)
         for key in keys_of[me]:
             by_key.setdefault(key, []).append(mine)
 
-    stored = SimilaritySignature.objects.bulk_create(
-        [
-            SimilaritySignature(
-                kind=item.kind, item_id=item.item_id, received_at=item.received_at, signature=sig.to_bytes()
-            )
-            for item, sig in signed
-        ],
-        batch_size=1000,
-    )
-    _bands_insert(stored, keys_of)
+    ids = _signatures_insert(signed)
+    _bands_insert(ids, [item for item, _sig in signed], keys_of)
     NearDuplicate.objects.bulk_create(found, batch_size=1000)
     return len(found) // 2
 
 
-def _bands_insert(stored: list[SimilaritySignature], keys_of: dict[tuple[str, int], list[int]]) -> None:
-    """The band rows of the new signatures: on PostgreSQL one INSERT from arrays (a batch of 1,000
-    posts has 32,000 bands; building as many model instances would cost more than the lookup)."""
+def _signatures_insert(signed: list[tuple[Incoming, Signature]]) -> list[int]:
+    """Store the signatures; their ids in the order given. On PostgreSQL one INSERT from arrays
+    (building a model instance per row would cost more than the lookup)."""
+    if connection.vendor != "postgresql":
+        stored = SimilaritySignature.objects.bulk_create(
+            [
+                SimilaritySignature(
+                    kind=item.kind, item_id=item.item_id, received_at=item.received_at, signature=sig.to_bytes()
+                )
+                for item, sig in signed
+            ],
+            batch_size=1000,
+        )
+        return [row.pk for row in stored]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {SimilaritySignature._meta.db_table} (kind, item_id, received_at, signature) "  # noqa: S608 - our table name
+            "SELECT * FROM unnest(%s::varchar[], %s::bigint[], %s::timestamptz[], %s::bytea[]) "
+            "RETURNING id, kind, item_id",
+            [
+                [item.kind for item, _sig in signed],
+                [item.item_id for item, _sig in signed],
+                [item.received_at for item, _sig in signed],
+                [sig.to_bytes() for _item, sig in signed],
+            ],
+        )
+        # Mapped back by (kind, item), which is unique: RETURNING promises no order.
+        by_item = {(kind, item_id): pk for pk, kind, item_id in cursor.fetchall()}
+    return [by_item[(item.kind, item.item_id)] for item, _sig in signed]
+
+
+def _bands_insert(ids: list[int], items: list[Incoming], keys_of: dict[tuple[str, int], list[int]]) -> None:
+    """The band rows of the new signatures (32 per item): on PostgreSQL one INSERT from arrays."""
     rows = [
-        (row.pk, band, key, row.received_at)
-        for row in stored
-        for band, key in enumerate(keys_of[(row.kind, row.item_id)])
+        (pk, band, key, item.received_at)
+        for pk, item in zip(ids, items, strict=True)
+        for band, key in enumerate(keys_of[(item.kind, item.item_id)])
     ]
     if connection.vendor != "postgresql":
         SimilarityBand.objects.bulk_create(

@@ -143,3 +143,11 @@ def test_the_post_page_shows_its_near_duplicates(client_as, channel_factory):
     page = client_as("supervisor").get(reverse("opinions:post-detail", args=[second])).content.decode()
     assert "与县论坛的帖子相似 100%" in page
     assert reverse("opinions:post-detail", args=[first]) in page
+
+
+def test_a_flood_of_templated_items_keeps_ten_matches_each(channel_factory):
+    """A feed repeating one notice with its number changed: the i-th item (from 0) is alike to all
+    i before it and keeps its best min(i, 10): 0 + 1 + … + 9 + 20 × 10 = 245 pairs, 490 rows."""
+    items = [_item(f"关于城东路夜间施工噪音扰民问题的第{i}号通知") for i in range(30)]
+    posts_ingest(channel=channel_factory(), items=items)
+    assert NearDuplicate.objects.count() == 490
