@@ -18,7 +18,6 @@ from opinions.models import Demand, ItemKind, NearDuplicate, Post, SimilarityBan
 from opinions.selectors.similarity import Indexed, similar_candidates, similarity_rules
 from opinions.similarity.minhash import Signature, signature
 
-
 # A flood of templated items (a feed repeating one notice with a number changed) must not make
 # intake quadratic: each new item examines at most this many candidates and keeps its best matches.
 MAX_CANDIDATES = 1000
