@@ -11,16 +11,18 @@ Texts too short to compare are neither indexed nor looked up."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 from django.db import connection, transaction
 
 from bureau import clock
 from opinions.models import Demand, ItemKind, NearDuplicate, Post, SimilarityBand, SimilaritySignature
 from opinions.selectors.similarity import Indexed, similar_candidates, similarity_rules
-from opinions.similarity.minhash import Signature, signature
+from opinions.similarity.minhash import NUM_PERM, Signature, signature
 
 # A flood of templated items (a feed repeating one notice with a number changed) must not make
-# intake quadratic: each new item examines at most this many candidates and keeps its best matches.
-MAX_CANDIDATES = 1000
+# intake quadratic: each new item examines at most this many candidates (the newest) and keeps
+# its best matches.
+MAX_CANDIDATES = 500
 MAX_MATCHES = 10
 
 
@@ -36,17 +38,48 @@ class Incoming:
     not_with: frozenset[tuple[str, int]] = field(default_factory=frozenset)
 
 
-def _near_duplicate(item: tuple[str, int], similar: tuple[str, int], score: int, now: datetime) -> NearDuplicate:
-    row = NearDuplicate(similarity=score, found_at=now)
-    if item[0] == ItemKind.POST:
-        row.post_id = item[1]
-    else:
-        row.demand_id = item[1]
-    if similar[0] == ItemKind.POST:
-        row.similar_post_id = similar[1]
-    else:
-        row.similar_demand_id = similar[1]
-    return row
+def _near_duplicates_insert(found: list[tuple[tuple[str, int], tuple[str, int], int]], *, now: datetime) -> None:
+    """Each pair found, stored both ways (item → similar, similar → item); on PostgreSQL one
+    INSERT from arrays."""
+    rows = []
+    for item, similar, score in found:
+        for one, other in ((item, similar), (similar, item)):
+            rows.append(
+                (
+                    one[1] if one[0] == ItemKind.POST else None,
+                    one[1] if one[0] == ItemKind.DEMAND else None,
+                    other[1] if other[0] == ItemKind.POST else None,
+                    other[1] if other[0] == ItemKind.DEMAND else None,
+                    score,
+                )
+            )
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        NearDuplicate.objects.bulk_create(
+            [
+                NearDuplicate(
+                    post_id=post,
+                    demand_id=demand,
+                    similar_post_id=s_post,
+                    similar_demand_id=s_demand,
+                    similarity=score,
+                    found_at=now,
+                )
+                for post, demand, s_post, s_demand, score in rows
+            ],
+            batch_size=2000,
+        )
+        return
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {NearDuplicate._meta.db_table} "  # noqa: S608 - our table name
+            "(post_id, demand_id, similar_post_id, similar_demand_id, similarity, found_at) "
+            "SELECT p, d, sp, sd, s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], "
+            "%s::smallint[]) AS t(p, d, sp, sd, s)",
+            [now, *columns],
+        )
 
 
 @transaction.atomic
@@ -61,41 +94,53 @@ def items_index(*, items: list[Incoming], now: datetime | None = None) -> int:
         return 0
     keys_of = {(item.kind, item.item_id): sig.band_keys() for item, sig in signed}
     since = min(item.received_at for item, _sig in signed) - rules.window
-    by_key: dict[int, list[Indexed]] = {}
-    for key, candidate in similar_candidates(keys=[k for keys in keys_of.values() for k in keys], since=since):
-        by_key.setdefault(key, []).append(candidate)
+    candidates = similar_candidates(keys=[k for keys in keys_of.values() for k in keys], since=since)
 
-    found: list[NearDuplicate] = []
+    # Every signature that may be compared, as rows of one matrix (the candidates read, then the
+    # batch's own), so each item verifies all its candidates with one vectorised comparison.
+    position: dict[tuple[str, int], int] = {}
+    pool: list[Indexed] = []
+    by_key: dict[int, list[int]] = {}
+    for key, candidate in candidates:
+        at = position.setdefault((candidate.kind, candidate.item_id), len(pool))
+        if at == len(pool):
+            pool.append(candidate)
+        by_key.setdefault(key, []).append(at)
+    matrix = np.empty((len(pool) + len(signed), NUM_PERM), dtype=np.uint32)
+    for at, candidate in enumerate(pool):
+        matrix[at] = candidate.signature.values
+
+    received = np.empty(len(pool) + len(signed), dtype=np.float64)
+    received[: len(pool)] = [candidate.received_at.timestamp() for candidate in pool]
+
+    found: list[tuple[tuple[str, int], tuple[str, int], int]] = []
     for item, sig in signed:
         me = (item.kind, item.item_id)
-        seen: set[tuple[str, int]] = set()
-        matches: list[tuple[int, tuple[str, int]]] = []
-        for key in keys_of[me]:
-            for candidate in reversed(by_key.get(key, ())):  # the batch's own, newest, first
-                other = (candidate.kind, candidate.item_id)
-                if other in seen or other == me or other in item.not_with:
-                    continue
-                if len(seen) >= MAX_CANDIDATES:
-                    break
-                seen.add(other)
-                if candidate.received_at < item.received_at - rules.window:
-                    continue
-                score = round(sig.similarity(candidate.signature) * 100)
-                if score >= rules.threshold:
-                    matches.append((score, other))
-            if len(seen) >= MAX_CANDIDATES:
-                break
-        for score, other in sorted(matches, key=lambda match: -match[0])[:MAX_MATCHES]:
-            found += [_near_duplicate(me, other, score, now), _near_duplicate(other, me, score, now)]
+        lists = [by_key[key][-MAX_CANDIDATES:] for key in keys_of[me] if key in by_key]
+        if lists:
+            # Positions grow with recency (the batch's own last): keep the newest in the window.
+            chosen = np.unique(np.concatenate([np.asarray(positions) for positions in lists]))
+            chosen = chosen[received[chosen] >= (item.received_at - rules.window).timestamp()][-MAX_CANDIDATES:]
+            if item.not_with:
+                chosen = np.array(
+                    [at for at in chosen if (pool[at].kind, pool[at].item_id) not in item.not_with], dtype=np.int64
+                )
+            percent = np.rint(np.count_nonzero(matrix[chosen] == sig.values, axis=1) / NUM_PERM * 100)
+            kept = np.flatnonzero(percent >= rules.threshold)
+            for index in kept[np.argsort(-percent[kept], kind="stable")][:MAX_MATCHES]:
+                other = pool[int(chosen[index])]
+                found.append((me, (other.kind, other.item_id), int(percent[index])))
         # Later items of the batch see this one.
-        mine = Indexed(item.kind, item.item_id, item.received_at, sig)
+        at = len(pool)
+        pool.append(Indexed(item.kind, item.item_id, item.received_at, sig))
+        matrix[at], received[at] = sig.values, item.received_at.timestamp()
         for key in keys_of[me]:
-            by_key.setdefault(key, []).append(mine)
+            by_key.setdefault(key, []).append(at)
 
     ids = _signatures_insert(signed)
     _bands_insert(ids, [item for item, _sig in signed], keys_of)
-    NearDuplicate.objects.bulk_create(found, batch_size=1000)
-    return len(found) // 2
+    _near_duplicates_insert(found, now=now)
+    return len(found)
 
 
 def _signatures_insert(signed: list[tuple[Incoming, Signature]]) -> list[int]:
