@@ -1,6 +1,7 @@
 """并单: a repeat demand merged into the original counts once, as 重复件, in every figure; it leaves
 the open and overdue lists and the sweep; 取消并单 gives it back; only supervisors may do either."""
 
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -225,3 +226,17 @@ def test_the_entry_form_still_submits_without_the_check(cast, client_as, channel
     assert 'data-similar-url="/' in page
     assert "js/similar.js" in page
     assert 'method="post"' in page
+
+
+def test_the_dashboard_shows_the_repeats_and_counts_them_once(year, cast, client_as):
+    supervisor = cast["supervisor"].user
+    s.demand_merge(demand=year["D5"], actor=supervisor, into=year["D4"])
+    s.demand_merge(demand=year["D6"], actor=supervisor, into=year["D1"])
+    html = client_as("supervisor").get(reverse("dashboard:dashboard"), {"period": "year"}).content.decode()
+
+    def card(key: str) -> str:
+        match = re.search(rf'data-testid="card-{key}".*?class="figure-value"[^>]*>([^<]+)<', html, re.S)
+        assert match, key
+        return match.group(1).strip()
+
+    assert (card("received"), card("replied"), card("replied_on_time"), card("merged")) == ("4", "3", "2", "2")
