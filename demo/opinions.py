@@ -16,6 +16,7 @@ from bureau.search import SEARCH_COLUMNS, search_fill
 from demo import demands as demo_demands
 from opinions.models import Channel, PatrolRecord, PatrolRule, Post, ScreeningCategory
 from opinions.services.screening import screen_text, screening_category_save, screening_matcher
+from opinions.services.similarity import posts_index
 from opinions.services.takedowns import takedown_clear, takedown_confirm
 
 # (name, kind, section name, demo feed (demo/feeds.py) or "" for a channel typed in by hand, interval,
@@ -223,7 +224,9 @@ def _seed_posts(today: date, channels: dict[str, Channel]) -> None:
             updates.append(search_fill(Post(pk=known[0], **values)))
         if decided and staff is not None:
             decisions.append((spec["key"], screening_state, screening.category_id, spec["found_at"]))
-    Post.objects.bulk_create(new_posts, batch_size=1000)
+    created = Post.objects.bulk_create(new_posts, batch_size=1000)
+    # The demo's posts enter the near-duplicate index as intake's would, oldest first.
+    posts_index(posts=sorted(created, key=lambda post: (post.found_at, post.pk)))
     fields = [name for name in values if name not in ("channel", "dedupe_key", "external_id")] + SEARCH_COLUMNS
     Post.objects.bulk_update(updates, fields, batch_size=500)
     if not decisions:

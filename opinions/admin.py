@@ -22,6 +22,7 @@ from opinions.models import (
     Post,
     ReplyWindow,
     ScreeningCategory,
+    SimilarityRules,
 )
 from opinions.services.calendar import demand_config_save
 from opinions.services.channels import channel_save, patrol_rule_save
@@ -159,6 +160,20 @@ class DemandRulesAdmin(_ConfigAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not DemandRules.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SimilarityRules)
+class SimilarityRulesAdmin(_ConfigAdmin):
+    """The near-duplicate window and threshold: one row, like the escalation rules."""
+
+    list_display = ["__str__", "window", "threshold"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SimilarityRules.objects.exists()
 
     def save_model(self, request, obj, form, change):
         obj.pk = 1

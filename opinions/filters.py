@@ -15,6 +15,7 @@ from opinions.models import (
     Post,
     ScreeningCategory,
     completed_q,
+    counted_q,
     first_round_overdue_q,
     overdue_q,
     reached_q,
@@ -141,7 +142,7 @@ class DemandFilter(django_filters.FilterSet):
         return queryset.filter(overdue_q(clock.now()))
 
     def filter_figure(self, queryset, name, value):
-        queryset = queryset.exclude(state=Demand.State.MERGED)
+        queryset = queryset.filter(counted_q())
         conditions = {
             "received": Q(),
             "replied": replied_q(),

@@ -57,6 +57,7 @@ WHO: dict[str, Callable] = {
     "decide-extension": lambda user, demand: _supervises(user),
     "press": lambda user, demand: _supervises(user),
     "merge": lambda user, demand: _supervises(user),
+    "unmerge": lambda user, demand: _supervises(user),
     "faq-create": lambda user, demand: _supervises(user),
     "faq-link": lambda user, demand: _handles(user),
 }
@@ -80,6 +81,7 @@ WHEN: dict[str, Callable[[Demand], bool]] = {
     "decide-extension": lambda demand: demand.extension_until is not None and demand.state != State.MERGED,
     "press": lambda demand: demand.is_open and press_recipient(demand) is not None,
     "merge": lambda demand: demand.is_open,
+    "unmerge": lambda demand: demand.state == State.MERGED,
     "faq-create": lambda demand: (
         demand.kind == "consultation" and demand.first_replied_at is not None and demand.faq_entry_id is None
     ),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("demands/", demands.DemandListView.as_view(), name="demand-list"),
     path("demands/export.<str:fmt>", demands.DemandExportView.as_view(), name="demand-export"),
     path("demands/new/", demands.DemandEntryView.as_view(), name="demand-entry"),
+    path("demands/similar/", demands.DemandSimilarView.as_view(), name="demand-similar"),
     path("demands/faq/", demands.FaqView.as_view(), name="demand-faq"),
     path("demands/<int:pk>/", demands.DemandDetailView.as_view(), name="demand-detail"),
     path("demands/<int:pk>/print/", demands.DemandPrintView.as_view(), name="demand-print"),

@@ -14,9 +14,11 @@ from opinions.models.demands import (
     FaqEntry,
     ReplyWindow,
     completed_q,
+    counted_q,
     demand_number_text,
     due_soon_q,
     first_round_overdue_q,
+    merged_q,
     open_q,
     overdue_q,
     redo_overdue_q,
@@ -51,6 +53,13 @@ from opinions.models.rounds import (
     with_first_records,
 )
 from opinions.models.screening import ScreeningCategory
+from opinions.models.similarity import (
+    ItemKind,
+    NearDuplicate,
+    SimilarityBand,
+    SimilarityRules,
+    SimilaritySignature,
+)
 
 __all__ = [
     "FIRST_CALL_BACK",
@@ -64,6 +73,13 @@ __all__ = [
     "SATISFIED",
     "called_back_q",
     "completed_q",
+    "counted_q",
+    "merged_q",
+    "ItemKind",
+    "NearDuplicate",
+    "SimilarityBand",
+    "SimilarityRules",
+    "SimilaritySignature",
     "demand_number_text",
     "deadline_in_force",
     "due_soon_q",

@@ -102,6 +102,14 @@ class DemandRules(models.Model):
 class DemandQuerySet(models.QuerySet):
     """The demands' words as filters; each is one of the functions below ``Demand``."""
 
+    def counted(self) -> "DemandQuerySet":
+        """Demands of their own: every count of demands starts here (a merged repeat is not one)."""
+        return self.filter(counted_q())
+
+    def merged(self) -> "DemandQuerySet":
+        """Repeats merged into the demand they repeat (重复件), counted only as such."""
+        return self.filter(merged_q())
+
     def open(self) -> "DemandQuerySet":
         """Not yet replied to: the deadline still runs."""
         return self.filter(open_q())
@@ -241,6 +249,9 @@ class Demand(models.Model):
         related_name="duplicates",
         verbose_name=_("duplicate of"),
     )
+    # 并单: when the repeat was merged, and the state it had, so that 取消并单 gives it back.
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    state_before_merge = models.CharField(_("state before merging"), max_length=20, choices=State.choices, blank=True)
     faq_entry = models.ForeignKey(
         "opinions.FaqEntry",
         on_delete=models.SET_NULL,
@@ -333,6 +344,19 @@ class Demand(models.Model):
 # The call-back results that reached the citizen, and those of them that were satisfied.
 REACHED = (Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY, Demand.Satisfaction.UNSATISFIED)
 SATISFIED = (Demand.Satisfaction.SATISFIED, Demand.Satisfaction.FAIRLY)
+
+
+def merged_q(via: str = "") -> Q:
+    """A repeat demand merged into the one it repeats (并单, 重复件): closed in the loop, on no open
+    or overdue list and in no sweep (its state is not open), and counted only as 重复件. ``via`` is
+    the path to the demand from a related model ("demand__")."""
+    return Q(**{f"{via}state": Demand.State.MERGED})
+
+
+def counted_q(via: str = "") -> Q:
+    """A demand of its own, counted in received, replied, on time, overdue and every other figure:
+    everything but a merged repeat."""
+    return ~merged_q(via)
 
 
 def open_q() -> Q:

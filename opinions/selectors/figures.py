@@ -53,8 +53,10 @@ from opinions.models import (
     call_back_reached_q,
     call_back_satisfied_q,
     completed_q,
+    counted_q,
     deadline_in_force,
     first_round_overdue_q,
+    merged_q,
     reached_q,
     redo_late_q,
     redo_overdue_q,
@@ -141,7 +143,7 @@ class Figures:
 FIGURE_COUNTS = tuple(field.name for field in fields(Figures) if field.name != "key")
 DAILY_DEMAND_COUNTS = tuple(name for name in FIGURE_COUNTS if name != "overdue")
 
-_LIVE = ~Q(state=Demand.State.MERGED)
+_LIVE = counted_q()
 
 
 def _demand_aggregates() -> dict:
@@ -163,7 +165,7 @@ def _demand_aggregates() -> dict:
         "satisfied": Count("pk", filter=_LIVE & satisfied_q()),
         "first_reached": Count("pk", filter=_LIVE & call_back_reached_q(call_back)),
         "first_satisfied": Count("pk", filter=_LIVE & call_back_satisfied_q(call_back)),
-        "merged": Count("pk", filter=Q(state=Demand.State.MERGED)),
+        "merged": Count("pk", filter=merged_q()),
     }
 
 
@@ -259,7 +261,7 @@ def figures_sum(rows: Iterable[dict], *, key: str | None = None) -> Figures:
 def demands_received(demands: QuerySet[Demand], *, start: datetime, end: datetime) -> QuerySet[Demand]:
     """The demands "received" in [start, end): duplicates merged into another demand are not
     demands of their own. Every figure, list and sheet of received demands starts here."""
-    return demands.filter(received_at__gte=start, received_at__lt=end).exclude(state=Demand.State.MERGED)
+    return demands.filter(counted_q(), received_at__gte=start, received_at__lt=end)
 
 
 def demand_figures(
@@ -451,7 +453,7 @@ def overdue_history(*, before: datetime | None = None) -> dict[date, int]:
     the day its deadline in force passes and takes it back on the day its late reply comes: two
     grouped queries over the rounds and a running sum."""
     went = (
-        DemandRound.objects.exclude(demand__state=Demand.State.MERGED)
+        DemandRound.objects.filter(counted_q(via="demand__"))
         .filter(Q(replied_at__isnull=True) | round_replied_late_q())
         .order_by()
     )

@@ -9,12 +9,12 @@ from django.utils import timezone
 from archive.services import archive_record
 from bureau import clock
 from bureau.types import AnyUser
-from opinions.models import CalendarDay, DemandRules, ReplyWindow
+from opinions.models import CalendarDay, DemandRules, ReplyWindow, SimilarityRules
 
 DEFAULT_WINDOW = timedelta(hours=24)
 
-# A row the admin edits: a reply window, a calendar day or the escalation rules.
-ConfigRow = TypeVar("ConfigRow", ReplyWindow, CalendarDay, DemandRules)
+# A row the admin edits: a reply window, a calendar day, the escalation or the near-duplicate rules.
+ConfigRow = TypeVar("ConfigRow", ReplyWindow, CalendarDay, DemandRules, SimilarityRules)
 
 
 def working_days_after(day: date, count: int) -> date:

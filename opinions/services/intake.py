@@ -31,6 +31,7 @@ from opinions.models.channels import FAILING_AFTER
 from opinions.screening.matcher import Matcher
 from opinions.services.evidence import posts_snapshot_first_seen
 from opinions.services.screening import screen_text, screening_matcher
+from opinions.services.similarity import posts_index
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ def posts_ingest(
         now=now,
     )
     _sample_spread(batch, existing=existing, created=created, now=now)
+    posts_index(posts=created, now=now)  # near-duplicates across channels: one lookup for the batch
     for post in created:
         if post.screening == Post.Screening.FLAGGED:
             result.flagged += 1

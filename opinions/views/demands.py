@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -26,10 +26,11 @@ from bureau.views_base import ActionView
 from opinions import demand_forms as forms
 from opinions.documents import handling_form_document
 from opinions.models import Demand, FaqEntry
-from opinions.policies import demand_actions, demand_shows_citizen
+from opinions.policies import demand_actions, demand_may, demand_shows_citizen
 from opinions.selectors.demands import demand_get, demand_list, demand_timeline, faq_entries
 from opinions.selectors.handling_form import demand_handling_history
 from opinions.selectors.posts import post_get
+from opinions.selectors.similarity import near_duplicates, similar_to_text
 from opinions.services.demands import (
     demand_assign,
     demand_call_back,
@@ -47,6 +48,7 @@ from opinions.services.demands import (
     demand_request_extension,
     demand_review,
     demand_sign_off,
+    demand_unmerge,
     faq_entry_create_from_demand,
 )
 
@@ -158,8 +160,26 @@ class DemandDetailView(PermissionRequiredMixin, DemandAccessMixin, TemplateView)
             show_citizen=demand_shows_citizen(user, demand),
             handlers=Person.objects.active().order_by("name"),
             faq_entries_list=list(FaqEntry.objects.order_by("question")[:200]),
+            similar=merge_suggestions(user, demand),
         )
         return context
+
+
+def merge_suggestions(user, demand: Demand) -> list[dict[str, Any]]:
+    """The demand's near-duplicates, each with the 并单 it suggests when the user may merge: the
+    later of the two is the repeat (merged into the earlier), and only an open one can be merged."""
+    may_merge = demand_may(user, demand, "merge")
+    rows = []
+    for row in near_duplicates(user=user, demand=demand):
+        other, repeat, original = row.similar_demand, None, None
+        merged = Demand.State.MERGED
+        if other is not None and may_merge and merged not in (demand.state, other.state):
+            later = (demand.received_at, demand.pk) > (other.received_at, other.pk)
+            repeat, original = (demand, other) if later else (other, demand)
+            if not repeat.is_open:
+                repeat = original = None
+        rows.append({"row": row, "repeat": repeat, "original": original})
+    return rows
 
 
 class DemandAction(ActionView, DemandDetailView):
@@ -250,6 +270,11 @@ class DemandMergeView(DemandAction):
         return {**kwargs, "into": into}
 
 
+class DemandUnmergeView(DemandAction):
+    action, form_class, service = "unmerge", forms.EmptyForm, demand_unmerge
+    success_message = gettext_lazy("The demand was split off again and counts on its own.")
+
+
 class DemandPressView(DemandAction):
     action, form_class, service = "press", forms.PressForm, demand_press
     success_message = gettext_lazy("The handler was pressed.")
@@ -280,6 +305,7 @@ DEMAND_ACTIONS: dict[str, type[DemandAction]] = {
         DemandExtensionView,
         DemandDecideExtensionView,
         DemandMergeView,
+        DemandUnmergeView,
         DemandPressView,
         DemandFaqCreateView,
         DemandFaqLinkView,
@@ -308,6 +334,36 @@ class DemandEntryView(PermissionRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Demand recorded; the reply is due %(due)s.") % {"due": _due(demand)})
         return redirect(demand)
+
+
+class DemandSimilarView(PermissionRequiredMixin, View):
+    """For the entry form while typing: the posts and demands near the text so far, as JSON."""
+
+    permission_required = "opinions.enter_demand"
+
+    def get(self, request):
+        text = f"{request.GET.get('subject', '')}\n{request.GET.get('content', '')}".replace("\x00", "")[:5000]
+        matches = similar_to_text(user=request.user, text=text)
+        return JsonResponse(
+            {
+                "matches": [
+                    {
+                        "kind": match.kind,
+                        "number": match.number,
+                        "title": match.title,
+                        "similarity": match.similarity,
+                        "url": match.url,
+                        "text": (
+                            _("Similar to demand %(number)s: %(percent)s%%")
+                            if match.kind == "demand"
+                            else _("Similar to a post on %(channel)s: %(percent)s%%")
+                        )
+                        % {"number": match.number, "channel": match.channel, "percent": match.similarity},
+                    }
+                    for match in matches
+                ]
+            }
+        )
 
 
 def _due(demand: Demand) -> str:

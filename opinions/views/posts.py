@@ -19,6 +19,7 @@ from opinions.intake.tables import COLUMNS, example_row, read_upload, valid_valu
 from opinions.models import DemandKind
 from opinions.selectors.channels import channels_for_entry
 from opinions.selectors.posts import highlight, hits_with_names, post_history, post_snapshots
+from opinions.selectors.similarity import near_duplicates
 from opinions.services.posts import (
     import_preview_keep,
     import_preview_take,
@@ -61,6 +62,7 @@ class PostDetailView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
             handle_form=HandleForm(),
             demand_kinds=DemandKind.choices,
             snapshots=post_snapshots(post=post),
+            similar=[{"row": row} for row in near_duplicates(user=self.request.user, post=post)],
         )
         return context
 

@@ -20,6 +20,7 @@ from opinions.services.demands.supervision import (
     demand_merge,
     demand_press,
     demand_request_extension,
+    demand_unmerge,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "demand_press",
     "demand_reply",
     "demand_request_extension",
+    "demand_unmerge",
     "demand_review",
     "demand_sign_off",
     "faq_entry_create_from_demand",

@@ -17,6 +17,7 @@ from opinions.services.demand_rounds import round_start
 from opinions.services.demands._common import _record, _require
 from opinions.services.demands.waiting import demand_notify_waiting
 from opinions.services.posts import post_handle
+from opinions.services.similarity import demand_index
 
 
 @transaction.atomic
@@ -86,6 +87,7 @@ def demand_create(
     )
     search_fill(demand).save(force_insert=True)
     round_start(demand=demand, number=0, started_at=received_at, due_at=demand.due_at)
+    demand_index(demand=demand, now=now)
     _record(
         "received",
         actor=actor,

@@ -194,7 +194,9 @@ def demand_decide_extension(
 def demand_merge(
     *, demand: Demand, actor: AnyUser, into: Demand, request: HttpRequest | None = None, now: datetime | None = None
 ) -> Demand:
-    """Close ``demand`` as a duplicate of ``into`` (which must not itself be merged)."""
+    """并单: close the repeat ``demand`` as a duplicate (重复件) of ``into``, the original (which must
+    not itself be merged). The repeat leaves the open and overdue lists and the sweep, and is counted
+    only as 重复件 (``merged_q``); ``demand_unmerge`` gives it back its state."""
     now = now or clock.now()
     demand_require(actor, demand, "merge")
     if demand.pk == into.pk:
@@ -206,14 +208,41 @@ def demand_merge(
     if into.state == State.MERGED:
         raise ValidationError(_("That demand has itself been merged; merge into the one it was merged into."))
     before = {"state": demand.state}
-    demand.state, demand.duplicate_of = State.MERGED, into
-    demand.save(update_fields=["state", "duplicate_of"])
+    demand.state_before_merge, demand.state = demand.state, State.MERGED
+    demand.duplicate_of, demand.merged_at = into, now
+    demand.save(update_fields=["state", "state_before_merge", "duplicate_of", "merged_at"])
     _record(
         "merged",
         actor=actor,
         demand=demand,
         before=before,
-        after={"state": demand.state, "into": into.pk},
+        after={"state": demand.state, "into": into.pk, "into_number": into.number},
+        request=request,
+        now=now,
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_unmerge(
+    *, demand: Demand, actor: AnyUser, request: HttpRequest | None = None, now: datetime | None = None
+) -> Demand:
+    """取消并单: a merged repeat becomes a demand of its own again, in the state it had when merged,
+    with its own deadline (overdue at once if that passed meanwhile). Who may: as for merging."""
+    now = now or clock.now()
+    demand_require(actor, demand, "unmerge")
+    demand = _lock(demand)
+    _refuse_unless(demand, (State.MERGED,), _("Only a merged demand can be split off again."))
+    into_id = demand.duplicate_of_id
+    demand.state = demand.state_before_merge or State.RECEIVED
+    demand.state_before_merge, demand.duplicate_of, demand.merged_at = "", None, None
+    demand.save(update_fields=["state", "state_before_merge", "duplicate_of", "merged_at"])
+    _record(
+        "unmerged",
+        actor=actor,
+        demand=demand,
+        before={"state": State.MERGED, "into": into_id},
+        after={"state": demand.state},
         request=request,
         now=now,
     )
