@@ -1,18 +1,21 @@
 """Suggested events: recent posts and demands that seem to be about one issue.
 
 Suggestions come from a list of SOURCES, each a function from the recent items (with their
-keywords) to candidate groups. Groups from all sources that share an item are joined, so another
-source (near-duplicates from the intake's index, say) is one more function in ``SOURCES``."""
+keywords) to candidate groups: shared keywords, and the near-duplicates intake found across
+channels (``opinions.models.NearDuplicate``). Groups from all sources that share an item are joined,
+so another source is one more function in ``SOURCES``."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import Q
+
 from bureau import clock
 from bureau.types import AnyUser
 from events.keywords import keywords_of
 from events.models import EventDemand, EventPost
-from opinions.models import Demand, Post
+from opinions.models import Demand, NearDuplicate, Post
 from opinions.selectors.demands import demands_visible
 
 WINDOW = timedelta(days=3)
@@ -99,7 +102,27 @@ def _candidates(items: Sequence[Item], groups: _Groups, *, source: str) -> list[
     return [Candidate(items=members, sources=[source]) for members in by_root.values() if len(members) > 1]
 
 
-SOURCES: list[tuple[str, Source]] = [("keywords", shared_keywords)]
+def near_duplicates(items: Sequence[Item]) -> list[Candidate]:
+    """Items that intake found to be near-duplicates of each other (the same complaint on the forum,
+    at 12345 and in the mailbox) belong together; one read of the stored pairs among the items."""
+    post_ids = [i.pk for i in items if i.kind == "post"]
+    demand_ids = [i.pk for i in items if i.kind == "demand"]
+    if len(post_ids) + len(demand_ids) < 2:
+        return []
+    pairs = NearDuplicate.objects.filter(Q(post_id__in=post_ids) | Q(demand_id__in=demand_ids)).values_list(
+        "post_id", "demand_id", "similar_post_id", "similar_demand_id"
+    )
+    present = {i.key for i in items}
+    groups = _Groups()
+    for post_id, demand_id, similar_post_id, similar_demand_id in pairs:
+        item = ("post", post_id) if post_id else ("demand", demand_id)
+        similar = ("post", similar_post_id) if similar_post_id else ("demand", similar_demand_id)
+        if item in present and similar in present:
+            groups.join(item, similar)
+    return _candidates(items, groups, source="near-duplicates")
+
+
+SOURCES: list[tuple[str, Source]] = [("keywords", shared_keywords), ("near-duplicates", near_duplicates)]
 
 
 def _shared_words(items: Sequence[Item]) -> list[str]:

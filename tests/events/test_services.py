@@ -22,6 +22,8 @@ from events.services import (
     event_split,
 )
 from events.suggestions import event_suggestions
+from opinions.intake.items import IncomingItem
+from opinions.services.intake import posts_ingest
 from tests.opinions.factories import ChannelFactory, DemandFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +252,19 @@ def test_a_closed_event_takes_no_changes(water, actor):
     event_merge(event=event, other=other, actor=actor, now=T0)
     with pytest.raises(ValidationError):
         event_item_add(event=other, actor=actor, post_id=posts[2].pk, now=T0)
+
+
+def test_near_duplicates_found_at_intake_are_suggested_together_though_their_keywords_differ(actor, travel):
+    """The same complaint in simplified and in traditional characters: jieba's keywords of the two
+    texts differ (城东路/城東路), but intake's index found them to be the same text (100 %)."""
+    forum, mailbox = ChannelFactory(name="县论坛"), ChannelFactory(name="县长信箱")
+    simplified = "城东路夜间施工噪音扰民严重，晚上十一点以后还在打桩，请有关部门管一管"
+    traditional = "城東路夜間施工噪音擾民嚴重！！晚上十一點以後還在打樁……請有關部門管一管。"
+    first = posts_ingest(channel=forum, items=[IncomingItem(title=simplified)]).created_ids[0]
+    second = posts_ingest(channel=mailbox, items=[IncomingItem(title=traditional)]).created_ids[0]
+
+    suggestions = event_suggestions(user=actor)
+    (group,) = [s for s in suggestions if first in s.post_ids]
+    assert group.post_ids == sorted([first, second])
+    assert "near-duplicates" in group.sources
+    assert group.channels == ["县论坛", "县长信箱"]
