@@ -110,8 +110,16 @@ class AlertRule(models.Model):
         verbose_name = _("alert rule")
         verbose_name_plural = _("alert rules")
         constraints = [
-            models.CheckConstraint(condition=Q(quiet_minutes__gte=1), name="alertrule_quiet_at_least_a_minute"),
-            models.CheckConstraint(condition=Q(acknowledge_minutes__gte=1), name="alertrule_ack_at_least_a_minute"),
+            models.CheckConstraint(
+                condition=Q(quiet_minutes__gte=1),
+                name="alertrule_quiet_at_least_a_minute",
+                violation_error_message=_("The quiet window must be at least one minute."),
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledge_minutes__gte=1),
+                name="alertrule_ack_at_least_a_minute",
+                violation_error_message=_("The acknowledgement limit must be at least one minute."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -174,6 +174,11 @@ class AnnualSummaryAdmin(ReadOnlyAdmin):
 # (tests/bureau/test_admin_periodic_jobs.py fails for a seeded job without Chinese); a job an
 # administrator creates shows as typed.
 PERIODIC_JOB_TEXTS = (
+    gettext_noop("Escalate overdue event response clocks"),
+    gettext_noop(
+        "Every minute: an event's response clock past its deadline and not met is escalated once "
+        "to the office heads and the leader in charge, recorded in the archive."
+    ),
     gettext_noop("Check the archive chain"),
     gettext_noop(
         "Walks the archive's hash chain every night and stores the result; administrators are told of a break."

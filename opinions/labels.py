@@ -17,6 +17,8 @@ ACTION_LABELS = {
     "opinions.post.answered": _("Post answered"),
     "opinions.post.filed": _("Post filed"),
     "opinions.channel.posts_received": _("Posts received from a feed"),
+    "opinions.channel.snapshots_taken": _("Evidence snapshots of a feed's new posts"),
+    "opinions.post.snapshot_taken": _("Evidence snapshot taken"),
     "opinions.patrolrecord.created": _("Patrol recorded"),
     "opinions.faqentry.created": _("Policy entry created"),
     **{f"opinions.demand.{step}": label for step, label in STEP_LABELS.items()},

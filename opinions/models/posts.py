@@ -170,7 +170,12 @@ class PostSnapshot(models.Model):
         verbose_name = _("evidence snapshot")
         verbose_name_plural = _("evidence snapshots")
         constraints = [
-            models.UniqueConstraint(fields=["post"], condition=Q(kind="first_seen"), name="post_first_snapshot_once")
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(kind="first_seen"),
+                name="post_first_snapshot_once",
+                violation_error_message=_("This post's first sighting is already kept as evidence."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -140,11 +140,13 @@ class NearDuplicate(models.Model):
             models.CheckConstraint(
                 condition=Q(post__isnull=False, demand__isnull=True) | Q(post__isnull=True, demand__isnull=False),
                 name="near_duplicate_one_item",
+                violation_error_message=_("A near-duplicate belongs to either a post or a demand."),
             ),
             models.CheckConstraint(
                 condition=Q(similar_post__isnull=False, similar_demand__isnull=True)
                 | Q(similar_post__isnull=True, similar_demand__isnull=False),
                 name="near_duplicate_one_similar",
+                violation_error_message=_("A near-duplicate resembles either a post or a demand."),
             ),
         ]
         # Each page reads its item's rows; nothing reads by the similar item alone (posts and

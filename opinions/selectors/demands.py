@@ -164,6 +164,7 @@ STEP_LABELS = {
     "extension_approved": _("Extension approved"),
     "extension_refused": _("Extension refused"),
     "merged": _("Merged as a duplicate"),
+    "unmerged": _("Merge undone"),
     "pressed": _("Pressed"),
     "faq_linked": _("Linked to a policy entry"),
 }

@@ -8,7 +8,7 @@ from django.db import models
 from bureau.models import Department
 from publicity.models import PublicityQuota
 
-OURS = ("bureau", "archive", "opinions", "publicity", "assignments", "reports")
+OURS = ("bureau", "archive", "opinions", "publicity", "assignments", "events", "alerts", "reports")
 
 
 def _constraints_that_would_show_their_name():
