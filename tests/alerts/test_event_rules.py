@@ -4,10 +4,10 @@ test clock (09:00 Monday 2 March 2026 in Shanghai); items are built with their a
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from alerts.models import Alert, AlertRule
 from alerts.services.evaluation import alerts_evaluate_sweeps
+from bureau import clock
 from events.models import Event, Level
 from events.services import event_create, event_grade
 from tests.alerts.factories import AlertRuleFactory
@@ -23,7 +23,7 @@ def _volume_rule(**kwargs) -> AlertRule:
 
 
 def _event(actor, *, post_minutes_ago=(), demand_minutes_ago=()) -> Event:
-    now = timezone.now()
+    now = clock.now()
     posts = [PostFactory(found_at=now - timedelta(minutes=m)) for m in post_minutes_ago]
     demands = [DemandFactory(received_at=now - timedelta(minutes=m)) for m in demand_minutes_ago]
     return event_create(
@@ -48,7 +48,7 @@ def test_four_items_in_the_last_hour_raise_one_alert_per_event_per_window(travel
     assert alert.text == "自 08:00 起该事件新增帖文 3 条、诉求 1 件"
 
     # Growing further inside the quiet window: no second alert (no storms).
-    PostFactory(found_at=timezone.now())
+    PostFactory(found_at=clock.now())
     travel.shift(timedelta(minutes=30))
     assert alerts_evaluate_sweeps() == 0
     assert Alert.objects.count() == 1
