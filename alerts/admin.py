@@ -39,6 +39,8 @@ class AlertRuleForm(forms.ModelForm):
             data.get("subject_words", "").strip() and data.get("event_words", "").strip()
         ):
             raise forms.ValidationError(_("A keyword scheme needs subject words and event words."))
+        if kind == AlertRule.Kind.EVENT_VOLUME and not (data.get("minutes") and data.get("threshold")):
+            raise forms.ValidationError(_("Say how many items (N) within how many minutes (T) raise the alert."))
         if kind == AlertRule.Kind.PROHIBITED_UNHANDLED and not data.get("minutes"):
             raise forms.ValidationError(_("Say within how many minutes prohibited content must be handled."))
         return data

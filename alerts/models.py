@@ -57,7 +57,6 @@ class AlertRule(models.Model):
         KEYWORDS = "keywords", _("Keyword scheme")
         WATCHED_SECTION = "watched_section", _("Relevant post on a watched section")
         PROHIBITED_UNHANDLED = "prohibited_unhandled", _("Prohibited content not handled in time")
-        # Evaluated once the events app is merged (alerts.evaluators registers them).
         EVENT_VOLUME = "event_volume", _("Items on one event within a window")
         EVENT_LEVEL = "event_level", _("A new event reaching level II")
 

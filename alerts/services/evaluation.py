@@ -7,27 +7,31 @@ Two registries, a dict kind → evaluator function each:
   runs never evaluate a post twice) and gives each rule of these kinds the batch. It runs right after
   each intake commits (``opinions.hooks`` → ``alerts.dispatch``) and as a beat job every minute, which
   catches up on anything the broker did not take.
-- ``SWEEP_EVALUATORS`` look at the state of things every minute (a prohibited post not handled in
-  M minutes). The event rules (``EVENT_VOLUME``, ``EVENT_LEVEL``) are added here once the events app
-  exists: one function each, registered under its kind; a rule of a kind with no evaluator is
-  skipped (and refused in the admin).
+- ``SWEEP_EVALUATORS`` look at the state of things every minute: a prohibited post not handled in
+  M minutes; an event with N items that arrived in the last T minutes (``EVENT_VOLUME``); an event
+  newly graded level II or higher (``EVENT_LEVEL``). A rule of a kind with no evaluator is skipped
+  (and refused in the admin).
 
 Subject keys (one alert per rule and key per quiet window): the keyword scheme's subject word, the
 watched section, "unhandled" for the prohibited-content rule (one reminder per window while any post
-waits), and later the event's id."""
+waits), the event for the volume rule (one alert per event per window: no storms while it grows),
+and the event with its level for the level rule (reaching level I after level II is news again)."""
 
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.matching import KeywordScheme
 from alerts.models import AlertRule, EvaluationMark
 from alerts.services.raising import alert_raise
 from bureau import clock
+from events.models import Event, EventDemand, EventPost, Level
 from opinions.models import Post
 
 logger = logging.getLogger(__name__)
@@ -122,13 +126,72 @@ def evaluate_prohibited_unhandled(rule: AlertRule, now: datetime) -> int:
     return int(alert is not None)
 
 
+def evaluate_event_volume(rule: AlertRule, now: datetime) -> int:
+    """Open events with at least ``rule.threshold`` items that arrived (a post found, a demand
+    received) at or after ``now - rule.minutes``. Two reads, each starting from the window's items
+    (the posts' and demands' time indexes) and grouping them by event."""
+    since = now - timedelta(minutes=rule.minutes or 60)
+    threshold = rule.threshold or 10
+    live = Q(event__merged_into__isnull=True) & ~Q(event__state=Event.State.CLOSED)
+    counts: dict[int, list[int]] = {}
+    posts = EventPost.objects.filter(live, post__found_at__gte=since, post__found_at__lte=now)
+    for event_id, n in posts.values_list("event_id").annotate(n=Count("pk")).order_by():
+        counts.setdefault(event_id, [0, 0])[0] = n
+    demands = EventDemand.objects.filter(live, demand__received_at__gte=since, demand__received_at__lte=now)
+    for event_id, n in demands.values_list("event_id").annotate(n=Count("pk")).order_by():
+        counts.setdefault(event_id, [0, 0])[1] = n
+    growing = [pk for pk, (p, d) in counts.items() if p + d >= threshold]
+    raised = 0
+    for event in Event.objects.filter(pk__in=growing).order_by("pk"):
+        posts_n, demands_n = counts[event.pk]
+        alert = alert_raise(
+            rule=rule,
+            key=f"event:{event.pk}",
+            title=_("%(rule)s: %(title)s, %(count)s items in %(minutes)s minutes")
+            % {"rule": rule.name, "title": event.title, "count": posts_n + demands_n, "minutes": rule.minutes or 60},
+            text=_("%(posts)s posts and %(demands)s demands arrived on the event since %(since)s")
+            % {"posts": posts_n, "demands": demands_n, "since": timezone.localtime(since).strftime("%H:%M")},
+            link=event.get_absolute_url(),
+            now=now,
+        )
+        raised += alert is not None
+    return raised
+
+
+# Level I is above level II: an event "reaching level II" is one graded II or I.
+LEVELS_FROM_II = (Level.I, Level.II)
+
+
+def evaluate_event_level(rule: AlertRule, now: datetime) -> int:
+    """Events graded level II or higher within the rule's quiet window: each (event, level) alerts
+    once; an event regraded from II to I alerts again."""
+    since = now - timedelta(minutes=rule.quiet_minutes)
+    graded = Event.objects.filter(
+        level__in=LEVELS_FROM_II, graded_at__gt=since, graded_at__lte=now, merged_into__isnull=True
+    ).order_by("graded_at", "pk")
+    raised = 0
+    for event in graded:
+        alert = alert_raise(
+            rule=rule,
+            key=f"event-level:{event.pk}:{event.level}",
+            title=_("%(rule)s: %(title)s graded %(level)s")
+            % {"rule": rule.name, "title": event.title, "level": event.get_level_display()},
+            text=event.summary,
+            link=event.get_absolute_url(),
+            now=now,
+        )
+        raised += alert is not None
+    return raised
+
+
 POST_EVALUATORS: dict[str, PostEvaluator] = {
     Kind.KEYWORDS: evaluate_keywords,
     Kind.WATCHED_SECTION: evaluate_watched_section,
 }
 SWEEP_EVALUATORS: dict[str, SweepEvaluator] = {
     Kind.PROHIBITED_UNHANDLED: evaluate_prohibited_unhandled,
-    # Kind.EVENT_VOLUME and Kind.EVENT_LEVEL: added with the events app.
+    Kind.EVENT_VOLUME: evaluate_event_volume,
+    Kind.EVENT_LEVEL: evaluate_event_level,
 }
 
 
@@ -185,7 +248,7 @@ def alerts_evaluate_posts(*, now: datetime | None = None) -> int:
 
 
 def alerts_evaluate_sweeps(*, now: datetime | None = None) -> int:
-    """The beat job's rules (prohibited content not handled in time; later the event rules)."""
+    """The beat job's rules (prohibited content not handled in time, the event rules)."""
     now = now or clock.now()
     raised = 0
     for rule in _active_rules(SWEEP_EVALUATORS):
