@@ -39,7 +39,8 @@ def test_the_office_head_acknowledges_an_alert_on_a_phone(cast, page, login, liv
     assert page.evaluate(WIDTH) <= 390
     assert page.locator("[data-testid=alerts-link-mobile]").count() == 0
     page.click(".navbar-toggler")
-    assert page.locator("#main-menu [data-testid=alerts-link]").is_visible()  # 预警 in the menu, no badge now
+    page.click("#main-menu [data-testid=events-menu]")
+    assert page.locator("#main-menu [data-testid=alerts-link]").is_visible()  # 预警 under 事件预警, no badge now
     assert page.locator("[data-testid=alerts-badge]").count() == 0
     alert = Alert.objects.get(pk=alert.pk)
     assert alert.acknowledged_by == cast["supervisor"].user
