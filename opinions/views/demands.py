@@ -21,13 +21,13 @@ from bureau import clock
 from bureau.documents import docx_response
 from bureau.exports import Sheet, csv_response, xlsx_response
 from bureau.models import Person
-from bureau.pagination import quick_page
+from bureau.pagination import quick_page, quick_page_of_parts
 from bureau.views_base import ActionView
 from opinions import demand_forms as forms
 from opinions.documents import handling_form_document
 from opinions.models import Demand, FaqEntry
 from opinions.policies import demand_actions, demand_may, demand_shows_citizen
-from opinions.selectors.demands import demand_get, demand_list, demand_timeline, faq_entries
+from opinions.selectors.demands import demand_get, demand_list, demand_timeline, faq_entries, open_first_parts
 from opinions.selectors.handling_form import demand_handling_history
 from opinions.selectors.posts import post_get
 from opinions.selectors.similarity import near_duplicates, similar_to_text
@@ -81,7 +81,7 @@ class DemandListView(PermissionRequiredMixin, TemplateView):
         query.pop("page", None)
         context.update(
             filter=demand_filter,
-            page=quick_page(queryset, self.request.GET.get("page"), per_page=50),
+            page=quick_page_of_parts(open_first_parts(queryset), self.request.GET.get("page"), per_page=50),
             query=query.urlencode(),
             now=clock.now(),
         )

@@ -1,0 +1,57 @@
+"""The demand list pages open cases first (by deadline) and then the rest (newest first) as two
+index reads (``open_first_parts`` + ``quick_page_of_parts``): the same rows in the same order as
+one read sorted by ``open_first_order``, page by page, without a count."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bureau import clock
+from bureau.pagination import quick_page, quick_page_of_parts
+from opinions.models import Demand
+from opinions.selectors.demands import open_first_order, open_first_parts
+from tests.opinions.factories import ChannelFactory, DemandFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def nineteen(travel):
+    """7 open demands (due at different hours, two with the same deadline) and 12 replied ones."""
+    channel = ChannelFactory()
+    now = clock.now()
+    for hours in (5, 1, 3, 3, 9, 2, 7):
+        DemandFactory(
+            channel=channel, received_at=now - timedelta(hours=30 - hours), due_at=now + timedelta(hours=hours)
+        )
+    for days in range(12):
+        DemandFactory(channel=channel, received_at=now - timedelta(days=days + 1), state=Demand.State.REPLIED)
+
+
+def test_pages_of_the_two_parts_are_the_pages_of_the_one_sort(nineteen):
+    everything = Demand.objects.order_by(*open_first_order())
+    parts = open_first_parts(Demand.objects.all())
+    seen = []
+    for number in (1, 2, 3, 4, 5):
+        page = quick_page_of_parts(parts, number, per_page=5)
+        reference = quick_page(everything, number, per_page=5)
+        assert [d.pk for d in page] == [d.pk for d in reference]
+        assert page.has_next == reference.has_next
+        seen.append((len(page), page.has_next))
+    # 19 rows, 5 a page: three full pages, four rows on the fourth, nothing on the fifth.
+    assert seen == [(5, True), (5, True), (5, True), (4, False), (0, False)]
+    first = quick_page_of_parts(parts, 1, per_page=5)
+    assert [d.due_at - clock.now() for d in first] == [timedelta(hours=h) for h in (1, 2, 3, 3, 5)]
+
+
+def test_every_page_sends_the_same_queries_whatever_part_it_falls_in(nineteen):
+    parts = open_first_parts(Demand.objects.all())
+    counts = []
+    for number in (1, 2, 3, 5):  # all open; open then closed; all closed; past the end
+        with CaptureQueriesContext(connection) as queries:
+            quick_page_of_parts(parts, number, per_page=5)
+        counts.append(len(queries))
+    # Page 1: each part read once. Later pages: the open part counted up to the page's start too.
+    assert counts == [2, 3, 3, 3]
