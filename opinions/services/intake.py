@@ -305,10 +305,23 @@ def channel_poll(*, channel_id: int, now: datetime | None = None) -> IntakeResul
         return None
     try:
         fetched = fetch_feed(channel.feed_url, etag=channel.feed_etag, last_modified=channel.feed_last_modified)
-        if fetched.not_modified or fetched.digest == channel.feed_digest:
-            result = IntakeResult(created_ids=[])  # nothing changed since the last successful poll
-        else:
-            result = posts_ingest(channel=channel, items=parse_feed(fetched.body), now=now)
+        health = {
+            "last_polled_at": now,
+            "last_success_at": now,
+            "last_error": "",
+            "consecutive_failures": 0,
+            "next_poll_at": _next_turn(now, channel.poll_interval_minutes),
+        }
+        if not fetched.not_modified:
+            health.update(feed_etag=fetched.etag, feed_last_modified=fetched.last_modified, feed_digest=fetched.digest)
+        # The posts and the channel's health commit together: whoever sees the posts sees the poll
+        # recorded, and the hooks that run after the commit (alerts) find both.
+        with transaction.atomic():
+            if fetched.not_modified or fetched.digest == channel.feed_digest:
+                result = IntakeResult(created_ids=[])  # nothing changed since the last successful poll
+            else:
+                result = posts_ingest(channel=channel, items=parse_feed(fetched.body), now=now)
+            Channel.objects.filter(pk=channel.pk).update(**health)
     except FetchError as error:
         channel_record_failure(channel_id=channel.pk, error=str(error), now=now)
         return None
@@ -317,16 +330,6 @@ def channel_poll(*, channel_id: int, now: datetime | None = None) -> IntakeResul
         # Details are in the log; the channel page and the notice get a sentence.
         channel_record_failure(channel_id=channel.pk, error=str(_("The feed could not be read.")), now=now)
         return None
-    health = {
-        "last_polled_at": now,
-        "last_success_at": now,
-        "last_error": "",
-        "consecutive_failures": 0,
-        "next_poll_at": _next_turn(now, channel.poll_interval_minutes),
-    }
-    if not fetched.not_modified:
-        health.update(feed_etag=fetched.etag, feed_last_modified=fetched.last_modified, feed_digest=fetched.digest)
-    Channel.objects.filter(pk=channel.pk).update(**health)
     return result
 
 
