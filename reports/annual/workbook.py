@@ -63,6 +63,12 @@ def overview_rows(figures: dict) -> Iterator[list]:
     by_month = archive["by_month"]
     quarters = [sum(by_month[first - 1 : first + 2]) for first in (1, 4, 7, 10)]
     yield [_("Archive records"), archive["total"], *quarters, *by_month]
+    alerts = figures.get("alerts")  # absent from summaries compiled before the alerts app
+    if alerts:
+        # The year's figures only, as the summary page shows them (alerts.selectors.alert_figures).
+        yield [_("Alerts raised"), alerts["raised"]]
+        yield [_("Acknowledged in time"), alerts["acknowledged_in_time"]]
+        yield [_("Median minutes to acknowledge"), alerts["median_minutes"]]
     columns = indicators.indicators(indicators.GROUP_COLUMNS)
     for title, key, labeller in (
         (_("Demands by kind"), "by_kind", demand_kind_label),

@@ -1,8 +1,10 @@
 """The alert figures (hand-counted), the pages (policy 403, one-tap acknowledgement, the badge), and
 query counts that do not grow with the alerts (the list, the dashboard)."""
 
+import io
 from datetime import timedelta
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +18,8 @@ from alerts.services.raising import alert_acknowledge, alert_raise
 from bureau import clock
 from bureau.models import Role
 from reports.annual.draft import opinion_paragraphs
-from reports.annual.figures import alert_section
+from reports.annual.figures import alert_section, annual_figures
+from reports.annual.workbook import write_annual_workbook
 from tests.alerts.factories import AlertRuleFactory
 from tests.assignments.factories import ShiftAssignmentFactory, ShiftFactory, ShiftTypeFactory
 from tests.factories import PersonFactory
@@ -75,10 +78,19 @@ def test_the_annual_summary_and_its_draft_carry_the_figures(travel, cast):
     assert text in _alert_paragraph(section)
 
 
-def _alert_paragraph(section) -> list[str]:
-    from reports.annual.figures import annual_figures  # the whole year, compiled as the summary does
+def test_the_annual_workbook_lists_the_alert_figures(travel, cast):
+    _four_alerts(travel, cast)
+    buffer = io.BytesIO()
+    write_annual_workbook(year=2026, figures=annual_figures(year=2026), stream=buffer, language="en")
+    buffer.seek(0)
+    rows = {row[0]: row[1:2] for row in openpyxl.load_workbook(buffer)["Overview"].iter_rows(values_only=True) if row}
+    assert rows["Alerts raised"] == (5,)
+    assert rows["Acknowledged in time"] == (2,)
+    assert rows["Median minutes to acknowledge"] == (5.0,)
 
-    figures = annual_figures(year=2026)
+
+def _alert_paragraph(section) -> list[str]:
+    figures = annual_figures(year=2026)  # the whole year, compiled as the summary does
     assert figures["alerts"] == section
     with translation.override("en"):
         return [str(p) for p in opinion_paragraphs(figures)]
