@@ -47,14 +47,14 @@ def _fill_posts(total: int) -> None:
             """
             INSERT INTO opinions_post (source, external_id, dedupe_key, content_hash, link, title, body, author,
                 posted_at, found_at, status, screening, hits, is_relevant, status_before_takedown, decision_reason,
-                channel_id, section_id, category_id)
+                channel_id, section_id, category_id, search_text, search_grams)
             SELECT 'feed', 'bench-' || g, md5('bench' || g), md5('c' || g), '', '负载帖子 ' || g, '内容', '',
                 r, r,
                 CASE WHEN g %% 50 = 0 THEN 'taken_down' WHEN g %% 7 = 0 THEN 'filed' ELSE 'read' END,
                 CASE WHEN g %% 50 = 0 THEN 'confirmed' ELSE 'clean' END, '[]'::jsonb, g %% 5 = 0,
                 '', '', c.id, c.section_id,
                 CASE WHEN g %% 50 = 0
-                    THEN (%(categories)s::bigint[])[1 + g %% array_length(%(categories)s::bigint[], 1)] END
+                    THEN (%(categories)s::bigint[])[1 + g %% array_length(%(categories)s::bigint[], 1)] END, '', '{}'::text[]
             FROM generate_series(1, %(total)s) AS g
             JOIN LATERAL (SELECT %(now)s - interval '365 days' + (g * (interval '365 days' / %(total)s)) AS r) t ON true
             JOIN opinions_channel c ON c.id = (%(channels)s::bigint[])[1 + g %% array_length(%(channels)s::bigint[], 1)]

@@ -83,11 +83,11 @@ def _fill_publicity(total: int) -> None:
             """
             INSERT INTO publicity_publicitypost (title, body, department_id, author_id, platform_id, planned_on,
                 state, created_at, updated_at, submitted_at, reviewer_id, reviewed_at, review_comment,
-                published_on, link, published_by_id)
+                published_on, link, published_by_id, search_text, search_grams)
             SELECT '负载宣传稿 ' || g, '内容', (%(departments)s::bigint[])[1 + g %% %(n)s],
                 (%(authors)s::bigint[])[1 + g %% %(n)s], (%(platforms)s::bigint[])[1 + g %% %(p)s], d,
                 CASE WHEN g %% 10 = 0 THEN 'submitted' ELSE 'published' END, t, t, t, NULL,
-                NULL, '', CASE WHEN g %% 10 = 0 THEN NULL ELSE d END, '', NULL
+                NULL, '', CASE WHEN g %% 10 = 0 THEN NULL ELSE d END, '', NULL, '', '{}'::text[]
             FROM generate_series(1, %(total)s) AS g,
                 LATERAL (SELECT %(now)s - (g * (interval '1095 days' / %(total)s)) AS t) AS moment,
                 LATERAL (SELECT (t AT TIME ZONE 'Asia/Shanghai')::date AS d) AS day
