@@ -54,7 +54,8 @@ def _fill_posts(total: int) -> None:
                 CASE WHEN g %% 50 = 0 THEN 'confirmed' ELSE 'clean' END, '[]'::jsonb, g %% 5 = 0,
                 '', '', c.id, c.section_id,
                 CASE WHEN g %% 50 = 0
-                    THEN (%(categories)s::bigint[])[1 + g %% array_length(%(categories)s::bigint[], 1)] END, '', '{}'::text[]
+                    THEN (%(categories)s::bigint[])[1 + g %% array_length(%(categories)s::bigint[], 1)] END,
+                '', '{}'::text[]
             FROM generate_series(1, %(total)s) AS g
             JOIN LATERAL (SELECT %(now)s - interval '365 days' + (g * (interval '365 days' / %(total)s)) AS r) t ON true
             JOIN opinions_channel c ON c.id = (%(channels)s::bigint[])[1 + g %% array_length(%(channels)s::bigint[], 1)]
