@@ -67,7 +67,8 @@ def _fill(total: int, year: int) -> None:
                 content, about_bureau, level, department_id, handler_id, state, received_at, due_at, assigned_at,
                 replied_at, first_replied_at, completed_at, called_back_at, due_soon_at, overdue_at,
                 escalation_level, was_overdue, reply_text, internal_notes, review_opinion, measures, resolution,
-                satisfaction, redo_count, handback_reason, extension_reason, search_text, search_grams)
+                satisfaction, redo_count, handback_reason, extension_reason, search_text, search_grams,
+                state_before_merge)
             SELECT (ARRAY['complaint','suggestion','consultation','criticism','praise','other'])[1 + g %% 6],
                 (%(channels)s::int[])[1 + g %% array_length(%(channels)s::int[], 1)], NULL, '', '',
                 '负载诉求 ' || g || ' 关于景区门票和图书馆开放时间的反映', '内容', false, 'III', NULL,
@@ -76,7 +77,7 @@ def _fill(total: int, year: int) -> None:
                 r + CASE WHEN g %% 10 = 0 THEN interval '30 hours' ELSE interval '3 hours' END,
                 r + CASE WHEN g %% 10 = 0 THEN interval '30 hours' ELSE interval '3 hours' END,
                 r + interval '40 hours', NULL, NULL, NULL, 0, false, '', '', '', '', '',
-                CASE WHEN g %% 4 = 0 THEN 'satisfied' ELSE '' END, 0, '', '', '', '{}'::text[]
+                CASE WHEN g %% 4 = 0 THEN 'satisfied' ELSE '' END, 0, '', '', '', '{}'::text[], ''
             FROM generate_series(1, %(total)s) AS g,
                 LATERAL (SELECT %(start)s::timestamptz + (g * ((%(end)s::timestamptz - %(start)s::timestamptz)
                     / (%(total)s + 1))) AS r) AS t

@@ -66,7 +66,8 @@ def _fill(total: int, open_count: int) -> None:
                 content, about_bureau, level, department_id, handler_id, state, received_at, due_at, assigned_at,
                 replied_at, first_replied_at, completed_at, called_back_at, due_soon_at, overdue_at,
                 escalation_level, was_overdue, reply_text, internal_notes, review_opinion, measures, resolution,
-                satisfaction, redo_count, handback_reason, extension_reason, search_text, search_grams)
+                satisfaction, redo_count, handback_reason, extension_reason, search_text, search_grams,
+                state_before_merge)
             SELECT 'B-' || g, (ARRAY['complaint','suggestion','consultation','criticism','praise','other'])[1 + g %% 6],
                 (%(channels)s::int[])[1 + g %% array_length(%(channels)s::int[], 1)], NULL, '', '',
                 '负载诉求 ' || g, '内容', false, 'III', NULL,
@@ -78,7 +79,7 @@ def _fill(total: int, open_count: int) -> None:
                 CASE WHEN g > %(closed)s THEN NULL ELSE r + interval '30 hours' END,
                 CASE WHEN g > %(closed)s THEN NULL ELSE r + interval '48 hours' END, NULL, NULL, 0, false,
                 '', '', '', '', '',
-                CASE WHEN g %% 4 = 0 AND g <= %(closed)s THEN 'satisfied' ELSE '' END, 0, '', '', '', '{}'::text[]
+                CASE WHEN g %% 4 = 0 AND g <= %(closed)s THEN 'satisfied' ELSE '' END, 0, '', '', '', '{}'::text[], ''
             FROM generate_series(1, %(total)s) AS g,
                 LATERAL (SELECT CASE WHEN g > %(closed)s
                     THEN %(now)s - ((g - %(closed)s) * (interval '48 hours' / %(open)s))
