@@ -9,7 +9,8 @@ from bureau.normalise import fold, keyword_variants
 
 
 def _variants(words: list[str]) -> list[tuple[str, frozenset[str]]]:
-    return [(word, frozenset(keyword_variants(word))) for word in words if keyword_variants(word)]
+    found = ((word, frozenset(keyword_variants(word))) for word in words)
+    return [(word, variants) for word, variants in found if variants]
 
 
 @dataclass(frozen=True)

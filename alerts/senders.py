@@ -6,7 +6,6 @@ other side refused, rate-limited or could not be reached; the outbox then tries 
 import logging
 from typing import Protocol
 
-import apprise
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -20,6 +19,8 @@ class SendFailed(Exception):
 def robot_send(*, url: str, title: str, body: str) -> None:
     """Post one message to a chat robot. apprise reports a refused (HTTP 4xx/5xx, 429 included) or
     unreachable service as False; that is a failure to retry."""
+    import apprise  # about 25 ms to import: paid by the outbox, not by every process start
+
     sender = apprise.Apprise()
     if not sender.add(url):
         raise SendFailed(f"not an apprise URL: {url[:60]}")
@@ -28,6 +29,8 @@ def robot_send(*, url: str, title: str, body: str) -> None:
 
 
 def robot_url_is_valid(url: str) -> bool:
+    import apprise  # as in robot_send: only the admin's robot form needs it
+
     return bool(apprise.Apprise().add(url))
 
 
@@ -43,5 +46,5 @@ class ConsoleSmsAdapter:
 
 
 def sms_adapter() -> SmsAdapter:
-    adapter: SmsAdapter = import_string(getattr(settings, "ALERTS_SMS_ADAPTER", "alerts.senders.ConsoleSmsAdapter"))()
+    adapter: SmsAdapter = import_string(settings.ALERTS_SMS_ADAPTER)()
     return adapter

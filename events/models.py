@@ -210,6 +210,13 @@ class ResponseLimit(models.Model):
         return f"{self.level} {self.kind} {self.hours}h"
 
 
+def event_open_q(path: str = "") -> Q:
+    """An open event: not closed and not merged into another (``Event.is_open`` for one row).
+    ``path`` reaches the event from another model, e.g. ``"event"`` from its clocks or links."""
+    prefix = f"{path}__" if path else ""
+    return Q(**{f"{prefix}merged_into__isnull": True}) & ~Q(**{f"{prefix}state": Event.State.CLOSED})
+
+
 def clock_overdue_q(at) -> Q:
     """Overdue at ``at``: not met and its stored deadline passed (``due_at < at``, as for demands)."""
     return Q(met_at__isnull=True, due_at__lt=at)

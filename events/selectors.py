@@ -27,6 +27,7 @@ from events.models import (
     GradingRule,
     Level,
     clock_overdue_q,
+    event_open_q,
 )
 
 TIMELINE_PAGE = 50
@@ -66,7 +67,7 @@ def event_get(*, user: AnyUser, pk: int) -> Event | None:
 
 
 def open_events(*, user: AnyUser) -> QuerySet[Event]:
-    return events_visible(user=user).exclude(state=Event.State.CLOSED).filter(merged_into__isnull=True)
+    return events_visible(user=user).filter(event_open_q())
 
 
 @dataclass(frozen=True)
@@ -281,8 +282,7 @@ def overdue_clocks(*, at: datetime | None = None, limit: int = 20) -> QuerySet[E
     """Clocks overdue at ``at`` (``due_at < at``, not met) on open events, the most overdue first."""
     at = at or clock.now()
     return (
-        EventClock.objects.filter(clock_overdue_q(at), event__merged_into__isnull=True)
-        .exclude(event__state=Event.State.CLOSED)
+        EventClock.objects.filter(clock_overdue_q(at), event_open_q("event"))
         .select_related("event")
         .order_by("due_at", "pk")[:limit]
     )
@@ -290,11 +290,7 @@ def overdue_clocks(*, at: datetime | None = None, limit: int = 20) -> QuerySet[E
 
 def overdue_clock_count(*, at: datetime | None = None) -> int:
     at = at or clock.now()
-    return (
-        EventClock.objects.filter(clock_overdue_q(at), event__merged_into__isnull=True)
-        .exclude(event__state=Event.State.CLOSED)
-        .count()
-    )
+    return EventClock.objects.filter(clock_overdue_q(at), event_open_q("event")).count()
 
 
 def event_of_item(*, post_id: int | None = None, demand_id: int | None = None) -> Event | None:

@@ -33,6 +33,7 @@ from events.models import (
     Level,
     ResponseLimit,
     clock_overdue_q,
+    event_open_q,
 )
 from events.policies import WHEN, event_require
 from opinions.models import Demand, Post
@@ -528,8 +529,7 @@ def event_clocks_sweep(*, now: datetime | None = None) -> int:
     Returns the number escalated."""
     now = now or clock.now()
     candidates = list(
-        EventClock.objects.filter(clock_overdue_q(now), escalated_at__isnull=True, event__merged_into__isnull=True)
-        .exclude(event__state=Event.State.CLOSED)
+        EventClock.objects.filter(clock_overdue_q(now), event_open_q("event"), escalated_at__isnull=True)
         .select_for_update(skip_locked=True, of=("self",))
         .values_list("pk", flat=True)
     )

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from alerts.matching import KeywordScheme
 from alerts.models import AlertRule, EvaluationMark
 from alerts.services.raising import alert_raise
 from bureau import clock
-from events.models import Event, EventDemand, EventPost, Level
+from events.models import Event, EventDemand, EventPost, Level, event_open_q
 from opinions.models import Post
 
 logger = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ def evaluate_event_volume(rule: AlertRule, now: datetime) -> int:
     (the posts' and demands' time indexes) and grouping them by event."""
     since = now - timedelta(minutes=rule.minutes or 60)
     threshold = rule.threshold or 10
-    live = Q(event__merged_into__isnull=True) & ~Q(event__state=Event.State.CLOSED)
+    live = event_open_q("event")
     counts: dict[int, list[int]] = {}
     posts = EventPost.objects.filter(live, post__found_at__gte=since, post__found_at__lte=now)
     for event_id, n in posts.values_list("event_id").annotate(n=Count("pk")).order_by():
