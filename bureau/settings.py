@@ -308,6 +308,14 @@ ARCHIVE_ANCHOR_PATH = env.str("ARCHIVE_ANCHOR_PATH", default=str(VAR_DIR / "arch
 # redirect (opinions/intake/fetch.py). Names or addresses, comma-separated. Default: none.
 # The demo office's feeds are served by the office itself on this machine: allowed explicitly.
 OPINIONS_FEED_ALLOWED_HOSTS = env.list("OPINIONS_FEED_ALLOWED_HOSTS", default=["127.0.0.1"] if DEMO_APP else [])
+# Each fetch of a feed: seconds to connect, between two reads, and for the whole download (the
+# shortest poll interval is 60 s, so a stuck server never holds the feed worker past the next poll);
+# the largest download and the most redirects followed (each hop checked against private addresses).
+OPINIONS_FEED_CONNECT_TIMEOUT = env.float("OPINIONS_FEED_CONNECT_TIMEOUT", default=5.0)
+OPINIONS_FEED_READ_TIMEOUT = env.float("OPINIONS_FEED_READ_TIMEOUT", default=10.0)
+OPINIONS_FEED_TOTAL_TIMEOUT = env.float("OPINIONS_FEED_TOTAL_TIMEOUT", default=30.0)
+OPINIONS_FEED_MAX_BYTES = env.int("OPINIONS_FEED_MAX_BYTES", default=20 * 1024 * 1024)
+OPINIONS_FEED_MAX_REDIRECTS = env.int("OPINIONS_FEED_MAX_REDIRECTS", default=3)
 # Where the demo channels find those feeds: the address `make run` serves on.
 DEMO_FEED_BASE = env.str("DEMO_FEED_BASE", default="http://127.0.0.1:8000")
 
@@ -353,7 +361,9 @@ else:
         # A task taken by a worker that was killed comes back after this; just over the hard time
         # limit, so interrupted work (a poll, the annual workbook) is redone within minutes, and a
         # task still running is never delivered twice (it is killed at CELERY_TASK_TIME_LIMIT).
-        "visibility_timeout": env.int("CELERY_TASK_TIME_LIMIT", default=300) + 60,
+        # The margin covers a slow acknowledgement after the limit; a minute unless set.
+        "visibility_timeout": env.int("CELERY_TASK_TIME_LIMIT", default=300)
+        + env.int("CELERY_REDELIVERY_MARGIN", default=60),
         # Workers look for such tasks every 10 s (kombu's default looks only every 10th time, so
         # ~100 s); one small sorted-set query each time.
         "unacked_restore_interval": 10,

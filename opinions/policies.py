@@ -5,10 +5,10 @@ appears exactly when the service would accept the person and the demand's state.
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from bureau.models import Person
+from bureau.models import Person, User
 from bureau.selectors import person_for
 from opinions.models import Demand
 
@@ -142,10 +142,20 @@ def demand_shows_citizen(user, demand: Demand) -> bool:
 
 
 def _people_with_perm(codename: str) -> Q:
-    """Active people whose login has ``opinions.<codename>`` through a role group or directly."""
-    return Q(
-        user__groups__permissions__codename=codename, user__groups__permissions__content_type__app_label="opinions"
-    ) | Q(user__user_permissions__codename=codename, user__user_permissions__content_type__app_label="opinions")
+    """Active people whose login has ``opinions.<codename>`` through a role group or directly.
+
+    Two EXISTS subqueries rather than joins: joining both many-to-many paths in one OR multiplies
+    every group permission by every direct permission before DISTINCT (0.6 s a call on the demo
+    office, paid by every reply submitted for review)."""
+    via_group = User.groups.through.objects.filter(
+        user_id=OuterRef("user_id"),
+        group__permissions__codename=codename,
+        group__permissions__content_type__app_label="opinions",
+    )
+    direct = User.user_permissions.through.objects.filter(
+        user_id=OuterRef("user_id"), permission__codename=codename, permission__content_type__app_label="opinions"
+    )
+    return Q(Exists(via_group)) | Q(Exists(direct))
 
 
 def waiting_for(demand: Demand, action: str) -> list[Person]:

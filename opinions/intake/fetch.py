@@ -36,10 +36,6 @@ class Fetched:
         return hashlib.sha256(self.body).hexdigest()
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def _check_scheme(url: str) -> None:
     if urlsplit(url).scheme.lower() not in ("http", "https"):
         raise FetchError(_("Only http and https addresses can be fetched."))
@@ -48,7 +44,7 @@ def _check_scheme(url: str) -> None:
 def _allowed_internal_hosts() -> set[str]:
     """Hosts inside the network that administrators allow feeds from (a county intranet forum, the
     demo office's own feeds): ``OPINIONS_FEED_ALLOWED_HOSTS``, empty by default."""
-    return {host.strip().lower().strip("[]") for host in _setting("OPINIONS_FEED_ALLOWED_HOSTS", []) if host.strip()}
+    return {host.strip().lower().strip("[]") for host in settings.OPINIONS_FEED_ALLOWED_HOSTS if host.strip()}
 
 
 def _is_public(address: str) -> bool:
@@ -131,18 +127,18 @@ def fetch_feed(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
     Raises FetchError for any network, protocol, status or size problem, and when the whole fetch
     takes longer than ``OPINIONS_FEED_TOTAL_TIMEOUT`` (30 s; the shortest poll interval is 60 s)."""
     try:
-        with _deadline(_setting("OPINIONS_FEED_TOTAL_TIMEOUT", 30.0)):
+        with _deadline(settings.OPINIONS_FEED_TOTAL_TIMEOUT):
             return _fetch(url, etag=etag, last_modified=last_modified)
     except _DeadlinePassed as error:
         raise FetchError(_("The feed took too long to download.")) from error
 
 
 def _fetch(url: str, *, etag: str, last_modified: str) -> Fetched:
-    connect_timeout = _setting("OPINIONS_FEED_CONNECT_TIMEOUT", 5.0)
-    read_timeout = _setting("OPINIONS_FEED_READ_TIMEOUT", 10.0)
-    total_timeout = _setting("OPINIONS_FEED_TOTAL_TIMEOUT", 30.0)
-    max_bytes = _setting("OPINIONS_FEED_MAX_BYTES", 20 * 1024 * 1024)
-    max_redirects = _setting("OPINIONS_FEED_MAX_REDIRECTS", 3)
+    connect_timeout = settings.OPINIONS_FEED_CONNECT_TIMEOUT
+    read_timeout = settings.OPINIONS_FEED_READ_TIMEOUT
+    total_timeout = settings.OPINIONS_FEED_TOTAL_TIMEOUT
+    max_bytes = settings.OPINIONS_FEED_MAX_BYTES
+    max_redirects = settings.OPINIONS_FEED_MAX_REDIRECTS
     _check_destination(url)
     timeout = httpx.Timeout(connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout)
     started = time.monotonic()
@@ -213,7 +209,7 @@ def _decode_content(response: httpx.Response, raw: bytes) -> bytes:
         return raw
     import zlib
 
-    max_bytes = _setting("OPINIONS_FEED_MAX_BYTES", 20 * 1024 * 1024)
+    max_bytes = settings.OPINIONS_FEED_MAX_BYTES
     if encoding in ("gzip", "x-gzip", "deflate"):
         wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
         decompressor = zlib.decompressobj(wbits)
