@@ -214,7 +214,11 @@ def test_ten_thousand_items_in_one_run(feed_server, channel_factory, fast_limits
     rng = random.Random(10_000)
     common = [chr(code) for code in range(0x4E00, 0x4E00 + 3000)]
     items = [
-        {"guid": f"g{i}", "title": "".join(rng.choices(common, k=12)), "description": "".join(rng.choices(common, k=40))}
+        {
+            "guid": f"g{i}",
+            "title": "".join(rng.choices(common, k=12)),
+            "description": "".join(rng.choices(common, k=40)),
+        }
         for i in range(10_000)
     ]
     items[5000]["description"] = "出售仿真枪"
