@@ -1,13 +1,17 @@
 """The test cast: one person per role plus an outsider with no role, and ``client_as(role)``."""
 
 import os
+from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, connections
-from django.test import Client
+from django.test import Client, TransactionTestCase, override_settings
 
+from bureau import clock
 from bureau.celery import app as celery_app
 from bureau.models import Role
 from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
@@ -71,10 +75,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
     connections.create_connection = create_connection
 
 
+def _seeded_order(item) -> int:
+    """0: a test on an empty database; 1: one that reads the seeded demo office inside its own
+    rolled-back transaction (tests/test_demo_office.py); 2: a browser test on it, which commits."""
+    if "seeded_demo_office" not in getattr(item, "fixturenames", ()):
+        return 0
+    return 2 if "live_server" in item.fixturenames else 1
+
+
 def pytest_collection_modifyitems(items):
-    """Tests on the shared, seeded demo office (``seeded_demo_office``, tests/e2e/conftest.py) run last,
-    after every test that expects an empty database."""
-    items.sort(key=lambda item: "seeded_demo_office" in getattr(item, "fixturenames", ()))
+    """Tests on the shared, seeded demo office (``seeded_demo_office`` below) run last, after every
+    test that expects an empty database; those that only read it before the browser tests that
+    change it."""
+    items.sort(key=_seeded_order)
 
 
 @pytest.fixture(autouse=True)
@@ -136,3 +149,32 @@ def committed_db():
     migrations wrote are taken care of once for the session by ``django_db_setup`` above."""
     yield
     connections.close_all()  # only this thread's; worker threads close their own
+
+
+@pytest.fixture(scope="session")
+def seeded_demo_office(django_db_setup, django_db_blocker, tmp_path_factory) -> datetime:
+    """The demo office (``seed_demo``), seeded and committed once per run (per xdist process) for
+    the tests that read it: tests/test_demo_office.py, then the browser tests. Returns the moment
+    it was seeded at: the clock stands still there while seeding, as if a year of the office were
+    written in an instant, and tests/test_demo_office.py reads it at that same moment.
+
+    Those tests run last (``pytest_collection_modifyitems`` above) and the end-of-test flush of
+    transactional tests is skipped from here on, so each sees the same seeded office; they must
+    not depend on what another of them changed (the plain ones roll back their own changes). The
+    test database is dropped at the end of the run."""
+    seeding = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+    )
+    seeded_at = clock.now().replace(microsecond=0)
+    with django_db_blocker.unblock(), seeding, time_machine.travel(seeded_at, tick=False):
+        # An earlier transactional test's flush removed the rows migrations wrote (role groups,
+        # periodic jobs); put them back first, as serialized_rollback would.
+        if hasattr(connection, "_test_serialized_contents"):
+            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+        call_command("seed_demo", verbosity=0)
+    keep = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = lambda self: None
+    yield seeded_at
+    TransactionTestCase._fixture_teardown = keep

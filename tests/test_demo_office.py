@@ -1,18 +1,17 @@
 """The demo office (``seed_demo``): a realistic bureau with a year of activity, the same after a
 second run, and extended (not duplicated) when seeded again on a later day.
 
-Seeding a year through the real services takes half a minute, so the office is seeded once for
-this module, inside a transaction rolled back at the end; each test runs in a savepoint within it."""
+Seeding a year through the real services takes half a minute, so these tests read the office the
+browser tests read (``seeded_demo_office``, tests/conftest.py: seeded once per run and committed),
+each inside its own transaction rolled back at its end, with the clock at the moment of the seed.
+They run before the browser tests, which change the office."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core.management import call_command
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count
-from django.test import override_settings
 from django.utils import timezone
 
 from archive.models import ArchiveRecord
@@ -60,9 +59,6 @@ from opinions.selectors.figures import demand_figures
 from publicity.models import MediaCoverage, PublicityPost
 from publicity.selectors import outlet_counts
 
-# The same moment as the ``travel`` fixture's, so module and tests share one clock.
-SEEDED_AT = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
 TABLES = [
     User,
     Department,
@@ -95,17 +91,14 @@ TABLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def demo_office(django_db_setup, django_db_blocker):
-    # The tests' fast password hasher (tests/conftest.py) must already apply while seeding.
-    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), time_machine.travel(SEEDED_AT, tick=False), fast_hasher, transaction.atomic():
-        call_command("seed_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
+@pytest.fixture
+def travel(seeded_demo_office, time_machine):
+    """The clock at the moment the office was seeded, standing still (move it with ``shift``)."""
+    time_machine.move_to(seeded_demo_office, tick=False)
+    return time_machine
 
 
-pytestmark = pytest.mark.usefixtures("demo_office", "db", "travel")
+pytestmark = pytest.mark.usefixtures("seeded_demo_office", "db", "travel")
 
 
 def snapshot() -> dict:

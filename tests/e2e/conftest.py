@@ -5,9 +5,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
-from django.test import TransactionTestCase, override_settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -82,26 +79,3 @@ def login(page, live_server):
         return page
 
     return log_in
-
-
-@pytest.fixture(scope="session")
-def seeded_demo_office(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo office (``seed_demo``), seeded and committed once per run for the browser tests
-    that read it. Those tests run last (see ``pytest_collection_modifyitems`` in tests/conftest.py)
-    and their end-of-test flush is skipped, so each sees the same seeded office; they must not
-    depend on what another of them changed. The test database is dropped at the end of the run."""
-    seeding = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
-    )
-    with django_db_blocker.unblock(), seeding:
-        # An earlier transactional test's flush removed the rows migrations wrote (role groups,
-        # periodic jobs); put them back first, as serialized_rollback would.
-        if hasattr(connection, "_test_serialized_contents"):
-            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-        call_command("seed_demo", verbosity=0)
-    keep = TransactionTestCase._fixture_teardown
-    TransactionTestCase._fixture_teardown = lambda self: None
-    yield
-    TransactionTestCase._fixture_teardown = keep
