@@ -21,7 +21,7 @@ class DraftForm(forms.Form):
     )
     day = forms.DateField(
         label=gettext_lazy("A day of the period"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("The day itself, its week (Monday to Sunday) or its month."),
     )
 
