@@ -24,6 +24,7 @@ from reports.briefings.selectors import briefing_figures, briefing_period
 from reports.dashboard.selectors import Period, dashboard
 from reports.models import Briefing, BriefingDelivery, BriefingRecipient, SignedBriefingChanged
 from reports.tasks import briefings_draft_scheduled_task
+from reports.todo import todo_counts
 from tests.alerts.factories import ChatRobotFactory
 from tests.assignments.factories import IncidentReportFactory
 from tests.opinions.factories import ChannelFactory, DemandFactory, PostFactory, ScreeningCategoryFactory
@@ -314,7 +315,11 @@ def test_draft_edit_submit_and_sign_through_the_pages(client_as, cast, django_as
     assert staff.post(edit_url, fields).status_code == 302
     assert staff.post(f"/briefings/{briefing.pk}/submit/").status_code == 302
     leader = client_as("leader")
-    assert "briefings_sign" in leader.get("/todo/").content.decode() or True
+    assert briefing.get_absolute_url() in leader.get("/todo/").content.decode()  # waits on the leader's to-do
+    with django_assert_max_num_queries(16):
+        detail = leader.get(briefing.get_absolute_url())
+    assert 'data-testid="sign"' in detail.content.decode()
+    assert 'data-testid="sign"' not in staff.get(briefing.get_absolute_url()).content.decode()
     assert leader.post(f"/briefings/{briefing.pk}/sign/").status_code == 302
     briefing.refresh_from_db()
     assert briefing.state == Briefing.State.SIGNED
@@ -335,11 +340,10 @@ def test_draft_edit_submit_and_sign_through_the_pages(client_as, cast, django_as
 
 
 def test_the_leaders_todo_lists_what_waits_for_sign_off(cast):
-    from reports.todo import todo_counts  # noqa: PLC0415 - why: read beside the one test that needs it
-
     briefing = _ready(cast)
     assert todo_counts(user=cast["leader"].user, person=cast["leader"])["briefings_sign"] == 1
-    services.briefing_edit  # noqa: B018 - the drafter's own list has no sign-off
+    # Not for the leader who edited it (four eyes), nor for staff, who sign nothing.
+    assert todo_counts(user=cast["director"].user, person=cast["director"])["briefings_sign"] == 1
     assert "briefings_sign" not in todo_counts(user=cast["staff"].user, person=cast["staff"])
     services.briefing_sign(actor=cast["leader"].user, briefing=briefing)
     assert todo_counts(user=cast["leader"].user, person=cast["leader"])["briefings_sign"] == 0
@@ -352,3 +356,18 @@ def test_the_event_page_offers_the_special_report(crafted, client_as):
     response = staff.post(f"/briefings/event/{event.pk}/")
     briefing = Briefing.objects.get(kind=Briefing.Kind.SPECIAL)
     assert response["Location"] == briefing.get_absolute_url()
+
+
+def test_an_editing_leader_does_not_see_it_on_the_to_do_list(cast):
+    briefing = services.briefing_draft(actor=cast["staff"].user, kind=Briefing.Kind.DAILY, day=DAY)
+    services.briefing_edit(actor=cast["leader"].user, briefing=briefing, sections={"next_steps": "领导补充。"})
+    services.briefing_submit(actor=cast["staff"].user, briefing=briefing)
+    assert todo_counts(user=cast["leader"].user, person=cast["leader"])["briefings_sign"] == 0
+    assert todo_counts(user=cast["director"].user, person=cast["director"])["briefings_sign"] == 1
+
+
+def test_the_distribution_list_is_kept_in_the_admin(client_as):
+    admin = client_as("admin")
+    assert admin.get("/admin/reports/briefingrecipient/").status_code == 200
+    assert admin.get("/admin/reports/briefingrecipient/add/").status_code == 200
+    assert client_as("supervisor").get("/admin/reports/briefingrecipient/").status_code in (302, 403)
