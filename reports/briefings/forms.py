@@ -54,3 +54,20 @@ class SectionsForm(forms.Form):
     def clean(self):
         data = super().clean()
         return {"sections": {key: data.get(key, "") for key in self.fields}}
+
+
+class BriefingFilterForm(forms.Form):
+    """The list's filters: kind and state (an unknown value is ignored by the selector)."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *Briefing.Kind.choices],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    state = forms.ChoiceField(
+        label=gettext_lazy("State"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *Briefing.State.choices],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )

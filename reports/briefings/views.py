@@ -17,7 +17,7 @@ from bureau.views_base import ActionView, ServiceFormView
 from events.selectors import event_get
 from reports.briefings import selectors, services
 from reports.briefings.document import briefing_docx_response
-from reports.briefings.forms import DraftForm, SectionsForm
+from reports.briefings.forms import BriefingFilterForm, DraftForm, SectionsForm
 from reports.briefings.policies import briefing_actions, briefing_require
 from reports.briefings.text import headed_sections
 from reports.models import Briefing
@@ -37,13 +37,7 @@ class BriefingListView(PermissionRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(
-            kinds=Briefing.Kind.choices,
-            states=Briefing.State.choices,
-            chosen_kind=self.request.GET.get("kind", ""),
-            chosen_state=self.request.GET.get("state", ""),
-            query_string=query.urlencode(),
-        )
+        context.update(filter_form=BriefingFilterForm(self.request.GET), query_string=query.urlencode())
         return context
 
 

@@ -371,3 +371,30 @@ def test_the_distribution_list_is_kept_in_the_admin(client_as):
     assert admin.get("/admin/reports/briefingrecipient/").status_code == 200
     assert admin.get("/admin/reports/briefingrecipient/add/").status_code == 200
     assert client_as("supervisor").get("/admin/reports/briefingrecipient/").status_code in (302, 403)
+
+
+def test_a_refused_robot_message_is_retried_later_not_lost(cast, monkeypatch, travel):
+    robot = ChatRobotFactory(name="舆情群")
+    BriefingRecipient.objects.create(robot=robot)
+    briefing = services.briefing_sign(actor=cast["leader"].user, briefing=_ready(cast))
+
+    def refuse(**kwargs):
+        raise services.SendFailed("429")
+
+    monkeypatch.setattr(services, "robot_send", refuse)
+    assert services.briefing_deliveries_send() == 0
+    delivery = BriefingDelivery.objects.get(briefing=briefing)
+    assert (delivery.attempts, delivery.sent_at, delivery.last_error) == (1, None, "429")
+    assert services.briefing_deliveries_send() == 0  # not due for 10 s
+    monkeypatch.setattr(services, "robot_send", lambda **kwargs: None)
+    travel.shift(timedelta(seconds=10))
+    assert services.briefing_deliveries_send() == 1
+    assert BriefingDelivery.objects.get(pk=delivery.pk).attempts == 2
+
+
+def test_the_list_filters_fold_on_a_phone(client_as, cast):
+    _ready(cast)
+    body = client_as("staff").get("/briefings/?state=submitted").content.decode()
+    assert 'data-testid="filters-toggle"' in body
+    assert 'data-testid="filters-active">1<' in body
+    assert body.count('data-testid="briefing-row"') == 1
