@@ -213,6 +213,12 @@ PERIODIC_JOB_TEXTS = (
     gettext_noop("Raises alerts for prohibited content not handled within its rule's minutes."),
     gettext_noop("Escalate unacknowledged alerts"),
     gettext_noop("Alerts not acknowledged in time go to the office head, then the leader in charge."),
+    gettext_noop("Draft the morning briefings"),
+    gettext_noop(
+        "At 08:00: yesterday's daily briefing and, on Mondays, last week's weekly one, drafted for the office head."
+    ),
+    gettext_noop("Send briefing robot messages"),
+    gettext_noop("Every minute: the signed briefings' messages to chat robots not yet taken by the robot's service."),
     gettext_noop("Send alert messages"),
     gettext_noop("The alerts outbox: e-mail, SMS and chat robot messages not yet sent, with retries."),
     gettext_noop("Warn about sections not reviewed in time"),

@@ -36,6 +36,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/", include("reports.dashboard.urls")),
     path("annual/", include("reports.annual.urls")),
+    path("briefings/", include("reports.briefings.urls")),
     path("archive/", include("archive.urls")),
     path("opinions/", include("opinions.urls")),
     path("publicity/", include("publicity.urls")),

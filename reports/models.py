@@ -8,9 +8,11 @@ they were compiled. A year still running has no revisions: its nightly compilati
 figures."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bureau.models import AnnualSummary
@@ -111,3 +113,194 @@ class ScoringRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_indicator_display()}"
+
+
+# --- Briefings (舆情简报: 日报, 周报, 月报, 专报) ------------------------------------------------------
+
+
+class SignedBriefingChanged(ValidationError):
+    """A signed briefing is the record of what was signed: it is never changed or deleted."""
+
+
+class BriefingQuerySet(models.QuerySet):
+    def waiting_for_sign_off(self):
+        return self.filter(state=Briefing.State.SUBMITTED)
+
+
+class Briefing(models.Model):
+    """A briefing for a period (a day, a Monday-to-Sunday week, a month) or for one event (专报).
+
+    Drafted from the period's figures (``figures``, the dashboard's selectors' numbers at drafting)
+    and text sections (``sections``: section key → text; the keys and headings per kind are in
+    ``reports.briefings.text``); edited by staff; submitted; signed off by a leader who neither
+    drafted nor edited it. The signed row never changes again: ``save`` and ``delete`` refuse here,
+    and a PostgreSQL trigger refuses an UPDATE or DELETE of a signed row (migration 0008).
+    ``signed_text`` is the text as signed, ``signed_sha256`` its SHA-256, also in the archive."""
+
+    class Kind(models.TextChoices):
+        DAILY = "daily", _("Daily briefing")
+        WEEKLY = "weekly", _("Weekly briefing")
+        MONTHLY = "monthly", _("Monthly briefing")
+        SPECIAL = "special", _("Special report")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for sign-off")
+        SIGNED = "signed", _("Signed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    first = models.DateField(_("first day"))
+    last = models.DateField(_("last day"))
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    sections = models.JSONField(_("sections"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    drafted_at = models.DateTimeField(_("drafted at"))
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
+    )
+    by_schedule = models.BooleanField(_("drafted by the morning job"), default=False)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("edited by")
+    )
+    updated_at = models.DateTimeField(_("last changed at"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    signed_text = models.TextField(_("text as signed"), blank=True)
+    signed_sha256 = models.CharField(_("SHA-256 of the signed text"), max_length=64, blank=True)
+
+    objects = BriefingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first", "-pk"]
+        verbose_name = _("briefing")
+        verbose_name_plural = _("briefings")
+        indexes = [models.Index(fields=["state", "-first"], name="briefing_state_idx")]
+        constraints = [
+            # The morning job drafts each period's daily or weekly briefing once, however often it runs.
+            models.UniqueConstraint(
+                fields=["kind", "first"], condition=Q(by_schedule=True), name="briefing_scheduled_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="signed") | (Q(signed_at__isnull=False) & ~Q(signed_sha256="")),
+                name="briefing_signed_has_hash",
+            ),
+            models.CheckConstraint(condition=Q(last__gte=F("first")), name="briefing_period_in_order"),
+        ]
+        permissions = [
+            ("view_briefings", _("Can read briefings")),
+            ("edit_briefings", _("Can draft and edit briefings")),
+            ("sign_briefings", _("Can sign briefings off")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self._stored_signed():
+            raise SignedBriefingChanged(_("This briefing has been signed off and can no longer be changed."))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("briefings:briefing-detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        if self._stored_signed():
+            raise SignedBriefingChanged(_("This briefing has been signed off and can no longer be changed."))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.state == self.State.SIGNED
+
+    def _stored_signed(self) -> bool:
+        return bool(self.pk) and Briefing.objects.filter(pk=self.pk, state=self.State.SIGNED).exists()
+
+
+class BriefingRecipient(models.Model):
+    """One entry of the distribution list: a person (told by notice and e-mail) or a chat robot
+    (the alerts app's robots). Every signed briefing goes to every active entry. Kept by admins."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    robot = models.ForeignKey(
+        "alerts.ChatRobot",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chat robot"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("briefing distribution entry")
+        verbose_name_plural = _("briefing distribution list")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, robot__isnull=True) | Q(user__isnull=True, robot__isnull=False),
+                name="briefing_recipient_one_kind",
+                violation_error_message=_("Choose either a person or a chat robot."),
+            ),
+            models.UniqueConstraint(fields=["user"], condition=Q(user__isnull=False), name="briefing_recipient_user"),
+            models.UniqueConstraint(
+                fields=["robot"], condition=Q(robot__isnull=False), name="briefing_recipient_robot"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user or self.robot)
+
+
+class BriefingDelivery(models.Model):
+    """The outbox of a signed briefing's chat-robot messages: one row per briefing and robot,
+    claimed with a lease and marked sent only when the robot's service took it (as the alerts'
+    outbox; a refusal is retried with its backoff)."""
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.PROTECT, related_name="deliveries")
+    robot = models.ForeignKey("alerts.ChatRobot", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"))
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("briefing robot message")
+        verbose_name_plural = _("briefing robot messages")
+        constraints = [models.UniqueConstraint(fields=["briefing", "robot"], name="briefing_delivery_once")]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=Q(sent_at__isnull=True), name="briefing_delivery_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.briefing_id} → {self.robot_id}"

@@ -12,6 +12,7 @@ from reports.annual.services import (
     annual_summary_compile_final,
     annual_summary_write_workbook,
 )
+from reports.briefings.services import briefing_deliveries_send, briefings_draft_scheduled
 
 
 @shared_task(ignore_result=True)
@@ -36,3 +37,16 @@ def annual_summary_write_workbook_task(summary_id: int) -> bool:
 @shared_task(ignore_result=True)
 def annual_summaries_note_changes_task() -> list[int]:
     return annual_summaries_note_changes()
+
+
+@shared_task(ignore_result=True)
+def briefings_draft_scheduled_task() -> list[int] | None:
+    """The morning briefings (yesterday's daily; Monday: last week's weekly), once a day however
+    often beat publishes it (None: already run today). Each draft is also unique by its period."""
+    with once_a_day("reports.briefings_morning") as first:
+        return briefings_draft_scheduled() if first else None
+
+
+@shared_task(ignore_result=True)
+def briefing_deliveries_send_task() -> int:
+    return briefing_deliveries_send()

@@ -7,7 +7,7 @@ the home panel all read them here, so a count is the same number in all three. C
 number of queries whatever the rows: the demand lists in one aggregate, one COUNT per other list.
 
 Leaders: replies to review (where they review), sign-offs, publicity to approve, task feedback to
-approve, major (重大) reports upward. Office head: to dispatch, hand-backs, extension requests,
+approve, major (重大) reports upward, briefings to sign off. Office head: to dispatch, hand-backs, extension requests,
 overdue and due soon, call-backs due. Staff: to sign for, to reply, to complete, call-backs, and
 their shifts of the coming week (shown, not counted in the badge: a shift is not a decision)."""
 
@@ -27,12 +27,14 @@ from bureau.types import AnyUser
 from opinions.models import Demand
 from opinions.selectors import todo as demand_todo
 from publicity import selectors as publicity
+from reports.briefings.selectors import briefings_to_sign
 
 # The lists besides the demands', in page order after them: key → (label, counted in the badge).
 OTHER_LISTS: dict[str, tuple[str | Promise, bool]] = {
     "publicity_approve": (_("Publicity to approve"), True),
     "feedback_approve": (_("Task feedback to approve"), True),
     "major_reports": (_("Major reports upward (last 7 days)"), True),
+    "briefings_sign": (_("Briefings to sign off"), True),
     "my_shifts": (_("My shifts (next 7 days)"), False),
 }
 
@@ -69,6 +71,8 @@ def _other_querysets(*, user: AnyUser, person: Person | None, now: datetime) -> 
         lists["feedback_approve"] = duty.feedback_to_approve(user=user)
     if person is not None and person.is_leader and user.has_perm("assignments.view_reports"):
         lists["major_reports"] = duty.major_reports_recent(user=user, now=now)
+    if user.has_perm("reports.sign_briefings"):
+        lists["briefings_sign"] = briefings_to_sign(user=user)
     if person is not None and user.has_perm("assignments.view_duty"):
         lists["my_shifts"] = duty.my_shifts_ahead(person=person, now=now)
     return lists
@@ -160,6 +164,14 @@ def _item(key: str, row: Any) -> TodoItem:
             when=row.feedback_submitted_at,
             when_label=_("Submitted at"),
             note=row.handler.name if row.handler_id else "",
+        )
+    if key == "briefings_sign":
+        return TodoItem(
+            title=row.title,
+            url=row.get_absolute_url(),
+            when=row.submitted_at,
+            when_label=_("Submitted at"),
+            note=row.get_kind_display(),
         )
     if key == "major_reports":
         return TodoItem(

@@ -58,6 +58,7 @@ from opinions.models import (
 from opinions.selectors.figures import demand_figures
 from publicity.models import MediaCoverage, PublicityPost
 from publicity.selectors import outlet_counts
+from reports.models import Briefing, BriefingRecipient
 
 TABLES = [
     User,
@@ -88,6 +89,8 @@ TABLES = [
     ResponsePlan,
     IncidentReport,
     IncidentFollowUp,
+    Briefing,
+    BriefingRecipient,
 ]
 
 
@@ -248,6 +251,24 @@ def test_duty_and_tasks_leave_archive_records():
     assert all(a.shift.sign_in_due_at < a.late_flagged_at < a.signed_in_at for a in late)
     missed = ShiftAssignment.objects.exclude(missed_flagged_at=None).select_related("shift")
     assert all(a.missed_flagged_at > a.shift.ends_at for a in missed)
+
+
+def test_a_signed_daily_briefing_and_a_draft_weekly_one():
+    daily = Briefing.objects.get(kind=Briefing.Kind.DAILY)
+    assert (daily.state, daily.first, daily.signed_by.username) == (
+        "signed",
+        SEEDED_AT.date() - timedelta(days=1),
+        "leader",
+    )
+    assert daily.drafted_by.username == "staff"
+    assert len(daily.signed_sha256) == 64
+    weekly = Briefing.objects.get(kind=Briefing.Kind.WEEKLY)
+    assert (weekly.state, weekly.first, weekly.last) == (
+        "draft",
+        datetime(2026, 2, 23).date(),
+        datetime(2026, 3, 1).date(),
+    )
+    assert BriefingRecipient.objects.filter(user__username="supervisor").exists()
 
 
 def test_the_history_is_settled_and_the_chain_holds():

@@ -145,6 +145,7 @@ EXPECTED = {
         "publicity_approve": 1,
         "feedback_approve": 1,
         "major_reports": 1,
+        "briefings_sign": 0,
         "my_shifts": 0,
     },
     "supervisor": {
