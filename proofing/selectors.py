@@ -125,7 +125,7 @@ class ProofHit:
         if self.kind == Kind.OUTDATED:
             if self.correct:
                 return _("Replace it with “%(correct)s”.") % {"correct": self.correct}
-            return _("Reword it: this phrasing is no longer used.")
+            return _("Reword it: this phrasing is not to be used.")
         return _("A sensitive term: reword it, or acknowledge it if it must stay.")
 
 
@@ -180,6 +180,7 @@ class Proof:
                 pieces.append({"text": text.text[position:], "hits": []})
             for piece in pieces:
                 piece["open"] = any(hit.acknowledgement is None for hit in piece["hits"])
+                piece["corrections"] = list(dict.fromkeys(hit.correct for hit in piece["hits"] if hit.correct))
             shown.append({"name": text.name, "label": text.label, "pieces": pieces})
         return shown
 

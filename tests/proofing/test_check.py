@@ -22,7 +22,7 @@ def test_each_kind_is_found_with_its_correct_form(lists):
     assert [(hit.start, hit.end) for hit in hits] == [(0, 3), (7, 10), (13, 17), (19, 23)]
     assert hits[0].hint == "Write “郁志强”."
     assert hits[1].hint == "Replace it with “文化广电和旅游局”."
-    assert hits[2].hint == "Reword it: this phrasing is no longer used."
+    assert hits[2].hint == "Reword it: this phrasing is not to be used."
     assert hits[3].hint.startswith("A sensitive term")
 
 
