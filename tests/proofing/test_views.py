@@ -1,4 +1,5 @@
-"""The proofreading panel on the post and demand pages, the acknowledge button, the refusals."""
+"""The proofreading panel on the post and demand pages, the acknowledge button, the refusals (pages
+in Chinese, as the office sees them)."""
 
 import pytest
 from django.urls import reverse
@@ -27,7 +28,7 @@ def test_the_post_page_highlights_each_hit_with_its_correct_form(client_as, cast
     html = page.content.decode()
     assert html.count('data-testid="proof-hit"') == 2
     assert (
-        '<mark class="proof-open" title="Write “郁志强”. ">郁志刚</mark><span class="proof-correct">〔郁志强〕</span>'
+        '<mark class="proof-open" title="应写作“郁志强”。 ">郁志刚</mark><span class="proof-correct">〔郁志强〕</span>'
         in html
     )
     assert '<strong data-testid="proof-correct">文化广电和旅游局</strong>' in html
@@ -51,7 +52,7 @@ def test_acknowledge_from_the_page_and_a_refusal_keeps_what_was_typed(client_as,
 
     done = client.post(url, {"key": key, "reason": "引用县委文件原文"}, follow=True)
     html = done.content.decode()
-    assert f"Acknowledged by {cast['staff'].name}" in html
+    assert f"{cast['staff'].name} 于 2026-03-02 09:00 确认保留：引用县委文件原文" in html
     assert "引用县委文件原文" in html
     assert html.count('data-testid="proof-acknowledge"') == 1
     assert ProofAcknowledgement.objects.get().by == cast["staff"]
@@ -59,7 +60,7 @@ def test_acknowledge_from_the_page_and_a_refusal_keeps_what_was_typed(client_as,
 
 def test_submission_warns_and_approval_is_refused_on_the_page(client_as, cast, post):
     submitted = client_as("staff").post(reverse("publicity:post-submit", args=[post.pk]), follow=True)
-    assert "Proofreading found 2 hits not yet fixed or acknowledged" in submitted.content.decode()
+    assert "校对发现 2 处尚未改正或确认：处理完之前领导无法审批该稿件。" in submitted.content.decode()
     post.refresh_from_db()
     assert post.state == PublicityPost.State.SUBMITTED
     refused = client_as("leader").post(
@@ -67,7 +68,7 @@ def test_submission_warns_and_approval_is_refused_on_the_page(client_as, cast, p
     )
     html = refused.content.decode()
     assert refused.status_code == 200
-    assert "Proofreading: 2 hits are neither fixed nor acknowledged" in html
+    assert "错敏词校对：还有 2 处既未改正也未确认" in html
     assert "同意" in html  # the comment typed is kept
     post.refresh_from_db()
     assert post.state == PublicityPost.State.SUBMITTED
@@ -104,18 +105,53 @@ def test_the_reply_is_proofread_before_it_is_sent_and_on_the_demand_page(client_
     assert (demand.state, demand.reply_text) == (Demand.State.ASSIGNED, "")
 
     sent = client_as("staff").post(url, {"reply_text": typed}, follow=True)
-    assert "Proofreading found 1 hit in the reply not yet fixed or acknowledged" in sent.content.decode()
+    assert "校对发现答复中有 1 处尚未改正或确认" in sent.content.decode()
     page = client_as("leader").get(reverse("opinions:demand-detail", args=[demand.pk])).content.decode()
     assert page.count('data-testid="proof-hit"') == 1
     assert 'data-testid="proof-acknowledge"' in page
     refused = client_as("leader").post(reverse("opinions:demand-action", args=[demand.pk, "review"]), {"approve": "1"})
-    assert "Proofreading: 1 hit is neither fixed nor acknowledged" in refused.content.decode()
+    assert "错敏词校对：还有 1 处既未改正也未确认" in refused.content.decode()
     other = client_as("director").get(reverse("opinions:demand-detail", args=[demand.pk])).content.decode()
     assert 'data-testid="proof-hit"' in other
 
 
 def test_the_menu_reaches_the_lists_in_the_admin(client_as, lists):
-    page = client_as("admin").get(reverse("admin:proofing_prooflist_changelist"))
+    changelist = reverse("admin:proofing_prooflist_changelist")
+    assert changelist in client_as("admin").get(reverse("publicity:post-list")).content.decode()
+    assert changelist not in client_as("staff").get(reverse("publicity:post-list")).content.decode()
+    page = client_as("admin").get(changelist)
     assert page.status_code == 200
     assert "领导姓名" in page.content.decode()
     assert client_as("staff").get(reverse("admin:proofing_prooflist_changelist")).status_code == 302
+
+
+def test_an_admin_adds_a_list_with_its_terms_and_the_check_sees_it_at_once(client_as, db):
+    from archive.models import ArchiveRecord
+    from proofing.models import ProofList
+    from proofing.selectors import Text, proof_read
+
+    assert proof_read(subject=None, texts=[Text("body", "Text", "李春花副局长")]).hits == []
+    data = {
+        "name": "领导姓名和职务",
+        "kind": "wrong_form",
+        "is_active": "on",
+        "note": "",
+        "terms-TOTAL_FORMS": "2",
+        "terms-INITIAL_FORMS": "0",
+        "terms-MIN_NUM_FORMS": "0",
+        "terms-MAX_NUM_FORMS": "1000",
+        "terms-0-wrong": "李春花",
+        "terms-0-correct": "李春华",
+        "terms-0-note": "副局长",
+        "terms-1-wrong": "",
+        "terms-1-correct": "",
+        "terms-1-note": "",
+    }
+    response = client_as("admin").post(reverse("admin:proofing_prooflist_add"), data)
+    assert response.status_code == 302
+    proof_list = ProofList.objects.get()
+    assert list(proof_list.terms.values_list("wrong", "correct")) == [("李春花", "李春华")]
+    record = ArchiveRecord.objects.get(action="proofing.prooflist.created")
+    assert record.after["terms"] == ["李春花 → 李春华"]
+    (hit,) = proof_read(subject=None, texts=[Text("body", "Text", "李春花副局长")]).hits
+    assert hit.correct == "李春华"
