@@ -43,11 +43,11 @@ def _publisher(user: AnyUser, post: PublicityPost) -> Promise | None:
 
 
 def _proofreader(user: AnyUser, post: PublicityPost) -> Promise | None:
-    """A proofreading hit may be acknowledged by the author (before and while it waits) or by a
-    leader who may approve it."""
+    """A proofreading hit may be acknowledged by the author (before and while it waits) or, once
+    it is submitted, by a leader who may approve it."""
     if _is_author(user, post) and user.has_perm("publicity.add_publicitypost"):
         return None
-    if _reviewer(user, post) is None:
+    if post.state == State.SUBMITTED and _reviewer(user, post) is None:
         return None
     return _("Only the author or a leader in charge can acknowledge a proofreading hit.")
 

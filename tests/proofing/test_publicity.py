@@ -108,3 +108,9 @@ def test_an_approved_post_is_not_proofread_any_more(cast, lists, make_draft):
     post_approve(post=post, actor=cast["leader"].user)
     with pytest.raises(ValidationError, match="not yet approved"):
         post_proof_acknowledge(post=post, actor=cast["staff"].user, key="body|1|1|x", reason="x")
+
+
+def test_a_leader_may_not_acknowledge_a_draft(cast, lists, make_draft):
+    post = make_draft(BODY)
+    with pytest.raises(PermissionDenied, match="author or a leader in charge"):
+        post_proof_acknowledge(post=post, actor=cast["leader"].user, key=key_of(post, "郁志刚"), reason="x")
