@@ -13,8 +13,10 @@ Kind = ProofList.Kind
 
 
 @pytest.fixture(autouse=True)
-def _english_and_fresh_matcher():
-    """Messages in their English source; each test's database has its own lists."""
+def _english_and_fresh_matcher(settings):
+    """Messages in their English source; each test's database has its own lists; passwords (the
+    cast's, the demo's) need no slow hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     selectors._cache.update(version=None, matcher=None)
     with translation.override("en"):
         yield
