@@ -20,7 +20,7 @@ from archive.services import archive_record
 from bureau import clock
 from bureau.selectors import acting_person
 from bureau.types import AnyUser
-from proofing.models import ProofAcknowledgement, ProofList
+from proofing.models import ProofAcknowledgement, ProofList, ProofTerm
 from proofing.selectors import Proof, Text, proof_read
 
 
@@ -88,6 +88,27 @@ def proof_acknowledge(
         now=now,
     )
     return acknowledgement
+
+
+@transaction.atomic
+def proof_terms_import(*, proof_list: ProofList, rows: Sequence[tuple[str, str, str]]) -> int:
+    """Terms read from an uploaded table (what is looked for, the correct form, a note): new ones
+    added, those already in the list updated. The caller then saves the list (``proof_list_saved``),
+    which archives what it holds. Returns how many rows were taken."""
+    existing = {term.wrong: term for term in proof_list.terms.all()}
+    new, changed = [], []
+    for wrong, correct, note in rows:
+        term = existing.get(wrong)
+        if term is None:
+            existing[wrong] = term = ProofTerm(proof_list=proof_list, wrong=wrong, correct=correct, note=note)
+            new.append(term)
+        elif (term.correct, term.note) != (correct, note):
+            term.correct, term.note = correct, note
+            if term.pk is not None and term not in changed:
+                changed.append(term)
+    ProofTerm.objects.bulk_create(new)
+    ProofTerm.objects.bulk_update(changed, ["correct", "note"])
+    return len(rows)
 
 
 @transaction.atomic

@@ -155,3 +155,35 @@ def test_an_admin_adds_a_list_with_its_terms_and_the_check_sees_it_at_once(clien
     assert record.after["terms"] == ["李春花 → 李春华"]
     (hit,) = proof_read(subject=None, texts=[Text("body", "Text", "李春花副局长")]).hits
     assert hit.correct == "李春华"
+
+
+def test_an_admin_imports_terms_from_a_csv(client_as, lists):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from archive.models import ArchiveRecord
+    from proofing.selectors import Text, proof_read
+
+    names = lists["names"]
+    table = "查找的写法,正确写法,说明\n郁志刚,郁志强,改过的说明\n城关乡,城关镇,\n,,\n".encode("gb18030")
+    data = {
+        "name": names.name,
+        "kind": names.kind,
+        "is_active": "on",
+        "note": "",
+        "term_file": SimpleUploadedFile("terms.csv", table, content_type="text/csv"),
+        "terms-TOTAL_FORMS": "0",
+        "terms-INITIAL_FORMS": "0",
+        "terms-MIN_NUM_FORMS": "0",
+        "terms-MAX_NUM_FORMS": "1000",
+    }
+    response = client_as("admin").post(reverse("admin:proofing_prooflist_change", args=[names.pk]), data)
+    assert response.status_code == 302
+    assert sorted(names.terms.values_list("wrong", "correct", "note")) == [
+        ("5A级景区", "国家5A级旅游景区", ""),
+        ("城关乡", "城关镇", ""),
+        ("郁志刚", "郁志强", "改过的说明"),
+    ]
+    record = ArchiveRecord.objects.filter(action="proofing.prooflist.changed", target_id=str(names.pk)).get()
+    assert "城关乡 → 城关镇" in record.after["terms"]
+    (hit,) = proof_read(subject=None, texts=[Text("body", "Text", "城关乡文化站")]).hits
+    assert hit.correct == "城关镇"
