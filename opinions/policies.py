@@ -60,6 +60,10 @@ WHO: dict[str, Callable] = {
     "unmerge": lambda user, demand: _supervises(user),
     "faq-create": lambda user, demand: _supervises(user),
     "faq-link": lambda user, demand: _handles(user),
+    # A proofreading hit in the reply awaiting review: its handler or a reviewer keeps it as written.
+    "proof-acknowledge": lambda user, demand: (
+        _is_handler_or_supervisor(user, demand) or (_reviews(user) and not _own_work(user, demand))
+    ),
 }
 
 # When: the states in which the action makes sense. The services refuse the others with a
@@ -86,6 +90,7 @@ WHEN: dict[str, Callable[[Demand], bool]] = {
         demand.kind == "consultation" and demand.first_replied_at is not None and demand.faq_entry_id is None
     ),
     "faq-link": lambda demand: demand.kind == "consultation" and demand.faq_entry_id is None,
+    "proof-acknowledge": lambda demand: demand.state == State.IN_REVIEW,
 }
 
 

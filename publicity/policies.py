@@ -42,6 +42,16 @@ def _publisher(user: AnyUser, post: PublicityPost) -> Promise | None:
     return _("Only the author or the office can record the publication.")
 
 
+def _proofreader(user: AnyUser, post: PublicityPost) -> Promise | None:
+    """A proofreading hit may be acknowledged by the author (before and while it waits) or, once
+    it is submitted, by a leader who may approve it."""
+    if _is_author(user, post) and user.has_perm("publicity.add_publicitypost"):
+        return None
+    if post.state == State.SUBMITTED and _reviewer(user, post) is None:
+        return None
+    return _("Only the author or a leader in charge can acknowledge a proofreading hit.")
+
+
 # Who may: the person's relation to the post. Refused with PermissionDenied.
 WHO: dict[str, Rule] = {
     "edit": _author_only("publicity.change_publicitypost", _("Only the author can edit a publicity post.")),
@@ -50,6 +60,7 @@ WHO: dict[str, Rule] = {
     "review": _reviewer,
     "publish": _publisher,
     "correct": _publisher,
+    "acknowledge": _proofreader,
 }
 
 
@@ -65,6 +76,9 @@ WHEN: dict[str, Callable[[PublicityPost], Promise | None]] = {
     "review": _in([State.SUBMITTED], _("This post is not waiting for approval.")),
     "publish": _in([State.APPROVED], _("Only an approved post can be published.")),
     "correct": _in([State.PUBLISHED], _("Only a published post's publication details can be corrected.")),
+    "acknowledge": _in(
+        [*PublicityPost.EDITABLE_STATES, State.SUBMITTED], _("Only a post not yet approved is proofread.")
+    ),
 }
 
 

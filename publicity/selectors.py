@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from bureau import clock
 from bureau.rates import percent_text, rate
 from bureau.types import AnyUser
+from proofing.selectors import Proof, Text, proof_read
 from publicity.filters import DisclosureItemFilter, MediaCoverageFilter, PublicityPostFilter
 from publicity.models import (
     DisclosureItem,
@@ -342,3 +343,16 @@ def publicity_summary(*, year: int, today: date | None = None) -> PublicitySumma
         reports_by_level=reports_by_level,
         disclosures_by_category=dict(disclosures),
     )
+
+
+def post_texts(post: PublicityPost) -> list[Text]:
+    """What of a post goes out, and so is proofread: its title and text."""
+    return [
+        Text("title", str(PublicityPost._meta.get_field("title").verbose_name), post.title),
+        Text("body", str(PublicityPost._meta.get_field("body").verbose_name), post.body),
+    ]
+
+
+def post_proof(post: PublicityPost) -> Proof:
+    """The proofreading of a post as it stands, with the acknowledgements recorded for it."""
+    return proof_read(subject=post, texts=post_texts(post))

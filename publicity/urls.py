@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/word/", views.PostWordView.as_view(), name="post-word"),
     path("<int:pk>/edit/", views.PostUpdateView.as_view(), name="post-update"),
     path("<int:pk>/submit/", views.PostSubmitView.as_view(), name="post-submit"),
+    path("<int:pk>/proofreading/", views.PostProofAcknowledgeView.as_view(), name="post-proof-acknowledge"),
     path("<int:pk>/withdraw/", views.PostWithdrawView.as_view(), name="post-withdraw"),
     path("<int:pk>/review/", views.PostReviewView.as_view(), name="post-review"),
     path("<int:pk>/publish/", views.PostPublishView.as_view(), name="post-publish"),

@@ -6,6 +6,7 @@ From the ground up (README "Layout", STYLE.md §14):
    imports, auth, settings and the Celery app — imports no app of ours;
 1. ``archive``: the append-only record of every change — imports only the core;
 2. the organisation's archived changes: ``bureau.services`` and the pages and admin that call it;
+   ``proofing``, the proofreading lists, check and acknowledgements (the core and the archive only);
 3. the feature apps ``opinions`` and ``publicity`` — independent of each other;
 4. ``assignments`` (duty and county tasks), which links tasks and reports to posts and demands;
 5. ``events``: opinion events grouping posts and demands, graded, with response clocks;
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = (
     "bureau",
     "archive",
+    "proofing",
     "opinions",
     "publicity",
     "assignments",
@@ -40,6 +42,7 @@ LAYERS = {
     "bureau.services": 2,
     "bureau.admin": 2,
     "bureau.views": 2,
+    "proofing": 2,
     "opinions": 3,
     "publicity": 3,
     "assignments": 4,

@@ -1,1 +1,2 @@
-"""Prohibited-content matching: the multi-pattern matcher (the text folding is bureau.normalise, shared with search)."""
+"""Prohibited-content matching: a screening term for the shared matcher (``bureau.matching``; the text folding is
+bureau.normalise, shared with search)."""

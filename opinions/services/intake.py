@@ -28,9 +28,8 @@ from opinions.intake.fetch import FetchError, fetch_feed
 from opinions.intake.items import IncomingItem
 from opinions.models import Channel, Post, PostSpreadSample
 from opinions.models.channels import FAILING_AFTER
-from opinions.screening.matcher import Matcher
 from opinions.services.evidence import posts_snapshot_first_seen
-from opinions.services.screening import screen_text, screening_matcher
+from opinions.services.screening import ScreeningMatcher, screen_text, screening_matcher
 from opinions.services.similarity import posts_index
 
 logger = logging.getLogger(__name__)
@@ -95,7 +94,7 @@ def posts_ingest(
             existing[key] = (pk, content_hash)
 
     result = IntakeResult(created_ids=[])
-    matcher: Matcher | None = None
+    matcher: ScreeningMatcher | None = None
     new_posts: list[Post] = []
     edited: list[tuple[int, IncomingItem]] = []
     for key, item in batch.items():
@@ -209,7 +208,13 @@ def _record_flagged(post: Post, *, actor: AnyUser | None, request: HttpRequest |
 
 
 def _apply_edit(
-    pk: int, item: IncomingItem, *, matcher: Matcher, actor: AnyUser | None, request: HttpRequest | None, now: datetime
+    pk: int,
+    item: IncomingItem,
+    *,
+    matcher: ScreeningMatcher,
+    actor: AnyUser | None,
+    request: HttpRequest | None,
+    now: datetime,
 ) -> bool:
     """Update an edited post, keeping its earlier text in the archive. Returns True if it is newly flagged."""
     post = Post.objects.select_for_update().get(pk=pk)

@@ -14,9 +14,12 @@ from django.http import HttpRequest
 
 from archive.services import archive_record
 from bureau import clock
+from bureau.matching import Matcher
 from bureau.types import AnyUser
 from opinions.models import ScreeningCategory
-from opinions.screening.matcher import Matcher, Term
+from opinions.screening.terms import Term, hit_json
+
+ScreeningMatcher = Matcher[Term]
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {"version": None, "matcher": None}
@@ -29,7 +32,7 @@ def _lists_version() -> tuple[Any, ...]:
     return summary["count"], summary["latest"], summary["revisions"], summary["last"]
 
 
-def build_matcher() -> Matcher:
+def build_matcher() -> ScreeningMatcher:
     categories = ScreeningCategory.objects.filter(is_active=True).only("pk", "code", "purpose", "keywords")
     terms = [
         Term(category.pk, category.code, category.purpose, keyword)
@@ -39,7 +42,7 @@ def build_matcher() -> Matcher:
     return Matcher(terms)
 
 
-def screening_matcher() -> Matcher:
+def screening_matcher() -> ScreeningMatcher:
     """The current matcher; rebuilt only if a list was added, removed or edited since the last build."""
     version = _lists_version()
     with _lock:
@@ -60,13 +63,13 @@ class ScreeningResult:
         return self.category_id is not None
 
 
-def screen_text(*, title: str, body: str, matcher: Matcher | None = None) -> ScreeningResult:
+def screen_text(*, title: str, body: str, matcher: ScreeningMatcher | None = None) -> ScreeningResult:
     """Screen a post's title and text. The category is that of the first prohibited hit."""
     matcher = matcher or screening_matcher()
     result = ScreeningResult()
     for field_name, text in (("title", title), ("body", body)):
         for hit in matcher.scan(text):
-            result.hits.append(hit.as_json(field_name))
+            result.hits.append(hit_json(hit, field_name))
             if hit.term.purpose == ScreeningCategory.Purpose.WATCH:
                 result.is_relevant = True
             elif result.category_id is None:

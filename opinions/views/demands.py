@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -30,6 +30,7 @@ from opinions.policies import demand_actions, demand_may, demand_shows_citizen
 from opinions.selectors.demands import demand_get, demand_list, demand_timeline, faq_entries, open_first_parts
 from opinions.selectors.handling_form import demand_handling_history
 from opinions.selectors.posts import post_get
+from opinions.selectors.proofing import demand_reply_proof
 from opinions.selectors.similarity import near_duplicates, similar_to_text
 from opinions.services.demands import (
     demand_assign,
@@ -44,6 +45,7 @@ from opinions.services.demands import (
     demand_link_faq,
     demand_merge,
     demand_press,
+    demand_proof_acknowledge,
     demand_reply,
     demand_request_extension,
     demand_review,
@@ -51,6 +53,7 @@ from opinions.services.demands import (
     demand_unmerge,
     faq_entry_create_from_demand,
 )
+from proofing.forms import ProofAcknowledgeForm
 
 # Who may open the demand pages at all; which demands each sees is ``demands_visible``.
 DEMAND_READERS = ("opinions.handle_demand", "opinions.enter_demand", "opinions.view_all_demands")
@@ -161,6 +164,8 @@ class DemandDetailView(PermissionRequiredMixin, DemandAccessMixin, TemplateView)
             handlers=Person.objects.active().order_by("name"),
             faq_entries_list=list(FaqEntry.objects.order_by("question")[:200]),
             similar=merge_suggestions(user, demand),
+            proof=demand_reply_proof(demand) if demand.reply_text else None,
+            proof_action=reverse("opinions:demand-action", args=[demand.pk, "proof-acknowledge"]),
         )
         return context
 
@@ -212,10 +217,47 @@ class DemandReplyView(DemandAction):
     action, form_class, service = "reply", forms.ReplyForm, demand_reply
     success_message = gettext_lazy("Reply recorded.")
 
+    def form_valid(self, form: Form) -> HttpResponse:
+        if "proofread" in self.request.POST:
+            # The 校对 button: the typed reply checked before it is sent; nothing is saved.
+            context = self.get_context_data()
+            context["forms"]["reply"] = form
+            context["reply_proof"] = demand_reply_proof(self.demand, form.cleaned_data["reply_text"])
+            return self.render_to_response(context)
+        return super().form_valid(form)
+
+    def add_success_message(self, form: Form) -> None:
+        super().add_success_message(form)
+        # Submission is warned, not blocked (opinions.services.demands.handling.demand_reply).
+        open_hits = len(demand_reply_proof(self.result).unresolved)
+        if open_hits:
+            if self.result.state == Demand.State.IN_REVIEW:
+                warning = ngettext(
+                    "Proofreading found %(count)d hit in the reply not yet fixed or acknowledged: the "
+                    "reply cannot be approved until it is.",
+                    "Proofreading found %(count)d hits in the reply not yet fixed or acknowledged: the "
+                    "reply cannot be approved until each is.",
+                    open_hits,
+                )
+            else:
+                warning = ngettext(
+                    "Proofreading found %(count)d hit in the reply; see the panel on this page.",
+                    "Proofreading found %(count)d hits in the reply; see the panel on this page.",
+                    open_hits,
+                )
+            messages.warning(self.request, warning % {"count": open_hits})
+
 
 class DemandReviewView(DemandAction):
     action, form_class, service = "review", forms.ReviewForm, demand_review
     success_message = gettext_lazy("Review recorded.")
+
+
+class DemandProofAcknowledgeView(DemandAction):
+    """The proofreading panel's button: one hit of the reply kept as written, with the reason."""
+
+    action, form_class, service = "proof-acknowledge", ProofAcknowledgeForm, demand_proof_acknowledge
+    success_message = gettext_lazy("Acknowledged: the hit stays as written, and the archive says who and why.")
 
 
 class DemandSignOffView(DemandAction):
@@ -297,6 +339,7 @@ DEMAND_ACTIONS: dict[str, type[DemandAction]] = {
         DemandAssignView,
         DemandReplyView,
         DemandReviewView,
+        DemandProofAcknowledgeView,
         DemandSignOffView,
         DemandCompleteView,
         DemandCallBackView,

@@ -1,5 +1,9 @@
 """Publicity posts: draft → submitted → approved or returned by a leader in charge → published.
-Every step locks the post, re-checks its state and writes its archive record."""
+Every step locks the post, re-checks its state and writes its archive record.
+
+Proofreading (``proofing``): a submission with hits is warned, not blocked (the page shows them
+and the message says how many are open); an approval is refused while any hit is neither fixed
+nor acknowledged (``post_approve``)."""
 
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -17,8 +21,10 @@ from bureau import clock
 from bureau.models import Department
 from bureau.search import SEARCH_COLUMNS, search_fill
 from bureau.types import AnyUser
+from proofing.services import proof_acknowledge, proof_require_clear
 from publicity.models import Platform, PublicityPost
 from publicity.policies import post_require
+from publicity.selectors import post_texts
 from publicity.services._common import leaders_in_charge, notify, person_of
 
 POST_FIELDS = ("title", "body", "department", "platform", "planned_on")
@@ -176,6 +182,8 @@ def _review(
     post = _locked(post)
     post_require(actor, post, "review")
     reviewer = person_of(actor)
+    if approve:
+        proof_require_clear(subject=post, texts=post_texts(post))  # the text checked again, as it stands
     before = {"state": post.state}
     post.state = PublicityPost.State.APPROVED if approve else PublicityPost.State.RETURNED
     post.reviewer, post.reviewed_at, post.review_comment, post.updated_at = reviewer, now, comment, now
@@ -237,6 +245,25 @@ def post_return(
     return _review(
         post=post, actor=actor, approve=False, comment=comment.strip(), now=now or clock.now(), request=request
     )
+
+
+@transaction.atomic
+def post_proof_acknowledge(
+    *,
+    post: PublicityPost,
+    actor: AnyUser,
+    key: str,
+    reason: str,
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> PublicityPost:
+    """The author or a leader in charge records that one proofreading hit stays as written, and why."""
+    post = _locked(post)
+    post_require(actor, post, "acknowledge")
+    proof_acknowledge(
+        actor=actor, subject=post, texts=post_texts(post), key=key, reason=reason, request=request, now=now
+    )
+    return post
 
 
 def _check_publication(published_on: date, now: datetime) -> None:

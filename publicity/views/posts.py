@@ -5,11 +5,12 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import ListView, TemplateView
 
 from archive.selectors import archive_history_for
@@ -20,6 +21,7 @@ from bureau.exports import xlsx_response
 from bureau.pagination import LastPagePaginator
 from bureau.selectors import person_for
 from bureau.views_base import ActionView, ServiceFormView
+from proofing.forms import ProofAcknowledgeForm
 from publicity import exports, selectors, services
 from publicity.documents import approval_document
 from publicity.forms import (
@@ -140,6 +142,9 @@ class PostDetailView(PermissionRequiredMixin, PostAccessMixin, TemplateView):
             correct_form=CorrectPublicationForm(initial={"published_on": post.published_on, "link": post.link}),
             coverage=post.coverage.select_related("outlet"),
             history=archive_history_for(target=post)[:50],
+            proof=selectors.post_proof(post),
+            proof_form=ProofAcknowledgeForm(),
+            proof_action=reverse("publicity:post-proof-acknowledge", args=[post.pk]),
         )
         return context
 
@@ -178,6 +183,28 @@ class PostSubmitView(PostAction):
     permission_required = "publicity.add_publicitypost"
     service = services.post_submit
     success_message = gettext_lazy("Submitted to the leaders for approval.")
+
+    def add_success_message(self, form: forms.Form) -> None:
+        super().add_success_message(form)
+        # Submission is warned, not blocked (publicity.services.posts): say what approval waits for.
+        open_hits = len(selectors.post_proof(self.result).unresolved)
+        if open_hits:
+            warning = ngettext(
+                "Proofreading found %(count)d hit not yet fixed or acknowledged: a leader cannot approve "
+                "the post until it is.",
+                "Proofreading found %(count)d hits not yet fixed or acknowledged: a leader cannot approve "
+                "the post until each is.",
+                open_hits,
+            )
+            messages.warning(self.request, warning % {"count": open_hits})
+
+
+class PostProofAcknowledgeView(PostAction):
+    """The proofreading panel's button: one hit kept as written, with the reason."""
+
+    permission_required = "publicity.view_publicitypost"
+    form_class, form_context_name, service = ProofAcknowledgeForm, "proof_form", services.post_proof_acknowledge
+    success_message = gettext_lazy("Acknowledged: the hit stays as written, and the archive says who and why.")
 
 
 class PostWithdrawView(PostAction):

@@ -10,7 +10,7 @@ from archive.labels import action_choices, action_label, object_type_label
 from opinions.selectors.demands import STEP_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("archive", "bureau", "opinions", "publicity", "assignments", "alerts", "reports")
+APPS = ("archive", "bureau", "proofing", "opinions", "publicity", "assignments", "alerts", "reports")
 LITERAL = re.compile(r'action="([a-z_]+\.[a-z_]+\.[a-z_]+)"')
 # The demand services name their step as ``_record("claimed", …)``, ``_record("a" if x else "b", …)``
 # or ``action = "replied"`` / ``action = "a" if x else "b"`` followed by ``_record(action, …)``.
@@ -55,6 +55,7 @@ def test_every_demand_step_is_named():
         ("publicity.publicitypost.approved", "批准宣传稿"),
         ("opinions.demand.replied", "已答复"),
         ("opinions.calendarday.created", "新建工作日历条目"),
+        ("proofing.proofacknowledgement.created", "校对提示确认保留"),
         ("admin.bureau.department.changed", "管理后台：修改科室"),
         ("no.such.thing", "no.such.thing"),
     ],

@@ -48,9 +48,10 @@ def _posts(rng, count: int) -> list[str]:
 def bench_screening() -> list[dict]:
     import ahocorasick_rs
 
+    from bureau.matching import Matcher
     from bureau.normalise import fold_table
     from demo.load.opinions import random_keywords
-    from opinions.screening.matcher import Matcher, Term
+    from opinions.screening.terms import Term
 
     rng = random.Random(5)  # noqa: S311 - synthetic data
     # Keywords of 4–6 characters from the same alphabet as the posts: hits happen, as in real text.

@@ -2,9 +2,10 @@
 
 import pytest
 
+from bureau.matching import Matcher
 from bureau.normalise import fold
 from opinions.models import ScreeningCategory
-from opinions.screening.matcher import Matcher, Term
+from opinions.screening.terms import Term
 from opinions.services.screening import screen_text, screening_category_save, screening_matcher
 
 GAMBLING = Term(1, "gambling", "prohibited", "赌博")

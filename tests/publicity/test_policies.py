@@ -10,17 +10,25 @@ from django.utils import translation
 from publicity.policies import post_actions, post_require
 from publicity.services import post_approve, post_create, post_publish, post_submit
 
-NONE = {"edit": False, "submit": False, "withdraw": False, "review": False, "publish": False, "correct": False}
+NONE = {
+    "edit": False,
+    "submit": False,
+    "withdraw": False,
+    "review": False,
+    "publish": False,
+    "correct": False,
+    "acknowledge": False,  # a proofreading hit: the author, or a leader once it waits for approval
+}
 
 
 def test_each_step_is_offered_to_whom_the_service_accepts(cast, draft):
     staff, leader, supervisor = cast["staff"].user, cast["leader"].user, cast["supervisor"].user
     # The draft's author is the cast's staff member (tests/publicity/conftest.py).
-    assert post_actions(staff, draft) == {**NONE, "edit": True, "submit": True}
+    assert post_actions(staff, draft) == {**NONE, "edit": True, "submit": True, "acknowledge": True}
     assert post_actions(leader, draft) == NONE  # not the author
     draft = post_submit(post=draft, actor=staff)
-    assert post_actions(staff, draft) == {**NONE, "withdraw": True}
-    assert post_actions(leader, draft) == {**NONE, "review": True}
+    assert post_actions(staff, draft) == {**NONE, "withdraw": True, "acknowledge": True}
+    assert post_actions(leader, draft) == {**NONE, "review": True, "acknowledge": True}
     assert post_actions(supervisor, draft) == NONE  # the office head records publication, not approval
     draft = post_approve(post=draft, actor=leader)
     # Publication: the author, or the office head (publish_publicitypost); not the leader.

@@ -14,10 +14,10 @@ from django.db.models import F
 from bureau import clock
 from bureau.models import Notification
 from bureau.notifications import notifications_left_to_outbox
-from demo import alerts, assignments, briefings, events, opinions, organisation, publicity, statistics
+from demo import alerts, assignments, briefings, events, opinions, organisation, proofing, publicity, statistics
 
 # Order matters: later seeders use the people and sections the earlier ones create.
-SEEDERS = [organisation, opinions, assignments, events, publicity, alerts, statistics, briefings]
+SEEDERS = [organisation, opinions, assignments, events, publicity, proofing, alerts, statistics, briefings]
 
 # Notices older than this were read and e-mailed long ago, as far as the demo is concerned.
 SETTLED_AFTER = timedelta(days=2)

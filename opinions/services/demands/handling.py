@@ -14,10 +14,12 @@ from bureau.selectors import person_for
 from bureau.types import AnyUser
 from opinions.models import Demand
 from opinions.policies import demand_require
+from opinions.selectors.proofing import demand_reply_texts
 from opinions.services.calendar import needs_review, reply_deadline
 from opinions.services.demand_rounds import call_back_record, round_replied, round_signed_for, round_start
 from opinions.services.demands._common import State, _lock, _notify, _record, _refuse_unless, _require
 from opinions.services.demands.waiting import demand_notify_waiting
+from proofing.services import proof_acknowledge, proof_require_clear
 
 
 @transaction.atomic
@@ -104,7 +106,8 @@ def demand_reply(
 ) -> Demand:
     """Record the reply given publicly. If the kind's replies are reviewed, it waits for review and
     counts only once approved. A replied, merged or completed demand cannot be replied to again,
-    so a double-clicked submit replies once."""
+    so a double-clicked submit replies once. Proofreading hits in the reply warn, never block, here
+    (the page shows them); a reviewed reply is not approved while one is open (``demand_review``)."""
     now = now or clock.now()
     _require(actor, "opinions.handle_demand")
     demand = _lock(demand)
@@ -176,6 +179,8 @@ def demand_review(
     _refuse_unless(demand, (State.IN_REVIEW,), _("There is no reply awaiting review."))
     if not approve and not opinion.strip():
         raise ValidationError(_("Say why the reply is sent back."))
+    if approve:
+        proof_require_clear(subject=demand, texts=demand_reply_texts(demand))  # checked again, as it stands
     before = {"state": demand.state}
     demand.reviewed_by, demand.review_opinion = person, opinion.strip()
     if approve:
@@ -206,6 +211,27 @@ def demand_review(
             body=demand.review_opinion,
             now=now,
         )
+    return demand
+
+
+@transaction.atomic
+def demand_proof_acknowledge(
+    *,
+    demand: Demand,
+    actor: AnyUser,
+    key: str,
+    reason: str,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Demand:
+    """The handler or a reviewer records that one proofreading hit in the reply awaiting review
+    stays as written, and why (who may: ``proof-acknowledge`` in ``opinions/policies.py``)."""
+    demand = _lock(demand)
+    demand_require(actor, demand, "proof-acknowledge")
+    _refuse_unless(demand, (State.IN_REVIEW,), _("There is no reply awaiting review."))
+    proof_acknowledge(
+        actor=actor, subject=demand, texts=demand_reply_texts(demand), key=key, reason=reason, request=request, now=now
+    )
     return demand
 
 

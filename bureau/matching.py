@@ -1,50 +1,44 @@
-"""The multi-pattern matcher over folded text (Aho-Corasick, built once per keyword-list version).
+"""The multi-pattern matcher over folded text (Aho-Corasick), shared by screening (opinions) and
+proofreading (proofing); each builds one per version of its lists and keeps it.
 
-``Matcher.scan(text)`` folds the text with one translate call, runs one automaton over it and
-maps each hit back to the original text, so the page can highlight exactly what was written."""
+``Matcher.scan(text)`` folds the text with one translate call (``bureau.normalise.fold``), runs one
+automaton over it and maps each hit back to the original text, so the page can highlight exactly
+what was written. A term is any hashable value with a ``keyword`` (what is looked for) and a
+``group``: hits of terms of one group at the same place are reported once (two keywords of one
+screening list that fold alike, say)."""
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 import ahocorasick_rs
 
 from bureau.normalise import PositionMap, fold, keyword_variants
 
 
+class Keyword(Protocol):
+    @property
+    def keyword(self) -> str: ...
+
+    @property
+    def group(self) -> Hashable: ...
+
+
+T = TypeVar("T", bound=Keyword)
+
+
 @dataclass(frozen=True)
-class Term:
-    """One keyword of one list."""
-
-    category_id: int
-    category_code: str
-    purpose: str
-    keyword: str
-
-
-@dataclass(frozen=True)
-class Hit:
-    term: Term
+class Hit(Generic[T]):
+    term: T
     start: int  # in the original text
     end: int  # exclusive, in the original text
     text: str  # what was written there, e.g. "賭 博"
 
-    def as_json(self, field: str) -> dict:
-        return {
-            "field": field,
-            "category_id": self.term.category_id,
-            "category": self.term.category_code,
-            "purpose": self.term.purpose,
-            "keyword": self.term.keyword,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-        }
 
-
-class Matcher:
-    def __init__(self, terms: Iterable[Term]):
+class Matcher(Generic[T]):
+    def __init__(self, terms: Iterable[T]):
         patterns: list[str] = []
-        owners: list[list[Term]] = []
+        owners: list[list[T]] = []
         index_of: dict[str, int] = {}
         for term in terms:
             for variant in keyword_variants(term.keyword):
@@ -71,7 +65,7 @@ class Matcher:
             return []
         return self._automaton.find_matches_as_indexes(folded, overlapping=True)
 
-    def scan(self, text: str) -> list[Hit]:
+    def scan(self, text: str) -> list[Hit[T]]:
         """Every hit in ``text``, positions in the original text, in order of position."""
         if self._automaton is None or not text:
             return []
@@ -79,12 +73,12 @@ class Matcher:
         if not matches:
             return []
         positions = PositionMap(text)
-        hits: list[Hit] = []
-        seen: set[tuple[int, int, int]] = set()
+        hits: list[Hit[T]] = []
+        seen: set[tuple[Hashable, int, int]] = set()
         for pattern, start, end in matches:
             original_start, original_end = positions.original(start), positions.original(end - 1) + 1
             for term in self._owners[pattern]:
-                key = (term.category_id, original_start, original_end)
+                key = (term.group, original_start, original_end)
                 if key in seen:
                     continue
                 seen.add(key)
