@@ -253,20 +253,19 @@ def test_duty_and_tasks_leave_archive_records():
     assert all(a.missed_flagged_at > a.shift.ends_at for a in missed)
 
 
-def test_a_signed_daily_briefing_and_a_draft_weekly_one():
+def test_a_signed_daily_briefing_and_a_draft_weekly_one(seeded_demo_office):
+    seeded_on = timezone.localtime(seeded_demo_office).date()
     daily = Briefing.objects.get(kind=Briefing.Kind.DAILY)
-    assert (daily.state, daily.first, daily.signed_by.username) == (
-        "signed",
-        SEEDED_AT.date() - timedelta(days=1),
-        "leader",
-    )
+    assert (daily.state, daily.first, daily.signed_by.username) == ("signed", seeded_on - timedelta(days=1), "leader")
     assert daily.drafted_by.username == "staff"
     assert len(daily.signed_sha256) == 64
+    # Last week: the Monday to Sunday before the week of the seed.
+    this_monday = seeded_on - timedelta(days=seeded_on.weekday())
     weekly = Briefing.objects.get(kind=Briefing.Kind.WEEKLY)
     assert (weekly.state, weekly.first, weekly.last) == (
         "draft",
-        datetime(2026, 2, 23).date(),
-        datetime(2026, 3, 1).date(),
+        this_monday - timedelta(days=7),
+        this_monday - timedelta(days=1),
     )
     assert BriefingRecipient.objects.filter(user__username="supervisor").exists()
 

@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('opinions', '0043_constraint_messages'),
+        ("opinions", "0043_constraint_messages"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='similarityband',
-            name='signature',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='bands', to='opinions.similaritysignature'),
+            model_name="similarityband",
+            name="signature",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="bands",
+                to="opinions.similaritysignature",
+            ),
         ),
     ]
