@@ -15,6 +15,7 @@ from django.urls import reverse
 from archive.services import archive_record
 from bureau import clock
 from events.models import Event
+from opinions.services import demands as demand_services
 from reports.search import excerpt, marked, site_search
 from tests.assignments.factories import CountyTaskFactory
 from tests.factories import SearchableFactory, SectionFactory
@@ -117,6 +118,16 @@ def test_traditional_query_finds_simplified_rows(cast, rows):
     # Four traditional characters: 噪音擾民 finds what 噪音扰民 finds.
     traditional = titles(site_search(user=cast["supervisor"].user, query="噪音擾民"))
     assert traditional["demands"] == ["投诉：工地噪音", "咨询补贴"]
+
+
+def test_a_reply_given_later_is_found_with_its_demand(cast):
+    # The write path (demand_reply) fills the search columns again: the reply is searched at once.
+    demand = DemandFactory(subject="路灯不亮", channel__section__owner=cast["staff"])
+    demand_services.demand_claim(demand=demand, actor=cast["staff"].user)
+    assert titles(site_search(user=cast["supervisor"].user, query="供电所"))["demands"] == []
+    demand_services.demand_reply(demand=demand, actor=cast["staff"].user, reply_text="已联繫供電所修复。")
+    assert titles(site_search(user=cast["supervisor"].user, query="供电所"))["demands"] == ["路灯不亮"]
+    assert titles(site_search(user=cast["supervisor"].user, query="联系"))["demands"] == ["路灯不亮"]
 
 
 def test_marks_map_back_to_what_was_written():
