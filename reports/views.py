@@ -50,6 +50,7 @@ class SearchView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         form = SiteSearchForm(self.request.GET) if "q" in self.request.GET else SiteSearchForm()
+        form.fields["q"].widget.attrs["autofocus"] = not form.is_bound  # opened from the magnifier
         kinds = kinds_readable(user=user)
         found = form.is_valid() and site_search(user=user, query=form.cleaned_data["q"], kinds=kinds)
         context.update(form=form, kinds=kinds, groups=found or [])

@@ -19,7 +19,7 @@ def test_typing_in_the_menu_box_on_a_phone_shows_grouped_marked_results(cast, pa
     login(cast["supervisor"].user.username, TEST_PASSWORD)
 
     page.click(".navbar-toggler")
-    box = page.locator("[data-testid=menu-search] input[name=q]")
+    box = page.locator("[data-testid=menu-search-bar] input[name=q]")
     box.fill("擾民")  # traditional, folded as screening folds it
     box.press("Enter")
 

@@ -243,7 +243,8 @@ def test_first_visit_shows_the_box_without_an_error(client_as):
 
 def test_menu_has_the_box(client_as):
     html = client_as("staff").get(reverse("home")).content.decode()
-    assert 'data-testid="menu-search"' in html
+    assert 'data-testid="menu-search-bar"' in html
+    assert 'data-testid="menu-search-dropdown"' in html
     assert f'action="{URL}"' in html
 
 
