@@ -118,6 +118,14 @@ def test_traditional_query_finds_simplified_rows(cast, rows):
     # Four traditional characters: 噪音擾民 finds what 噪音扰民 finds.
     traditional = titles(site_search(user=cast["supervisor"].user, query="噪音擾民"))
     assert traditional["demands"] == ["投诉：工地噪音", "咨询补贴"]
+    # One traditional character: 擾 finds 扰 (and 擾) in every kind that has it.
+    assert titles(site_search(user=cast["supervisor"].user, query="擾")) == {
+        "posts": ["城南工地噪音擾民"],
+        "demands": ["投诉：工地噪音", "咨询补贴"],
+        "events": ["城南噪音扰民事件"],
+        "tasks": [],
+        "archive": ["噪音扰民专项检查已安排"],
+    }
 
 
 def test_a_reply_given_later_is_found_with_its_demand(cast):
