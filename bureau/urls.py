@@ -15,6 +15,7 @@ admin.site.index_title = _("Configuration")
 urlpatterns = [
     path("", reports_views.HomeView.as_view(), name="home"),
     path("todo/", reports_views.TodoView.as_view(), name="todo"),
+    path("search/", reports_views.SearchView.as_view(), name="search"),
     path("duty/desk/", reports_views.DutyDeskView.as_view(), name="duty-desk"),
     path("organisation/", views.OrganisationView.as_view(), name="organisation"),
     path("organisation/resources/", views.ResourcesView.as_view(), name="resources"),

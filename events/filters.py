@@ -1,9 +1,9 @@
 """The event list's filters."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bureau.search import search_filter
 from events.models import Event, Level
 
 
@@ -19,7 +19,7 @@ class EventFilter(django_filters.FilterSet):
         fields = ["q", "level", "state"]
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+        return search_filter(queryset, value)  # Event.SEARCH_FIELDS: the title and the summary
 
     def filter_level(self, queryset, name, value):
         return queryset.filter(level="" if value == "none" else value)

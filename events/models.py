@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import CountyTask, IncidentReport
+from bureau.search import SearchGramsField, search_text_field
 from opinions.models import Demand, Post, ScreeningCategory
 
 
@@ -83,6 +84,13 @@ class Event(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("merged into")
     )
     keywords = models.JSONField(_("top keywords"), default=list, blank=True)
+
+    # What the event list's text box (and the one search box) searches; bureau.search derives
+    # search_text and search_grams from them, filled by search_fill in events.services; their GIN
+    # indexes are created by migration 0006 (PostgreSQL only).
+    SEARCH_FIELDS = ("title", "summary")
+    search_text = search_text_field()
+    search_grams = SearchGramsField()
 
     class Meta:
         ordering = ["-first_seen_at", "-pk"]

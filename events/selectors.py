@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bureau import clock
 from bureau.pagination import LastPagePaginator
+from bureau.search import SEARCH_COLUMNS
 from bureau.types import AnyUser
 from events.filters import EventFilter
 from events.models import (
@@ -44,6 +45,7 @@ def event_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> tu
     """Events the user may read, newest first, with their item counts (one query a page)."""
     queryset = (
         events_visible(user=user)
+        .defer(*SEARCH_COLUMNS)
         .annotate(
             post_count=Count("post_links", distinct=True),
             demand_count=Count("demand_links", distinct=True),

@@ -19,6 +19,7 @@ from assignments.models import CountyTask, IncidentReport
 from bureau import clock
 from bureau.models import Person, Role, User
 from bureau.notifications import notification_create
+from bureau.search import SEARCH_COLUMNS, search_fill
 from bureau.types import AnyUser
 from events.keywords import keywords_of
 from events.models import (
@@ -135,14 +136,15 @@ def event_create(
         raise ValidationError(_("Choose at least one post or demand."))
     _refuse_taken([p.pk for p in posts], [d.pk for d in demands])
     seen = [p.found_at for p in posts] + [d.received_at for d in demands]
-    event = Event.objects.create(
+    event = Event(
         title=title.strip()[:200] or "…", summary=summary, first_seen_at=min(seen), created_at=now, created_by=actor
     )
+    search_fill(event).save(force_insert=True)  # with its search columns (bureau.search)
     _attach(event, posts, demands, now=now)
     _refresh(event)
     if not title.strip():
         event.title = "、".join(event.keywords[:3]) or (posts[0].title if posts else demands[0].subject)[:200]
-        event.save(update_fields=["title"])
+        search_fill(event).save(update_fields=["title", *SEARCH_COLUMNS])
     archive_record(
         action="events.event.created",
         actor=actor,
@@ -278,9 +280,10 @@ def event_split(
     moved = len(post_ids) + len(demand_ids)
     if moved == 0 or moved >= len(before["posts"]) + len(before["demands"]):
         raise ValidationError(_("Choose some of the event's items, not none and not all."))
-    new = Event.objects.create(
+    new = Event(
         title=title.strip()[:200] or event.title, first_seen_at=event.first_seen_at, created_at=now, created_by=actor
     )
+    search_fill(new).save(force_insert=True)
     EventPost.objects.filter(event=event, post_id__in=post_ids).update(event=new)
     EventDemand.objects.filter(event=event, demand_id__in=demand_ids).update(event=new)
     _refresh(event)

@@ -7,7 +7,9 @@ from assignments import selectors as duty
 from assignments.forms import HandoverNoteForm
 from bureau import clock, selectors
 from opinions.selectors.posts import my_new_posts
+from reports.forms import SiteSearchForm
 from reports.home import home_panels
+from reports.search import kinds_readable, site_search
 from reports.todo import todo_count_rows, todo_lists
 
 
@@ -35,6 +37,23 @@ class TodoView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         person = selectors.person_for(self.request.user)
         context["lists"] = todo_lists(user=self.request.user, person=person, now=clock.now())
+        return context
+
+
+class SearchView(LoginRequiredMixin, TemplateView):
+    """搜索: the one search box's results, grouped by kind (``reports.search``). Only the lists the
+    user may open are searched; a refused word is shown again with its message."""
+
+    template_name = "reports/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        form = SiteSearchForm(self.request.GET) if "q" in self.request.GET else SiteSearchForm()
+        form.fields["q"].widget.attrs["autofocus"] = not form.is_bound  # opened from the magnifier
+        kinds = kinds_readable(user=user)
+        found = form.is_valid() and site_search(user=user, query=form.cleaned_data["q"], kinds=kinds)
+        context.update(form=form, kinds=kinds, groups=found or [])
         return context
 
 
