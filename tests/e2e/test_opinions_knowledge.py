@@ -14,15 +14,13 @@ pytestmark = [
 
 def test_a_template_fills_the_reply_box_without_losing_what_was_typed(seeded_demo_office, login, live_server):
     demand = (
-        Demand.objects.filter(state__in=Demand.REPLYABLE_STATES, kind="complaint", handler__isnull=False)
-        .order_by("-received_at")
-        .first()
+        Demand.objects.filter(state__in=Demand.REPLYABLE_STATES, handler__isnull=False).order_by("-received_at").first()
     )
     assert demand is not None
     page = login("supervisor", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/opinions/demands/{demand.pk}/")
     box = page.locator("[data-testid=action-reply] textarea[name=reply_text]")
-    template = page.locator("[data-testid=reply-template] button", has_text="投诉答复（通用）")
+    template = page.locator("[data-testid=reply-template] button", has_text="受理告知（任何类别）")
     expected = template.get_attribute("data-reply-text")
     assert demand.number in expected
     assert "{" not in expected
