@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bureau import clock
 from bureau.models import Person, User
-from opinions.models import CalendarDay, Channel, Demand, DemandKind, FaqEntry, ReplyWindow
+from opinions.models import CalendarDay, Channel, Demand, DemandKind, FaqEntry, ReplyTemplate, ReplyWindow
+from opinions.selectors.knowledge import reply_template_values
 from opinions.services import demands as services
 from opinions.services.calendar import reply_deadline
 from opinions.services.demand_sweep import demands_sweep_deadlines
+from opinions.templating import template_fill
 
 # (kind, subject, content, handler's username: the department concerned)
 TOPICS = [
@@ -63,6 +65,36 @@ REPLIES = {
     DemandKind.PRAISE: "感谢您的肯定，我们将继续做好服务工作。",
     DemandKind.OTHER: "已安排工作人员现场查看并尽快处理。",
 }
+# The office's reply templates (答复口径): the demo replies are built from them, so their use counts are
+# those of the year's replies.
+TEMPLATES = [
+    (
+        "投诉答复（通用）",
+        DemandKind.COMPLAINT,
+        "{姓名}：您好！您于{受理日期}反映的问题（编号{编号}）已转{部门}核查处理，感谢您的监督。",
+    ),
+    (
+        "建议答复（通用）",
+        DemandKind.SUGGESTION,
+        "{姓名}：您好！感谢您于{受理日期}提出的建议（编号{编号}），我局已转{部门}研究，将结合实际逐步改进。",
+    ),
+    (
+        "咨询答复（通用）",
+        DemandKind.CONSULTATION,
+        "{姓名}：您好！您咨询的事项（编号{编号}），具体办理可登录政务服务网查询，或拨打咨询电话。",
+    ),
+    (
+        "批评答复（致歉）",
+        DemandKind.CRITICISM,
+        "{姓名}：您好！对您于{受理日期}反映的情况我们深表歉意，已对相关人员批评教育并整改。",
+    ),
+    ("表扬答复", DemandKind.PRAISE, "{姓名}：您好！感谢您的肯定，我们将继续做好服务工作。"),
+    (
+        "受理告知（任何类别）",
+        "",
+        "{姓名}：您好！您的诉求（编号{编号}）已于{受理日期}受理，我们将在{答复期限}前答复您。",
+    ),
+]
 CITIZENS = ["王先生", "李女士", "张女士", "刘先生", "陈阿姨", "赵先生", "匿名", "周老师"]
 HOLIDAYS_2026 = [
     (date(2026, 1, 1), False, "元旦"),
@@ -115,12 +147,15 @@ def seed(*, today: date) -> dict[str, int]:
     ReplyWindow.objects.filter(kind=DemandKind.CRITICISM, needs_review=False).update(needs_review=True)
     for day, working, note in HOLIDAYS_2026:
         CalendarDay.objects.update_or_create(day=day, defaults={"is_working_day": working, "note": note})
+    for name, kind, text in TEMPLATES:
+        ReplyTemplate.objects.get_or_create(name=name, defaults={"kind": kind, "text": text})
     _seed_demands(today)
     return {
         "demands": Demand.objects.count(),
         "open demands": Demand.objects.open().count(),
         "overdue demands": Demand.objects.open().filter(overdue_at__isnull=False).count(),
         "policy entries": FaqEntry.objects.count(),
+        "reply templates": ReplyTemplate.objects.count(),
     }
 
 
@@ -329,8 +364,18 @@ def _take(plan: Plan, position: int, demand, moment, people, channels, entering,
     if step == "claim":
         return services.demand_claim(demand=demand, actor=handler.user, now=moment)
     if step in ("reply", "reply2"):
+        template = ReplyTemplate.objects.filter(kind=plan.kind).order_by("pk").first()
+        text = REPLIES[plan.kind]
+        if template is not None:
+            with translation.override("zh-hans"):
+                text = template_fill(template.text, reply_template_values(demand=demand, now=moment)).text
         return services.demand_reply(
-            demand=demand, actor=handler.user, reply_text=REPLIES[plan.kind], notes=REPLY_NOTES, now=moment
+            demand=demand,
+            actor=handler.user,
+            reply_text=text,
+            notes=REPLY_NOTES,
+            reply_template=template,
+            now=moment,
         )
     if step == "review":
         return services.demand_review(demand=demand, actor=reviewer.user, approve=True, opinion="同意。", now=moment)

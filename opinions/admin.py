@@ -20,12 +20,14 @@ from opinions.models import (
     PatrolRecord,
     PatrolRule,
     Post,
+    ReplyTemplate,
     ReplyWindow,
     ScreeningCategory,
     SimilarityRules,
 )
 from opinions.services.calendar import demand_config_save
 from opinions.services.channels import channel_save, patrol_rule_save
+from opinions.services.knowledge import reply_template_save
 from opinions.services.screening import screening_category_save
 
 KEYWORD_FILE_MAX_BYTES = 2 * 1024 * 1024
@@ -145,6 +147,20 @@ class _ConfigAdmin(admin.ModelAdmin):
 @admin.register(ReplyWindow)
 class ReplyWindowAdmin(_ConfigAdmin):
     list_display = ["kind", "amount", "unit", "needs_review"]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    """答复口径: a reply with variables, per kind and department; the most used first."""
+
+    list_display = ["name", "kind", "department", "is_active", "use_count"]
+    list_filter = ["kind", "department", "is_active"]
+    search_fields = ["name", "text"]
+    list_select_related = ["department"]
+    readonly_fields = ["use_count"]
+
+    def save_model(self, request, obj, form, change):
+        reply_template_save(actor=request.user, template=obj, request=request)
 
 
 @admin.register(CalendarDay)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bureau.models import Department, Person
-from opinions.models import Channel, Demand, DemandKind, FaqEntry
+from opinions.models import Channel, Demand, DemandKind, FaqEntry, ReplyTemplate
 
 DATETIME = {
     "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -50,6 +50,10 @@ class AssignForm(forms.Form):
 class ReplyForm(forms.Form):
     reply_text = _text(_("Reply given publicly"), rows=5)
     notes = _text(_("Internal notes"), rows=2, required=False)
+    # Set by the page when a template (答复口径) fills the box; counted as used when the reply is sent.
+    reply_template = forms.ModelChoiceField(
+        queryset=ReplyTemplate.objects.all(), required=False, widget=forms.HiddenInput
+    )
 
 
 class ReviewForm(forms.Form):
@@ -102,3 +106,10 @@ class FaqCreateForm(forms.Form):
 
 class FaqLinkForm(forms.Form):
     entry = forms.ModelChoiceField(label=_("Policy entry"), queryset=FaqEntry.objects.all())
+
+
+class ReplyTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReplyTemplate
+        fields = ["name", "kind", "department", "text", "is_active"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 8})}

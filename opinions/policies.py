@@ -183,3 +183,9 @@ def waiting_for(demand: Demand, action: str) -> list[Person]:
     else:
         raise ValueError(action)
     return list(chosen.distinct().order_by("pk"))
+
+
+def reply_templates_may_keep(user) -> bool:
+    """Who keeps the reply templates (答复口径): the office head on the office's page, the
+    administrators in the admin."""
+    return user.has_perm("opinions.supervise_demand") or user.has_perm("opinions.change_replytemplate")

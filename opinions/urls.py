@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opinions.views import channels, demands, monitor, patrol, posts, takedowns
+from opinions.views import channels, demands, knowledge, monitor, patrol, posts, takedowns
 
 app_name = "opinions"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("demands/new/", demands.DemandEntryView.as_view(), name="demand-entry"),
     path("demands/similar/", demands.DemandSimilarView.as_view(), name="demand-similar"),
     path("demands/faq/", demands.FaqView.as_view(), name="demand-faq"),
+    path("demands/templates/", knowledge.ReplyTemplateListView.as_view(), name="reply-template-list"),
+    path("demands/templates/new/", knowledge.ReplyTemplateEditView.as_view(), name="reply-template-new"),
+    path("demands/templates/<int:pk>/", knowledge.ReplyTemplateEditView.as_view(), name="reply-template-edit"),
     path("demands/<int:pk>/", demands.DemandDetailView.as_view(), name="demand-detail"),
     path("demands/<int:pk>/print/", demands.DemandPrintView.as_view(), name="demand-print"),
     path("demands/<int:pk>/word/", demands.DemandWordView.as_view(), name="demand-word"),

@@ -52,10 +52,12 @@ from opinions.models import (
     PatrolRecord,
     PatrolRule,
     Post,
+    ReplyTemplate,
     ReplyWindow,
     ScreeningCategory,
 )
 from opinions.selectors.figures import demand_figures
+from opinions.selectors.knowledge import faq_hot, similar_cases
 from publicity.models import MediaCoverage, PublicityPost
 from publicity.selectors import outlet_counts
 from reports.models import Briefing, BriefingRecipient
@@ -78,6 +80,7 @@ TABLES = [
     FaqEntry,
     CalendarDay,
     ReplyWindow,
+    ReplyTemplate,
     ShiftType,
     Shift,
     ShiftAssignment,
@@ -164,6 +167,16 @@ def test_a_year_of_demands_handled_through_the_services():
     assert len(set(Demand.objects.values_list("kind", flat=True))) >= 5
     assert Demand.objects.values("channel").distinct().count() >= 6
     assert Demand.objects.values("department").exclude(department=None).distinct().count() >= 4
+
+
+def test_the_knowledge_loop_has_something_to_show():
+    # The year's replies were built from the templates: each kind's is used, the most used first.
+    assert ReplyTemplate.objects.filter(use_count__gt=0).count() >= 5
+    assert faq_hot(period="all")
+    supervisor = User.objects.get(username="supervisor")
+    demand = Demand.objects.open().order_by("-received_at").first()
+    assert demand is not None
+    assert similar_cases(user=supervisor, demand=demand)
 
 
 def test_a_year_of_posts_with_takedowns_and_something_to_do():

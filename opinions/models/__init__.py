@@ -23,6 +23,7 @@ from opinions.models.demands import (
     overdue_q,
     redo_overdue_q,
 )
+from opinions.models.knowledge import ReplyTemplate
 from opinions.models.patrol import PatrolRecord, PatrolRule
 from opinions.models.posts import PendingImport, Post, PostSnapshot, PostSpreadSample
 from opinions.models.rounds import (
@@ -114,6 +115,7 @@ __all__ = [
     "DemandRules",
     "FaqEntry",
     "OverdueDay",
+    "ReplyTemplate",
     "ReplyWindow",
     "PatrolRecord",
     "PatrolRule",

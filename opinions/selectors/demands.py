@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, When
 from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
 
 from archive.selectors import archive_history_for
 from bureau.models import Person
-from bureau.search import SEARCH_COLUMNS, search_filter
+from bureau.search import SEARCH_COLUMNS
 from bureau.selectors import owned_section_ids, person_for
 from bureau.types import AnyUser
 from opinions.filters import DemandFilter
-from opinions.models import Demand, DemandPress, FaqEntry, open_q
+from opinions.models import Demand, DemandPress, open_q
 
 LIST_RELATED = ("channel", "handler", "department", "section")
 
@@ -187,9 +187,3 @@ def _after_text(after: dict[str, Any] | None) -> str:
     if not after:
         return ""
     return "; ".join(str(after[key]) for key in TEXT_KEYS if after.get(key) not in ("", None))
-
-
-def faq_entries(*, search: str = "") -> QuerySet[FaqEntry]:
-    """Policy entries, hot issues first: ranked by how many consultations each answered."""
-    queryset = FaqEntry.objects.annotate(answered=Count("demands")).order_by("-answered", "-created_at", "pk")
-    return search_filter(queryset, search)  # FaqEntry.SEARCH_FIELDS: the question and the answer

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from bureau import clock
 from opinions.models import Demand, ItemKind, NearDuplicate, Post, SimilarityBand, SimilaritySignature
+from opinions.selectors.knowledge import demand_text
 from opinions.selectors.similarity import Indexed, similar_candidates, similarity_rules
 from opinions.similarity.minhash import NUM_PERM, Signature, signature
 
@@ -198,10 +199,6 @@ def _bands_insert(ids: list[int], items: list[Incoming], keys_of: dict[tuple[str
 
 def post_text(post: Post) -> str:
     return f"{post.title}\n{post.body}"
-
-
-def demand_text(demand: Demand) -> str:
-    return f"{demand.subject}\n{demand.content}"
 
 
 def posts_index(*, posts: list[Post], now: datetime | None = None) -> int:

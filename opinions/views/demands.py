@@ -27,8 +27,9 @@ from opinions import demand_forms as forms
 from opinions.documents import handling_form_document
 from opinions.models import Demand, FaqEntry
 from opinions.policies import demand_actions, demand_may, demand_shows_citizen
-from opinions.selectors.demands import demand_get, demand_list, demand_timeline, faq_entries, open_first_parts
+from opinions.selectors.demands import demand_get, demand_list, demand_timeline, open_first_parts
 from opinions.selectors.handling_form import demand_handling_history
+from opinions.selectors.knowledge import PERIODS, faq_entries, faq_hot, reply_template_choices, similar_cases
 from opinions.selectors.posts import post_get
 from opinions.selectors.proofing import demand_reply_proof
 from opinions.selectors.similarity import near_duplicates, similar_to_text
@@ -154,10 +155,14 @@ class DemandDetailView(PermissionRequiredMixin, DemandAccessMixin, TemplateView)
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, demand = self.request.user, self.demand
+        can = demand_actions(user, demand)  # which buttons: the rules the services check
         context.update(
             demand=demand,
             forms={name.replace("-", "_"): view.form_class() for name, view in DEMAND_ACTIONS.items()},
-            can=demand_actions(user, demand),  # which buttons: the rules the services check
+            can=can,
+            # The knowledge loop, read only for whoever may reply now: templates and similar cases.
+            reply_templates=reply_template_choices(demand=demand) if can["reply"] else [],
+            similar_cases=similar_cases(user=user, demand=demand) if can["reply"] else [],
             timeline=demand_timeline(demand=demand),
             now=clock.now(),
             show_citizen=demand_shows_citizen(user, demand),
@@ -467,5 +472,17 @@ class FaqView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         # NUL cannot be stored or searched in PostgreSQL text; a pasted one is dropped.
         search = self.request.GET.get("q", "").replace("\x00", "")[:100]
-        context.update(search=search, entries=quick_page(faq_entries(search=search), self.request.GET.get("page")))
+        period = self.request.GET.get("period", "year")
+        period = period if period in PERIODS else "year"
+        entries = quick_page(faq_entries(search=search, period=period), self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            search=search,
+            period=period,
+            periods=[("year", _("This year")), ("all", _("All time"))],
+            entries=entries,
+            hot=faq_hot(period=period),
+            query=query.urlencode(),
+        )
         return context

@@ -53,3 +53,30 @@
   }
   if (document.querySelector("[data-countdown]")) { window.setInterval(tick, 30000); }
 })();
+
+// The reply helper: a template (答复口径) or a similar case's reply fills the reply box. Text
+// already typed is never lost: asked first, Cancel keeps it and adds the chosen text after it.
+(function () {
+  "use strict";
+  var helper = document.querySelector("[data-reply-helper]");
+  var form = document.querySelector('form[data-testid="action-reply"]');
+  if (!helper || !form) { return; }
+  var box = form.querySelector('textarea[name="reply_text"]');
+  var chosen = form.querySelector('input[name="reply_template"]');
+  if (!box) { return; }
+  document.querySelectorAll("[data-reply-fill]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var text = button.dataset.replyText || "";
+      var typed = box.value.trim();
+      if (!typed || typed === text.trim() || window.confirm(helper.dataset.confirmReplace)) {
+        box.value = text;
+        if (chosen) { chosen.value = button.dataset.templateId || ""; }
+      } else {
+        box.value = box.value.replace(/\s+$/, "") + "\n\n" + text;
+        if (chosen && button.dataset.templateId) { chosen.value = button.dataset.templateId; }
+      }
+      box.focus();
+      box.scrollIntoView({ block: "center" });
+    });
+  });
+})();

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from bureau.models import Person
 from bureau.search import SEARCH_COLUMNS, search_fill
 from bureau.selectors import person_for
 from bureau.types import AnyUser
-from opinions.models import Demand
+from opinions.models import Demand, ReplyTemplate
 from opinions.policies import demand_require
 from opinions.selectors.proofing import demand_reply_texts
 from opinions.services.calendar import needs_review, reply_deadline
@@ -101,13 +102,16 @@ def demand_reply(
     actor: AnyUser,
     reply_text: str,
     notes: str = "",
+    reply_template: ReplyTemplate | None = None,
     request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> Demand:
     """Record the reply given publicly. If the kind's replies are reviewed, it waits for review and
     counts only once approved. A replied, merged or completed demand cannot be replied to again,
     so a double-clicked submit replies once. Proofreading hits in the reply warn, never block, here
-    (the page shows them); a reviewed reply is not approved while one is open (``demand_review``)."""
+    (the page shows them); a reviewed reply is not approved while one is open (``demand_review``).
+    ``reply_template``: the template (答复口径) the reply was built from; it is counted as used once
+    more (the reply form's list puts the most used first)."""
     now = now or clock.now()
     _require(actor, "opinions.handle_demand")
     demand = _lock(demand)
@@ -141,15 +145,12 @@ def demand_reply(
             *SEARCH_COLUMNS,
         ]
     )
-    _record(
-        action,
-        actor=actor,
-        demand=demand,
-        before=before,
-        after={"state": demand.state, "reply": reply_text[:500]},
-        request=request,
-        now=now,
-    )
+    after: dict[str, object] = {"state": demand.state, "reply": reply_text[:500]}
+    if reply_template is not None:
+        # F(): two replies at once from one template both count.
+        ReplyTemplate.objects.filter(pk=reply_template.pk).update(use_count=F("use_count") + 1)
+        after["reply_template_id"] = reply_template.pk
+    _record(action, actor=actor, demand=demand, before=before, after=after, request=request, now=now)
     if demand.state == State.IN_REVIEW:
         demand_notify_waiting(demand=demand, step="review", occasion=now.isoformat(), actor=actor, now=now)
     elif demand.needs_sign_off:
