@@ -200,13 +200,21 @@ class Briefing(models.Model):
         constraints = [
             # The morning job drafts each period's daily or weekly briefing once, however often it runs.
             models.UniqueConstraint(
-                fields=["kind", "first"], condition=Q(by_schedule=True), name="briefing_scheduled_once"
+                fields=["kind", "first"],
+                condition=Q(by_schedule=True),
+                name="briefing_scheduled_once",
+                violation_error_message=_("The morning job has already drafted the briefing for this period."),
             ),
             models.CheckConstraint(
                 condition=~Q(state="signed") | (Q(signed_at__isnull=False) & ~Q(signed_sha256="")),
                 name="briefing_signed_has_hash",
+                violation_error_message=_("A signed briefing needs the time of signing and the hash of its text."),
             ),
-            models.CheckConstraint(condition=Q(last__gte=F("first")), name="briefing_period_in_order"),
+            models.CheckConstraint(
+                condition=Q(last__gte=F("first")),
+                name="briefing_period_in_order",
+                violation_error_message=_("The period's last day must not be before its first day."),
+            ),
         ]
         permissions = [
             ("view_briefings", _("Can read briefings")),
@@ -270,9 +278,17 @@ class BriefingRecipient(models.Model):
                 name="briefing_recipient_one_kind",
                 violation_error_message=_("Choose either a person or a chat robot."),
             ),
-            models.UniqueConstraint(fields=["user"], condition=Q(user__isnull=False), name="briefing_recipient_user"),
             models.UniqueConstraint(
-                fields=["robot"], condition=Q(robot__isnull=False), name="briefing_recipient_robot"
+                fields=["user"],
+                condition=Q(user__isnull=False),
+                name="briefing_recipient_user",
+                violation_error_message=_("This person is already on the distribution list."),
+            ),
+            models.UniqueConstraint(
+                fields=["robot"],
+                condition=Q(robot__isnull=False),
+                name="briefing_recipient_robot",
+                violation_error_message=_("This chat robot is already on the distribution list."),
             ),
         ]
 

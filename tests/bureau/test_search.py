@@ -215,9 +215,9 @@ def test_the_search_indexes_are_gin_and_trigram(db):
             "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE %s ORDER BY indexname", ["%search%"]
         )
         definitions = dict(cursor.fetchall())
-    # Eight searchable tables: posts, demands, archive records, FAQ entries, publicity posts, media
-    # coverage, disclosure items, county tasks; two indexes each.
-    assert len(definitions) == 16, sorted(definitions)
+    # Nine searchable tables: posts, demands, archive records, FAQ entries, publicity posts, media
+    # coverage, disclosure items, county tasks, events; two indexes each.
+    assert len(definitions) == 18, sorted(definitions)
     for name, definition in definitions.items():
         column = "search_text gin_trgm_ops" if name.endswith("_trgm_idx") else "search_grams"
         assert f"USING gin ({column})" in definition, definition
