@@ -2,6 +2,7 @@
 
 import os
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -14,6 +15,7 @@ from django.test import Client, TransactionTestCase, override_settings
 from bureau import clock
 from bureau.celery import app as celery_app
 from bureau.models import Role
+from tests import demo_template
 from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
 
 
@@ -44,8 +46,14 @@ CAST_ROLES = {
 }
 
 
+def _shared_folder(tmp_path_factory) -> Path:
+    """A folder every xdist process of this run shares (each has its own basetemp below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """Two adjustments to the test database, made once:
 
     - Transactional tests end with a TRUNCATE of every table, which the archive's trigger refuses
@@ -71,6 +79,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
         return wrapper
 
     connections.create_connection = create_connection_with_snapshot
+    if SEEDED_TESTS_COLLECTED and demo_template.in_use() and demo_template.is_seeder():
+        with django_db_blocker.unblock():
+            demo_template.start_seeding(
+                shared=_shared_folder(tmp_path_factory), seeded_at=clock.now().replace(microsecond=0)
+            )
     yield
     connections.create_connection = create_connection
 
@@ -83,11 +96,24 @@ def _seeded_order(item) -> int:
     return 2 if "live_server" in item.fixturenames else 1
 
 
+SEEDED_TESTS_COLLECTED = False
+
+
 def pytest_collection_modifyitems(items):
     """Tests on the shared, seeded demo office (``seeded_demo_office`` below) run last, after every
     test that expects an empty database; those that only read it before the browser tests that
-    change it."""
+    change it. When there are any, the demo office is seeded once, in the background, from the
+    start of the run (tests/demo_template.py)."""
+    global SEEDED_TESTS_COLLECTED
     items.sort(key=_seeded_order)
+    SEEDED_TESTS_COLLECTED = any(_seeded_order(item) for item in items)
+
+
+def pytest_sessionfinish(session):
+    """The controller (or the only process) drops the seeded template at the end of the run. (The
+    xdist controller collects nothing, so it cannot know whether one was made: it drops it if any.)"""
+    if not hasattr(session.config, "workerinput") and demo_template.in_use():
+        demo_template.drop_template()
 
 
 @pytest.fixture(autouse=True)
@@ -153,27 +179,33 @@ def committed_db():
 
 @pytest.fixture(scope="session")
 def seeded_demo_office(django_db_setup, django_db_blocker, tmp_path_factory) -> datetime:
-    """The demo office (``seed_demo``), seeded and committed once per run (per xdist process) for
-    the tests that read it: tests/test_demo_office.py, then the browser tests. Returns the moment
-    it was seeded at: the clock stands still there while seeding, as if a year of the office were
-    written in an instant, and tests/test_demo_office.py reads it at that same moment.
+    """The demo office (``seed_demo``), seeded and committed once per run for the tests that read
+    it: tests/test_demo_office.py, then the browser tests. Returns the moment it was seeded at: the
+    clock stands still there while seeding, as if a year of the office were written in an instant,
+    and tests/test_demo_office.py reads it at that same moment.
 
     Those tests run last (``pytest_collection_modifyitems`` above) and the end-of-test flush of
     transactional tests is skipped from here on, so each sees the same seeded office; they must
     not depend on what another of them changed (the plain ones roll back their own changes). The
     test database is dropped at the end of the run."""
-    seeding = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
-    )
-    seeded_at = clock.now().replace(microsecond=0)
-    with django_db_blocker.unblock(), seeding, time_machine.travel(seeded_at, tick=False):
-        # An earlier transactional test's flush removed the rows migrations wrote (role groups,
-        # periodic jobs); put them back first, as serialized_rollback would.
-        if hasattr(connection, "_test_serialized_contents"):
-            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-        call_command("seed_demo", verbosity=0)
+    if demo_template.in_use():
+        # PostgreSQL: seeded once for the whole run in the background; this process's test
+        # database becomes a copy of it (tests/demo_template.py).
+        with django_db_blocker.unblock():
+            seeded_at = demo_template.take_seeded_copy(shared=_shared_folder(tmp_path_factory))
+    else:
+        seeding = override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+        )
+        seeded_at = clock.now().replace(microsecond=0)
+        with django_db_blocker.unblock(), seeding, time_machine.travel(seeded_at, tick=False):
+            # An earlier transactional test's flush removed the rows migrations wrote (role
+            # groups, periodic jobs); put them back first, as serialized_rollback would.
+            if hasattr(connection, "_test_serialized_contents"):
+                connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+            call_command("seed_demo", verbosity=0)
     keep = TransactionTestCase._fixture_teardown
     TransactionTestCase._fixture_teardown = lambda self: None
     yield seeded_at
