@@ -23,7 +23,7 @@ from opinions.models import (
 )
 from opinions.selectors.demands import demands_visible
 from opinions.similarity.minhash import Signature, signature
-from opinions.templating import template_fill
+from opinions.templating import VARIABLES, template_fill
 
 # --- Reply templates ----------------------------------------------------------------------------
 
@@ -54,6 +54,18 @@ def reply_template_values(*, demand: Demand, now: datetime | None = None) -> dic
         "today": day(now),
         "due_on": day(demand.due_at),
         "department": demand.department.name if demand.department is not None else "",
+    }
+
+
+def _particulars(demand: Demand) -> dict[str, str]:
+    def day(moment: datetime) -> str:
+        return date_format(timezone.localtime(moment).date(), "DATE_FORMAT")
+
+    return {
+        "citizen_name": demand.citizen_name,
+        "number": demand.number,
+        "received_on": day(demand.received_at),
+        "due_on": day(demand.due_at),
     }
 
 
@@ -98,6 +110,28 @@ CASE_FLOOR = 20  # percent: below this a shared band is chance, not a similar ca
 class SimilarCase:
     demand: Demand
     similarity: int  # percent
+    # Its reply with its own particulars (the citizen's name, the case number, its dates) replaced
+    # by this demand's: what "start from this reply" puts in the box, and what the page shows.
+    reply: str = ""
+
+
+# The particulars of a case that its reply may name and that must never reach another citizen.
+PARTICULARS = ("citizen_name", "number", "received_on", "due_on")
+
+
+def reply_for_another_case(reply: str, *, source: dict[str, str], target: dict[str, str]) -> str:
+    """``reply`` (written for the case with ``source`` values) with each of the source's
+    particulars that it names replaced by the target's (``reply_template_values``), the longest
+    first so that a name inside a longer one is not cut; a particular the target lacks becomes its
+    template variable, e.g. {姓名}, for the person replying to fill."""
+    replacements = sorted(
+        ((source[name], target.get(name) or "{" + VARIABLES[name][0] + "}") for name in PARTICULARS),
+        key=lambda pair: -len(pair[0]),
+    )
+    for old, new in replacements:
+        if len(old) >= 2 and old != new:  # a one-character name would replace ordinary words
+            reply = reply.replace(old, new)
+    return reply
 
 
 def demand_text(demand: Demand) -> str:
@@ -130,9 +164,18 @@ def similar_cases(*, user: AnyUser, demand: Demand, limit: int = CASES_SHOWN) ->
         for case in demands_visible(user=user)
         .filter(counted_q(), replied_q(), pk__in=ranked)
         .exclude(reply_text="")
-        .only("pk", "number", "subject", "reply_text", "received_at", "kind", "state")
+        .only("pk", "number", "subject", "reply_text", "received_at", "due_at", "citizen_name", "kind", "state")
     }
-    cases = [SimilarCase(found[pk], scores[pk]) for pk in ranked if pk in found]
+    target = reply_template_values(demand=demand)
+    cases = [
+        SimilarCase(
+            found[pk],
+            scores[pk],
+            reply_for_another_case(found[pk].reply_text, source=_particulars(found[pk]), target=target),
+        )
+        for pk in ranked
+        if pk in found
+    ]
     cases.sort(key=lambda case: (-case.similarity, -case.demand.received_at.timestamp()))
     return cases[:limit]
 

@@ -196,6 +196,42 @@ def test_the_reply_page_offers_similar_cases_to_start_from(client_as, noise_case
     assert "别的科室的答复" not in page
 
 
+def test_starting_from_a_similar_case_never_carries_its_citizen_number_or_dates(cast, travel):
+    """The walkthrough found 以此答复为基础 pasting another citizen's name and case number."""
+    staff = cast["staff"]
+    old = _replied(
+        NOISE,
+        "王先生：您好！感谢您于2026年2月20日提出的投诉（编号2025-0593）。已责令工地夜间停工，请于2026年2月21日前后留意。",
+        days_ago=10,
+        handler=staff,
+        citizen_name="王先生",
+        number="2025-0593",
+    )
+    Demand.objects.filter(pk=old.pk).update(due_at=datetime(2026, 2, 21, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    demand = _indexed(
+        subject="噪音投诉",
+        content=NOISE,
+        handler=staff,
+        state=Demand.State.ASSIGNED,
+        citizen_name="张女士",
+        number="2026-0611",
+        received_at=datetime(2026, 3, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai")),
+        due_at=datetime(2026, 3, 2, 9, tzinfo=ZoneInfo("Asia/Shanghai")),
+    )
+    with translation.override("zh-hans"):
+        (case,) = similar_cases(user=staff.user, demand=demand)
+    assert case.demand.pk == old.pk
+    assert case.reply == (
+        "张女士：您好！感谢您于2026年3月1日提出的投诉（编号2026-0611）。已责令工地夜间停工，请于2026年3月2日前后留意。"
+    )
+    # A demand without a citizen's name gets the variable to fill instead of someone else's name.
+    Demand.objects.filter(pk=demand.pk).update(citizen_name="")
+    demand.refresh_from_db()
+    with translation.override("zh-hans"):
+        (case,) = similar_cases(user=staff.user, demand=demand)
+    assert case.reply.startswith("{姓名}：您好！")
+
+
 def test_the_reply_page_queries_do_not_grow_with_templates_and_cases(client_as, cast):
     staff = cast["staff"]
     demand = _indexed(subject="噪音投诉", content=NOISE, handler=staff, state=Demand.State.ASSIGNED)
