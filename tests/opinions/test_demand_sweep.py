@@ -291,19 +291,23 @@ def test_no_index_names_the_sweep_flags_so_its_update_can_be_hot():
 
 
 def test_the_sweep_update_is_hot(cast):
-    """On PostgreSQL the claim writes new row versions on the same page and no index entries."""
+    """On PostgreSQL the claim writes its new row version on the same page and no index entries.
+
+    One demand: a HOT update needs room on the row's page, which the table's fillfactor (85)
+    reserves for one new version; five wide rows updated on one page could outgrow it depending on
+    what earlier tests left there (that made this test fail once in a full run)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("HOT updates are PostgreSQL's")
-    _late(cast["staff"], hours=9, count=5)
+    _late(cast["staff"], hours=9, count=1)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_stat_get_xact_tuples_hot_updated('opinions_demand'::regclass)")
         (before,) = cursor.fetchone()
-        assert demands_sweep_deadlines().leader == 5
+        assert demands_sweep_deadlines().leader == 1
         cursor.execute("SELECT pg_stat_get_xact_tuples_hot_updated('opinions_demand'::regclass)")
         (after,) = cursor.fetchone()
-    assert after - before == 5
+    assert after - before == 1
 
 
 def test_the_digest_is_in_chinese(cast):
