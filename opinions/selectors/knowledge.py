@@ -39,33 +39,29 @@ class TemplateChoice:
     unknown: tuple[str, ...]
 
 
-def reply_template_values(*, demand: Demand, now: datetime | None = None) -> dict[str, str]:
-    """The variables' values for ``demand``: dates as the active language writes a date
-    (zh-hans: 2026年3月2日), in the office's time zone. ``demand.department`` should be loaded."""
-    now = now or clock.now()
+def _local_day(moment: datetime) -> str:
+    """A date as the active language writes it (zh-hans: 2026年3月2日), in the office's time zone."""
+    return date_format(timezone.localtime(moment).date(), "DATE_FORMAT")
 
-    def day(moment: datetime) -> str:
-        return date_format(timezone.localtime(moment).date(), "DATE_FORMAT")
 
+def case_particulars(demand: Demand) -> dict[str, str]:
+    """What identifies one case and its citizen in a reply: the name, the number, its dates (the
+    particulars a similar case's reply must not carry to another). No query."""
     return {
         "citizen_name": demand.citizen_name,
         "number": demand.number,
-        "received_on": day(demand.received_at),
-        "today": day(now),
-        "due_on": day(demand.due_at),
-        "department": demand.department.name if demand.department is not None else "",
+        "received_on": _local_day(demand.received_at),
+        "due_on": _local_day(demand.due_at),
     }
 
 
-def _particulars(demand: Demand) -> dict[str, str]:
-    def day(moment: datetime) -> str:
-        return date_format(timezone.localtime(moment).date(), "DATE_FORMAT")
-
+def reply_template_values(*, demand: Demand, now: datetime | None = None) -> dict[str, str]:
+    """The variables' values for ``demand``: its particulars, today and its department, dates as
+    the active language writes a date. ``demand.department`` should be loaded."""
     return {
-        "citizen_name": demand.citizen_name,
-        "number": demand.number,
-        "received_on": day(demand.received_at),
-        "due_on": day(demand.due_at),
+        **case_particulars(demand),
+        "today": _local_day(now or clock.now()),
+        "department": demand.department.name if demand.department is not None else "",
     }
 
 
@@ -115,17 +111,13 @@ class SimilarCase:
     reply: str = ""
 
 
-# The particulars of a case that its reply may name and that must never reach another citizen.
-PARTICULARS = ("citizen_name", "number", "received_on", "due_on")
-
-
 def reply_for_another_case(reply: str, *, source: dict[str, str], target: dict[str, str]) -> str:
-    """``reply`` (written for the case with ``source`` values) with each of the source's
-    particulars that it names replaced by the target's (``reply_template_values``), the longest
+    """``reply`` (written for the case with ``source`` particulars, ``case_particulars``: what must
+    never reach another citizen) with each of them that it names replaced by the target's, the longest
     first so that a name inside a longer one is not cut; a particular the target lacks becomes its
     template variable, e.g. {姓名}, for the person replying to fill."""
     replacements = sorted(
-        ((source[name], target.get(name) or "{" + VARIABLES[name][0] + "}") for name in PARTICULARS),
+        ((source[name], target.get(name) or "{" + VARIABLES[name][0] + "}") for name in source),
         key=lambda pair: -len(pair[0]),
     )
     for old, new in replacements:
@@ -166,12 +158,12 @@ def similar_cases(*, user: AnyUser, demand: Demand, limit: int = CASES_SHOWN) ->
         .exclude(reply_text="")
         .only("pk", "number", "subject", "reply_text", "received_at", "due_at", "citizen_name", "kind", "state")
     }
-    target = reply_template_values(demand=demand)
+    target = case_particulars(demand)
     cases = [
         SimilarCase(
             found[pk],
             scores[pk],
-            reply_for_another_case(found[pk].reply_text, source=_particulars(found[pk]), target=target),
+            reply_for_another_case(found[pk].reply_text, source=case_particulars(found[pk]), target=target),
         )
         for pk in ranked
         if pk in found
