@@ -22,6 +22,7 @@ from tests.realparts import (
     WorkerProcess,
     forget_redis_queue,
     procfile_command,
+    stop_workers,
     wait_until,
     worker_environment,
 )
@@ -62,8 +63,7 @@ def workers(committed_db, tmp_path, smtp_sink):
 
     start.queue = queue  # type: ignore[attr-defined]
     yield start
-    for worker in started:
-        worker.stop()
+    stop_workers(*started)
     forget_redis_queue(broker_url, queue)
 
 

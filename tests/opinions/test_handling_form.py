@@ -11,7 +11,6 @@ from django.urls import reverse
 from opinions.models import Demand, DemandKind, DemandNumberCounter
 from opinions.selectors.handling_form import demand_handling_history
 from opinions.services.demands import demand_create
-from tests.factories import SectionFactory
 from tests.opinions.factories import ChannelFactory, DemandFactory
 from tests.opinions.handling_case import LINK, build_three_round_case
 
@@ -139,34 +138,28 @@ def test_printed_form_has_every_field_and_the_case_number(client_as, cast, trave
     assert "办理经过" in page
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_existing_demands_are_numbered_in_received_order_per_year():
-    """Back at the nullable number (0011), three old rows; the backfill (0012) numbers them by
-    received time within each Shanghai year, not by id, and the counters continue from there."""
+def test_existing_demands_are_numbered_in_received_order_per_year(db):
+    """The backfill of migration 0012 numbers the rows that had none by received time within each
+    Shanghai year, not by id, and the counters continue from there. It runs on today's tables with
+    the NOT NULL of 0013 lifted for this test's transaction (rolled back at its end), which is the
+    0011 state of the column: migrating the whole project back to 0011 and forward again did the
+    same and took half a minute."""
+    from importlib import import_module
+
+    from django.apps import apps
     from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
 
-    executor = MigrationExecutor(connection)
-    latest = (
-        executor.loader.graph.leaf_nodes()
-    )  # every app: going back to 0011 also unapplied the apps that depend on opinions
-    executor.migrate([("opinions", "0011_demand_number_and_counter")])
-    old = executor.loader.project_state([("opinions", "0011_demand_number_and_counter")]).apps
-    Demand, Channel = old.get_model("opinions", "Demand"), old.get_model("opinions", "Channel")
-    channel = Channel.objects.create(name="12345", kind="hotline_12345", section_id=SectionFactory().pk)
-
-    def row(subject, received):
-        return Demand.objects.create(
-            kind="other", channel=channel, subject=subject, content="…", received_at=received, due_at=received
-        ).pk
-
-    later = row("2025 second", datetime(2025, 6, 1, 9, tzinfo=SHANGHAI))  # made first, received later
-    earlier = row("2025 first", datetime(2025, 2, 1, 9, tzinfo=SHANGHAI))
-    new_year = row("2026 first", datetime(2025, 12, 31, 16, 30, tzinfo=ZoneInfo("UTC")))  # 00:30 local, 2026
-    executor = MigrationExecutor(connection)
-    executor.migrate(latest)
-    numbers = dict(Demand.objects.values_list("pk", "number"))  # the historical model reads the column
-    assert [numbers[earlier], numbers[later], numbers[new_year]] == ["2025-0001", "2025-0002", "2026-0001"]
+    backfill = import_module("opinions.migrations.0012_demand_number_backfill")
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE opinions_demand ALTER COLUMN number DROP NOT NULL")
+    later = DemandFactory(received_at=datetime(2025, 6, 1, 9, tzinfo=SHANGHAI))  # made first, received later
+    earlier = DemandFactory(received_at=datetime(2025, 2, 1, 9, tzinfo=SHANGHAI))
+    new_year = DemandFactory(received_at=datetime(2025, 12, 31, 16, 30, tzinfo=ZoneInfo("UTC")))  # 00:30 local, 2026
+    Demand.objects.update(number=None)
+    DemandNumberCounter.objects.all().delete()
+    backfill.number_existing(apps, None)
+    numbers = dict(Demand.objects.values_list("pk", "number"))
+    assert [numbers[earlier.pk], numbers[later.pk], numbers[new_year.pk]] == ["2025-0001", "2025-0002", "2026-0001"]
     assert dict(DemandNumberCounter.objects.values_list("year", "last")) == {2025: 2, 2026: 1}
 
 

@@ -21,6 +21,7 @@ from tests.realparts import (
     WorkerProcess,
     forget_redis_queue,
     procfile_command,
+    stop_workers,
     wait_until,
     worker_environment,
 )
@@ -75,8 +76,6 @@ def test_a_poll_killed_mid_fetch_is_redone_after_the_visibility_timeout(committe
         assert list(Post.objects.filter(channel=channel).values_list("title", flat=True)) == ["县城停水通知"]
         assert Channel.objects.get(pk=channel.pk).consecutive_failures == 0
     finally:
-        first.stop()
-        if second is not None:
-            second.stop()
+        stop_workers(first, second)
         server.stop()
         forget_redis_queue(broker_url, "feeds")

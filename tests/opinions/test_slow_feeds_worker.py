@@ -27,6 +27,7 @@ from tests.realparts import (
     WorkerProcess,
     forget_redis_queue,
     procfile_command,
+    stop_workers,
     wait_until,
     worker_environment,
 )
@@ -76,8 +77,7 @@ def procfile_workers(committed_db, tmp_path, smtp_sink) -> Iterator[dict[str, Wo
             worker.wait_ready()
         yield workers
     finally:
-        for worker in workers.values():
-            worker.stop()
+        stop_workers(*workers.values())
         for queue in ("celery", "feeds"):
             forget_redis_queue(broker_url, queue)
 
