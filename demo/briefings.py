@@ -39,7 +39,9 @@ def seed(*, today: date) -> dict[str, int]:
     if not Briefing.objects.filter(kind=Briefing.Kind.DAILY, state=Briefing.State.SIGNED).exists():
         yesterday = today - timedelta(days=1)
         drafted_at = min(now, _at(today, 8))
-        briefing = services.briefing_draft(actor=staff, kind=Briefing.Kind.DAILY, day=yesterday, now=drafted_at)
+        briefing, _drafted = services.briefing_draft(
+            actor=staff, kind=Briefing.Kind.DAILY, day=yesterday, now=drafted_at
+        )
         briefing = services.briefing_edit(
             actor=staff, briefing=briefing, sections={"next_steps": NEXT_STEPS}, now=drafted_at
         )

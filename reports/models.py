@@ -215,6 +215,20 @@ class Briefing(models.Model):
                 name="briefing_period_in_order",
                 violation_error_message=_("The period's last day must not be before its first day."),
             ),
+            # One briefing not yet signed off per period and kind, and one 专报 per event: a double
+            # click or a second drafting opens the one there is (reports.briefings.services).
+            models.UniqueConstraint(
+                fields=["kind", "first", "last"],
+                condition=Q(event__isnull=True) & ~Q(state="signed"),
+                name="briefing_unsigned_period_once",
+                violation_error_message=_("This period already has a briefing of this kind that is not signed off."),
+            ),
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(event__isnull=False) & ~Q(state="signed"),
+                name="briefing_unsigned_event_once",
+                violation_error_message=_("This event already has a special report that is not signed off."),
+            ),
         ]
         permissions = [
             ("view_briefings", _("Can read briefings")),
@@ -244,6 +258,44 @@ class Briefing(models.Model):
 
     def _stored_signed(self) -> bool:
         return bool(self.pk) and Briefing.objects.filter(pk=self.pk, state=self.State.SIGNED).exists()
+
+
+class BriefingReturn(models.Model):
+    """A leader sent a submitted briefing back to be edited (退回修改), saying why. The return is
+    open until the briefing is submitted again (``resubmitted_at``); then it stays as history."""
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="returns", verbose_name=_("briefing"))
+    returned_at = models.DateTimeField(_("returned at"))
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("returned by")
+    )
+    reason = models.TextField(_("reason for returning"))
+    resubmitted_at = models.DateTimeField(_("submitted again at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["briefing", "-returned_at", "-pk"]
+        verbose_name = _("briefing return")
+        verbose_name_plural = _("briefing returns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["briefing"],
+                condition=Q(resubmitted_at__isnull=True),
+                name="briefing_return_open_once",
+                violation_error_message=_("This briefing has already been returned and not submitted again."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="briefing_return_has_reason",
+                violation_error_message=_("Say why the briefing is returned."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.briefing_id} ← {self.returned_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resubmitted_at is None
 
 
 class BriefingRecipient(models.Model):

@@ -1,4 +1,5 @@
-"""The briefing pages' forms: draft one for a chosen period, edit its text sections."""
+"""The briefing pages' forms: draft one for a chosen period, edit its text sections, return one
+with the reason."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from bureau import clock
 from bureau.bounds import records_since
+from reports.briefings.selectors import RETURNED, briefing_default_day
 from reports.briefings.text import section_specs
 from reports.models import Briefing
 
@@ -24,6 +26,20 @@ class DraftForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("The day itself, its week (Monday to Sunday) or its month."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = clock.today()
+        defaults = {kind: briefing_default_day(kind=kind, today=today) for kind, _label in PERIODIC_CHOICES}
+        # The page's script moves the day to the chosen kind's default until the day is changed by hand.
+        for kind, day in defaults.items():
+            self.fields["day"].widget.attrs[f"data-default-{kind}"] = day.isoformat()
+
+    @staticmethod
+    def initial_for(kind: str) -> dict[str, object]:
+        """The form's first values: the kind asked for (else daily) and its usual day."""
+        kind = kind if kind in dict(PERIODIC_CHOICES) else Briefing.Kind.DAILY
+        return {"kind": kind, "day": briefing_default_day(kind=kind, today=clock.today())}
 
     def clean_day(self):
         day = self.cleaned_data["day"]
@@ -56,6 +72,17 @@ class SectionsForm(forms.Form):
         return {"sections": {key: data.get(key, "") for key in self.fields}}
 
 
+class ReturnForm(forms.Form):
+    """退回修改: what must change (required; the page shows it again with the error if empty)."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for returning (what must change)"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        error_messages={"required": gettext_lazy("Give the reason for returning it: say what must change.")},
+    )
+
+
 class BriefingFilterForm(forms.Form):
     """The list's filters: kind and state (an unknown value is ignored by the selector)."""
 
@@ -68,6 +95,6 @@ class BriefingFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=gettext_lazy("State"),
         required=False,
-        choices=[("", gettext_lazy("All")), *Briefing.State.choices],
+        choices=[("", gettext_lazy("All")), *Briefing.State.choices, (RETURNED, gettext_lazy("Returned for changes"))],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )

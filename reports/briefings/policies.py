@@ -32,7 +32,7 @@ def _not_own(rule: Callable[[AnyUser, Briefing], Refusal]) -> Callable[[AnyUser,
     def checked(user: AnyUser, briefing: Briefing) -> Refusal:
         refusal = rule(user, briefing)
         if refusal is None and _wrote_it(user, briefing):
-            return _("Nobody signs off their own text: another leader signs this briefing.")
+            return _("You drafted or edited this briefing, so another leader signs it off (four eyes).")
         return refusal
 
     return checked
@@ -98,6 +98,14 @@ def briefing_require(user: AnyUser, briefing: Briefing | None, action: str) -> N
 
 def briefing_can(user: AnyUser, briefing: Briefing, action: str) -> bool:
     return briefing_refusal(user, briefing, action) is None and WHEN[action](briefing) is None
+
+
+def briefing_sign_withheld(user: AnyUser, briefing: Briefing) -> Refusal:
+    """Why a leader who signs briefings off has no 签发 on this one, waiting for sign-off (four eyes:
+    they drafted or edited it); None when they may sign it, or signing is not theirs or not due."""
+    if not user.has_perm("reports.sign_briefings") or WHEN["sign"](briefing) is not None:
+        return None
+    return briefing_refusal(user, briefing, "sign")
 
 
 def briefing_actions(user: AnyUser, briefing: Briefing) -> set[str]:

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assignments.models import IncidentReport
@@ -16,7 +17,7 @@ from bureau.types import AnyUser
 from events.models import Event, EventPost, EventResponse, Level
 from opinions.selectors.figures import daily_figures_stored_days
 from reports.dashboard.selectors import Period, demand_breakdown, post_breakdown
-from reports.models import Briefing
+from reports.models import Briefing, BriefingReturn
 
 MAIN_EVENTS = 5
 TIMELINE_ITEMS = 5
@@ -34,6 +35,17 @@ def briefing_period(*, kind: str, day: date) -> Period:
         following = date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
         return Period("range", first, following - timedelta(days=1))
     return Period("range", day, day)
+
+
+def briefing_default_day(*, kind: str, today: date) -> date:
+    """The day a briefing of ``kind`` is usually drafted for: yesterday for a daily one, a day of
+    last week for a weekly one, the last day of last month for a monthly one (the morning job's
+    periods, and the draft form's defaults)."""
+    if kind == Briefing.Kind.WEEKLY:
+        return today - timedelta(days=7)
+    if kind == Briefing.Kind.MONTHLY:
+        return today.replace(day=1) - timedelta(days=1)
+    return today - timedelta(days=1)
 
 
 @dataclass
@@ -150,22 +162,39 @@ def briefings_visible(*, user: AnyUser) -> QuerySet[Briefing]:
     return Briefing.objects.all()
 
 
+RETURNED = "returned"  # the list's state filter: drafts sent back and not yet submitted again
+
+
 def briefing_list(*, user: AnyUser, filters: Mapping[str, str]) -> QuerySet[Briefing]:
-    """The briefings the user may read, newest period first, filtered by kind and state."""
-    queryset = briefings_visible(user=user).select_related("drafted_by__person", "signed_by__person", "event")
+    """The briefings the user may read, newest period first, filtered by kind and state (or
+    "returned": sent back and not yet submitted again). Each row has ``return_reason``, the reason
+    of its open return ("" if none), and ``returned_at``."""
+    open_return = BriefingReturn.objects.filter(briefing=OuterRef("pk"), resubmitted_at__isnull=True)
+    queryset = (
+        briefings_visible(user=user)
+        .select_related("drafted_by__person", "signed_by__person", "event")
+        .annotate(
+            return_reason=Coalesce(Subquery(open_return.values("reason")[:1]), Value(""), output_field=TextField()),
+            returned_at=Subquery(open_return.values("returned_at")[:1]),
+        )
+    )
     kind, state = filters.get("kind", ""), filters.get("state", "")
     if kind in Briefing.Kind.values:
         queryset = queryset.filter(kind=kind)
-    if state in Briefing.State.values:
+    if state == RETURNED:
+        queryset = queryset.filter(returned_at__isnull=False)
+    elif state in Briefing.State.values:
         queryset = queryset.filter(state=state)
     return queryset.order_by("-first", "-pk")
 
 
 def briefing_get(*, user: AnyUser, pk: int) -> Briefing | None:
+    """One briefing with its editors and its returns (newest first)."""
+    returns = BriefingReturn.objects.select_related("returned_by__person").order_by("-returned_at", "-pk")
     return (
         briefings_visible(user=user)
         .select_related("drafted_by__person", "signed_by__person", "event")
-        .prefetch_related("editors__person")
+        .prefetch_related("editors__person", Prefetch("returns", queryset=returns))
         .filter(pk=pk)
         .first()
     )

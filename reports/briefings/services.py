@@ -10,7 +10,8 @@ of a scheduled draft is unique)."""
 
 import hashlib
 import logging
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,13 +33,20 @@ from events.models import Event
 from events.selectors import event_page
 from reports.briefings import text
 from reports.briefings.policies import briefing_require
-from reports.briefings.selectors import briefing_figures, briefing_period, main_events, reports_upward
+from reports.briefings.selectors import (
+    briefing_default_day,
+    briefing_figures,
+    briefing_period,
+    main_events,
+    reports_upward,
+)
 from reports.dashboard.selectors import Period
-from reports.models import Briefing, BriefingDelivery, BriefingRecipient
+from reports.models import Briefing, BriefingDelivery, BriefingRecipient, BriefingReturn
 
 logger = logging.getLogger(__name__)
 
 NOTICE_KIND = "reports.briefing"
+RETURNED_NOTICE_KIND = "reports.briefing.returned"
 SEND_DELIVERIES = "reports.tasks.briefing_deliveries_send_task"
 PERIODIC_KINDS = (Briefing.Kind.DAILY, Briefing.Kind.WEEKLY, Briefing.Kind.MONTHLY)
 
@@ -92,58 +100,96 @@ def _draft_periodic(*, kind: str, day: date, actor: User | None, now: datetime, 
     )
 
 
+def _unsigned(*, kind: str, period: Period, event: Event | None) -> Briefing | None:
+    """The briefing of this kind and period (or this event's 专报) not yet signed off, if any: at
+    most one, by the constraints ``briefing_unsigned_period_once`` and ``briefing_unsigned_event_once``."""
+    unsigned = Briefing.objects.exclude(state=Briefing.State.SIGNED)
+    if event is not None:
+        return unsigned.filter(event=event).first()
+    return unsigned.filter(kind=kind, first=period.first, last=period.last, event__isnull=True).first()
+
+
+def _draft_once(
+    *, kind: str, period: Period, event: Event | None, make: Callable[[], Briefing]
+) -> tuple[Briefing, bool]:
+    """``make()`` the draft unless an unsigned one exists for the period (or event); (briefing, True)
+    if made now, (the existing one, False) if not. Two requests at once (a double click): the
+    second's INSERT waits for the first's commit, then breaks the unique constraint, and gets the
+    first's briefing."""
+    existing = _unsigned(kind=kind, period=period, event=event)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return make(), True
+    except IntegrityError:
+        existing = _unsigned(kind=kind, period=period, event=event)
+        if existing is None:
+            raise
+        return existing, False
+
+
 @transaction.atomic
 def briefing_draft(
     *, actor: User, kind: str, day: date, request: HttpRequest | None = None, now: datetime | None = None
-) -> Briefing:
-    """Draft a daily, weekly or monthly briefing for the period holding ``day``."""
+) -> tuple[Briefing, bool]:
+    """Draft a daily, weekly or monthly briefing for the period holding ``day``; (briefing, True).
+    If the period already has one not signed off, nothing is drafted: (that briefing, False)."""
     briefing_require(actor, None, "draft")
     now = now or clock.now()
     if kind not in PERIODIC_KINDS:
         raise ValidationError(_("Choose a daily, weekly or monthly briefing."))
-    briefing = _draft_periodic(kind=kind, day=day, actor=actor, now=now)
-    archive_record(
-        action="reports.briefing.drafted",
-        actor=actor,
-        request=request,
-        target=briefing,
-        after={"kind": kind, "first": briefing.first.isoformat(), "last": briefing.last.isoformat()},
-        now=now,
-    )
-    return briefing
+
+    def make() -> Briefing:
+        briefing = _draft_periodic(kind=kind, day=day, actor=actor, now=now)
+        archive_record(
+            action="reports.briefing.drafted",
+            actor=actor,
+            request=request,
+            target=briefing,
+            after={"kind": kind, "first": briefing.first.isoformat(), "last": briefing.last.isoformat()},
+            now=now,
+        )
+        return briefing
+
+    return _draft_once(kind=kind, period=briefing_period(kind=kind, day=day), event=None, make=make)
 
 
 @transaction.atomic
 def briefing_draft_special(
     *, actor: User, event: Event, request: HttpRequest | None = None, now: datetime | None = None
-) -> Briefing:
-    """Draft a 专报 for one event, from its page's data, covering its first sighting to today."""
+) -> tuple[Briefing, bool]:
+    """Draft a 专报 for one event, from its page's data, covering its first sighting to today;
+    (briefing, True). If the event has a 专报 not signed off, nothing is drafted: (that one, False)."""
     briefing_require(actor, None, "draft")
     now = now or clock.now()
-    page = event_page(event=event)
     first = timezone.localdate(event.first_seen_at)
-    last = max(first, timezone.localdate(now))
-    period = Period("range", first, last)
-    reports = [link.report for link in page.reports]
-    briefing = _new_briefing(
-        kind=Briefing.Kind.SPECIAL,
-        period=period,
-        title=text.special_title(event.title),
-        figures={"items": page.item_count, "channels": page.channels, "spread": page.spread},
-        sections=text.special_sections(event=event, page=page, reports=reports),
-        actor=actor,
-        now=now,
-        event=event,
-    )
-    archive_record(
-        action="reports.briefing.drafted",
-        actor=actor,
-        request=request,
-        target=briefing,
-        after={"kind": Briefing.Kind.SPECIAL, "event": event.pk},
-        now=now,
-    )
-    return briefing
+    period = Period("range", first, max(first, timezone.localdate(now)))
+
+    def make() -> Briefing:
+        page = event_page(event=event)
+        reports = [link.report for link in page.reports]
+        briefing = _new_briefing(
+            kind=Briefing.Kind.SPECIAL,
+            period=period,
+            title=text.special_title(event.title),
+            figures={"items": page.item_count, "channels": page.channels, "spread": page.spread},
+            sections=text.special_sections(event=event, page=page, reports=reports),
+            actor=actor,
+            now=now,
+            event=event,
+        )
+        archive_record(
+            action="reports.briefing.drafted",
+            actor=actor,
+            request=request,
+            target=briefing,
+            after={"kind": Briefing.Kind.SPECIAL, "event": event.pk},
+            now=now,
+        )
+        return briefing
+
+    return _draft_once(kind=Briefing.Kind.SPECIAL, period=period, event=event, make=make)
 
 
 @transaction.atomic
@@ -188,6 +234,8 @@ def _state_change(
     state: str,
     request: HttpRequest | None,
     now: datetime,
+    summary: str = "",
+    after: dict[str, object] | None = None,
     **fields: object,
 ) -> Briefing:
     briefing = _locked(briefing)
@@ -203,8 +251,9 @@ def _state_change(
         actor=actor,
         request=request,
         target=briefing,
+        summary=summary,
         before={"state": before},
-        after={"state": state},
+        after={"state": state, **(after or {})},
         now=now,
     )
     return briefing
@@ -214,9 +263,10 @@ def _state_change(
 def briefing_submit(
     *, actor: User, briefing: Briefing, request: HttpRequest | None = None, now: datetime | None = None
 ) -> Briefing:
-    """The draft is ready: it waits for a leader's sign-off (and is on the leaders' to-do list)."""
+    """The draft is ready: it waits for a leader's sign-off (and is on the leaders' to-do list). A
+    return it answers is closed (kept as history, with when it was submitted again)."""
     now = now or clock.now()
-    return _state_change(
+    briefing = _state_change(
         actor=actor,
         briefing=briefing,
         action="submit",
@@ -225,23 +275,59 @@ def briefing_submit(
         now=now,
         submitted_at=now,
     )
+    BriefingReturn.objects.filter(briefing=briefing, resubmitted_at__isnull=True).update(resubmitted_at=now)
+    return briefing
+
+
+def _writers(briefing: Briefing) -> list[User]:
+    """Who wrote the briefing: its drafter (none for the morning job's) and its editors, active."""
+    people = {user.pk: user for user in briefing.editors.all()}
+    if briefing.drafted_by is not None:
+        people[briefing.drafted_by.pk] = briefing.drafted_by
+    return [people[pk] for pk in sorted(people) if people[pk].is_active]
 
 
 @transaction.atomic
 def briefing_return(
-    *, actor: User, briefing: Briefing, request: HttpRequest | None = None, now: datetime | None = None
+    *,
+    actor: User,
+    briefing: Briefing,
+    reason: str,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
 ) -> Briefing:
-    """A leader sends a submitted briefing back to be edited."""
+    """A leader sends a submitted briefing back to be edited, saying what must change (ValidationError
+    without a reason). The return is kept with its reason and archived; whoever drafted or edited the
+    briefing is told (a notice, e-mailed by the notifications outbox)."""
     now = now or clock.now()
-    return _state_change(
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for returning it: say what must change."))
+    briefing = _state_change(
         actor=actor,
         briefing=briefing,
         action="return",
         state=Briefing.State.DRAFT,
         request=request,
         now=now,
+        summary=reason[:200],
+        after={"reason": reason},
         submitted_at=None,
     )
+    returned = BriefingReturn.objects.create(briefing=briefing, returned_at=now, returned_by=actor, reason=reason)
+    for person in _writers(briefing):
+        if person.pk == actor.pk:
+            continue
+        notification_create(
+            recipient=person,
+            kind=RETURNED_NOTICE_KIND,
+            dedupe_key=f"reports.briefing.returned:{briefing.pk}:{returned.pk}",
+            title=_("Briefing returned for changes: %(title)s") % {"title": briefing.title},
+            body=reason,
+            link=briefing.get_absolute_url(),
+            now=now,
+        )
+    return briefing
 
 
 def signed_hash(content: str) -> str:
@@ -367,8 +453,10 @@ def briefing_deliveries_send(*, now: datetime | None = None, limit: int = 100) -
 
 def _scheduled(kind: str, day: date, now: datetime) -> Briefing | None:
     """Draft the scheduled briefing of ``kind`` for ``day`` unless it exists; None if it did."""
-    first = briefing_period(kind=kind, day=day).first
-    if Briefing.objects.filter(kind=kind, first=first, by_schedule=True).exists():
+    period = briefing_period(kind=kind, day=day)
+    if Briefing.objects.filter(kind=kind, first=period.first, by_schedule=True).exists():
+        return None
+    if _unsigned(kind=kind, period=period, event=None) is not None:  # staff drafted it already
         return None
     try:
         with transaction.atomic():
@@ -391,7 +479,7 @@ def _scheduled(kind: str, day: date, now: datetime) -> Briefing | None:
                     link=briefing.get_absolute_url(),
                     now=now,
                 )
-    except IntegrityError:  # drafted at the same moment by another delivery of the job
+    except IntegrityError:  # drafted at the same moment by another delivery of the job, or by staff
         return None
     return briefing
 
@@ -400,7 +488,8 @@ def briefings_draft_scheduled(*, now: datetime | None = None) -> list[int]:
     """Yesterday's daily briefing, and on Monday last week's weekly one; the ids drafted now."""
     now = now or clock.now()
     today = timezone.localdate(now)
-    drafted = [_scheduled(Briefing.Kind.DAILY, today - timedelta(days=1), now)]
+    drafted = [_scheduled(Briefing.Kind.DAILY, briefing_default_day(kind=Briefing.Kind.DAILY, today=today), now)]
     if today.weekday() == 0:
-        drafted.append(_scheduled(Briefing.Kind.WEEKLY, today - timedelta(days=7), now))
+        weekly = briefing_default_day(kind=Briefing.Kind.WEEKLY, today=today)
+        drafted.append(_scheduled(Briefing.Kind.WEEKLY, weekly, now))
     return [briefing.pk for briefing in drafted if briefing is not None]

@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import ListView, TemplateView, View
 
 from bureau import clock
@@ -17,10 +17,10 @@ from bureau.views_base import ActionView, ServiceFormView
 from events.selectors import event_get
 from reports.briefings import selectors, services
 from reports.briefings.document import briefing_docx_response
-from reports.briefings.forms import BriefingFilterForm, DraftForm, SectionsForm
-from reports.briefings.policies import briefing_actions, briefing_require
+from reports.briefings.forms import BriefingFilterForm, DraftForm, ReturnForm, SectionsForm
+from reports.briefings.policies import briefing_actions, briefing_require, briefing_sign_withheld
 from reports.briefings.text import headed_sections
-from reports.models import Briefing
+from reports.models import BriefingReturn
 
 
 class BriefingListView(PermissionRequiredMixin, ListView):
@@ -41,7 +41,27 @@ class BriefingListView(PermissionRequiredMixin, ListView):
         return context
 
 
-class BriefingDraftView(PermissionRequiredMixin, ServiceFormView):
+class DraftOnceMixin:
+    """The drafting services return (briefing, drafted now?): a briefing of that period (or event)
+    not yet signed off is opened instead of a second one, and the message says so."""
+
+    def perform(self, form):
+        briefing, self.created = super().perform(form)
+        return briefing
+
+    def add_success_message(self, form):
+        if self.created:
+            super().add_success_message(form)
+            return
+        briefing = self.result
+        messages.info(
+            self.request,
+            gettext("%(title)s already exists and is not signed off yet (%(state)s): it is opened here.")
+            % {"title": briefing.title, "state": briefing.get_state_display()},
+        )
+
+
+class BriefingDraftView(PermissionRequiredMixin, DraftOnceMixin, ServiceFormView):
     permission_required = "reports.edit_briefings"
     template_name = "reports/briefings/draft.html"
     form_class = DraftForm
@@ -49,10 +69,10 @@ class BriefingDraftView(PermissionRequiredMixin, ServiceFormView):
     success_message = gettext_lazy("Briefing drafted from the period's figures. Check it and write the next steps.")
 
     def get_initial(self):
-        return {"kind": Briefing.Kind.DAILY, "day": clock.today()}
+        return DraftForm.initial_for(self.request.GET.get("kind", ""))
 
 
-class BriefingSpecialView(PermissionRequiredMixin, ServiceFormView):
+class BriefingSpecialView(PermissionRequiredMixin, DraftOnceMixin, ServiceFormView):
     """生成专报 on an event's page (POST only)."""
 
     http_method_names = ["post"]
@@ -86,6 +106,10 @@ class BriefingAccessMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+def _open_return(returns) -> BriefingReturn | None:
+    return next((entry for entry in returns if entry.is_open), None)
+
+
 class BriefingDetailView(PermissionRequiredMixin, BriefingAccessMixin, TemplateView):
     permission_required = "reports.view_briefings"
     template_name = "reports/briefings/detail.html"
@@ -93,13 +117,18 @@ class BriefingDetailView(PermissionRequiredMixin, BriefingAccessMixin, TemplateV
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         briefing = self.briefing
+        returns = list(briefing.returns.all())  # newest first, prefetched by briefing_get
         context.update(
             briefing=briefing,
             sections=headed_sections(briefing),
             actions=briefing_actions(self.request.user, briefing),
+            sign_withheld=briefing_sign_withheld(self.request.user, briefing),
             editors=list(briefing.editors.all()),
             deliveries=list(briefing.deliveries.select_related("robot")) if briefing.is_signed else [],
+            open_return=_open_return(returns),
+            returns=returns,
         )
+        context.setdefault("return_form", ReturnForm())
         return context
 
 
@@ -120,7 +149,9 @@ class BriefingSubmitView(BriefingActionMixin, ActionView, BriefingDetailView):
 class BriefingReturnView(BriefingActionMixin, ActionView, BriefingDetailView):
     permission_required = "reports.sign_briefings"
     service = services.briefing_return
-    success_message = gettext_lazy("Returned to be edited.")
+    form_class = ReturnForm
+    form_context_name = "return_form"
+    success_message = gettext_lazy("Returned to be edited: whoever drafted or edited it has been told why.")
 
 
 class BriefingSignView(BriefingActionMixin, ActionView, BriefingDetailView):
@@ -147,7 +178,11 @@ class BriefingEditView(PermissionRequiredMixin, BriefingActionMixin, ServiceForm
         return SectionsForm(**self.get_form_kwargs(), briefing=self.briefing)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "briefing": self.briefing}
+        return {
+            **super().get_context_data(**kwargs),
+            "briefing": self.briefing,
+            "open_return": _open_return(self.briefing.returns.all()),
+        }
 
 
 class BriefingPrintView(PermissionRequiredMixin, BriefingAccessMixin, TemplateView):
