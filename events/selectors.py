@@ -242,18 +242,15 @@ def event_grade_suggestion(*, event: Event) -> GradeSuggestion:
     rules = list(GradingRule.objects.filter(is_active=True).prefetch_related("categories"))
     post_links = EventPost.objects.filter(event=event)
     demand_links = EventDemand.objects.filter(event=event)
-    channels = set(post_links.values_list("post__channel_id", flat=True)) | set(
-        demand_links.values_list("demand__channel_id", flat=True)
+    channels = set(post_links.order_by().values_list("post__channel_id", flat=True).distinct()) | set(
+        demand_links.order_by().values_list("demand__channel_id", flat=True).distinct()
     )
-    post_times = list(post_links.values_list("post__found_at", flat=True))
-    demand_times = list(demand_links.values_list("demand__received_at", flat=True))
-    times = post_times + demand_times
-    categories = set(post_links.exclude(post__category=None).values_list("post__category_id", flat=True))
+    categories = set(
+        post_links.exclude(post__category=None).order_by().values_list("post__category_id", flat=True).distinct()
+    )
+    in_window = _items_within_windows(event, rules)
     matched: dict[str, list[GradingRule]] = {}
-    in_window: dict[int, int] = {}
     for rule in rules:
-        end = event.first_seen_at + timedelta(hours=rule.window_hours)
-        in_window[rule.pk] = sum(1 for at in times if at <= end)
         if in_window[rule.pk] < rule.min_items or len(channels) < rule.min_channels:
             continue
         if rule.terms and not _has_term(event, rule.terms):
@@ -264,6 +261,22 @@ def event_grade_suggestion(*, event: Event) -> GradeSuggestion:
         matched.setdefault(rule.level, []).append(rule)
     level = next((lv for lv in LEVEL_ORDER if lv in matched), "")
     return GradeSuggestion(level=level, rules=matched.get(level, []), items_in_window=in_window, channels=len(channels))
+
+
+def _items_within_windows(event: Event, rules: list[GradingRule]) -> dict[int, int]:
+    """Rule pk → the event's items seen within the rule's window of its first sighting (a post by
+    when it was found, a demand by when it was received; the window's last second counts), counted
+    in the database: one aggregate for the posts and one for the demands, whatever the item count."""
+    if not rules:
+        return {}
+    ends = {rule.pk: event.first_seen_at + timedelta(hours=rule.window_hours) for rule in rules}
+    posts = EventPost.objects.filter(event=event).aggregate(
+        **{f"rule_{pk}": Count("pk", filter=Q(post__found_at__lte=end)) for pk, end in ends.items()}
+    )
+    demands = EventDemand.objects.filter(event=event).aggregate(
+        **{f"rule_{pk}": Count("pk", filter=Q(demand__received_at__lte=end)) for pk, end in ends.items()}
+    )
+    return {pk: posts[f"rule_{pk}"] + demands[f"rule_{pk}"] for pk in ends}
 
 
 def _has_term(event: Event, terms: list[str]) -> bool:

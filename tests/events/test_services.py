@@ -165,6 +165,20 @@ def test_grading_suggestion_follows_the_rules(water, actor):
     assert event_grade_suggestion(event=event).level == "I"
 
 
+def test_the_window_s_last_second_counts_and_the_next_does_not(water, actor, django_assert_num_queries):
+    posts, demand, _others = water  # first seen 09:00; items at 09:00, 10:00, 11:00 and the demand at 12:00
+    rule = GradingRule.objects.create(level="III", name="三小时五条", window_hours=3, min_items=5, min_channels=1)
+    event = event_create(actor=actor, post_ids=[p.pk for p in posts], demand_ids=[demand.pk], now=T0)
+    on_the_second = PostFactory(title="城关镇停水", body="", found_at=T0 + timedelta(hours=3))
+    one_after = PostFactory(title="城关镇停水", body="", found_at=T0 + timedelta(hours=3, seconds=1))
+    for post in (on_the_second, one_after):
+        event_item_add(event=event, actor=actor, post_id=post.pk, now=T0)
+    # 09:00, 10:00, 11:00, the demand at 12:00 and the post at 12:00:00: five; 12:00:01 is outside.
+    with django_assert_num_queries(7):  # rules, their categories, channels ×2, categories, items ×2
+        suggestion = event_grade_suggestion(event=event)
+    assert (suggestion.items_in_window[rule.pk], suggestion.level) == (5, "III")
+
+
 def test_no_rule_no_suggestion(water, actor):
     posts, _demand, _others = water
     event = event_create(actor=actor, post_ids=[posts[0].pk], now=T0)
