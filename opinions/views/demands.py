@@ -54,7 +54,7 @@ from opinions.services.demands import (
     demand_unmerge,
     faq_entry_create_from_demand,
 )
-from proofing.forms import ProofAcknowledgeForm
+from proofing.forms import ProofAcknowledgeForm, acknowledged_message
 
 # Who may open the demand pages at all; which demands each sees is ``demands_visible``.
 DEMAND_READERS = ("opinions.handle_demand", "opinions.enter_demand", "opinions.view_all_demands")
@@ -259,10 +259,12 @@ class DemandReviewView(DemandAction):
 
 
 class DemandProofAcknowledgeView(DemandAction):
-    """The proofreading panel's button: one hit of the reply kept as written, with the reason."""
+    """The proofreading panel's form: hits of the reply kept as written, each with its reason."""
 
     action, form_class, service = "proof-acknowledge", ProofAcknowledgeForm, demand_proof_acknowledge
-    success_message = gettext_lazy("Acknowledged: the hit stays as written, and the archive says who and why.")
+
+    def get_success_message(self, form: Form) -> str:
+        return acknowledged_message(len(form.cleaned_data["reasons"]))
 
 
 class DemandSignOffView(DemandAction):
