@@ -29,7 +29,7 @@ from opinions.models import Demand, FaqEntry
 from opinions.policies import demand_actions, demand_may, demand_shows_citizen
 from opinions.selectors.demands import demand_get, demand_list, demand_timeline, open_first_parts
 from opinions.selectors.handling_form import demand_handling_history
-from opinions.selectors.knowledge import PERIODS, faq_entries, faq_hot, reply_template_choices, similar_cases
+from opinions.selectors.knowledge import HOT_SHOWN, PERIODS, faq_entries, faq_hot, reply_template_choices, similar_cases
 from opinions.selectors.posts import post_get
 from opinions.selectors.proofing import demand_reply_proof
 from opinions.selectors.similarity import near_duplicates, similar_to_text
@@ -477,6 +477,7 @@ class FaqView(PermissionRequiredMixin, TemplateView):
         period = self.request.GET.get("period", "year")
         period = period if period in PERIODS else "year"
         entries = quick_page(faq_entries(search=search, period=period), self.request.GET.get("page"))
+        hot = faq_hot(period=period)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -484,7 +485,10 @@ class FaqView(PermissionRequiredMixin, TemplateView):
             period=period,
             periods=[("year", _("This year")), ("all", _("All time"))],
             entries=entries,
-            hot=faq_hot(period=period),
+            hot=hot,
+            # The 热点问题 badge in the list marks exactly the entries of the box above it.
+            hot_ids={entry.pk for entry in hot},
+            hot_shown=HOT_SHOWN,
             query=query.urlencode(),
         )
         return context

@@ -308,3 +308,19 @@ def test_the_faq_page_shows_the_hot_list_with_its_period(client_as, hot_entries)
     assert "被问 5 次" in everything
     assert everything.index("落户需要什么材料？") < everything.index("社保如何转移？")
     assert client.get(reverse("opinions:demand-faq") + "?period=nonsense").status_code == 200
+
+
+def test_the_hot_box_and_the_hot_badge_mark_the_same_five(client_as, cast):
+    # Six questions asked this year 6, 5, 4, 3, 2 and 1 times: the five most asked are hot.
+    questions = ["一问？", "二问？", "三问？", "四问？", "五问？", "六问？"]
+    for count, question in zip(range(6, 0, -1), questions, strict=True):
+        _asked(_entry(question, cast), count=count)
+    page = client_as("staff").get(reverse("opinions:demand-faq")).content.decode()
+    assert page.count('data-testid="hot-issue"') == 5
+    assert page.count('data-testid="hot-issue-badge"') == 5
+    assert "被问最多的 5 个问题" in page
+    rows = page.split('data-testid="faq-entry"')[1:]  # the list's entries, one chunk each
+    marked = [
+        question for question in questions if 'data-testid="hot-issue-badge"' in next(r for r in rows if question in r)
+    ]
+    assert marked == questions[:5]
