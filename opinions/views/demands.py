@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -54,6 +54,7 @@ from opinions.services.demands import (
     demand_unmerge,
     faq_entry_create_from_demand,
 )
+from opinions.templating import reply_insert
 from proofing.forms import ProofAcknowledgeForm, acknowledged_message
 
 # Who may open the demand pages at all; which demands each sees is ``demands_visible``.
@@ -222,6 +223,29 @@ class DemandReplyView(DemandAction):
     action, form_class, service = "reply", forms.ReplyForm, demand_reply
     success_message = gettext_lazy("Reply recorded.")
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "insert" in request.POST:
+            return self.insert(request.POST.get("insert", ""))
+        return super().post(request, *args, **kwargs)
+
+    def insert(self, value: str) -> HttpResponse:
+        """A template's or a similar case's button pressed without JavaScript: the page again,
+        nothing saved, the reply box with the text put in, or, when the box holds other text,
+        asking first (replace, add at the end, cancel: ``reply_insert``)."""
+        context = self.get_context_data()
+        if not context["can"]["reply"]:
+            raise PermissionDenied
+        data = self.request.POST
+        fields = {name: data.get(name, "") for name in ("reply_text", "notes", "reply_template")}
+        fields["reply_text"], fields["reply_template"], context["insert_asked"] = reply_insert(
+            value,
+            typed=fields["reply_text"],
+            chosen=fields["reply_template"],
+            offers=insert_offers(context["reply_templates"], context["similar_cases"]),
+        )
+        context["forms"]["reply"] = forms.ReplyForm(initial=fields)
+        return self.render_to_response(context)
+
     def form_valid(self, form: Form) -> HttpResponse:
         if "proofread" in self.request.POST:
             # The 校对 button: the typed reply checked before it is sent; nothing is saved.
@@ -251,6 +275,17 @@ class DemandReplyView(DemandAction):
                     open_hits,
                 )
             messages.warning(self.request, warning % {"count": open_hits})
+
+
+def insert_offers(templates: list[Any], cases: list[Any]) -> dict[str, tuple[str, str, str]]:
+    """What the reply helper's buttons offer, by the value each posts: ``template:<pk>`` or
+    ``case:<pk>`` → (its name, its text, the template's pk or "")."""
+    offers = {
+        f"template:{choice.template.pk}": (choice.template.name, choice.text, str(choice.template.pk))
+        for choice in templates
+    }
+    offers |= {f"case:{case.demand.pk}": (case.demand.number, case.reply, "") for case in cases}
+    return offers
 
 
 class DemandReviewView(DemandAction):
