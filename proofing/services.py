@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from archive.services import archive_record
 from bureau import clock
@@ -96,7 +97,9 @@ def _acknowledge(
         action="proofing.proofacknowledgement.created",
         actor=actor,
         target=subject,
-        summary=f"{hit.written} ({hit.label}): {reason}"[:250],
+        summary=(
+            _("%(written)s (%(field)s): %(reason)s") % {"written": hit.written, "field": hit.label, "reason": reason}
+        )[:250],
         after={
             "acknowledgement": acknowledgement.pk,
             "field": hit.field,
@@ -150,7 +153,8 @@ def proof_list_saved(
         action="proofing.prooflist." + ("created" if is_new else "changed"),
         actor=actor,
         target=proof_list,
-        summary=f"{proof_list.name}: {len(terms)}",
+        summary=ngettext("%(name)s: %(count)d term", "%(name)s: %(count)d terms", len(terms))
+        % {"name": proof_list.name, "count": len(terms)},
         after={
             "name": proof_list.name,
             "kind": proof_list.kind,

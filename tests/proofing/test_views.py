@@ -245,3 +245,25 @@ def test_an_admin_imports_terms_from_a_csv(client_as, lists):
     assert "城关乡 → 城关镇" in record.after["terms"]
     (hit,) = proof_read(subject=None, texts=[Text("body", "Text", "城关乡文化站")]).hits
     assert hit.correct == "城关镇"
+
+
+def test_the_history_writes_chinese_with_full_width_brackets_and_colons(client_as, cast, post):
+    keys = rows(post)
+    url = reverse("publicity:post-proof-acknowledge", args=[post.pk])
+    client_as("staff").post(url, {"key-0": keys["郁志刚"], "reason-0": "引用县委文件原文", "press": "0"})
+    html = client_as("staff").get(reverse("publicity:post-detail", args=[post.pk])).content.decode()
+    history = html[html.index('id="archive-history-title"') :]
+    assert "<div>郁志刚（摘要或正文）：引用县委文件原文</div>" in history
+    assert "(" not in history.split("郁志刚", 1)[1].split("</div>")[0]
+
+
+def test_a_lists_archived_summary_is_chinese_with_a_full_width_colon(lists):
+    from django.utils import translation
+
+    from archive.models import ArchiveRecord
+    from proofing.services import proof_list_saved
+
+    with translation.override("zh-hans"):
+        proof_list_saved(proof_list=lists["names"], actor=None)
+    record = ArchiveRecord.objects.filter(action="proofing.prooflist.changed").get()
+    assert record.summary == "领导姓名：2 个词条"
