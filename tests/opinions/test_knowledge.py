@@ -406,3 +406,11 @@ def test_the_hot_box_and_the_hot_badge_mark_the_same_five(client_as, cast):
         question for question in questions if 'data-testid="hot-issue-badge"' in next(r for r in rows if question in r)
     ]
     assert marked == questions[:5]
+
+
+def test_a_select_offers_a_chinese_prompt_not_dashes(client_as):
+    html = client_as("supervisor").get(reverse("opinions:reply-template-new")).content.decode()
+    assert "---------" not in html
+    assert html.count('<option value="" selected>（请选择）</option>') == 2  # the kind and the department
+    admin = client_as("admin").get(reverse("admin:opinions_replytemplate_add")).content.decode()
+    assert "---------" not in admin
