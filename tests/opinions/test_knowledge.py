@@ -409,8 +409,12 @@ def test_the_hot_box_and_the_hot_badge_mark_the_same_five(client_as, cast):
 
 
 def test_a_select_offers_a_chinese_prompt_not_dashes(client_as):
+    entry = client_as("supervisor").get(reverse("opinions:demand-entry")).content.decode()
+    assert "---------" not in entry
+    assert entry.count('<option value="" selected>（请选择）</option>') == 2  # the channel and the department
     html = client_as("supervisor").get(reverse("opinions:reply-template-new")).content.decode()
     assert "---------" not in html
-    assert html.count('<option value="" selected>（请选择）</option>') == 2  # the kind and the department
+    assert '<option value="" selected>（不限类别）</option>' in html  # empty here means any
+    assert '<option value="" selected>（不限部门）</option>' in html
     admin = client_as("admin").get(reverse("admin:opinions_replytemplate_add")).content.decode()
     assert "---------" not in admin
