@@ -6,6 +6,7 @@ import pytest
 
 from demo.organisation import DEMO_PASSWORD
 from opinions.models import Demand
+from tests.e2e.test_accessibility import AXE, axe_violations, violations_text
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,6 +22,7 @@ def test_a_template_fills_the_reply_box_without_losing_what_was_typed(seeded_dem
     )
     assert demand is not None
     page = login("supervisor", DEMO_PASSWORD)
+    page.add_init_script(path=str(AXE))
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/opinions/demands/{demand.pk}/")
     box = page.locator("[data-testid=action-reply] textarea[name=reply_text]")
@@ -34,6 +36,10 @@ def test_a_template_fills_the_reply_box_without_losing_what_was_typed(seeded_dem
     box.fill("先写的几句话")
     template.click()
     assert choice.is_visible()  # asked on the page, no browser dialog
+    page.mouse.move(0, 0)  # off the button: its hover colours fade out (0.15 s) before axe reads them
+    page.wait_for_timeout(300)
+    found = axe_violations(page)
+    assert not found, violations_text(found)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.click("[data-testid=reply-cancel]")
     assert choice.is_hidden()

@@ -10,6 +10,7 @@ from bureau import clock
 from proofing.models import ProofAcknowledgement, ProofList, ProofTerm
 from proofing.services import proof_list_saved
 from publicity.services import post_create
+from tests.e2e.test_accessibility import AXE, axe_violations, violations_text
 from tests.factories import TEST_PASSWORD
 from tests.publicity.factories import PlatformFactory
 
@@ -37,6 +38,8 @@ def draft(cast):
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_reason_typed_in_one_row_survives_pressing_another(javascript, browser, cast, draft, live_server):
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", java_script_enabled=javascript)
+    if javascript:
+        context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -57,6 +60,9 @@ def test_a_reason_typed_in_one_row_survives_pressing_another(javascript, browser
     assert rows.nth(0).locator("[data-testid=proof-error]").inner_text() == "请说明保留原文的理由。"
     assert rows.nth(1).locator("input[name=reason-1]").input_value() == "引用县委文件原文"
     assert not ProofAcknowledgement.objects.exists()
+    if javascript:  # the refused panel, its errors tied to their fields, passes WCAG 2 A and AA
+        found = axe_violations(page)
+        assert not found, violations_text(found)
 
     rows.nth(0).locator("input[name=reason-0]").fill("机构简称，沿用来函写法")
     rows.nth(0).locator("[data-testid=proof-acknowledge]").click()
