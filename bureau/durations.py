@@ -1,8 +1,9 @@
 """How long something took, as people read it: "14 分钟", "1 小时 5 分钟", "2 天 3 小时".
 
 The one formatting of a duration on every page and in every sentence: a demand's time left or
-overdue, an alert acknowledged after so long (its archive summary), the medians of the dashboard,
-the assessment and the annual summary and its draft. Workbook cells keep the number of minutes."""
+overdue, how long a post has waited for approval, an alert acknowledged after so long (its archive
+summary), the medians of the dashboard, the assessment and the annual summary and its draft.
+Workbook cells keep the number of minutes."""
 
 from decimal import ROUND_HALF_UP, Decimal
 

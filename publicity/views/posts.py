@@ -90,7 +90,8 @@ class ApprovalQueueView(PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         # A submission waiting longer than this is flagged: approval should not hold publicity up.
-        return {**super().get_context_data(**kwargs), "stale_before": clock.now() - STALE_SUBMISSION}
+        now = clock.now()
+        return {**super().get_context_data(**kwargs), "now": now, "stale_before": now - STALE_SUBMISSION}
 
 
 class PostCreateView(PermissionRequiredMixin, ServiceFormView):
