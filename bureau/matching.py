@@ -5,7 +5,10 @@ proofreading (proofing); each builds one per version of its lists and keeps it.
 automaton over it and maps each hit back to the original text, so the page can highlight exactly
 what was written. A term is any hashable value with a ``keyword`` (what is looked for) and a
 ``group``: hits of terms of one group at the same place are reported once (two keywords of one
-screening list that fold alike, say)."""
+screening list that fold alike, say).
+
+``scan`` reports every hit, overlapping ones too (screening wants each list that matched);
+``leftmost_longest(hits)`` keeps what a reader counts as one place in the text (proofreading)."""
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -85,3 +88,19 @@ class Matcher(Generic[T]):
                 hits.append(Hit(term, original_start, original_end, text[original_start:original_end]))
         hits.sort(key=lambda hit: (hit.start, -hit.end))
         return hits
+
+
+def leftmost_longest(hits: Iterable[Hit[T]]) -> list[Hit[T]]:
+    """The hits a reader sees, overlapping ones collapsed: from the left, the longest hit starting
+    at the leftmost place wins and every hit overlapping it is dropped (旅游局 inside 文广旅游局 is
+    one hit, 文广旅游局); hits merely next to each other both stay. Hits of different terms on
+    exactly the winner's span stay too: one place, each list's advice. Positions are those in the
+    original text (folding maps them in order, so nesting and overlap are the same in both)."""
+    kept: list[Hit[T]] = []
+    for hit in sorted(hits, key=lambda hit: (hit.start, -hit.end)):
+        if kept and hit.start < kept[-1].end:
+            if (hit.start, hit.end) == (kept[-1].start, kept[-1].end):
+                kept.append(hit)
+            continue
+        kept.append(hit)
+    return kept

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -116,6 +117,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "bureau.urls"
 WSGI_APPLICATION = "bureau.wsgi.application"
+
+# Widgets are rendered with the project's templates, so templates/django/forms/widgets/ may
+# override one (the select's empty choice reads （请选择）, not "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

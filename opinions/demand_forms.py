@@ -113,3 +113,9 @@ class ReplyTemplateForm(forms.ModelForm):
         model = ReplyTemplate
         fields = ["name", "kind", "department", "text", "is_active"]
         widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, a template is for any kind and any department: the empty choice says so.
+        self.fields["kind"].choices = [("", _("(any kind)")), *DemandKind.choices]
+        self.fields["department"].empty_label = _("(any department)")

@@ -1,5 +1,5 @@
 """Reply templates' variables (答复口径), pure functions: which variables a text names and the text
-with them filled in.
+with them filled in; and what the reply box holds after a template is put into it.
 
 A variable is a name in braces, half- or full-width: ``{姓名}``, ``｛编号｝`` or ``{citizen_name}``.
 Filling is a lookup of each name in a fixed table of plain strings, never ``str.format`` (which
@@ -60,3 +60,24 @@ def template_fill(text: str, values: dict[str, str]) -> Filled:
         return str(values.get(name, ""))
 
     return Filled(PATTERN.sub(replace, text), tuple(unknown))
+
+
+def reply_insert(
+    value: str, *, typed: str, chosen: str, offers: dict[str, tuple[str, str, str]]
+) -> tuple[str, str, dict[str, str] | None]:
+    """The reply box after a helper's button: (its text, the template chosen, what to ask).
+
+    ``value`` is the offer's key, with ``:replace``, ``:append`` or ``:cancel`` once asked. An
+    empty box (or one holding just that text) takes the text at once; a box with other text is
+    left as typed and the question returned: the offer's key and name. The page without JavaScript;
+    with it, static/js/opinions.js does the same in the browser."""
+    key, _sep, how = value.rpartition(":") if value.endswith((":replace", ":append", ":cancel")) else (value, "", "")
+    offer = offers.get(key)
+    if offer is None or how == "cancel":
+        return typed, chosen, None
+    _name, text, template = offer
+    if how == "append":
+        return f"{typed.rstrip()}\n\n{text}", template or chosen, None
+    if how == "replace" or not typed.strip() or typed.strip() == text.strip():
+        return text, template, None
+    return typed, chosen, {"key": key, "name": offer[0]}

@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bureau.matching import Matcher
+from bureau.matching import Hit, Matcher, leftmost_longest
 from bureau.normalise import fold
 from proofing.models import ProofAcknowledgement, ProofList, ProofTerm
 
@@ -156,7 +156,7 @@ class Proof:
 
     def fields(self) -> list[dict[str, Any]]:
         """For the panel: each field that has hits, its text cut into plain and highlighted pieces
-        (overlapping hits are one highlight listing them all)."""
+        (hits of two lists on one span are one highlight listing both)."""
         shown = []
         for text in self.texts:
             hits = [hit for hit in self.hits if hit.field == text.name]
@@ -216,17 +216,21 @@ def proof_read(*, subject: models.Model | None, texts: Sequence[Text], matcher: 
     saved yet) against the active lists, with the acknowledgements recorded for it."""
     matcher = matcher or proof_matcher()
     proof = Proof(texts=texts)
-    found = []
+    found: list[tuple[Text, Hit[Entry]]] = []
     for text in texts:
         hits = matcher.scan(text.text)
         shields = [hit for hit in hits if hit.term.shield]
-        for hit in hits:
-            if hit.term.shield or any(
+        unshielded = [
+            hit
+            for hit in hits
+            if not hit.term.shield
+            and not any(
                 shield.term.term_id == hit.term.term_id and shield.start <= hit.start and hit.end <= shield.end
                 for shield in shields
-            ):
-                continue
-            found.append((text, hit))
+            )
+        ]
+        # One place in the text is one hit: 旅游局 inside 文广旅游局 is the longer one only.
+        found.extend((text, hit) for hit in leftmost_longest(unshielded))
     if not found:
         return proof
     acknowledged = _acknowledgements(subject)

@@ -7,7 +7,7 @@ permission check and with the item locked):
 - approving it (a leader's approval of a post, the review of a reply) is **refused** while any hit
   is neither fixed (the text changed so the hit is gone) nor acknowledged: ``proof_require_clear``."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,13 +15,15 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from archive.services import archive_record
 from bureau import clock
+from bureau.models import Person
 from bureau.selectors import acting_person
 from bureau.types import AnyUser
 from proofing.models import ProofAcknowledgement, ProofList, ProofTerm
-from proofing.selectors import Proof, Text, proof_read
+from proofing.selectors import Proof, ProofHit, Text, proof_read
 
 
 def proof_require_clear(*, subject: models.Model, texts: Sequence[Text]) -> Proof:
@@ -39,21 +41,44 @@ def proof_acknowledge(
     actor: AnyUser,
     subject: models.Model,
     texts: Sequence[Text],
-    key: str,
-    reason: str,
+    reasons: Mapping[str, str],
     request: HttpRequest | None = None,
     now: datetime | None = None,
-) -> ProofAcknowledgement:
-    """Record that one hit stays as written, and why. The caller has checked that ``actor`` may
-    (its app's policy) and holds ``subject`` locked. Acknowledging a hit twice records it once."""
+) -> list[ProofAcknowledgement]:
+    """Record that hits stay as written, and why: ``reasons`` maps each hit's key to its reason
+    (the panel's rows, submitted together). All or none: a ValidationError keyed by the hit's key
+    names each row refused (no reason, or the hit is gone), and nothing is recorded. The caller has
+    checked that ``actor`` may (its app's policy) and holds ``subject`` locked. Acknowledging a hit
+    twice records it once."""
     now = now or clock.now()
     person = acting_person(actor)
-    reason = reason.strip()
-    if not reason:
+    if not reasons:
         raise ValidationError(_("Say why the hit stays as written."))
-    hit = proof_read(subject=subject, texts=texts).hit(key)
-    if hit is None:
-        raise ValidationError(_("That hit is no longer in the text: it was fixed or the text changed."))
+    proof = proof_read(subject=subject, texts=texts)
+    errors: dict[str, list[str]] = {}
+    taken = []
+    for key, reason in reasons.items():
+        hit = proof.hit(key)
+        if not reason.strip():
+            errors[key] = [_("Say why the hit stays as written.")]
+        elif hit is None:
+            errors[key] = [_("That hit is no longer in the text: it was fixed or the text changed.")]
+        else:
+            taken.append((hit, reason.strip()))
+    if errors:
+        raise ValidationError(errors)
+    return [_acknowledge(actor, person, subject, hit, reason, request, now) for hit, reason in taken]
+
+
+def _acknowledge(
+    actor: AnyUser,
+    person: Person,
+    subject: models.Model,
+    hit: ProofHit,
+    reason: str,
+    request: HttpRequest | None,
+    now: datetime,
+) -> ProofAcknowledgement:
     if hit.acknowledgement is not None:
         return hit.acknowledgement
     acknowledgement = ProofAcknowledgement.objects.create(
@@ -72,7 +97,9 @@ def proof_acknowledge(
         action="proofing.proofacknowledgement.created",
         actor=actor,
         target=subject,
-        summary=f"{hit.written} ({hit.label}): {reason}"[:250],
+        summary=(
+            _("%(written)s (%(field)s): %(reason)s") % {"written": hit.written, "field": hit.label, "reason": reason}
+        )[:250],
         after={
             "acknowledgement": acknowledgement.pk,
             "field": hit.field,
@@ -126,7 +153,8 @@ def proof_list_saved(
         action="proofing.prooflist." + ("created" if is_new else "changed"),
         actor=actor,
         target=proof_list,
-        summary=f"{proof_list.name}: {len(terms)}",
+        summary=ngettext("%(name)s: %(count)d term", "%(name)s: %(count)d terms", len(terms))
+        % {"name": proof_list.name, "count": len(terms)},
         after={
             "name": proof_list.name,
             "kind": proof_list.kind,

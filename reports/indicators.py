@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bureau.durations import minutes_text
 from bureau.exports import Percent, rate_cell
 from bureau.rates import percent_text, rate
 
@@ -95,7 +95,7 @@ class Indicator:
         if self.is_rate:
             return percent_text(value if isinstance(value, Decimal) else None)
         if self.unit == MINUTES:
-            return "—" if value is None else gettext("%(minutes)s min") % {"minutes": f"{value.normalize():f}"}
+            return minutes_text(value)
         return "—" if value is None else str(value)
 
     def cell(self, figures: Any) -> int | float | Percent | None:

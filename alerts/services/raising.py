@@ -17,6 +17,7 @@ from alerts.policies import alert_acknowledge_require
 from alerts.routing import Target, first_recipients
 from archive.services import archive_record
 from bureau import clock
+from bureau.durations import duration_text
 from bureau.models import Notification, User
 from bureau.types import AnyUser
 from opinions.models import Post
@@ -148,12 +149,12 @@ def alert_acknowledge(*, alert: Alert, actor: AnyUser, now: datetime | None = No
     Notification.objects.filter(
         kind=Notification.ALERT_KIND, dedupe_key__startswith=f"alerts.alert:{alert.pk}:", read_at__isnull=True
     ).update(read_at=now)
-    minutes = (now - alert.raised_at).total_seconds() / 60
     archive_record(
         action="alerts.alert.acknowledged",
         actor=actor,
         target=alert,
-        summary=_("Acknowledged %(minutes).1f minutes after it was raised") % {"minutes": minutes},
+        summary=_("Acknowledged %(duration)s after it was raised")
+        % {"duration": duration_text((now - alert.raised_at).total_seconds())},
         before={"acknowledged_at": None},
         after={"acknowledged_at": now.isoformat(), "in_time": now <= alert.acknowledge_due_at},
         now=now,

@@ -175,7 +175,7 @@ def similar_cases(*, user: AnyUser, demand: Demand, limit: int = CASES_SHOWN) ->
 # --- Hot issues (热点问题) -----------------------------------------------------------------------
 
 PERIODS = ("year", "all")
-HOT_SHOWN = 5
+HOT_SHOWN = 5  # the 热点问题: the box lists them, the FAQ list's badge marks the same ones
 
 
 def faq_asked_q(*, since: datetime | None = None) -> Q:

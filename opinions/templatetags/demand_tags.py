@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 from django import template
-from django.utils.translation import gettext as _
 
 from bureau import clock
+from bureau.durations import duration_text
 
 register = template.Library()
 # The badge turns amber this close to the deadline (the default of DemandRules.due_soon_window).
@@ -18,15 +18,6 @@ def overdue_at(demand, now) -> bool:
     return demand.is_overdue_at(now)
 
 
-def _span(seconds: int) -> str:
-    hours, rest = divmod(abs(seconds), 3600)
-    days, hours = divmod(hours, 24)
-    minutes = rest // 60
-    if days:
-        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-    return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-
-
 @register.inclusion_tag("opinions/_demand_due.html")
 def demand_due(demand, now=None):
     """A badge: red with the time overdue, amber within 2 hours, otherwise the time left."""
@@ -37,5 +28,5 @@ def demand_due(demand, now=None):
         "is_open": demand.is_open,
         "is_overdue": demand.is_overdue_at(now),
         "is_soon": demand.is_due_soon_at(now, DUE_SOON_BADGE_WINDOW),
-        "span": _span(seconds),
+        "span": duration_text(seconds),
     }

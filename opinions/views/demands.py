@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -29,7 +29,7 @@ from opinions.models import Demand, FaqEntry
 from opinions.policies import demand_actions, demand_may, demand_shows_citizen
 from opinions.selectors.demands import demand_get, demand_list, demand_timeline, open_first_parts
 from opinions.selectors.handling_form import demand_handling_history
-from opinions.selectors.knowledge import PERIODS, faq_entries, faq_hot, reply_template_choices, similar_cases
+from opinions.selectors.knowledge import HOT_SHOWN, PERIODS, faq_entries, faq_hot, reply_template_choices, similar_cases
 from opinions.selectors.posts import post_get
 from opinions.selectors.proofing import demand_reply_proof
 from opinions.selectors.similarity import near_duplicates, similar_to_text
@@ -54,7 +54,8 @@ from opinions.services.demands import (
     demand_unmerge,
     faq_entry_create_from_demand,
 )
-from proofing.forms import ProofAcknowledgeForm
+from opinions.templating import reply_insert
+from proofing.forms import ProofAcknowledgeForm, acknowledged_message
 
 # Who may open the demand pages at all; which demands each sees is ``demands_visible``.
 DEMAND_READERS = ("opinions.handle_demand", "opinions.enter_demand", "opinions.view_all_demands")
@@ -222,6 +223,29 @@ class DemandReplyView(DemandAction):
     action, form_class, service = "reply", forms.ReplyForm, demand_reply
     success_message = gettext_lazy("Reply recorded.")
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "insert" in request.POST:
+            return self.insert(request.POST.get("insert", ""))
+        return super().post(request, *args, **kwargs)
+
+    def insert(self, value: str) -> HttpResponse:
+        """A template's or a similar case's button pressed without JavaScript: the page again,
+        nothing saved, the reply box with the text put in, or, when the box holds other text,
+        asking first (replace, add at the end, cancel: ``reply_insert``)."""
+        context = self.get_context_data()
+        if not context["can"]["reply"]:
+            raise PermissionDenied
+        data = self.request.POST
+        fields = {name: data.get(name, "") for name in ("reply_text", "notes", "reply_template")}
+        fields["reply_text"], fields["reply_template"], context["insert_asked"] = reply_insert(
+            value,
+            typed=fields["reply_text"],
+            chosen=fields["reply_template"],
+            offers=insert_offers(context["reply_templates"], context["similar_cases"]),
+        )
+        context["forms"]["reply"] = forms.ReplyForm(initial=fields)
+        return self.render_to_response(context)
+
     def form_valid(self, form: Form) -> HttpResponse:
         if "proofread" in self.request.POST:
             # The 校对 button: the typed reply checked before it is sent; nothing is saved.
@@ -253,16 +277,29 @@ class DemandReplyView(DemandAction):
             messages.warning(self.request, warning % {"count": open_hits})
 
 
+def insert_offers(templates: list[Any], cases: list[Any]) -> dict[str, tuple[str, str, str]]:
+    """What the reply helper's buttons offer, by the value each posts: ``template:<pk>`` or
+    ``case:<pk>`` → (its name, its text, the template's pk or "")."""
+    offers = {
+        f"template:{choice.template.pk}": (choice.template.name, choice.text, str(choice.template.pk))
+        for choice in templates
+    }
+    offers |= {f"case:{case.demand.pk}": (case.demand.number, case.reply, "") for case in cases}
+    return offers
+
+
 class DemandReviewView(DemandAction):
     action, form_class, service = "review", forms.ReviewForm, demand_review
     success_message = gettext_lazy("Review recorded.")
 
 
 class DemandProofAcknowledgeView(DemandAction):
-    """The proofreading panel's button: one hit of the reply kept as written, with the reason."""
+    """The proofreading panel's form: hits of the reply kept as written, each with its reason."""
 
     action, form_class, service = "proof-acknowledge", ProofAcknowledgeForm, demand_proof_acknowledge
-    success_message = gettext_lazy("Acknowledged: the hit stays as written, and the archive says who and why.")
+
+    def get_success_message(self, form: Form) -> str:
+        return acknowledged_message(len(form.cleaned_data["reasons"]))
 
 
 class DemandSignOffView(DemandAction):
@@ -475,6 +512,7 @@ class FaqView(PermissionRequiredMixin, TemplateView):
         period = self.request.GET.get("period", "year")
         period = period if period in PERIODS else "year"
         entries = quick_page(faq_entries(search=search, period=period), self.request.GET.get("page"))
+        hot = faq_hot(period=period)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -482,7 +520,10 @@ class FaqView(PermissionRequiredMixin, TemplateView):
             period=period,
             periods=[("year", _("This year")), ("all", _("All time"))],
             entries=entries,
-            hot=faq_hot(period=period),
+            hot=hot,
+            # The 热点问题 badge in the list marks exactly the entries of the box above it.
+            hot_ids={entry.pk for entry in hot},
+            hot_shown=HOT_SHOWN,
             query=query.urlencode(),
         )
         return context

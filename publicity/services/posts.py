@@ -5,7 +5,7 @@ Proofreading (``proofing``): a submission with hits is warned, not blocked (the 
 and the message says how many are open); an approval is refused while any hit is neither fixed
 nor acknowledged (``post_approve``)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -252,17 +252,15 @@ def post_proof_acknowledge(
     *,
     post: PublicityPost,
     actor: AnyUser,
-    key: str,
-    reason: str,
+    reasons: Mapping[str, str],
     now: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> PublicityPost:
-    """The author or a leader in charge records that one proofreading hit stays as written, and why."""
+    """The author or a leader in charge records that proofreading hits stay as written, and why
+    (``reasons``: each hit's key and its reason; all or none, see ``proof_acknowledge``)."""
     post = _locked(post)
     post_require(actor, post, "acknowledge")
-    proof_acknowledge(
-        actor=actor, subject=post, texts=post_texts(post), key=key, reason=reason, request=request, now=now
-    )
+    proof_acknowledge(actor=actor, subject=post, texts=post_texts(post), reasons=reasons, request=request, now=now)
     return post
 
 

@@ -21,7 +21,7 @@ from bureau.exports import xlsx_response
 from bureau.pagination import LastPagePaginator
 from bureau.selectors import person_for
 from bureau.views_base import ActionView, ServiceFormView
-from proofing.forms import ProofAcknowledgeForm
+from proofing.forms import ProofAcknowledgeForm, acknowledged_message
 from publicity import exports, selectors, services
 from publicity.documents import approval_document
 from publicity.forms import (
@@ -90,7 +90,8 @@ class ApprovalQueueView(PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         # A submission waiting longer than this is flagged: approval should not hold publicity up.
-        return {**super().get_context_data(**kwargs), "stale_before": clock.now() - STALE_SUBMISSION}
+        now = clock.now()
+        return {**super().get_context_data(**kwargs), "now": now, "stale_before": now - STALE_SUBMISSION}
 
 
 class PostCreateView(PermissionRequiredMixin, ServiceFormView):
@@ -200,11 +201,13 @@ class PostSubmitView(PostAction):
 
 
 class PostProofAcknowledgeView(PostAction):
-    """The proofreading panel's button: one hit kept as written, with the reason."""
+    """The proofreading panel's form: hits kept as written, each with its reason."""
 
     permission_required = "publicity.view_publicitypost"
     form_class, form_context_name, service = ProofAcknowledgeForm, "proof_form", services.post_proof_acknowledge
-    success_message = gettext_lazy("Acknowledged: the hit stays as written, and the archive says who and why.")
+
+    def get_success_message(self, form: forms.Form) -> str:
+        return acknowledged_message(len(form.cleaned_data["reasons"]))
 
 
 class PostWithdrawView(PostAction):

@@ -31,6 +31,7 @@ from bureau.documents import (
 )
 from bureau.documents import add_paragraph as _paragraph
 from bureau.documents import set_font as _font
+from bureau.durations import minutes_text
 from opinions.models import DemandKind
 from publicity.models import MediaOutlet
 from reports import indicators
@@ -138,17 +139,17 @@ def opinion_paragraphs(figures: dict) -> list[str]:
     median = indicators.indicator("posts_takedown_median").value(posts["total"])
     if median is not None:
         paragraphs.append(
-            _("The median time from finding a post with prohibited content to taking it down was %(minutes)s minutes.")
-            % {"minutes": f"{median.normalize():f}"}
+            _("The median time from finding a post with prohibited content to taking it down was %(duration)s.")
+            % {"duration": minutes_text(median)}
         )
     alerts = figures.get("alerts")  # absent from summaries compiled before the alerts app
     if alerts and alerts["raised"]:
         paragraphs.append(
             _(
                 "The early-warning system raised %(raised)s alerts to the people on duty; %(acknowledged_in_time)s "
-                "were acknowledged within their limit, in a median of %(median)s minutes."
+                "were acknowledged within their limit, in a median of %(median)s."
             )
-            % {**alerts, "median": alerts["median_minutes"] if alerts["median_minutes"] is not None else "—"}
+            % {**alerts, "median": minutes_text(alerts["median_minutes"])}
         )
     paragraphs.append(Subheading(_("(2) Demands from the public")))
     if not total["received"]:

@@ -55,7 +55,9 @@
 })();
 
 // The reply helper: a template (答复口径) or a similar case's reply fills the reply box. Text
-// already typed is never lost: asked first, Cancel keeps it and adds the chosen text after it.
+// already typed is never lost: when the box holds other text, three buttons ask first (replace,
+// add at the end, cancel). Without JavaScript the same buttons submit the reply form and the
+// server does the same (opinions.templating.reply_insert).
 (function () {
   "use strict";
   var helper = document.querySelector("[data-reply-helper]");
@@ -63,20 +65,61 @@
   if (!helper || !form) { return; }
   var box = form.querySelector('textarea[name="reply_text"]');
   var chosen = form.querySelector('input[name="reply_template"]');
-  if (!box) { return; }
+  var choice = helper.querySelector("[data-reply-choice]");
+  if (!box || !choice) { return; }
+  var pending = null;
+
+  function put(button, how) {
+    var text = button.dataset.replyText || "";
+    if (how === "append") {
+      box.value = box.value.replace(/\s+$/, "") + "\n\n" + text;
+      if (chosen && button.dataset.templateId) { chosen.value = button.dataset.templateId; }
+    } else {
+      box.value = text;
+      if (chosen) { chosen.value = button.dataset.templateId || ""; }
+    }
+  }
+
+  function close(focus) {
+    choice.hidden = true;
+    if (focus) { focus.focus(); }
+    pending = null;
+  }
+
   document.querySelectorAll("[data-reply-fill]").forEach(function (button) {
-    button.addEventListener("click", function () {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
       var text = button.dataset.replyText || "";
       var typed = box.value.trim();
-      if (!typed || typed === text.trim() || window.confirm(helper.dataset.confirmReplace)) {
-        box.value = text;
-        if (chosen) { chosen.value = button.dataset.templateId || ""; }
-      } else {
-        box.value = box.value.replace(/\s+$/, "") + "\n\n" + text;
-        if (chosen && button.dataset.templateId) { chosen.value = button.dataset.templateId; }
+      if (!typed || typed === text.trim()) {
+        put(button, "replace");
+        close(null);
+        box.focus();
+        box.scrollIntoView({ block: "center" });
+        return;
       }
-      box.focus();
+      pending = button;
+      choice.querySelector("[data-reply-choice-name]").textContent = button.dataset.replyName || "";
+      choice.hidden = false;
+      choice.scrollIntoView({ block: "center" });
+      choice.querySelector("[data-reply-choose]").focus();
+    });
+  });
+
+  choice.querySelectorAll("[data-reply-choose]").forEach(function (option) {
+    option.addEventListener("click", function (event) {
+      if (!pending) { return; }  // the question the server asked (no script then): let it submit
+      event.preventDefault();
+      var how = option.dataset.replyChoose;
+      var button = pending;
+      if (how === "cancel") { close(button); return; }
+      put(button, how);
+      close(box);
       box.scrollIntoView({ block: "center" });
     });
+  });
+
+  choice.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && pending) { close(pending); }
   });
 })();

@@ -73,7 +73,7 @@ def test_the_annual_summary_and_its_draft_carry_the_figures(travel, cast):
     }
     text = (
         "The early-warning system raised 5 alerts to the people on duty; 2 were acknowledged within their limit, "
-        "in a median of 5.0 minutes."
+        "in a median of 5 min."
     )
     assert text in _alert_paragraph(section)
 
@@ -101,7 +101,7 @@ def test_dashboard_shows_the_alert_figures(travel, cast, client_as):
     body = client_as("supervisor").get(reverse("dashboard:dashboard") + "?period=today").content.decode()
     assert 'data-figure="alerts_raised">4<' in body
     assert 'data-figure="alerts_in_time">2<' in body
-    assert 'data-figure="alerts_median">5.0<' in body
+    assert 'data-figure="alerts_median">5 分钟<' in body
 
 
 def test_dashboard_queries_do_not_grow_with_the_alerts(travel, cast, client_as):
@@ -191,3 +191,20 @@ def test_the_list_shows_my_alerts_as_cards_in_constant_queries(travel, cast, cli
     other = client_as("director").get(url + "?state=open").content.decode()
     assert other.count('<td class="cell-title"><a href="/alerts/') == 30  # leaders see every alert
     assert Alert.objects.count() == 30
+
+
+def test_the_acknowledgement_in_the_archive_reads_14_minutes_not_14_0(travel, cast):
+    from django.utils import translation
+
+    from archive.models import ArchiveRecord
+
+    alert = alert_raise(rule=AlertRuleFactory(), key="k", title="预警")
+    with translation.override("zh-hans"):
+        alert_acknowledge(alert=alert, actor=cast["supervisor"].user, now=clock.now() + timedelta(minutes=14))
+    record = ArchiveRecord.objects.get(action="alerts.alert.acknowledged", target_id=str(alert.pk))
+    assert record.summary == "预警发出 14 分钟后确认"
+    later = alert_raise(rule=AlertRuleFactory(), key="k2", title="预警二")
+    with translation.override("zh-hans"):
+        alert_acknowledge(alert=later, actor=cast["supervisor"].user, now=clock.now() + timedelta(minutes=65))
+    record = ArchiveRecord.objects.get(action="alerts.alert.acknowledged", target_id=str(later.pk))
+    assert record.summary == "预警发出 1 小时 5 分钟后确认"

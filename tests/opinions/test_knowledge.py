@@ -1,7 +1,9 @@
 """The knowledge loop when replying: reply templates (答复口径) with variables, ranked by use;
 similar past cases (相似案例) with their replies; the policy FAQ's hot issues (热点问题)."""
 
+import re
 from datetime import datetime, timedelta
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +18,7 @@ from bureau.search import search_fill
 from opinions.models import Demand, DemandKind, FaqEntry, ReplyTemplate
 from opinions.selectors.knowledge import faq_entries, faq_hot, reply_template_choices, similar_cases
 from opinions.services.similarity import demand_index
-from opinions.templating import template_fill
+from opinions.templating import reply_insert, template_fill
 from tests.factories import DepartmentFactory
 from tests.opinions.factories import DemandFactory
 
@@ -134,6 +136,86 @@ def test_a_refused_reply_counts_no_use(client_as, cast):
     assert response.status_code == 200
     template.refresh_from_db()
     assert template.use_count == 0
+
+
+# Putting a template in the box: replace, add at the end, or cancel; the same without JavaScript.
+
+OFFERS = {"template:7": ("受理告知", "您好，已受理。", "7"), "case:9": ("2026-0009", "已修复。", "")}
+
+
+@pytest.mark.parametrize(
+    ("value", "typed", "expected"),
+    [
+        ("template:7", "", ("您好，已受理。", "7", None)),  # an empty box takes it at once
+        ("template:7", " 您好，已受理。\n", ("您好，已受理。", "7", None)),  # the same text: nothing to lose
+        ("template:7", "先写的", ("先写的", "", {"key": "template:7", "name": "受理告知"})),  # asked first
+        ("template:7:replace", "先写的", ("您好，已受理。", "7", None)),
+        ("template:7:append", "先写的\n ", ("先写的\n\n您好，已受理。", "7", None)),
+        ("template:7:cancel", "先写的", ("先写的", "", None)),
+        ("case:9:replace", "先写的", ("已修复。", "", None)),  # a similar case's reply: no template
+        ("case:9:append", "先写的", ("先写的\n\n已修复。", "", None)),
+        ("template:8", "先写的", ("先写的", "", None)),  # not offered to this demand: nothing happens
+        ("template:7:drop", "先写的", ("先写的", "", None)),
+    ],
+)
+def test_reply_insert_never_loses_what_was_typed(value, typed, expected):
+    assert reply_insert(value, typed=typed, chosen="", offers=OFFERS) == expected
+
+
+def test_appending_a_case_keeps_the_template_chosen_before():
+    assert reply_insert("case:9:append", typed="您好，已受理。", chosen="7", offers=OFFERS)[1] == "7"
+
+
+def box(html: str, name: str) -> str:
+    """What a textarea of the page holds (Django writes a newline after its opening tag)."""
+    match = re.search(rf'<textarea name="{name}"[^>]*>\n(.*?)</textarea>', html, re.DOTALL)
+    assert match, name
+    return unescape(match.group(1))
+
+
+def test_without_javascript_a_template_is_put_in_asked_first_and_nothing_is_saved(client_as, cast):
+    demand = DemandFactory(handler=cast["staff"], state=Demand.State.ASSIGNED, citizen_name="王五")
+    template = _template("受理告知", "{姓名}您好，已受理。")
+    url = reverse("opinions:demand-action", args=[demand.pk, "reply"])
+    client = client_as("staff")
+    page = client.get(demand.get_absolute_url()).content.decode()
+    assert f'form="demand-action-reply" name="insert" value="template:{template.pk}"' in page
+    assert 'id="demand-action-reply"' in page
+
+    empty = client.post(url, {"reply_text": "", "notes": "", "reply_template": "", "insert": f"template:{template.pk}"})
+    html = empty.content.decode()
+    assert empty.status_code == 200
+    assert box(html, "reply_text") == "王五您好，已受理。"
+    assert f'name="reply_template" value="{template.pk}"' in html
+    assert 'data-testid="reply-choice" hidden' in html
+
+    typed = {"reply_text": "先写的几句话", "notes": "内部", "reply_template": ""}
+    asked = client.post(url, {**typed, "insert": f"template:{template.pk}"}).content.decode()
+    assert box(asked, "reply_text") == "先写的几句话"
+    assert 'data-testid="reply-choice">' in asked  # shown, not hidden
+    assert "回复框里已有内容。所选内容要怎样放入？" in asked
+    for how, label in (("replace", "替换现有内容"), ("append", "追加到末尾"), ("cancel", "取消")):
+        assert f'value="template:{template.pk}:{how}" class="btn' in asked
+        assert f">{label}</button>" in asked
+    appended = client.post(url, {**typed, "insert": f"template:{template.pk}:append"}).content.decode()
+    assert box(appended, "reply_text") == "先写的几句话\n\n王五您好，已受理。"
+    assert box(appended, "notes") == "内部"  # the notes kept too
+    cancelled = client.post(url, {**typed, "insert": f"template:{template.pk}:cancel"}).content.decode()
+    assert box(cancelled, "reply_text") == "先写的几句话"
+    replaced = client.post(url, {**typed, "insert": f"template:{template.pk}:replace"}).content.decode()
+    assert box(replaced, "reply_text") == "王五您好，已受理。"
+    demand.refresh_from_db()
+    assert (demand.state, demand.reply_text) == (Demand.State.ASSIGNED, "")
+    template.refresh_from_db()
+    assert template.use_count == 0
+
+
+def test_who_may_not_reply_cannot_insert_either(client_as, cast):
+    demand = DemandFactory(handler=cast["staff"], state=Demand.State.ASSIGNED)
+    template = _template("受理告知", "您好")
+    url = reverse("opinions:demand-action", args=[demand.pk, "reply"])
+    response = client_as("director").post(url, {"reply_text": "", "insert": f"template:{template.pk}"})
+    assert response.status_code == 403
 
 
 # --- Similar cases --------------------------------------------------------------------------------
@@ -308,3 +390,31 @@ def test_the_faq_page_shows_the_hot_list_with_its_period(client_as, hot_entries)
     assert "被问 5 次" in everything
     assert everything.index("落户需要什么材料？") < everything.index("社保如何转移？")
     assert client.get(reverse("opinions:demand-faq") + "?period=nonsense").status_code == 200
+
+
+def test_the_hot_box_and_the_hot_badge_mark_the_same_five(client_as, cast):
+    # Six questions asked this year 6, 5, 4, 3, 2 and 1 times: the five most asked are hot.
+    questions = ["一问？", "二问？", "三问？", "四问？", "五问？", "六问？"]
+    for count, question in zip(range(6, 0, -1), questions, strict=True):
+        _asked(_entry(question, cast), count=count)
+    page = client_as("staff").get(reverse("opinions:demand-faq")).content.decode()
+    assert page.count('data-testid="hot-issue"') == 5
+    assert page.count('data-testid="hot-issue-badge"') == 5
+    assert "被问最多的 5 个问题" in page
+    rows = page.split('data-testid="faq-entry"')[1:]  # the list's entries, one chunk each
+    marked = [
+        question for question in questions if 'data-testid="hot-issue-badge"' in next(r for r in rows if question in r)
+    ]
+    assert marked == questions[:5]
+
+
+def test_a_select_offers_a_chinese_prompt_not_dashes(client_as):
+    entry = client_as("supervisor").get(reverse("opinions:demand-entry")).content.decode()
+    assert "---------" not in entry
+    assert entry.count('<option value="" selected>（请选择）</option>') == 2  # the channel and the department
+    html = client_as("supervisor").get(reverse("opinions:reply-template-new")).content.decode()
+    assert "---------" not in html
+    assert '<option value="" selected>（不限类别）</option>' in html  # empty here means any
+    assert '<option value="" selected>（不限部门）</option>' in html
+    admin = client_as("admin").get(reverse("admin:opinions_replytemplate_add")).content.decode()
+    assert "---------" not in admin

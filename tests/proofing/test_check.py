@@ -1,6 +1,8 @@
 """The check: each list kind found (folded as screening folds), the correct form, occurrences,
 a wrong form inside its own correct form, and the matcher rebuilt only when a list changes."""
 
+import pytest
+
 from proofing.models import ProofTerm
 from proofing.selectors import Text, proof_matcher, proof_read
 from proofing.services import proof_list_saved
@@ -65,13 +67,64 @@ def test_the_matcher_is_built_once_per_list_version(lists, django_assert_num_que
     assert [hit.written for hit in check("维稳工作").hits] == ["维稳"]
 
 
-def test_highlight_pieces_keep_the_text_and_mark_overlaps(lists):
-    ProofTerm.objects.create(proof_list=lists["sensitive"], wrong="志刚出席", correct="")
+def test_highlight_pieces_keep_the_text_and_mark_a_hit_written_by_two_lists_once(lists):
+    ProofTerm.objects.create(proof_list=lists["sensitive"], wrong="郁志刚", correct="")
     proof_list_saved(proof_list=lists["sensitive"], actor=None)
     proof = check("今天郁志刚出席会议")
     (field,) = proof.fields()
     assert [(piece["text"], len(piece["hits"])) for piece in field["pieces"]] == [
         ("今天", 0),
-        ("郁志刚出席", 2),
-        ("会议", 0),
+        ("郁志刚", 2),
+        ("出席会议", 0),
     ]
+
+
+# Leftmost-longest: one place in the text is one hit.
+
+
+@pytest.fixture
+def nested(lists):
+    """文广旅游局, a wrong form, holds 旅游局, another list's wrong form."""
+    ProofTerm.objects.create(proof_list=lists["names"], wrong="文广旅游局", correct="文化广电和旅游局")
+    proof_list_saved(proof_list=lists["names"], actor=None)
+
+
+def spans(text: str) -> list[tuple[str, int, int, int]]:
+    return [(hit.written, hit.start, hit.end, hit.occurrence) for hit in check(text).hits]
+
+
+def test_a_wrong_form_inside_a_longer_wrong_form_is_one_hit(nested):
+    (hit,) = check("县文广旅游局发布通知").hits
+    assert (hit.written, hit.start, hit.end) == ("文广旅游局", 1, 6)
+    assert (hit.correct, hit.kind) == ("文化广电和旅游局", "wrong_form")
+
+
+def test_overlapping_hits_that_do_not_nest_leave_the_leftmost(lists):
+    ProofTerm.objects.create(proof_list=lists["sensitive"], wrong="志刚出席", correct="")
+    proof_list_saved(proof_list=lists["sensitive"], actor=None)
+    assert spans("今天郁志刚出席会议") == [("郁志刚", 2, 5, 1)]
+
+
+def test_adjacent_hits_are_two(nested):
+    assert spans("旅游局郁志刚") == [("旅游局", 0, 3, 1), ("郁志刚", 3, 6, 1)]
+
+
+def test_the_same_hit_at_the_start_and_the_end_is_two_occurrences(nested):
+    assert spans("文广旅游局召开会议文广旅游局") == [("文广旅游局", 0, 5, 1), ("文广旅游局", 9, 14, 2)]
+
+
+def test_folded_forms_collapse_as_written(nested):
+    assert spans("县文廣旅遊局发布") == [("文廣旅遊局", 1, 6, 1)]
+    assert spans("县文广 旅游局发布") == [("文广 旅游局", 1, 7, 1)]
+    assert spans("县ＸＸ文广　旅遊局") == [("文广\u3000旅遊局", 3, 9, 1)]
+
+
+def test_leftmost_longest_on_the_matchers_hits():
+    from bureau.matching import Hit, leftmost_longest
+
+    def hit(term: str, start: int, end: int) -> Hit:
+        return Hit(term, start, end, "")
+
+    kept = leftmost_longest([hit("b", 1, 4), hit("a", 0, 5), hit("c", 3, 7), hit("d", 5, 7), hit("e", 5, 7)])
+    assert [(h.term, h.start, h.end) for h in kept] == [("a", 0, 5), ("d", 5, 7), ("e", 5, 7)]
+    assert leftmost_longest([]) == []

@@ -3,6 +3,7 @@ or acknowledged; who may acknowledge."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from archive.models import ArchiveRecord
 from bureau.models import Role
@@ -65,10 +66,10 @@ def test_fixed_in_a_new_reply_it_is_approved(cast, demand):
 def test_acknowledged_by_the_handler_and_the_reviewer_it_is_approved(cast, demand):
     s.demand_reply(demand=demand, actor=cast["staff"].user, reply_text=REPLY)
     found = keys(demand)
-    s.demand_proof_acknowledge(demand=demand, actor=cast["staff"].user, key=found["旅游局"], reason="群众原话")
+    s.demand_proof_acknowledge(demand=demand, actor=cast["staff"].user, reasons={found["旅游局"]: "群众原话"})
     with pytest.raises(ValidationError, match="Proofreading: 1 hit"):
         s.demand_review(demand=demand, actor=cast["leader"].user, approve=True)
-    s.demand_proof_acknowledge(demand=demand, actor=cast["leader"].user, key=found["内部资料"], reason="已删除附件")
+    s.demand_proof_acknowledge(demand=demand, actor=cast["leader"].user, reasons={found["内部资料"]: "已删除附件"})
     s.demand_review(demand=demand, actor=cast["leader"].user, approve=True)
     demand.refresh_from_db()
     assert demand.state == Demand.State.REPLIED
@@ -86,7 +87,7 @@ def test_acknowledged_by_the_handler_and_the_reviewer_it_is_approved(cast, deman
 
 def test_a_new_reply_with_the_same_hit_once_more_blocks_again(cast, demand):
     s.demand_reply(demand=demand, actor=cast["staff"].user, reply_text="县旅游局已安排维修。")
-    s.demand_proof_acknowledge(demand=demand, actor=cast["staff"].user, key=keys(demand)["旅游局"], reason="原话")
+    s.demand_proof_acknowledge(demand=demand, actor=cast["staff"].user, reasons={keys(demand)["旅游局"]: "原话"})
     s.demand_review(demand=demand, actor=cast["leader"].user, approve=False, opinion="请补充")
     s.demand_reply(demand=demand, actor=cast["staff"].user, reply_text="县旅游局已安排维修，县旅游局将回访。")
     with pytest.raises(ValidationError, match="Proofreading: 1 hit"):
@@ -98,8 +99,42 @@ def test_who_may_acknowledge_a_hit_in_a_reply(cast, demand):
     key = keys(demand)["旅游局"]
     for actor in (PersonFactory(role=Role.STAFF).user, cast["outsider"]):
         with pytest.raises(PermissionDenied):
-            s.demand_proof_acknowledge(demand=demand, actor=actor, key=key, reason="x")
+            s.demand_proof_acknowledge(demand=demand, actor=actor, reasons={key: "x"})
     s.demand_review(demand=demand, actor=cast["leader"].user, approve=False, opinion="请改正")
     with pytest.raises(ValidationError, match="no reply awaiting review"):
-        s.demand_proof_acknowledge(demand=demand, actor=cast["staff"].user, key=key, reason="x")
+        s.demand_proof_acknowledge(demand=demand, actor=cast["staff"].user, reasons={key: "x"})
     assert not ProofAcknowledgement.objects.exists()
+
+
+def test_two_hits_kept_at_once_or_none_when_one_is_refused(cast, demand):
+    s.demand_reply(demand=demand, actor=cast["staff"].user, reply_text=REPLY)
+    found = keys(demand)
+    with pytest.raises(ValidationError) as refused:
+        s.demand_proof_acknowledge(
+            demand=demand, actor=cast["staff"].user, reasons={found["旅游局"]: "群众原话", found["内部资料"]: " "}
+        )
+    assert refused.value.message_dict == {found["内部资料"]: ["Say why the hit stays as written."]}
+    assert not ProofAcknowledgement.objects.exists()
+    s.demand_proof_acknowledge(
+        demand=demand, actor=cast["staff"].user, reasons={found["旅游局"]: "群众原话", found["内部资料"]: "已删除附件"}
+    )
+    assert ProofAcknowledgement.objects.count() == 2
+    s.demand_review(demand=demand, actor=cast["leader"].user, approve=True)
+
+
+def test_on_the_demand_page_a_refused_row_keeps_the_other_rows_reason(client_as, cast, demand):
+    s.demand_reply(demand=demand, actor=cast["staff"].user, reply_text=REPLY)
+    found = keys(demand)
+    url = reverse("opinions:demand-action", args=[demand.pk, "proof-acknowledge"])
+    typed = {"key-0": found["旅游局"], "reason-0": "群众原话", "key-1": found["内部资料"], "reason-1": "", "press": "1"}
+    refused = client_as("staff").post(url, typed)
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert 'id="proof-error-1" data-testid="proof-error">请说明保留原文的理由。</div>' in html
+    assert 'value="群众原话"' in html
+    assert 'data-testid="action-proof-acknowledge"' not in html  # no second copy of the rows
+    assert not ProofAcknowledgement.objects.exists()
+    typed["reason-1"] = "已删除附件"
+    done = client_as("staff").post(url, typed, follow=True)
+    assert "已确认：2 处保留原文，档案记录了确认人和理由。" in done.content.decode()
+    assert ProofAcknowledgement.objects.count() == 2

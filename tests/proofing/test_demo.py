@@ -29,8 +29,7 @@ def test_the_demo_lists_and_example_are_seeded_once(db):
     assert example.author.user.username == "staff"
     hits = post_proof(example).hits
     assert [(hit.written, hit.correct) for hit in hits] == [
-        ("文广旅游局", "文化广电和旅游局"),
-        ("旅游局", "文化广电和旅游局"),
+        ("文广旅游局", "文化广电和旅游局"),  # one hit: 旅游局 inside it is not a second
         ("城关乡", "城关镇"),
         ("郁志刚", "郁志强"),
         ("全国第一", ""),

@@ -46,7 +46,7 @@ def test_fixing_the_text_lets_it_be_approved(cast, lists, make_draft):
 def test_an_acknowledged_hit_is_recorded_archived_and_lets_it_be_approved(cast, lists, make_draft):
     staff, leader = cast["staff"].user, cast["leader"].user
     post = make_draft(BODY)
-    post_proof_acknowledge(post=post, actor=staff, key=key_of(post, "郁志刚"), reason="引用原文件")
+    post_proof_acknowledge(post=post, actor=staff, reasons={key_of(post, "郁志刚"): "引用原文件"})
     post_submit(post=post, actor=staff)
     post_approve(post=post, actor=leader)
 
@@ -65,7 +65,7 @@ def test_an_acknowledged_hit_is_recorded_archived_and_lets_it_be_approved(cast, 
 def test_a_leader_may_acknowledge_while_it_waits(cast, lists, make_draft):
     post = make_draft(BODY)
     post_submit(post=post, actor=cast["staff"].user)
-    post_proof_acknowledge(post=post, actor=cast["leader"].user, key=key_of(post, "郁志刚"), reason="同意保留")
+    post_proof_acknowledge(post=post, actor=cast["leader"].user, reasons={key_of(post, "郁志刚"): "同意保留"})
     post_approve(post=post, actor=cast["leader"].user)
     assert ProofAcknowledgement.objects.get().by == cast["leader"]
 
@@ -73,7 +73,7 @@ def test_a_leader_may_acknowledge_while_it_waits(cast, lists, make_draft):
 def test_a_new_hit_after_acknowledgement_blocks_again(cast, lists, make_draft):
     staff, leader = cast["staff"].user, cast["leader"].user
     post = make_draft(BODY)
-    post_proof_acknowledge(post=post, actor=staff, key=key_of(post, "郁志刚"), reason="引用原文件")
+    post_proof_acknowledge(post=post, actor=staff, reasons={key_of(post, "郁志刚"): "引用原文件"})
     # An edit elsewhere keeps the acknowledgement; a second 郁志刚 and a sensitive term are new hits.
     post_update(post=post, actor=staff, body="据内部资料，" + BODY + "郁志刚讲话。")
     post_submit(post=post, actor=staff)
@@ -91,11 +91,11 @@ def test_who_may_acknowledge(cast, lists, make_draft):
     other_staff = PersonFactory(role=Role.STAFF)
     for actor in (cast["supervisor"].user, other_staff.user, cast["outsider"]):
         with pytest.raises(PermissionDenied):
-            post_proof_acknowledge(post=post, actor=actor, key=key, reason="x")
+            post_proof_acknowledge(post=post, actor=actor, reasons={key: "x"})
     with pytest.raises(ValidationError, match="Say why"):
-        post_proof_acknowledge(post=post, actor=cast["staff"].user, key=key, reason="  ")
+        post_proof_acknowledge(post=post, actor=cast["staff"].user, reasons={key: "  "})
     with pytest.raises(ValidationError, match="no longer in the text"):
-        post_proof_acknowledge(post=post, actor=cast["staff"].user, key=key.replace("|1|", "|2|"), reason="x")
+        post_proof_acknowledge(post=post, actor=cast["staff"].user, reasons={key.replace("|1|", "|2|"): "x"})
     assert not ProofAcknowledgement.objects.exists()
     post_submit(post=post, actor=cast["staff"].user)
     with pytest.raises(ValidationError, match="Proofreading: 1 hit"):
@@ -107,10 +107,10 @@ def test_an_approved_post_is_not_proofread_any_more(cast, lists, make_draft):
     post_submit(post=post, actor=cast["staff"].user)
     post_approve(post=post, actor=cast["leader"].user)
     with pytest.raises(ValidationError, match="not yet approved"):
-        post_proof_acknowledge(post=post, actor=cast["staff"].user, key="body|1|1|x", reason="x")
+        post_proof_acknowledge(post=post, actor=cast["staff"].user, reasons={"body|1|1|x": "x"})
 
 
 def test_a_leader_may_not_acknowledge_a_draft(cast, lists, make_draft):
     post = make_draft(BODY)
     with pytest.raises(PermissionDenied, match="author or a leader in charge"):
-        post_proof_acknowledge(post=post, actor=cast["leader"].user, key=key_of(post, "郁志刚"), reason="x")
+        post_proof_acknowledge(post=post, actor=cast["leader"].user, reasons={key_of(post, "郁志刚"): "x"})

@@ -35,27 +35,85 @@ def test_the_post_page_highlights_each_hit_with_its_correct_form(client_as, cast
     assert html.count('data-testid="proof-acknowledge"') == 2
     assert reverse("publicity:post-update", args=[post.pk]) in html  # the fix hint links to the edit page
     for hit in post_proof(post).hits:
-        acknowledge(actor=cast["staff"].user, subject=post, texts=post_texts(post), key=hit.key, reason="原文")
+        acknowledge(actor=cast["staff"].user, subject=post, texts=post_texts(post), reasons={hit.key: "原文"})
     with django_assert_max_num_queries(16):  # the matcher kept: two acknowledgements cost nothing more
         html = client.get(reverse("publicity:post-detail", args=[post.pk])).content.decode()
     assert html.count('data-testid="proof-acknowledged"') == 2
 
 
-def test_acknowledge_from_the_page_and_a_refusal_keeps_what_was_typed(client_as, cast, post):
-    client = client_as("staff")
-    url = reverse("publicity:post-proof-acknowledge", args=[post.pk])
-    key = next(hit.key for hit in post_proof(post).hits if hit.written == "郁志刚")
-    refused = client.post(url, {"key": key, "reason": ""})
-    assert refused.status_code == 200
-    assert 'data-testid="refused"' in refused.content.decode()
-    assert not ProofAcknowledgement.objects.exists()
+def rows(post) -> dict[str, str]:
+    """The panel's rows as the page numbers them: 郁志刚 first (row 0), then 旅游局 (row 1)."""
+    return {hit.written: hit.key for hit in post_proof(post).unresolved}
 
-    done = client.post(url, {"key": key, "reason": "引用县委文件原文"}, follow=True)
+
+def test_one_form_holds_every_open_row_each_with_its_own_reason(client_as, post):
+    html = client_as("staff").get(reverse("publicity:post-detail", args=[post.pk])).content.decode()
+    keys = rows(post)
+    assert html.count('data-testid="proof-form"') == 1
+    assert f'name="key-0" value="{keys["郁志刚"]}"' in html
+    assert f'name="key-1" value="{keys["旅游局"]}"' in html
+    assert html.count('name="reason-0"') == html.count('name="reason-1"') == 1
+    assert html.count('name="press" value="0"') == html.count('name="press" value="1"') == 1
+
+
+def test_a_refused_row_says_why_next_to_it_in_chinese_and_keeps_every_reason(client_as, post):
+    keys = rows(post)
+    url = reverse("publicity:post-proof-acknowledge", args=[post.pk])
+    typed = {"key-0": keys["郁志刚"], "reason-0": "", "key-1": keys["旅游局"], "reason-1": "县委文件原文"}
+    refused = client_as("staff").post(url, {**typed, "press": "0"})
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert not ProofAcknowledgement.objects.exists()
+    assert 'id="proof-error-0" data-testid="proof-error">请说明保留原文的理由。</div>' in html
+    assert html.count('data-testid="proof-error"') == 1
+    assert 'id="proof-reason-1" name="reason-1" maxlength="500"' in html
+    assert 'value="县委文件原文"' in html  # the other row's reason, as typed
+    assert 'data-testid="proof-refused"' in html
+
+
+def test_pressing_one_row_keeps_it_and_every_other_row_with_a_reason(client_as, cast, post):
+    keys = rows(post)
+    url = reverse("publicity:post-proof-acknowledge", args=[post.pk])
+    typed = {"key-0": keys["郁志刚"], "reason-0": "引用县委文件原文", "key-1": keys["旅游局"], "reason-1": "群众原话"}
+    done = client_as("staff").post(url, {**typed, "press": "0"}, follow=True)
     html = done.content.decode()
+    assert "已确认：2 处保留原文，档案记录了确认人和理由。" in html
     assert f"{cast['staff'].name} 于 2026-03-02 09:00 确认保留：引用县委文件原文" in html
-    assert "引用县委文件原文" in html
+    assert f"{cast['staff'].name} 于 2026-03-02 09:00 确认保留：群众原话" in html
+    assert 'data-testid="proof-acknowledge"' not in html
+    assert sorted(ProofAcknowledgement.objects.values_list("written", "reason")) == [
+        ("旅游局", "群众原话"),
+        ("郁志刚", "引用县委文件原文"),
+    ]
+
+
+def test_a_row_left_empty_stays_open_and_enter_keeps_the_rows_with_a_reason(client_as, cast, post):
+    keys = rows(post)
+    url = reverse("publicity:post-proof-acknowledge", args=[post.pk])
+    # Enter in a reason field: the form's first, hidden button, which names no row.
+    done = client_as("staff").post(
+        url, {"key-0": keys["郁志刚"], "reason-0": "", "key-1": keys["旅游局"], "reason-1": "群众原话"}, follow=True
+    )
+    html = done.content.decode()
+    assert "已确认：1 处保留原文，档案记录了确认人和理由。" in html
+    assert [hit.written for hit in post_proof(post).unresolved] == ["郁志刚"]
     assert html.count('data-testid="proof-acknowledge"') == 1
-    assert ProofAcknowledgement.objects.get().by == cast["staff"]
+    nothing = client_as("staff").post(url, {"key-0": keys["郁志刚"], "reason-0": "  "})
+    assert "请说明保留原文的理由。" in nothing.content.decode()
+    assert ProofAcknowledgement.objects.count() == 1
+
+
+def test_a_row_whose_hit_is_gone_is_refused_next_to_it_and_nothing_is_kept(client_as, cast, post):
+    keys = rows(post)
+    url = reverse("publicity:post-proof-acknowledge", args=[post.pk])
+    gone = keys["旅游局"].replace("|1|", "|2|")
+    typed = {"key-0": keys["郁志刚"], "reason-0": "引用原文", "key-1": gone, "reason-1": "群众原话"}
+    refused = client_as("staff").post(url, {**typed, "press": "0"})
+    html = refused.content.decode()
+    assert '<div class="text-danger mt-1"' not in html.split('name="key-0"')[1].split('name="key-1"')[0]
+    assert "文中已没有这一处：已改正或文字已修改。" in html
+    assert 'value="引用原文"' in html
+    assert not ProofAcknowledgement.objects.exists()
 
 
 def test_submission_warns_and_approval_is_refused_on_the_page(client_as, cast, post):
@@ -78,7 +136,7 @@ def test_who_may_not_acknowledge_gets_403(client_as, cast, post):
     post_submit(post=post, actor=cast["staff"].user)
     key = post_proof(post).hits[0].key
     url = reverse("publicity:post-proof-acknowledge", args=[post.pk])
-    assert client_as("supervisor").post(url, {"key": key, "reason": "x"}).status_code == 403
+    assert client_as("supervisor").post(url, {"key-0": key, "reason-0": "x", "press": "0"}).status_code == 403
     page = client_as("supervisor").get(reverse("publicity:post-detail", args=[post.pk])).content.decode()
     assert 'data-testid="proof-hit"' in page
     assert 'data-testid="proof-acknowledge"' not in page
@@ -187,3 +245,25 @@ def test_an_admin_imports_terms_from_a_csv(client_as, lists):
     assert "城关乡 → 城关镇" in record.after["terms"]
     (hit,) = proof_read(subject=None, texts=[Text("body", "Text", "城关乡文化站")]).hits
     assert hit.correct == "城关镇"
+
+
+def test_the_history_writes_chinese_with_full_width_brackets_and_colons(client_as, cast, post):
+    keys = rows(post)
+    url = reverse("publicity:post-proof-acknowledge", args=[post.pk])
+    client_as("staff").post(url, {"key-0": keys["郁志刚"], "reason-0": "引用县委文件原文", "press": "0"})
+    html = client_as("staff").get(reverse("publicity:post-detail", args=[post.pk])).content.decode()
+    history = html[html.index('id="archive-history-title"') :]
+    assert "<div>郁志刚（摘要或正文）：引用县委文件原文</div>" in history
+    assert "(" not in history.split("郁志刚", 1)[1].split("</div>")[0]
+
+
+def test_a_lists_archived_summary_is_chinese_with_a_full_width_colon(lists):
+    from django.utils import translation
+
+    from archive.models import ArchiveRecord
+    from proofing.services import proof_list_saved
+
+    with translation.override("zh-hans"):
+        proof_list_saved(proof_list=lists["names"], actor=None)
+    record = ArchiveRecord.objects.filter(action="proofing.prooflist.changed").get()
+    assert record.summary == "领导姓名：2 个词条"

@@ -286,5 +286,7 @@ def test_the_queue_flags_a_submission_waiting_too_long(client_as, cast, draft, t
 
     post_submit(post=draft, actor=cast["staff"].user)
     assert 'data-testid="stale"' not in client_as("leader").get(reverse("publicity:approval-queue")).content.decode()
-    travel.shift(timedelta(days=4))
-    assert 'data-testid="stale"' in client_as("leader").get(reverse("publicity:approval-queue")).content.decode()
+    travel.shift(timedelta(days=4, hours=2, minutes=30))
+    page = client_as("leader").get(reverse("publicity:approval-queue")).content.decode()
+    assert 'data-testid="stale"' in page
+    assert "已等待 4 天 2 小时" in page  # the one duration formatting (bureau.durations)

@@ -276,7 +276,7 @@ def test_stored_summary_workbook_and_draft_give_the_same_numbers(crafted):
         "Of the 40 people reached on call-back, 37 were satisfied or fairly satisfied, a satisfaction of 92.5%." in text
     )
     assert "the bureau published 58, 96.7% of the quota." in text
-    assert "The median time from finding a post with prohibited content to taking it down was 20 minutes." in text
+    assert "The median time from finding a post with prohibited content to taking it down was 20 min." in text
     assert "Of 7 sign-ins due, 5 were made on time, 1 late and 1 were missed." in text
 
 

@@ -1,5 +1,6 @@
 """One handling round: sign for, assign, reply, review, sign off, complete and call back."""
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -220,18 +221,18 @@ def demand_proof_acknowledge(
     *,
     demand: Demand,
     actor: AnyUser,
-    key: str,
-    reason: str,
+    reasons: Mapping[str, str],
     request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> Demand:
-    """The handler or a reviewer records that one proofreading hit in the reply awaiting review
-    stays as written, and why (who may: ``proof-acknowledge`` in ``opinions/policies.py``)."""
+    """The handler or a reviewer records that proofreading hits in the reply awaiting review stay
+    as written, and why (``reasons``: each hit's key and its reason; all or none). Who may:
+    ``proof-acknowledge`` in ``opinions/policies.py``."""
     demand = _lock(demand)
     demand_require(actor, demand, "proof-acknowledge")
     _refuse_unless(demand, (State.IN_REVIEW,), _("There is no reply awaiting review."))
     proof_acknowledge(
-        actor=actor, subject=demand, texts=demand_reply_texts(demand), key=key, reason=reason, request=request, now=now
+        actor=actor, subject=demand, texts=demand_reply_texts(demand), reasons=reasons, request=request, now=now
     )
     return demand
 
