@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assignments import selectors as duty
 from bureau import clock
+from bureau.counting import counts_up_to
 from bureau.models import Person
 from bureau.types import AnyUser
 from opinions.models import Demand
@@ -79,14 +80,16 @@ def _other_querysets(*, user: AnyUser, person: Person | None, now: datetime) -> 
 
 
 def todo_counts(*, user: AnyUser, person: Person | None, now: datetime | None = None) -> dict[str, int]:
-    """Every list's count for this user (list key → count), in page order."""
+    """Every list's count for this user (list key → count), in page order, in one statement; a
+    count past ``TODO_COUNT_CAP`` is ``TODO_COUNT_CAP + 1`` and shown as "99+" (``bureau.counting``)."""
     if not user.is_authenticated:
         return {}
     now = now or clock.now()
-    counts = dict(demand_todo.demand_todo_counts(user=user, now=now))
-    for key, queryset in _other_querysets(user=user, person=person, now=now).items():
-        counts[key] = queryset.count()
-    return counts
+    lists: dict[str, QuerySet[Any]] = {
+        **demand_todo.demand_todo_querysets(user=user, now=now),
+        **_other_querysets(user=user, person=person, now=now),
+    }
+    return counts_up_to(lists)
 
 
 def todo_badge(*, user: AnyUser, person: Person | None, now: datetime | None = None) -> int:

@@ -297,6 +297,25 @@ class Demand(models.Model):
             models.Index(fields=["handler", "due_at"], name="demand_handler_idx"),
             models.Index(fields=["section", "due_at"], name="demand_section_idx"),
             models.Index(fields=["state", "due_at"], name="demand_state_idx"),
+            # The to-do lists with no other index to read them by (counted up to a cap on every page
+            # for the menu badge, bureau.counting): only the rows waiting in them are indexed.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(
+                    state__in=["received", "assigned", "in_review", "handed_back"], extension_until__isnull=False
+                ),
+                name="demand_extension_asked_idx",
+            ),
+            models.Index(
+                fields=["completed_at", "id"],
+                condition=Q(state="completed", called_back_at__isnull=True),
+                name="demand_call_back_due_idx",
+            ),
+            models.Index(
+                fields=["handler", "completed_at", "id"],
+                condition=Q(state="completed", called_back_at__isnull=True),
+                name="demand_my_call_back_idx",
+            ),
             # Deleting a policy entry sets its demands' link to NULL: the few linked rows only.
             models.Index(fields=["faq_entry"], condition=Q(faq_entry__isnull=False), name="demand_faq_entry_idx"),
         ]

@@ -2,18 +2,16 @@
 
 Each list is a ``DemandTodo``: who has the list (the same rule ``opinions.policies.WHO`` applies
 to the step that clears it) and which of the demands the user sees wait in it. The to-do page, the
-menu badge and the home panel all read these lists through ``demand_todo_counts`` (every count in
-one aggregate query) and ``demand_todo_items`` (one query per list), so one list is one number
-everywhere. A demand leaves a list exactly when the step is taken: each condition is the
-``policies.WHEN`` of that step, written as a query."""
+menu badge and the home panel all read these lists through ``demand_todo_querysets`` (counted with
+the other apps' lists in one statement, up to a cap) and ``demand_todo_items`` (one query per
+list), so one list is one number everywhere. A demand leaves a list exactly when the step is
+taken: each condition is the ``policies.WHEN`` of that step, written as a query."""
 
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import reduce
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -162,17 +160,16 @@ def demand_todos_for(*, user: AnyUser) -> list[DemandTodo]:
     return [todo for todo in DEMAND_TODOS if todo.applies(user, person)]
 
 
-def demand_todo_counts(*, user: AnyUser, now: datetime | None = None) -> dict[str, int]:
-    """Every list's count for this user, in one aggregate query (the badge, the home panel, the page)."""
+def demand_todo_querysets(*, user: AnyUser, now: datetime | None = None) -> dict[str, QuerySet[Demand]]:
+    """Every list this user has, as the query of the demands waiting in it (not yet run): the badge,
+    the home panel and the page count them together with the other apps' lists
+    (``reports.todo.todo_counts``, one statement, each count capped: ``bureau.counting``)."""
     todos = demand_todos_for(user=user)
     if not todos:
         return {}
     scope = _scope(user, now)
-    conditions = {todo.key: todo.condition(scope.person, scope.now, scope.window) for todo in todos}
-    # Only rows in some list are read (the badge runs on every page; old closed cases are skipped).
-    waiting = reduce(operator.or_, conditions.values())
-    counted = demands_visible(user=user).filter(waiting)
-    return counted.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
+    visible = demands_visible(user=user)
+    return {todo.key: visible.filter(todo.condition(scope.person, scope.now, scope.window)) for todo in todos}
 
 
 def demand_todo(*, user: AnyUser, key: str, now: datetime | None = None) -> QuerySet[Demand]:

@@ -228,3 +228,46 @@ def test_signing_off_takes_the_demand_off_the_list(client_as, cast):
     assert todo_counts(user=leader.user, person=leader)["sign_off"] == 0
     staff = cast["staff"]
     assert todo_counts(user=staff.user, person=staff)["complete"] == 2  # now the handler completes it
+
+
+def test_a_list_past_ninety_nine_shows_99_plus_on_the_page_the_panel_and_the_badge(client_as, cast, travel):
+    """Counts stop at the cap (bureau.counting): 99 waiting shows 99, the hundredth makes it 99+.
+    Two lists here: 99 overdue demands, then one more; 98 + 1 due soon is no list of 99."""
+    now = clock.now()
+    late = {"received_at": now - timedelta(hours=30), "due_at": now - timedelta(hours=6)}
+    DemandFactory.create_batch(99, rounds=False, **late)
+    client = client_as("supervisor")
+    html = client.get(reverse("todo")).content.decode()
+    assert 'data-testid="todo-count-overdue">99<' in html
+    assert 'data-testid="todo-badge">99+<' in html  # 99 overdue + 99 to dispatch: the sum is past the cap
+    assert todo_counts(user=cast["supervisor"].user, person=cast["supervisor"])["overdue"] == 99
+    DemandFactory(rounds=False, **late)
+    html = client.get(reverse("todo")).content.decode()
+    assert 'data-testid="todo-count-overdue">99+<' in html
+    assert todo_counts(user=cast["supervisor"].user, person=cast["supervisor"])["overdue"] == 100  # cap + 1
+    home = client.get("/").content.decode()
+    assert 'data-testid="todo-panel-overdue"' in home
+    assert '<span class="badge text-bg-danger">99+</span>' in home
+
+
+def test_every_list_is_counted_in_one_statement(cast, django_assert_num_queries):
+    build_office(cast)
+    supervisor = cast["supervisor"]
+    todo_counts(user=supervisor.user, person=supervisor)  # the rules and permissions, read once per process
+    with django_assert_num_queries(2):  # the due-soon window from the rules, then every count
+        counts = todo_counts(user=supervisor.user, person=supervisor)
+    # The office head's lists, as counted by hand in build_office's docstring; the office head is
+    # also a handler (sign_for … call_back) with nothing of their own, and has no shift ahead.
+    assert counts == {
+        "dispatch": 1,
+        "hand_back": 1,
+        "extension": 1,
+        "overdue": 2,
+        "due_soon": 1,
+        "call_back_due": 1,
+        "sign_for": 0,
+        "reply": 0,
+        "complete": 0,
+        "call_back": 0,
+        "my_shifts": 0,
+    }
