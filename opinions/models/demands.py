@@ -316,6 +316,13 @@ class Demand(models.Model):
                 condition=Q(state="completed", called_back_at__isnull=True),
                 name="demand_my_call_back_idx",
             ),
+            # A handler's cases after the reply (to complete, to call back), newest first: the second
+            # part of "my work" after the open ones (opinions.selectors.demands.my_demands).
+            models.Index(
+                fields=["handler", "received_at", "id"],
+                condition=Q(state="replied") | Q(state="completed", called_back_at__isnull=True),
+                name="demand_replied_handler_idx",
+            ),
             # Deleting a policy entry sets its demands' link to NULL: the few linked rows only.
             models.Index(fields=["faq_entry"], condition=Q(faq_entry__isnull=False), name="demand_faq_entry_idx"),
         ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.selectors import archive_history_for
 from bureau.models import Person
+from bureau.pagination import quick_page_of_parts
 from bureau.search import SEARCH_COLUMNS
 from bureau.selectors import owned_section_ids, person_for
 from bureau.types import AnyUser
@@ -65,7 +66,13 @@ def still_with_handler_q() -> Q:
     """A case has work left for its handler until it is called back: open (the reply is due),
     replied (to be completed, after the leader's sign-off where one is needed) or completed and
     not yet called back (回访)."""
-    return open_q() | Q(state=Demand.State.REPLIED) | Q(state=Demand.State.COMPLETED, called_back_at__isnull=True)
+    return open_q() | after_reply_with_handler_q()
+
+
+def after_reply_with_handler_q() -> Q:
+    """Replied (to be completed) or completed and not yet called back: a handler's work after the
+    reply, the rows of the partial index demand_replied_handler_idx."""
+    return Q(state=Demand.State.REPLIED) | Q(state=Demand.State.COMPLETED, called_back_at__isnull=True)
 
 
 def demand_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> tuple[DemandFilter, QuerySet[Demand]]:
@@ -100,13 +107,18 @@ def my_demands(*, user: AnyUser, person: Person | None, limit: int = 50) -> list
     for completion or call-back included), in ``open_first_order``."""
     if person is None:
         return []
-    return list(
+    mine = (
         demands_visible(user=user)
-        .filter(still_with_handler_q(), handler=person)
+        .filter(handler=person)
         .select_related(*LIST_RELATED)
         .defer("content", "reply_text", *SEARCH_COLUMNS)
-        .order_by(*open_first_order())[:limit]
     )
+    # open_first_order as two short reads from indexes (the open cases by deadline, then those after
+    # the reply newest first, each part written so its partial index serves it) instead of sorting
+    # all of a handler's cases.
+    open_part, _rest = open_first_parts(mine)
+    after_reply = mine.filter(after_reply_with_handler_q()).order_by(F("received_at").desc(), F("pk").desc())
+    return quick_page_of_parts([open_part, after_reply], 1, per_page=limit).object_list
 
 
 def unassigned_in_my_sections(*, user: AnyUser, person: Person | None, limit: int = 50) -> list[Demand]:
