@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from alerts.admin import AlertRuleForm
 from alerts.models import AlertDelivery
 from alerts.senders import HttpSmsGateway, SendFailed
 from alerts.services.delivery import alert_deliveries_send
@@ -204,3 +205,11 @@ def test_a_form_body_and_a_nested_success_code(cast, gateway_settings):
     assert raw.decode() == (
         "user=wlj-office&to=13900000001&msg=%E5%BC%95%E5%8F%B7%22%E5%92%8C%7B%E5%A4%A7%E6%8B%AC%E5%8F%B7%7D"
     )
+
+
+def test_the_rule_form_says_which_adapter_sms_go_through(db, gateway_settings):
+    assert "ConsoleSmsAdapter" in AlertRuleForm().fields["send_sms"].help_text
+    with Gateway([]) as gateway:
+        gateway_settings(gateway)
+        help_text = AlertRuleForm().fields["send_sms"].help_text
+    assert help_text.startswith("同时以短信发给被通知人中留有手机号的每一位，经由：HttpSmsGateway (127.0.0.1)。")
