@@ -163,8 +163,11 @@ def generate_posts(
     min_chars: int,
     max_chars: int,
     near_duplicates: float = NEAR_DUPLICATE_SHARE,
+    index: bool = True,
     stdout=None,
 ) -> LoadedPosts:
+    """``count`` posts, ``near_duplicates`` of them re-posts (module docstring); with ``index`` the
+    near-duplicate index is filled as intake fills it (a benchmark of other pages may skip it)."""
     rng = random.Random(11)  # noqa: S311 - synthetic data
     now = clock.now()
     start = Post.objects.filter(external_id__startswith="load-").count()
@@ -228,7 +231,8 @@ def generate_posts(
         loaded.written += len(posts)
         if stdout is not None and loaded.written % 100_000 < BATCH:
             stdout.write(f"opinions: {loaded.written} posts")
-    loaded.pairs = _posts_index_in_found_order(newer_than=newest_before)
+    if index:
+        loaded.pairs = _posts_index_in_found_order(newer_than=newest_before)
     return loaded
 
 
