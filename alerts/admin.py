@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import Alert, AlertDelivery, AlertEscalation, AlertRecipient, AlertRule, ChatRobot
-from alerts.senders import robot_url_is_valid
+from alerts.senders import robot_url_is_valid, sms_adapter_label
 from alerts.services.evaluation import has_evaluator
 
 
@@ -29,6 +29,15 @@ class AlertRuleForm(forms.ModelForm):
             "send_sms",
             "robots",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Admins see where SMS really go: the console adapter sends nothing.
+        self.fields["send_sms"].help_text = _(
+            "Also sent by SMS to each person told who has a mobile number, through: %(adapter)s. "
+            "The gateway is set in the server's settings (ALERTS_SMS_ADAPTER and ALERTS_SMS_GATEWAY_*); "
+            "ConsoleSmsAdapter only writes the message to the log. Unsent messages are in the alerts outbox."
+        ) % {"adapter": sms_adapter_label()}
 
     def clean(self):
         data = super().clean()

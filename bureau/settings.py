@@ -336,6 +336,28 @@ NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=300)
 # Alerts (预警): the address the messages link to (the phone page), and the SMS gateway adapter.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ALERTS_SMS_ADAPTER = env.str("ALERTS_SMS_ADAPTER", default="alerts.senders.ConsoleSmsAdapter")
+# The county's HTTP SMS gateway, with ALERTS_SMS_ADAPTER=alerts.senders.HttpSmsGateway (README
+# "Alerts"): its address, the office's account and secret (never logged), the body as a JSON object
+# whose strings may name {account} {secret} {phone} {text} {key} {timestamp}, sent as "json" or
+# "form"; extra headers the same way; a header to carry the hex HMAC-SHA256 of the body keyed with
+# the secret (empty: no signature); the answer's success and rate-limit codes as path=value[,value];
+# seconds to wait; hosts inside the network the gateway may be on (others must be public).
+ALERTS_SMS_GATEWAY_URL = env.str("ALERTS_SMS_GATEWAY_URL", default="")
+ALERTS_SMS_GATEWAY_ACCOUNT = env.str("ALERTS_SMS_GATEWAY_ACCOUNT", default="")
+ALERTS_SMS_GATEWAY_SECRET = env.str("ALERTS_SMS_GATEWAY_SECRET", default="")
+ALERTS_SMS_GATEWAY_BODY = env.str(
+    "ALERTS_SMS_GATEWAY_BODY",
+    default=(
+        '{"account": "{account}", "password": "{secret}", "mobile": "{phone}", "content": "{text}", "msgid": "{key}"}'
+    ),
+)
+ALERTS_SMS_GATEWAY_FORMAT = env.str("ALERTS_SMS_GATEWAY_FORMAT", default="json")
+ALERTS_SMS_GATEWAY_HEADERS = env.str("ALERTS_SMS_GATEWAY_HEADERS", default="{}")
+ALERTS_SMS_GATEWAY_SIGN_HEADER = env.str("ALERTS_SMS_GATEWAY_SIGN_HEADER", default="")
+ALERTS_SMS_GATEWAY_SUCCESS = env.str("ALERTS_SMS_GATEWAY_SUCCESS", default="code=0")
+ALERTS_SMS_GATEWAY_RATE_LIMITED = env.str("ALERTS_SMS_GATEWAY_RATE_LIMITED", default="")
+ALERTS_SMS_GATEWAY_TIMEOUT = env.float("ALERTS_SMS_GATEWAY_TIMEOUT", default=10.0)
+ALERTS_SMS_GATEWAY_ALLOWED_HOSTS = env.list("ALERTS_SMS_GATEWAY_ALLOWED_HOSTS", default=[])
 
 # --- Celery -------------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"

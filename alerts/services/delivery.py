@@ -69,7 +69,9 @@ def _send(delivery: AlertDelivery) -> None:
         assert delivery.user is not None  # per-person rows always name their person
         person = getattr(delivery.user, "person", None)
         try:
-            sms_adapter().send(phone=person.phone if person else "", text=f"{title} {body}")
+            sms_adapter().send(
+                phone=person.phone if person else "", text=f"{title} {body}", key=f"alert-delivery-{delivery.pk}"
+            )
         except Exception as error:
             raise SendFailed(str(error)) from error
 

@@ -1,12 +1,25 @@
 """Load for benchmarks: many posts over many channels and sections, and long keyword lists,
 written with bulk_create. Rows bypass the services (no archive records); generated posts carry an
-external id starting with "load-" and generated keyword lists a code starting with "load-"."""
+external id starting with "load-" and generated keyword lists a code starting with "load-".
+
+Posts have a stated near-duplicate rate (``--opinions-near-duplicates``, default 20 %): that share
+of posts are a re-post of an earlier post on another channel, minutes to two days later, retyped
+as people do (traditional characters half the time, other punctuation, about one character in
+twenty-five changed, dropped or added), so their folded three-character shingles keep a Jaccard
+similarity around 0.7 with the original; the rest are unrelated texts of their own. Several
+re-posts may copy one original (a complaint going round the channels). The near-duplicate index is
+then filled as intake fills it: the new posts in the order they were found, through
+``posts_index``, 5,000 at a time (one candidate query and three inserts per batch). A re-post's
+external id names its original (``load-<n>-copies-<original n>``)."""
 
 import hashlib
 import random
 import time
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
 
+import opencc
 from django.core.management.base import CommandError
 from django.db import transaction
 
@@ -16,6 +29,7 @@ from bureau.search import search_fill
 from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
 from opinions.services.demand_rounds import demand_rounds_backfill
 from opinions.services.demands import demand_numbers_take
+from opinions.services.similarity import posts_index
 
 BATCH = 5_000
 # Common characters, so that generated text reads like Chinese and keywords do occur in it.
@@ -24,6 +38,12 @@ ALPHABET = (
     "文化旅游局县网吧图书馆广电视节目信号投诉建议咨询反映群众市民景区门票演出活动政策公开领导工作"
 )
 CLOSING = "，。！？"
+# What a retyping puts in: another punctuation mark (full or half width), a filler character.
+OTHER_PUNCTUATION = "!?,.~ 、；…"
+FILLERS = "的了是在有和也就都啊呢吧"
+NEAR_DUPLICATE_SHARE = 0.2
+# Re-posts copy one of this many originals kept at random (memory stays bounded at any size).
+ORIGINALS_KEPT = 5_000
 
 
 def add_arguments(parser) -> None:
@@ -35,6 +55,12 @@ def add_arguments(parser) -> None:
     group.add_argument("--opinions-min-chars", type=int, default=200, help="shortest post text")
     group.add_argument("--opinions-max-chars", type=int, default=400, help="longest post text")
     group.add_argument("--opinions-demands", type=int, default=100_000, help="demands to add (10%% open)")
+    group.add_argument(
+        "--opinions-near-duplicates",
+        type=float,
+        default=NEAR_DUPLICATE_SHARE,
+        help="share of posts that re-post an earlier one, retyped, on another channel (default 0.2)",
+    )
 
 
 def random_text(rng: random.Random, length: int) -> str:
@@ -89,36 +115,108 @@ def ensure_channels(count: int) -> list[Channel]:
     return channels
 
 
-def generate_posts(*, count: int, channels: list[Channel], days: int, min_chars: int, max_chars: int, stdout=None):
+@cache
+def _to_traditional() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def retyped(rng: random.Random, text: str) -> str:
+    """``text`` as someone re-posting it elsewhere types it: traditional characters half the time,
+    other punctuation, and about one character in twenty-five changed, dropped or added."""
+    chars = list(_to_traditional().convert(text) if rng.random() < 0.5 else text)
+    for _ in range(max(1, len(chars) // 25)):
+        where = rng.randrange(len(chars))
+        action = rng.random()
+        if action < 0.4:
+            chars[where] = rng.choice(FILLERS)
+        elif action < 0.7:
+            del chars[where]
+        else:
+            chars.insert(where, rng.choice(FILLERS))
+    return "".join(rng.choice(OTHER_PUNCTUATION) if char in CLOSING and rng.random() < 0.5 else char for char in chars)
+
+
+@dataclass
+class _Original:
+    number: int
+    title: str
+    body: str
+    found_at: datetime
+    channel: int
+
+
+@dataclass
+class LoadedPosts:
+    """What ``generate_posts`` wrote: how many posts, and each re-post's number with the number of
+    the post it copies (the planted near-duplicates)."""
+
+    written: int = 0
+    copies: dict[int, int] = field(default_factory=dict)
+    pairs: int = 0  # near-duplicate pairs the index found (each stored both ways)
+
+
+def generate_posts(
+    *,
+    count: int,
+    channels: list[Channel],
+    days: int,
+    min_chars: int,
+    max_chars: int,
+    near_duplicates: float = NEAR_DUPLICATE_SHARE,
+    index: bool = True,
+    stdout=None,
+) -> LoadedPosts:
+    """``count`` posts, ``near_duplicates`` of them re-posts (module docstring); with ``index`` the
+    near-duplicate index is filled as intake fills it (a benchmark of other pages may skip it)."""
     rng = random.Random(11)  # noqa: S311 - synthetic data
     now = clock.now()
     start = Post.objects.filter(external_id__startswith="load-").count()
+    newest_before = Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     statuses = (
         [Post.Status.NEW] * 2
         + [Post.Status.READ, Post.Status.FOLLOWED_UP, Post.Status.ANSWERED]
         + [Post.Status.FILED] * 5
     )
     categories = list(ScreeningCategory.objects.filter(purpose="prohibited").values_list("pk", flat=True)) or [None]
-    # A pool of texts keeps generation fast; titles and keys stay unique.
-    bodies = [random_text(rng, rng.randint(min_chars, max_chars)) for _ in range(500)]
     span = days * 24 * 3600
-    written = 0
+    loaded = LoadedPosts()
+    originals: list[_Original] = []
     for batch_start in range(start, start + count, BATCH):
         posts = []
         for number in range(batch_start, min(batch_start + BATCH, start + count)):
-            channel = channels[number % len(channels)]
-            found = now - timedelta(seconds=rng.randint(0, span))
+            if originals and rng.random() < near_duplicates:
+                source = rng.choice(originals)
+                # Another channel, minutes to two days after the original (never in the future).
+                at = (source.channel + rng.randrange(1, len(channels))) % len(channels) if len(channels) > 1 else 0
+                found = min(source.found_at + timedelta(seconds=rng.randint(300, 2 * 86400)), now)
+                title, body = f"{retyped(rng, source.title)}#{number}", retyped(rng, source.body)
+                loaded.copies[number] = source.number
+            else:
+                at = number % len(channels)
+                found = now - timedelta(seconds=rng.randint(0, span))
+                title = random_text(rng, 18)
+                body = random_text(rng, rng.randint(min_chars, max_chars))
+                original = _Original(number, title, body, found, at)
+                if len(originals) < ORIGINALS_KEPT:
+                    originals.append(original)
+                else:
+                    originals[rng.randrange(ORIGINALS_KEPT)] = original
+                title = f"{title}#{number}"
+            channel = channels[at]
             flagged = rng.random() < 0.01
             posts.append(
                 search_fill(
                     Post(
                         channel_id=channel.pk,
                         section_id=channel.section_id,
-                        external_id=f"load-{number}",
+                        # A re-post names its original: the planted pairs are in the data.
+                        external_id=f"load-{number}-copies-{loaded.copies[number]}"
+                        if number in loaded.copies
+                        else f"load-{number}",
                         dedupe_key=hashlib.sha256(f"load-{number}".encode()).hexdigest(),
                         content_hash="0" * 64,
-                        title=f"{random_text(rng, 18)}#{number}",
-                        body=bodies[number % len(bodies)],
+                        title=title,
+                        body=body,
                         author="负载用户",
                         posted_at=found - timedelta(minutes=5),
                         found_at=found,
@@ -130,21 +228,45 @@ def generate_posts(*, count: int, channels: list[Channel], days: int, min_chars:
                 )
             )
         Post.objects.bulk_create(posts, batch_size=BATCH)
-        written += len(posts)
-        if stdout is not None and written % 100_000 < BATCH:
-            stdout.write(f"opinions: {written} posts")
-    return written
+        loaded.written += len(posts)
+        if stdout is not None and loaded.written % 100_000 < BATCH:
+            stdout.write(f"opinions: {loaded.written} posts")
+    if index:
+        loaded.pairs = _posts_index_in_found_order(newer_than=newest_before)
+    return loaded
+
+
+def _posts_index_in_found_order(*, newer_than: int) -> int:
+    """Index the new posts as intake would have, oldest first: each is compared only with what was
+    found before it within the window."""
+    batch: list[Post] = []
+    rows = (
+        Post.objects.filter(pk__gt=newer_than, external_id__startswith="load-")
+        .only("pk", "title", "body", "found_at")
+        .order_by("found_at", "pk")
+    )
+    pairs = 0
+    for post in rows.iterator(chunk_size=BATCH):
+        batch.append(post)
+        if len(batch) == BATCH:
+            pairs += posts_index(posts=batch)
+            batch = []
+    if batch:
+        pairs += posts_index(posts=batch)
+    return pairs
 
 
 def generate(*, options, stdout) -> dict:
     channels = ensure_channels(max(options.get("opinions_channels", 20), 1))
     keywords = generate_keywords(count=options.get("opinions_keywords", 10_000))
+    near_duplicates = options.get("opinions_near_duplicates")
     posts = generate_posts(
         count=options.get("opinions_posts", 100_000),
         channels=channels,
         days=max(options.get("opinions_days", 365), 1),
         min_chars=options.get("opinions_min_chars", 200),
         max_chars=options.get("opinions_max_chars", 400),
+        near_duplicates=NEAR_DUPLICATE_SHARE if near_duplicates is None else min(max(near_duplicates, 0.0), 1.0),
         stdout=stdout,
     )
     demands = (
@@ -155,7 +277,8 @@ def generate(*, options, stdout) -> dict:
     return {
         "opinions channels": len(channels),
         "opinions keywords": keywords,
-        "opinions posts": posts,
+        "opinions posts": posts.written,
+        "opinions near-duplicate rows (pairs both ways)": 2 * posts.pairs,
         "opinions demands": demands,
     }
 

@@ -3,19 +3,18 @@ redirects at most, http/https only. Every failure becomes a ``FetchError`` with 
 that the channel's health shows."""
 
 import hashlib
-import ipaddress
 import signal
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from bureau.outbound import DestinationRefused, check_connected_peer, check_destination
 
 USER_AGENT = "BureauOpinionOffice/1.0 (+feed monitor)"
 
@@ -36,64 +35,45 @@ class Fetched:
         return hashlib.sha256(self.body).hexdigest()
 
 
-def _check_scheme(url: str) -> None:
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
-        raise FetchError(_("Only http and https addresses can be fetched."))
-
-
-def _allowed_internal_hosts() -> set[str]:
+def _allowed_internal_hosts() -> list[str]:
     """Hosts inside the network that administrators allow feeds from (a county intranet forum, the
     demo office's own feeds): ``OPINIONS_FEED_ALLOWED_HOSTS``, empty by default."""
-    return {host.strip().lower().strip("[]") for host in settings.OPINIONS_FEED_ALLOWED_HOSTS if host.strip()}
+    return list(settings.OPINIONS_FEED_ALLOWED_HOSTS)
 
 
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-def _refuse_internal(host: str, address: str) -> None:
-    if not _is_public(address):
-        raise FetchError(
-            _(
-                "The feed address leads inside the network (%(host)s, %(address)s); "
-                "an administrator must allow that host first."
-            )
-            % {"host": host, "address": address}
+def _feed_error(refused: DestinationRefused) -> FetchError:
+    """The core check's refusal, in the feed page's words."""
+    if refused.reason == DestinationRefused.SCHEME:
+        return FetchError(_("Only http and https addresses can be fetched."))
+    if refused.reason == DestinationRefused.INVALID:
+        return FetchError(_("The feed address is not a valid http or https address."))
+    if refused.reason == DestinationRefused.UNRESOLVED:
+        return FetchError(_("The site's name could not be found."))
+    return FetchError(
+        _(
+            "The feed address leads inside the network (%(host)s, %(address)s); "
+            "an administrator must allow that host first."
         )
+        % {"host": refused.host, "address": refused.address}
+    )
 
 
 def _check_destination(url: str) -> None:
     """Refuse, before connecting, a feed address (the first one or any redirect) whose host resolves
-    to a loopback, private, link-local or otherwise non-public address, unless that host is allowed."""
-    _check_scheme(url)
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if not host:
-        raise FetchError(_("The feed address is not a valid http or https address."))
-    if host in _allowed_internal_hosts():
-        return
+    to a loopback, private, link-local or otherwise non-public address, unless that host is allowed
+    (``bureau.outbound``, shared with the SMS gateway)."""
     try:
-        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
-    except (OSError, ValueError) as error:
-        raise FetchError(_("The site's name could not be found.")) from error
-    for address in sorted(addresses):
-        _refuse_internal(host, str(address))
+        check_destination(url, allowed=_allowed_internal_hosts())
+    except DestinationRefused as refused:
+        raise _feed_error(refused) from refused
 
 
 def _check_connected_peer(url: str, response: httpx.Response) -> None:
-    """Check again the address actually connected to (the name may resolve differently a moment
-    later: DNS rebinding), before a byte of the body is read."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host in _allowed_internal_hosts():
-        return
-    stream = response.extensions.get("network_stream")
-    peer = stream.get_extra_info("server_addr") if stream is not None else None
-    if peer:
-        _refuse_internal(host, str(peer[0]))
+    """Check again the address actually connected to (DNS rebinding), before a byte of the body is read."""
+    try:
+        check_connected_peer(url, response, allowed=_allowed_internal_hosts())
+    except DestinationRefused as refused:
+        raise _feed_error(refused) from refused
 
 
 class _DeadlinePassed(Exception):
