@@ -9,7 +9,7 @@ from django.urls import reverse
 from archive.models import ArchiveRecord
 from bureau import clock
 from demo.load import opinions as load
-from opinions.models import Channel, DemandRound, Post, ScreeningCategory
+from opinions.models import Channel, DemandRound, NearDuplicate, Post, ScreeningCategory
 from opinions.services.screening import screen_text
 from tests.factories import SectionFactory
 
@@ -96,6 +96,10 @@ def test_load_generates_posts_and_keywords(db, travel):
     counts = load.generate(
         options={"opinions_posts": 1200, "opinions_channels": 3, "opinions_keywords": 600}, stdout=out
     )
+    # The planted near-duplicates' rate is tests/test_load_near_duplicates.py's subject; here the
+    # reported rows are the rows written.
+    rows = counts.pop("opinions near-duplicate rows (pairs both ways)")
+    assert rows == NearDuplicate.objects.count() > 0
     assert counts == {"opinions channels": 3, "opinions keywords": 600, "opinions posts": 1200, "opinions demands": 0}
     assert Post.objects.filter(external_id__startswith="load-").count() == 1200
     words = sum(c.keyword_count for c in ScreeningCategory.objects.filter(code__startswith="load-"))
