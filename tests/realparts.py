@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from django.conf import settings
@@ -278,6 +279,35 @@ def stop_workers(*workers: "WorkerProcess | None") -> None:
         worker.terminate()
     for worker in running:
         worker.stop()
+
+
+class LocalHttpServer:
+    """A threaded HTTP server on 127.0.0.1 with a port of its own, serving ``handler``; used as a
+    context manager or with ``start()``/``stop()``. Its shutdown polls every 20 ms (``serve_forever``
+    waits 0.5 s by default, at every stop of every test)."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 def wait_until(condition: Callable[[], object], *, seconds: float, every: float = 0.2) -> bool:

@@ -3,9 +3,8 @@ chat service first answers 500, then 429, then takes the message — it receives
 each refusal waits its backoff."""
 
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -14,11 +13,12 @@ from alerts.services.delivery import alert_deliveries_send, backoff
 from alerts.services.raising import alert_raise
 from bureau import clock
 from tests.alerts.factories import AlertRuleFactory, ChatRobotFactory
+from tests.realparts import LocalHttpServer
 
 pytestmark = pytest.mark.django_db
 
 
-class Webhook:
+class Webhook(LocalHttpServer):
     """A local chat service: answers the queued statuses in turn, then 200; keeps every body."""
 
     def __init__(self, statuses: list[int]):
@@ -39,21 +39,11 @@ class Webhook:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        # serve_forever's shutdown waits for its poll interval (0.5 s by default) at every stop.
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        super().__init__(Handler)
 
     @property
     def url(self) -> str:
-        return f"json://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        return f"json://127.0.0.1:{self.port}/hook"
 
 
 def test_backoff_doubles_to_ten_minutes():

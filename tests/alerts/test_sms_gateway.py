@@ -6,10 +6,9 @@ import hashlib
 import hmac
 import json
 import logging
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -19,13 +18,14 @@ from alerts.senders import HttpSmsGateway, SendFailed
 from alerts.services.delivery import alert_deliveries_send
 from alerts.services.raising import alert_raise
 from tests.alerts.factories import AlertRuleFactory
+from tests.realparts import LocalHttpServer
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "s3cr3t-Kq9vX2-4711"  # noqa: S105 - the test's own gateway secret
 
 
-class Gateway:
+class Gateway(LocalHttpServer):
     """A local SMS gateway: answers the queued (status, JSON, seconds to wait) in turn, then
     (200, {"code": 0}); keeps every request's headers and parsed body."""
 
@@ -53,20 +53,11 @@ class Gateway:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        super().__init__(Handler)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/sms/send"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        return f"http://127.0.0.1:{self.port}/sms/send"
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """A real HTTP server on 127.0.0.1 that serves the feeds the intake tests need."""
 
 import contextlib
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.realparts import LocalHttpServer
 
 
 class Route:
@@ -11,7 +12,7 @@ class Route:
         self.body, self.status, self.headers, self.delay, self.chunks = body, status, headers or {}, delay, chunks
 
 
-class FeedServer:
+class FeedServer(LocalHttpServer):
     def __init__(self):
         self.routes: dict[str, Route] = {}
         self.hits: dict[str, int] = {}
@@ -52,14 +53,11 @@ class FeedServer:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(route.body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        # serve_forever's shutdown waits for its poll interval (0.5 s by default) at every stop.
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        super().__init__(Handler)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -69,14 +67,6 @@ class FeedServer:
             body = body.encode("utf-8")
         self.routes[path] = Route(body=body, **kwargs)
         return self.url(path)
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def rss(items, *, title="论坛") -> str:

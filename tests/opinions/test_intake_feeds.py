@@ -265,7 +265,7 @@ def test_a_feed_redirecting_to_a_loopback_address_is_refused_before_connecting(f
     settings.OPINIONS_FEED_ALLOWED_HOSTS = ["localhost"]
     secret = feed_server.add("/internal-secret", "<rss>secret</rss>")
     feed_server.add("/redirect", status=302, headers={"Location": secret})
-    port = feed_server.httpd.server_address[1]
+    port = feed_server.port
 
     with pytest.raises(FetchError, match="inside the network"):
         fetch_feed(f"http://localhost:{port}/redirect")
