@@ -392,9 +392,9 @@ else:
         # The margin covers a slow acknowledgement after the limit; a minute unless set.
         "visibility_timeout": env.int("CELERY_TASK_TIME_LIMIT", default=300)
         + env.int("CELERY_REDELIVERY_MARGIN", default=60),
-        # Workers look for such tasks every 10 s (kombu's default looks only every 10th time, so
-        # ~100 s); one small sorted-set query each time.
-        "unacked_restore_interval": 10,
+        # Workers look for such tasks every 10 s unless set (kombu's default looks only every 10th
+        # time, so ~100 s); one small sorted-set query each time.
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
         "unacked_restore_throttle": 1,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

@@ -1,22 +1,24 @@
 """The test cast: one person per role plus an outsider with no role, and ``client_as(role)``."""
 
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client, TransactionTestCase, override_settings
 
 from bureau import clock
 from bureau.celery import app as celery_app
-from bureau.models import Role
 from tests import demo_template
-from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
+from tests.factories import TEST_PASSWORD, make_cast
 
 
 def _broker_of_this_xdist_worker() -> None:
@@ -37,13 +39,8 @@ def _broker_of_this_xdist_worker() -> None:
 
 _broker_of_this_xdist_worker()
 
-CAST_ROLES = {
-    "director": Role.DIRECTOR,
-    "leader": Role.LEADER,
-    "supervisor": Role.OFFICE_HEAD,
-    "staff": Role.STAFF,
-    "admin": Role.ADMINISTRATOR,
-}
+# The test clock (``travel``): 09:00 on Monday 2 March 2026 in Shanghai.
+TEST_MOMENT = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def _shared_folder(tmp_path_factory) -> Path:
@@ -143,26 +140,74 @@ def pytest_sessionfinish(session):
         demo_template.drop_template()
 
 
-@pytest.fixture(autouse=True)
-def _isolated_settings(settings, tmp_path):
+def _test_settings(folder: Path) -> dict[str, Any]:
     """Tests never send real mail and never write into the developer's var/ folder; passwords are
     hashed with a fast hasher (the Argon2 setting itself is checked in test_security.py)."""
-    settings.ARCHIVE_ANCHOR_PATH = str(tmp_path / "archive-head.txt")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    return {
+        "ARCHIVE_ANCHOR_PATH": str(folder / "archive-head.txt"),
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "MEDIA_ROOT": folder / "media",
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
     }
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings, tmp_path):
+    for name, value in _test_settings(tmp_path).items():
+        setattr(settings, name, value)
+
+
+class ModuleRows:
+    """Rows a module's tests all read, built once for the module instead of once per test.
+
+    ``module_rows`` holds one transaction open around the module's tests, and a module-scoped
+    fixture writes its rows in it with ``build(make)`` (at the test clock's moment, with the tests'
+    settings). Each test's own transaction is a savepoint inside it, so whatever a test changes is
+    rolled back before the next, and the module's rows go when the module ends. The test's own
+    fixture hands out a ``copy.deepcopy`` of what was built (and asks for ``db``), so a test that
+    changes an object in memory leaves the next one's alone. Only for modules whose tests are all
+    plain ``db`` tests: a transactional test would commit the module's rows or flush them."""
+
+    def __init__(self, blocker, folder: Path):
+        self._blocker = blocker
+        self._folder = folder
+
+    def build(self, make: Callable[[], Any]) -> Any:
+        with (
+            self._blocker.unblock(),
+            override_settings(**_test_settings(self._folder)),
+            time_machine.travel(TEST_MOMENT, tick=False),
+        ):
+            return make()
+
+
+@pytest.fixture(scope="module")
+def module_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    atomic = transaction.atomic()
+    # Marked as a test case's, as Django marks its own: the code under test may open a durable
+    # block inside it, as it may inside a test's transaction.
+    atomic._from_testcase = True
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+    # Closing the connection would end the module's transaction with its rows; code under test
+    # closes it where a process would end (a management command run through its command line).
+    connection.close = lambda: None
+    try:
+        yield ModuleRows(django_db_blocker, tmp_path_factory.mktemp("module-rows"))
+    finally:
+        del connection.close
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
 def cast(db):
-    """A dict of role name → Person, plus "outsider": a login with no person and no role."""
-    people = {key: PersonFactory(user__username=f"cast-{key}", role=role) for key, role in CAST_ROLES.items()}
-    people["outsider"] = UserFactory(username="cast-outsider")
-    return people
+    return make_cast()
 
 
 @pytest.fixture
@@ -188,10 +233,7 @@ def password():
 def travel(time_machine):
     """The test clock, stopped at 09:00 on Monday 2 March 2026 in Shanghai; move it with
     ``travel.shift(timedelta(...))`` or ``travel.move_to(...)``."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+    time_machine.move_to(TEST_MOMENT, tick=False)
     return time_machine
 
 

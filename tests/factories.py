@@ -77,3 +77,19 @@ class SectionFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"版块{n}")
     owner = factory.SubFactory(PersonFactory)
+
+
+CAST_ROLES = {
+    "director": Role.DIRECTOR,
+    "leader": Role.LEADER,
+    "supervisor": Role.OFFICE_HEAD,
+    "staff": Role.STAFF,
+    "admin": Role.ADMINISTRATOR,
+}
+
+
+def make_cast() -> dict:
+    """A dict of role name → Person, plus "outsider": a login with no person and no role."""
+    people = {key: PersonFactory(user__username=f"cast-{key}", role=role) for key, role in CAST_ROLES.items()}
+    people["outsider"] = UserFactory(username="cast-outsider")
+    return people

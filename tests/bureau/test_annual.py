@@ -4,6 +4,7 @@ the workbook read back cell by cell and the draft's text agree with the hand cou
 
 The test clock stands at 09:00 on 2 March 2026 (``travel``), so 2025 is a finished year."""
 
+import copy
 import io
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -186,14 +187,24 @@ RECEIVED_BY_QUARTER = [2, 1, 0, 1]
 RECEIVED_BY_MONTH = [1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1]
 
 
-@pytest.fixture
-def year_2025(db, travel):
-    return build_year()
+def _build_year_and_figures() -> tuple[dict, dict]:
+    return build_year(), annual_figures(year=YEAR)
+
+
+@pytest.fixture(scope="module")
+def _year_2025_and_figures(module_rows):
+    """The crafted year and its figures, built once for the module's tests (``module_rows``)."""
+    return module_rows.build(_build_year_and_figures)
 
 
 @pytest.fixture
-def figures(year_2025):
-    return annual_figures(year=YEAR)
+def year_2025(_year_2025_and_figures, db, travel):
+    return copy.deepcopy(_year_2025_and_figures[0])
+
+
+@pytest.fixture
+def figures(_year_2025_and_figures, year_2025):
+    return copy.deepcopy(_year_2025_and_figures[1])
 
 
 def test_figures_match_the_hand_counts(figures):

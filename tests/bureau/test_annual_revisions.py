@@ -9,10 +9,12 @@ The crafted 2025 (hand-counted; complaints, 24-hour rule, nobody reviews complai
 At the final compile (1 January 2026 00:30): received 3, replied 2 (A, B), on time 2, overdue 1 (C).
 C is replied on 5 January 2026: replied 3, on time still 2, overdue 0."""
 
+import copy
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import translation
 
@@ -32,6 +34,7 @@ from reports.annual.services import (
 )
 from reports.models import AnnualSummaryRevision
 from tests.assignments.factories import ShiftAssignmentFactory, ShiftFactory
+from tests.factories import make_cast
 from tests.opinions.factories import ChannelFactory, DemandFactory
 from tests.publicity.factories import PublicityPostFactory
 
@@ -42,8 +45,28 @@ def at(*args) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
 
 
+NEW_YEAR_JOB = at(2026, 1, 1, 0, 30)  # the 1 January beat job; the tests start there
+
+
+@pytest.fixture(scope="module")
+def _year_2025(module_rows):
+    """The cast and the year, compiled final, built once for the module's tests (``module_rows``)."""
+    return module_rows.build(_build_year_2025)
+
+
 @pytest.fixture
-def year_2025(db, cast, travel):
+def cast(_year_2025, db):
+    return copy.deepcopy(_year_2025["cast"])
+
+
+@pytest.fixture
+def year_2025(_year_2025, cast, travel):
+    travel.move_to(NEW_YEAR_JOB)
+    return copy.deepcopy({"channel": _year_2025["channel"], "late": _year_2025["late"]})
+
+
+def _build_year_2025() -> dict:
+    cast = make_cast()
     channel = ChannelFactory()
     DemandFactory(
         channel=channel,
@@ -66,9 +89,9 @@ def year_2025(db, cast, travel):
         state=Demand.State.ASSIGNED,
         handler=cast["staff"],
     )
-    travel.move_to(at(2026, 1, 1, 0, 30))  # the 1 January beat job
-    assert annual_summary_compile_final() == 2025
-    return {"channel": channel, "late": late}
+    with time_machine.travel(NEW_YEAR_JOB, tick=False):
+        assert annual_summary_compile_final() == 2025
+    return {"cast": cast, "channel": channel, "late": late}
 
 
 def _total(figures: dict) -> tuple[int, int, int, int]:

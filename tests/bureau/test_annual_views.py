@@ -1,5 +1,7 @@
-"""The annual summary pages: who may see and compile, the compile button, the downloads, the menu."""
+"""The annual summary pages on a compiled crafted year: who may see them, the compile button, the
+downloads, the admin. Compiling from the page is in test_annual_compile_views.py."""
 
+import copy
 import io
 
 import docx
@@ -7,7 +9,6 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from archive.models import ArchiveRecord
 from bureau.models import AnnualSummary
 from reports.annual.services import annual_summary_compile, annual_summary_write_workbook
 from tests.bureau.test_annual import YEAR, build_year
@@ -15,10 +16,20 @@ from tests.bureau.test_annual import YEAR, build_year
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
-@pytest.fixture
-def compiled(db, travel):
+def _build_and_compile():
     build_year()
     return annual_summary_compile(year=YEAR, schedule_workbook=False)
+
+
+@pytest.fixture(scope="module")
+def _compiled(module_rows):
+    """The crafted year and its summary, built once for this module's tests (``module_rows``)."""
+    return module_rows.build(_build_and_compile)
+
+
+@pytest.fixture
+def compiled(_compiled, db, travel):
+    return copy.deepcopy(_compiled)
 
 
 @pytest.mark.parametrize(("role", "status"), [("leader", 200), ("supervisor", 200), ("admin", 200), ("staff", 403)])
@@ -58,32 +69,6 @@ def test_admin_sees_no_compile_button_and_may_not_compile(client_as, compiled):
     assert client_as("staff").post(reverse("annual:summary-compile"), {"year": YEAR}).status_code == 403
 
 
-def test_compile_now_stores_the_summary_and_says_so(client_as, cast, db, travel):
-    build_year()
-    client = client_as("leader")
-    response = client.post(reverse("annual:summary-compile"), {"year": YEAR}, follow=True, **EN)
-    assert response.redirect_chain == [(reverse("annual:summary-detail", args=[YEAR]), 302)]
-    assert "The 2025 summary was compiled." in response.content.decode()
-    summary = AnnualSummary.objects.get(year=YEAR)
-    assert summary.compiled_by == cast["leader"].user
-    assert summary.is_final
-    assert summary.figures["demands"]["total"]["received"] == 4
-    record = ArchiveRecord.objects.get(action="reports.annualsummary.compiled")
-    assert record.actor == cast["leader"].user
-
-
-@pytest.mark.parametrize("year", ["1999", "2027", "abc"])
-def test_compile_refuses_a_bad_year(client_as, db, travel, year):
-    response = client_as("supervisor").post(reverse("annual:summary-compile"), {"year": year}, follow=True, **EN)
-    assert response.redirect_chain == [(f"{reverse('annual:summary-list')}?year={year}", 302)]
-    assert not AnnualSummary.objects.exists()
-    assert f'value="{year}"' in response.content.decode()  # what was typed is still in the form
-
-
-def test_compile_is_post_only(client_as, db):
-    assert client_as("supervisor").get(reverse("annual:summary-compile")).status_code == 405
-
-
 def test_workbook_download_waits_for_the_workbook(client_as, compiled):
     client = client_as("leader")
     url = reverse("annual:summary-workbook", args=[YEAR])
@@ -118,28 +103,6 @@ def test_list_shows_each_year_and_who_compiled(client_as, compiled):
     assert reverse("annual:summary-detail", args=[YEAR]) in page
     assert "Final" in page
     assert "Nightly job" in page
-
-
-def test_menu_entry_follows_the_permission(client_as, db):
-    url = reverse("annual:summary-list")
-    assert url in client_as("supervisor").get(reverse("home")).content.decode()
-    assert url not in client_as("staff").get(reverse("home")).content.decode()
-
-
-def test_list_queries_do_not_grow_with_the_years(client_as, cast, db, travel):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client, url = client_as("leader"), reverse("annual:summary-list")
-    annual_summary_compile(year=2026, actor=cast["leader"].user, schedule_workbook=False)
-    with CaptureQueriesContext(connection) as small:
-        client.get(url)
-    for year in (2023, 2024, 2025):
-        annual_summary_compile(year=year, actor=cast["supervisor"].user, schedule_workbook=False)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(url)
-    assert response.content.decode().count("/annual/20") >= 4
-    assert len(large) == len(small), [query["sql"] for query in large.captured_queries]
 
 
 def test_the_admin_shows_summaries_read_only(client_as, compiled):

@@ -1,6 +1,7 @@
 """The supervisors' dashboard: a crafted year known by hand, equal to ``demand_figures``; permissions;
 constant query count; every number links to a list showing the same count; local-time cut."""
 
+import copy
 import re
 from datetime import date, datetime, timedelta
 from html import unescape
@@ -42,8 +43,19 @@ def _figures(total) -> tuple:
     )
 
 
+@pytest.fixture(scope="module")
+def _crafted(module_rows):
+    """Built once for the module's tests (``module_rows``); the tests that do not ask for it read
+    nothing it writes (permissions, charts of given series, the range form's messages)."""
+    return module_rows.build(_build_crafted)
+
+
 @pytest.fixture
-def crafted(db):
+def crafted(_crafted, db):
+    return copy.deepcopy(_crafted)
+
+
+def _build_crafted() -> dict:
     """2025: 10 complaints on the hotline (8 replied, 6 of them on time, 5 completed, 4 called back: 3
     satisfied), 4 consultations on the forum (none replied, all overdue), a merged duplicate (not
     counted). On 1 January 2026 at 00:30 one more (2026, not 2025). Today (2 March 2026): 2 more,

@@ -6,7 +6,15 @@ from opinions.services.daily_figures import daily_figures_rebuild
 from reports.annual.services import annual_summary_compile
 from reports.dashboard.selectors import dashboard, year_period
 from reports.indicators import indicator
-from tests.bureau.test_annual import DEMANDS, YEAR, _draft_text, _find_row, _workbook, year_2025  # noqa: F401
+from tests.bureau.test_annual import (  # noqa: F401 (the fixtures)
+    DEMANDS,
+    YEAR,
+    _draft_text,
+    _find_row,
+    _workbook,
+    _year_2025_and_figures,
+    year_2025,
+)
 
 DEMAND_ROWS = {
     "received": "Demands received",

@@ -20,6 +20,7 @@ How the periods were counted, case by case (each case's figures are listed in th
 The other months have nothing. The rates are the counts' rates rounded half up by hand (e.g.
 13/14 = 92.857…% → 92.9%)."""
 
+import copy
 import io
 import re
 from datetime import date, datetime
@@ -43,6 +44,7 @@ from reports.dashboard.selectors import Period, dashboard
 from reports.indicators import INDICATORS, indicator
 from reports.models import AnnualSummaryRevision
 from tests.crafted_year import EXPECTED, EXPECTED_A, EXPECTED_B, SHANGHAI, at, build_crafted_year
+from tests.factories import make_cast
 from tests.opinions.factories import ChannelFactory
 
 pytestmark = pytest.mark.usefixtures("travel")  # the clock stands at 2026-03-02 09:00
@@ -188,13 +190,29 @@ def expected_text(counts: dict, rate_values: dict | None = None) -> dict:
     return shown
 
 
-@pytest.fixture
-def year(db, cast):
+def _build_year() -> tuple[dict, dict]:
+    cast = make_cast()
     crafted = build_crafted_year(cast)
     daily_figures_rebuild()  # the nightly refresh has run: the dashboard reads the stored days
     # The 1 January job: 2025 compiled final, revision 1.
     assert annual_summary_compile_final(now=at(1, 1, 0, 30, year=2026)) == YEAR
-    return crafted
+    return cast, crafted
+
+
+@pytest.fixture(scope="module")
+def _cast_and_year(module_rows):
+    """The cast and the crafted year, built once for the module's tests (``module_rows``)."""
+    return module_rows.build(_build_year)
+
+
+@pytest.fixture
+def cast(_cast_and_year, db):
+    return copy.deepcopy(_cast_and_year[0])
+
+
+@pytest.fixture
+def year(_cast_and_year, cast):
+    return copy.deepcopy(_cast_and_year[1])
 
 
 def make_late_change(crafted, cast) -> None:

@@ -22,6 +22,7 @@ The crafted year, built with the fields demands have today:
   ≥ 90.0, half ≥ 70.0). 综合科: 96.3 → 10, 71.4 → 2.5; 12.5 of 15 = 83.3% → Good. 宣传科: no
   demands and no sign-ins: nothing scored, no score, no tier."""
 
+import copy
 import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -57,8 +58,18 @@ def local(*args) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
 
 
+@pytest.fixture(scope="module")
+def _crafted(module_rows):
+    """The crafted year, built once for the module's tests (``module_rows``)."""
+    return module_rows.build(_build_crafted)
+
+
 @pytest.fixture
-def crafted(db, travel):
+def crafted(_crafted, db, travel):
+    return copy.deepcopy(_crafted)
+
+
+def _build_crafted() -> dict:
     a = DepartmentFactory(name="综合科", sort_order=1)
     b = DepartmentFactory(name="宣传科", sort_order=2)
     hotline = ChannelFactory(name="12345热线")
