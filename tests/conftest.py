@@ -17,7 +17,7 @@ from django.test import Client, TransactionTestCase, override_settings
 
 from bureau import clock
 from bureau.celery import app as celery_app
-from tests import demo_template
+from tests import demo_template, migrated_template
 from tests.factories import TEST_PASSWORD, make_cast
 
 
@@ -47,6 +47,22 @@ def _shared_folder(tmp_path_factory) -> Path:
     """A folder every xdist process of this run shares (each has its own basetemp below it)."""
     base = tmp_path_factory.getbasetemp()
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings, tmp_path_factory) -> bool:
+    """pytest-django's own choice (``--reuse-db``), except on PostgreSQL without it: then the test
+    database is made a copy of the migrated template (tests/migrated_template.py) and kept, so
+    pytest-django's migrate finds it migrated."""
+    reuse = bool(request.config.getvalue("reuse_db")) and not request.config.getvalue("create_db")
+    if reuse or not demo_template.in_use():
+        return reuse
+    migrated_template.copy_into(
+        connection.creation._get_test_db_name(),
+        folder=_shared_folder(tmp_path_factory),
+        fresh=bool(request.config.getvalue("create_db")),
+    )
+    return True
 
 
 @pytest.fixture(scope="session")
