@@ -87,7 +87,10 @@ def copy_into(database: str, *, folder: Path, fresh: bool) -> None:
                     cursor.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [PREFIX])
                     for (stale,) in cursor.fetchall():
                         cursor.execute(f'DROP DATABASE "{stale}" WITH (FORCE)')
-                    _migrate(cursor, name, folder)
+                    # Migrated under another name and renamed when done: a run killed halfway
+                    # leaves no template that looks finished.
+                    _migrate(cursor, name + "_part", folder)
+                    cursor.execute(f'ALTER DATABASE "{name}_part" RENAME TO "{name}"')
                     made_this_run.touch()
                 cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
                 for attempt in range(20):
