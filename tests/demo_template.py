@@ -76,6 +76,21 @@ def _server():
     return connection
 
 
+def child_environment(database: str, *, var_dir: Path) -> dict[str, str]:
+    """The environment of a child ``manage.py`` process working on ``database`` of this server,
+    with the suite's settings module, its own var folder (nothing of the developer's var/ is
+    touched) and no broker address (its tasks never reach a test's Redis)."""
+    credentials = _ORIGINAL["USER"] + (f":{_ORIGINAL['PASSWORD']}" if _ORIGINAL.get("PASSWORD") else "")
+    environment = {key: value for key, value in os.environ.items() if key not in ("CELERY_BROKER_URL", "REDIS_URL")}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="bureau.settings",
+        DATABASE_URL=f"postgres://{credentials}@{_ORIGINAL['HOST']}:{_ORIGINAL['PORT']}/{database}",
+        VAR_DIR=str(var_dir),
+        PYTHONUNBUFFERED="1",
+    )
+    return environment
+
+
 def _marker(shared: Path) -> Path:
     return shared / "demo-office-seeded.json"
 
@@ -90,14 +105,8 @@ def start_seeding(*, shared: Path, seeded_at: datetime) -> None:
         cursor.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{TEMPLATE}" TEMPLATE "{own}"')
     server.close()
-    credentials = _ORIGINAL["USER"] + (f":{_ORIGINAL['PASSWORD']}" if _ORIGINAL.get("PASSWORD") else "")
-    environment = {key: value for key, value in os.environ.items() if key not in ("CELERY_BROKER_URL", "REDIS_URL")}
-    environment.update(
-        DJANGO_SETTINGS_MODULE="bureau.settings",
-        DATABASE_URL=f"postgres://{credentials}@{_ORIGINAL['HOST']}:{_ORIGINAL['PORT']}/{TEMPLATE}",
-        VAR_DIR=str(shared / "demo-var"),  # its broker is a folder there: nothing reaches a test's Redis
-        PYTHONUNBUFFERED="1",
-    )
+    # Its broker is a folder under demo-var: nothing reaches a test's Redis.
+    environment = child_environment(TEMPLATE, var_dir=shared / "demo-var")
     (shared / "demo-media").mkdir(exist_ok=True)
     log = (shared / "demo-office-seed.log").open("wb")
     subprocess.Popen(

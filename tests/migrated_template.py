@@ -12,7 +12,6 @@ other migrations are dropped when a new one is made. ``--create-db`` migrates it
 On SQLite (no DATABASE_URL) each process migrates its own database, as pytest-django does."""
 
 import hashlib
-import os
 import subprocess
 import sys
 import time
@@ -50,18 +49,10 @@ def _exists(cursor, name: str) -> bool:
 def _migrate(cursor, name: str, folder: Path) -> None:
     """Create ``name`` and migrate it in a child process, with the suite's settings module."""
     cursor.execute(f'CREATE DATABASE "{name}"')
-    original = demo_template._ORIGINAL
-    credentials = original["USER"] + (f":{original['PASSWORD']}" if original.get("PASSWORD") else "")
-    environment = {key: value for key, value in os.environ.items() if key not in ("CELERY_BROKER_URL", "REDIS_URL")}
-    environment.update(
-        DJANGO_SETTINGS_MODULE="bureau.settings",
-        DATABASE_URL=f"postgres://{credentials}@{original['HOST']}:{original['PORT']}/{name}",
-        VAR_DIR=str(folder / "migrate-var"),  # nothing of the developer's var/ is touched
-    )
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT,
-        env=environment,
+        env=demo_template.child_environment(name, var_dir=folder / "migrate-var"),
         capture_output=True,
         text=True,
     )
