@@ -11,6 +11,7 @@ approve, major (重大) reports upward, briefings to sign off. Office head: to d
 overdue and due soon, call-backs due. Staff: to sign for, to reply, to complete, call-backs, and
 their shifts of the coming week (shown, not counted in the badge: a shift is not a decision)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -94,8 +95,13 @@ def todo_counts(*, user: AnyUser, person: Person | None, now: datetime | None = 
 
 def todo_badge(*, user: AnyUser, person: Person | None, now: datetime | None = None) -> int:
     """The menu badge: how many things wait for this user's decision or action."""
-    counts = todo_counts(user=user, person=person, now=now)
-    return sum(count for key, count in counts.items() if OTHER_LISTS.get(key, ("", True))[1])
+    return badge_of(todo_count_rows(user=user, person=person, now=now))
+
+
+def badge_of(rows: Iterable["TodoCount | TodoList"]) -> int:
+    """The menu badge's number from lists already counted (a page that counted them hands this to
+    the menu as ``todo_count``, so the counting statement runs once per page): the counted ones."""
+    return sum(row.count for row in rows if row.counted)
 
 
 @dataclass

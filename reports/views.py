@@ -10,7 +10,7 @@ from opinions.selectors.posts import my_new_posts
 from reports.forms import SiteSearchForm
 from reports.home import home_panels
 from reports.search import kinds_readable, site_search
-from reports.todo import todo_count_rows, todo_lists
+from reports.todo import badge_of, todo_count_rows, todo_lists
 
 
 class HomeView(TemplateView):
@@ -24,7 +24,12 @@ class HomeView(TemplateView):
         context["person"] = person
         context["my_sections"] = selectors.section_list(owner=person) if person else []
         context["recent_notifications"] = selectors.notification_list(user=self.request.user)[:5]
-        context["panels"] = home_panels(user=self.request.user, person=person)
+        context["panels"] = panels = home_panels(user=self.request.user, person=person)
+        # The to-do panel counted the menu's badge already; the view's context wins over the
+        # context processor's, so the counting statement runs once.
+        counted = [panel.todo_badge for panel in panels if panel.todo_badge is not None]
+        if counted:
+            context["todo_count"] = counted[0]
         return context
 
 
@@ -36,7 +41,8 @@ class TodoView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person = selectors.person_for(self.request.user)
-        context["lists"] = todo_lists(user=self.request.user, person=person, now=clock.now())
+        context["lists"] = lists = todo_lists(user=self.request.user, person=person, now=clock.now())
+        context["todo_count"] = badge_of(lists)  # the menu's badge, from the same counts
         return context
 
 
@@ -77,7 +83,8 @@ class DutyDeskView(PermissionRequiredMixin, TemplateView):
             handover_form=HandoverNoteForm() if mine.may_hand_over else None,
             next_shifts=duty.next_shifts(now=now),
             todo_rows=todo,
-            todo_waiting=sum(row.count for row in todo if row.counted),  # the menu badge's number
+            todo_waiting=badge_of(todo),
+            todo_count=badge_of(todo),  # the menu's badge, from the same counts
             posts=my_new_posts(user=user, person=person) if user.has_perm("opinions.view_monitor") else None,
             now=now,
         )

@@ -8,3 +8,5 @@ class HomePanel:
     template: str
     context: dict = field(default_factory=dict)
     order: int = 100
+    # The menu's to-do badge when this panel counted it already (``reports.todo.badge_of``).
+    todo_badge: int | None = None

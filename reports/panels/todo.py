@@ -2,7 +2,7 @@
 
 from bureau import clock
 from reports.panels.panel import HomePanel
-from reports.todo import todo_count_rows
+from reports.todo import badge_of, todo_count_rows
 
 
 def panels(*, user, person) -> list[HomePanel]:
@@ -14,5 +14,6 @@ def panels(*, user, person) -> list[HomePanel]:
             template="reports/_todo_panel.html",
             context={"rows": rows, "waiting": any(row.count for row in rows)},
             order=0,
+            todo_badge=badge_of(rows),
         )
     ]

@@ -257,3 +257,19 @@ def test_every_list_is_counted_in_one_statement(cast, django_assert_num_queries)
     with django_assert_num_queries(2):  # the due-soon window from the rules, then every count
         counts = todo_counts(user=supervisor.user, person=supervisor)
     assert counts == EXPECTED["supervisor"]  # as counted by hand in build_office's docstring
+
+
+@pytest.mark.parametrize("address", ["/", "/todo/", "/duty/desk/"])
+def test_a_page_that_shows_the_todo_counts_sends_the_counting_statement_once(client_as, cast, address):
+    """The home panel, the to-do page and the duty desk count the lists for themselves; the menu's
+    badge reads those counts instead of sending the same statement again."""
+    build_office(cast)
+    client = client_as("staff")
+    client.get(address)  # warm caches (content types, permissions)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(address)
+    assert page.status_code == 200
+    counting = [query["sql"] for query in queries.captured_queries if 'AS "rows_0"' in query["sql"]]
+    assert len(counting) == 1, counting
+    badge = sum(count for key, count in EXPECTED["staff"].items() if key != "my_shifts")
+    assert f'data-testid="todo-badge">{badge}<' in page.content.decode()
