@@ -9,8 +9,8 @@ from itertools import combinations
 import pytest
 from django.core.management import call_command
 
-from opinions.models import NearDuplicate, Post
-from tests.factories import SectionFactory
+from opinions.models import Demand, NearDuplicate, Post
+from tests.factories import PersonFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,54 @@ def test_generated_posts_have_the_planted_near_duplicate_rate(travel):
     assert (len(planted), len(related), len(found)) == (70, 76, 76)
     # Stored both ways, each with its similarity.
     assert NearDuplicate.objects.count() == 2 * len(found)
+
+
+def test_generated_demands_repeat_at_the_planted_rate_and_the_repeats_are_found(travel):
+    """Repeats (重复件) of handled demands through another channel, retyped: each is found with the
+    demand it repeats; no open demand is a repeat, and unrelated demands are never paired."""
+    SectionFactory.create_batch(3)
+    PersonFactory.create_batch(2)
+    out = StringIO()
+    call_command(
+        "generate_load",
+        "--opinions-posts=0",
+        "--opinions-channels=5",
+        "--opinions-keywords=6",
+        f"--opinions-demands={POSTS}",
+        f"--opinions-near-duplicates={SHARE}",
+        stdout=out,
+    )
+    assert f"demo: opinions demands: {POSTS}\n" in out.getvalue()
+
+    number_of, channel_of, original_of = {}, {}, {}
+    for pk, subject, channel in Demand.objects.values_list("pk", "subject", "channel_id"):
+        number, original = re.fullmatch(r"负载诉求(\d+)(?:-重复(\d+))?", subject).groups()
+        number_of[pk], channel_of[int(number)] = int(number), channel
+        if original is not None:
+            original_of[int(number)] = int(original)
+    assert len(number_of) == POSTS
+    # The seed's count among the 270 handled demands; 0.2 of them ± 3 binomial standard
+    # deviations (√(270·0.2·0.8) ≈ 6.6) would be 34 to 74 if the seed or the draw order changed.
+    assert len(original_of) == 58
+    assert 34 <= len(original_of) <= 74
+    assert max(original_of) < 270  # the open thirty (numbers 270–299) are no repeats
+    assert set(original_of.values()).isdisjoint(original_of)
+    assert all(channel_of[copy] != channel_of[original] for copy, original in original_of.items())
+
+    found = {
+        frozenset((number_of[demand], number_of[similar]))
+        for demand, similar in NearDuplicate.objects.filter(similar_demand__isnull=False).values_list(
+            "demand_id", "similar_demand_id"
+        )
+    }
+    planted = {frozenset(pair) for pair in original_of.items()}
+    clusters: dict[int, list[int]] = {}
+    for copy, original in original_of.items():
+        clusters.setdefault(original, [original]).append(copy)
+    related = {frozenset(pair) for members in clusters.values() for pair in combinations(members, 2)}
+    assert planted <= found
+    assert found <= related
+    # Repeats of one demand resemble each other too: here every such pair is found as well.
+    assert (len(planted), len(related), len(found)) == (58, 87, 87)
+    assert NearDuplicate.objects.filter(similar_demand__isnull=False).count() == 174  # both ways
+    assert "demo: opinions demand near-duplicate rows (pairs both ways): 174\n" in out.getvalue()

@@ -10,7 +10,13 @@ similarity around 0.7 with the original; the rest are unrelated texts of their o
 re-posts may copy one original (a complaint going round the channels). The near-duplicate index is
 then filled as intake fills it: the new posts in the order they were found, through
 ``posts_index``, 5,000 at a time (one candidate query and three inserts per batch). A re-post's
-external id names its original (``load-<n>-copies-<original n>``)."""
+external id names its original (``load-<n>-copies-<original n>``).
+
+Demands repeat at the same rate (重复件: the same citizen's complaint again, through another
+channel, one hour to three days after the first, retyped the same way); a repeat's subject names
+the demand it repeats (``负载诉求<n>-重复<original n>``). Only handled (closed) demands are
+repeated, so the open backlog stays the newest tenth. The demands are indexed as intake indexes
+them, in received order, through ``demands_index``."""
 
 import hashlib
 import random
@@ -29,7 +35,7 @@ from bureau.search import search_fill
 from opinions.models import Channel, Demand, DemandKind, Post, ScreeningCategory
 from opinions.services.demand_rounds import demand_rounds_backfill
 from opinions.services.demands import demand_numbers_take
-from opinions.services.similarity import posts_index
+from opinions.services.similarity import demands_index, posts_index
 
 BATCH = 5_000
 # Common characters, so that generated text reads like Chinese and keywords do occur in it.
@@ -59,7 +65,8 @@ def add_arguments(parser) -> None:
         "--opinions-near-duplicates",
         type=float,
         default=NEAR_DUPLICATE_SHARE,
-        help="share of posts that re-post an earlier one, retyped, on another channel (default 0.2)",
+        help="share of posts (and of handled demands) that repeat an earlier one, retyped, on another channel "
+        "(default 0.2)",
     )
 
 
@@ -270,16 +277,21 @@ def generate(*, options, stdout) -> dict:
         stdout=stdout,
     )
     demands = (
-        generate_demands(count=options.get("opinions_demands", 0), stdout=stdout)
+        generate_demands(
+            count=options.get("opinions_demands", 0),
+            near_duplicates=NEAR_DUPLICATE_SHARE if near_duplicates is None else min(max(near_duplicates, 0.0), 1.0),
+            stdout=stdout,
+        )
         if options.get("opinions_demands")
-        else 0
+        else LoadedDemands()
     )
     return {
         "opinions channels": len(channels),
         "opinions keywords": keywords,
         "opinions posts": posts.written,
         "opinions near-duplicate rows (pairs both ways)": 2 * posts.pairs,
-        "opinions demands": demands,
+        "opinions demands": demands.written,
+        "opinions demand near-duplicate rows (pairs both ways)": 2 * demands.pairs,
     }
 
 
@@ -304,32 +316,81 @@ def _number(rows: list[Demand]) -> None:
             row.number = number
 
 
-def generate_demands(*, count: int, open_share: float = 0.1, days: int = 365, stdout=None) -> int:
+@dataclass
+class LoadedDemands:
+    """What ``generate_demands`` wrote: how many demands, each repeat's number with the number of
+    the demand it repeats (the planted near-duplicates), and the pairs the index found."""
+
+    written: int = 0
+    copies: dict[int, int] = field(default_factory=dict)
+    pairs: int = 0
+
+
+@dataclass
+class _OriginalDemand:
+    number: int
+    content: str
+    received_at: datetime
+    channel: int  # a position in the channel ids
+
+
+def generate_demands(
+    *,
+    count: int,
+    open_share: float = 0.1,
+    days: int = 365,
+    near_duplicates: float = NEAR_DUPLICATE_SHARE,
+    index: bool = True,
+    stdout=None,
+) -> LoadedDemands:
     """``count`` demands over ``days``, the newest ``open_share`` of them still open (about half
-    of those past their deadline), with bulk_create. Subjects start with "负载诉求"."""
+    of those past their deadline), ``near_duplicates`` of the handled ones repeats (module
+    docstring), with bulk_create; then indexed for near-duplicates unless ``index`` is false.
+    Subjects start with "负载诉求"."""
 
     rng = random.Random(13)  # noqa: S311 - synthetic data
     channel_ids, handler_ids = ensure_demand_setup()
     now = clock.now()
     kinds = list(DemandKind.values)
     open_from = int(count * (1 - open_share))
-    written = 0
+    loaded = LoadedDemands()
+    newest_before = Demand.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    originals: list[_OriginalDemand] = []
     for batch_start in range(0, count, BATCH):
         rows = []
         for number in range(batch_start, min(batch_start + BATCH, count)):
             is_open = number >= open_from
+            at = number % len(channel_ids)
             if is_open:
                 received = now - timedelta(seconds=rng.randint(0, 48 * 3600))
+                content = random_text(rng, 60)
+                subject = f"负载诉求{number}"
+            elif originals and rng.random() < near_duplicates:
+                source = rng.choice(originals)
+                if len(channel_ids) > 1:
+                    at = (source.channel + rng.randrange(1, len(channel_ids))) % len(channel_ids)
+                # One hour to three days later: still handled and called back before now.
+                received = source.received_at + timedelta(seconds=rng.randint(3600, 3 * 86400))
+                content = retyped(rng, source.content)
+                subject = f"负载诉求{number}-重复{source.number}"
+                loaded.copies[number] = source.number
             else:
-                received = now - timedelta(days=days) + timedelta(seconds=rng.randint(0, (days - 3) * 86400))
+                received = now - timedelta(days=days) + timedelta(seconds=rng.randint(0, (days - 6) * 86400))
+                content = random_text(rng, 60)
+                subject = f"负载诉求{number}"
+                original = _OriginalDemand(number, content, received, at)
+                if len(originals) < ORIGINALS_KEPT:
+                    originals.append(original)
+                else:
+                    originals[rng.randrange(ORIGINALS_KEPT)] = original
             replied = None if is_open else received + timedelta(hours=rng.choice([1, 3, 8, 20, 30]))
             rows.append(
                 Demand(
                     kind=kinds[number % len(kinds)],
-                    channel_id=channel_ids[number % len(channel_ids)],
+                    channel_id=channel_ids[at],
                     handler_id=handler_ids[number % len(handler_ids)],
-                    subject=f"负载诉求{number}",
-                    content=random_text(rng, 60),
+                    subject=subject,
+                    content=content,
                     state=Demand.State.ASSIGNED if is_open else Demand.State.COMPLETED,
                     received_at=received,
                     due_at=received + timedelta(hours=24),
@@ -345,8 +406,29 @@ def generate_demands(*, count: int, open_share: float = 0.1, days: int = 365, st
             for row in rows:
                 search_fill(row)
             Demand.objects.bulk_create(rows, batch_size=BATCH)
-        written += len(rows)
-        if stdout is not None and written % 100_000 < BATCH:
-            stdout.write(f"opinions: {written} demands")
+        loaded.written += len(rows)
+        if stdout is not None and loaded.written % 100_000 < BATCH:
+            stdout.write(f"opinions: {loaded.written} demands")
     demand_rounds_backfill(demands=Demand.objects.filter(subject__startswith="负载诉求"))  # the rows' rounds
-    return written
+    if index:
+        loaded.pairs = _demands_index_in_received_order(newer_than=newest_before)
+    return loaded
+
+
+def _demands_index_in_received_order(*, newer_than: int) -> int:
+    """Index the new demands as intake would have, oldest first (``_posts_index_in_found_order``)."""
+    batch: list[Demand] = []
+    rows = (
+        Demand.objects.filter(pk__gt=newer_than, subject__startswith="负载诉求")
+        .only("pk", "subject", "content", "received_at", "post_id")
+        .order_by("received_at", "pk")
+    )
+    pairs = 0
+    for demand in rows.iterator(chunk_size=BATCH):
+        batch.append(demand)
+        if len(batch) == BATCH:
+            pairs += demands_index(demands=batch)
+            batch = []
+    if batch:
+        pairs += demands_index(demands=batch)
+    return pairs

@@ -210,7 +210,22 @@ def posts_index(*, posts: list[Post], now: datetime | None = None) -> int:
 
 def demand_index(*, demand: Demand, now: datetime | None = None) -> int:
     """Index a new demand and store its near-duplicates; the post it was made from is not one."""
-    not_with = frozenset({(ItemKind.POST, demand.post_id)}) if demand.post_id else frozenset()
+    return demands_index(demands=[demand], now=now)
+
+
+def demands_index(*, demands: list[Demand], now: datetime | None = None) -> int:
+    """Index new demands (a batch: one candidate query and three inserts) and store their
+    near-duplicates; the post a demand was made from is not one of them."""
     return items_index(
-        items=[Incoming(ItemKind.DEMAND, demand.pk, demand_text(demand), demand.received_at, not_with)], now=now
+        items=[
+            Incoming(
+                ItemKind.DEMAND,
+                demand.pk,
+                demand_text(demand),
+                demand.received_at,
+                frozenset({(ItemKind.POST, demand.post_id)}) if demand.post_id else frozenset(),
+            )
+            for demand in demands
+        ],
+        now=now,
     )
