@@ -126,6 +126,22 @@ class DemandFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.user = user
 
+    # The figures whose rows are all open (``overdue_q`` and ``first_round_overdue_q`` start from
+    # ``open_q``): with one of them, or the overdue box, or an open state, the list is open cases only.
+    OPEN_ONLY_FIGURES = ("overdue", "overdue_now")
+
+    @property
+    def open_only(self) -> bool:
+        """The filtered rows are open cases only (``opinions.selectors.demands.open_first_parts``)."""
+        if not self.is_valid():
+            return False
+        data = self.form.cleaned_data
+        return bool(
+            data.get("overdue")
+            or data.get("figure") in self.OPEN_ONLY_FIGURES
+            or data.get("state") in Demand.OPEN_STATES
+        )
+
     def filter_text(self, queryset, name, value):
         # Demand.SEARCH_FIELDS: the title, text and reply, and the case number as said on the phone
         # ("2026-0312", folded to "20260312") or in part ("0312").

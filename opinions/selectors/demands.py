@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, When
+from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
 
@@ -51,14 +51,23 @@ def open_first_order() -> list[OrderBy]:
     return [is_open.asc(), open_deadline.asc(nulls_last=True), F("received_at").desc(), F("pk").desc()]
 
 
-def open_first_parts(queryset: QuerySet[Demand]) -> list[QuerySet[Demand]]:
+def open_first_parts(queryset: QuerySet[Demand], *, open_only: bool = False) -> list[QuerySet[Demand]]:
     """``open_first_order`` as two reads that indexes serve: the open cases by deadline (the open
     rows' partial index on due_at), then the others newest first (the index on received_at). Paged
     one after the other by ``bureau.pagination.quick_page_of_parts``: the same rows in the same order
-    as one read sorted by ``open_first_order``, without sorting every row of the table."""
+    as one read sorted by ``open_first_order``, without sorting every row of the table.
+
+    ``open_only``: ``queryset`` is already confined to open cases (``DemandFilter.open_only``), so
+    the second part is empty. PostgreSQL cannot see that "open and not open" is empty: it walked the
+    whole received_at index backwards for the one row the page asks of that part (45 ms at 100,000
+    demands). The part is still read, as ``WHERE false`` (answered without touching a row), so a page
+    sends the same queries whatever the filters."""
+    rest = queryset.exclude(open_q())
+    if open_only:
+        rest = rest.filter(Value(False, output_field=BooleanField()))
     return [
         queryset.filter(open_q()).order_by(F("due_at").asc(nulls_last=True), F("received_at").desc(), F("pk").desc()),
-        queryset.exclude(open_q()).order_by(F("received_at").desc(), F("pk").desc()),
+        rest.order_by(F("received_at").desc(), F("pk").desc()),
     ]
 
 

@@ -86,7 +86,11 @@ class DemandListView(PermissionRequiredMixin, TemplateView):
         query.pop("page", None)
         context.update(
             filter=demand_filter,
-            page=quick_page_of_parts(open_first_parts(queryset), self.request.GET.get("page"), per_page=50),
+            page=quick_page_of_parts(
+                open_first_parts(queryset, open_only=demand_filter.open_only),
+                self.request.GET.get("page"),
+                per_page=50,
+            ),
             query=query.urlencode(),
             now=clock.now(),
         )

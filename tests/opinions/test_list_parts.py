@@ -55,3 +55,23 @@ def test_every_page_sends_the_same_queries_whatever_part_it_falls_in(nineteen):
         counts.append(len(queries))
     # Page 1: each part read once. Later pages: the open part counted up to the page's start too.
     assert counts == [2, 3, 3, 3]
+
+
+def test_a_list_of_open_cases_only_reads_its_empty_part_as_false(nineteen):
+    """The overdue box confines the list to open cases: the second part is read as ``WHERE false``
+    (PostgreSQL walked the whole received_at index for it), the same pages and the same queries."""
+    from opinions.filters import DemandFilter
+
+    overdue = DemandFilter({"overdue": "true"}, queryset=Demand.objects.all())
+    assert overdue.open_only
+    assert not DemandFilter({}, queryset=Demand.objects.all()).open_only
+    assert not DemandFilter({"state": "replied"}, queryset=Demand.objects.all()).open_only
+    assert DemandFilter({"state": "assigned"}, queryset=Demand.objects.all()).open_only
+    open_rows = Demand.objects.filter(state__in=Demand.OPEN_STATES)
+    plain, confined = open_first_parts(open_rows), open_first_parts(open_rows, open_only=True)
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            page = quick_page_of_parts(confined, number, per_page=5)
+        assert [d.pk for d in page] == [d.pk for d in quick_page_of_parts(plain, number, per_page=5)]
+        assert len(queries) == (2 if number == 1 else 3)
+    assert [d.pk for d in confined[1]] == []
