@@ -18,6 +18,26 @@ POSTS = 300
 SHARE = 0.2
 
 
+def _found_pairs(kind: str, number_of: dict[int, int]) -> set[frozenset[int]]:
+    """The pairs the index stored between items of ``kind``, as the generator's numbers."""
+    rows = NearDuplicate.objects.filter(**{f"similar_{kind}__isnull": False})
+    return {
+        frozenset((number_of[item], number_of[similar]))
+        for item, similar in rows.values_list(f"{kind}_id", f"similar_{kind}_id")
+    }
+
+
+def _planted_pairs(original_of: dict[int, int]) -> tuple[set[frozenset[int]], set[frozenset[int]]]:
+    """Each copy with its original (planted), and every pair within a group of copies of one
+    original (related: two copies of one original are near-duplicates too)."""
+    planted = {frozenset(pair) for pair in original_of.items()}
+    groups: dict[int, list[int]] = {}
+    for copy, original in original_of.items():
+        groups.setdefault(original, [original]).append(copy)
+    related = {frozenset(pair) for members in groups.values() for pair in combinations(members, 2)}
+    return planted, related
+
+
 def test_generated_posts_have_the_planted_near_duplicate_rate(travel):
     SectionFactory.create_batch(3)
     out = StringIO()
@@ -47,19 +67,10 @@ def test_generated_posts_have_the_planted_near_duplicate_rate(travel):
     assert set(original_of.values()).isdisjoint(original_of)  # a re-post copies an original
     assert all(channel_of[copy] != channel_of[original] for copy, original in original_of.items())
 
-    found = {
-        frozenset((number_of[post], number_of[similar]))
-        for post, similar in NearDuplicate.objects.filter(similar_post__isnull=False).values_list(
-            "post_id", "similar_post_id"
-        )
-    }
-    planted = {frozenset(pair) for pair in original_of.items()}
+    found = _found_pairs("post", number_of)
+    planted, related = _planted_pairs(original_of)
     # Posts copying one original resemble each other less (two retypings, Jaccard about 0.55):
     # such a pair may be found or not, and is a true near-duplicate either way (here all 6 are).
-    clusters: dict[int, list[int]] = {}
-    for copy, original in original_of.items():
-        clusters.setdefault(original, [original]).append(copy)
-    related = {frozenset(pair) for members in clusters.values() for pair in combinations(members, 2)}
 
     # A retyping keeps a Jaccard similarity around 0.7; the 32×4 bands make such a pair a candidate
     # with probability above 0.99 and 128 permutations estimate it within ±0.04 (one standard
@@ -104,17 +115,8 @@ def test_generated_demands_repeat_at_the_planted_rate_and_the_repeats_are_found(
     assert set(original_of.values()).isdisjoint(original_of)
     assert all(channel_of[copy] != channel_of[original] for copy, original in original_of.items())
 
-    found = {
-        frozenset((number_of[demand], number_of[similar]))
-        for demand, similar in NearDuplicate.objects.filter(similar_demand__isnull=False).values_list(
-            "demand_id", "similar_demand_id"
-        )
-    }
-    planted = {frozenset(pair) for pair in original_of.items()}
-    clusters: dict[int, list[int]] = {}
-    for copy, original in original_of.items():
-        clusters.setdefault(original, [original]).append(copy)
-    related = {frozenset(pair) for members in clusters.values() for pair in combinations(members, 2)}
+    found = _found_pairs("demand", number_of)
+    planted, related = _planted_pairs(original_of)
     assert planted <= found
     assert found <= related
     # Repeats of one demand resemble each other too: here every such pair is found as well.

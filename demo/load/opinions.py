@@ -21,6 +21,7 @@ them, in received order, through ``demands_index``."""
 import hashlib
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -28,6 +29,7 @@ from functools import cache
 import opencc
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from bureau import clock
 from bureau.models import Person, Role, Section
@@ -246,20 +248,25 @@ def generate_posts(
 def _posts_index_in_found_order(*, newer_than: int) -> int:
     """Index the new posts as intake would have, oldest first: each is compared only with what was
     found before it within the window."""
-    batch: list[Post] = []
     rows = (
         Post.objects.filter(pk__gt=newer_than, external_id__startswith="load-")
         .only("pk", "title", "body", "found_at")
         .order_by("found_at", "pk")
     )
+    return _index_in_batches(rows, lambda batch: posts_index(posts=batch))
+
+
+def _index_in_batches(rows: QuerySet, index: Callable[[list], int]) -> int:
+    """``index`` over ``rows`` (already in intake order), ``BATCH`` at a time: the pairs found."""
+    batch: list = []
     pairs = 0
-    for post in rows.iterator(chunk_size=BATCH):
-        batch.append(post)
+    for row in rows.iterator(chunk_size=BATCH):
+        batch.append(row)
         if len(batch) == BATCH:
-            pairs += posts_index(posts=batch)
+            pairs += index(batch)
             batch = []
     if batch:
-        pairs += posts_index(posts=batch)
+        pairs += index(batch)
     return pairs
 
 
@@ -417,18 +424,9 @@ def generate_demands(
 
 def _demands_index_in_received_order(*, newer_than: int) -> int:
     """Index the new demands as intake would have, oldest first (``_posts_index_in_found_order``)."""
-    batch: list[Demand] = []
     rows = (
         Demand.objects.filter(pk__gt=newer_than, subject__startswith="负载诉求")
         .only("pk", "subject", "content", "received_at", "post_id")
         .order_by("received_at", "pk")
     )
-    pairs = 0
-    for demand in rows.iterator(chunk_size=BATCH):
-        batch.append(demand)
-        if len(batch) == BATCH:
-            pairs += demands_index(demands=batch)
-            batch = []
-    if batch:
-        pairs += demands_index(demands=batch)
-    return pairs
+    return _index_in_batches(rows, lambda batch: demands_index(demands=batch))
