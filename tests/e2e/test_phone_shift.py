@@ -56,6 +56,9 @@ def test_the_person_on_duty_walks_a_shift_on_a_phone(seeded_demo_office, page, l
 
     # The desk from the menu, which is folded away at this width.
     page.click(".navbar-toggler")
+    # Bootstrap adds .show when the menu's opening animation has ended: a tap during it could
+    # land on an item still moving (seen once: the desk was never opened).
+    page.wait_for_selector("#main-menu.show")
     page.click("#main-menu .dropdown-toggle:has-text('值班')")
     page.click("[data-testid=menu-duty-desk]")
     page.wait_for_selector("[data-testid=desk-next-shift]")
