@@ -77,14 +77,15 @@ class DutyDeskView(PermissionRequiredMixin, TemplateView):
         person = selectors.person_for(user)
         mine = duty.my_duty(user=user, person=person, now=now)
         todo = todo_count_rows(user=user, person=person, now=now)
+        waiting = badge_of(todo)
         context.update(
             person=person,
             duty=mine,
             handover_form=HandoverNoteForm() if mine.may_hand_over else None,
             next_shifts=duty.next_shifts(now=now),
             todo_rows=todo,
-            todo_waiting=badge_of(todo),
-            todo_count=badge_of(todo),  # the menu's badge, from the same counts
+            todo_waiting=waiting,
+            todo_count=waiting,  # the menu's badge, from the same counts
             posts=my_new_posts(user=user, person=person) if user.has_perm("opinions.view_monitor") else None,
             now=now,
         )

@@ -273,20 +273,21 @@ def _index_in_batches(rows: QuerySet, index: Callable[[list], int]) -> int:
 def generate(*, options, stdout) -> dict:
     channels = ensure_channels(max(options.get("opinions_channels", 20), 1))
     keywords = generate_keywords(count=options.get("opinions_keywords", 10_000))
-    near_duplicates = options.get("opinions_near_duplicates")
+    share = options.get("opinions_near_duplicates")
+    near_duplicates = NEAR_DUPLICATE_SHARE if share is None else min(max(share, 0.0), 1.0)
     posts = generate_posts(
         count=options.get("opinions_posts", 100_000),
         channels=channels,
         days=max(options.get("opinions_days", 365), 1),
         min_chars=options.get("opinions_min_chars", 200),
         max_chars=options.get("opinions_max_chars", 400),
-        near_duplicates=NEAR_DUPLICATE_SHARE if near_duplicates is None else min(max(near_duplicates, 0.0), 1.0),
+        near_duplicates=near_duplicates,
         stdout=stdout,
     )
     demands = (
         generate_demands(
             count=options.get("opinions_demands", 0),
-            near_duplicates=NEAR_DUPLICATE_SHARE if near_duplicates is None else min(max(near_duplicates, 0.0), 1.0),
+            near_duplicates=near_duplicates,
             stdout=stdout,
         )
         if options.get("opinions_demands")
@@ -325,11 +326,10 @@ def _number(rows: list[Demand]) -> None:
 
 @dataclass
 class LoadedDemands:
-    """What ``generate_demands`` wrote: how many demands, each repeat's number with the number of
-    the demand it repeats (the planted near-duplicates), and the pairs the index found."""
+    """What ``generate_demands`` wrote: how many demands, and the near-duplicate pairs the index
+    found (the planted repeats are named in their subjects)."""
 
     written: int = 0
-    copies: dict[int, int] = field(default_factory=dict)
     pairs: int = 0
 
 
@@ -347,12 +347,11 @@ def generate_demands(
     open_share: float = 0.1,
     days: int = 365,
     near_duplicates: float = NEAR_DUPLICATE_SHARE,
-    index: bool = True,
     stdout=None,
 ) -> LoadedDemands:
     """``count`` demands over ``days``, the newest ``open_share`` of them still open (about half
     of those past their deadline), ``near_duplicates`` of the handled ones repeats (module
-    docstring), with bulk_create; then indexed for near-duplicates unless ``index`` is false.
+    docstring), with bulk_create; then indexed for near-duplicates as intake indexes them.
     Subjects start with "负载诉求"."""
 
     rng = random.Random(13)  # noqa: S311 - synthetic data
@@ -380,7 +379,6 @@ def generate_demands(
                 received = source.received_at + timedelta(seconds=rng.randint(3600, 3 * 86400))
                 content = retyped(rng, source.content)
                 subject = f"负载诉求{number}-重复{source.number}"
-                loaded.copies[number] = source.number
             else:
                 received = now - timedelta(days=days) + timedelta(seconds=rng.randint(0, (days - 6) * 86400))
                 content = random_text(rng, 60)
@@ -417,8 +415,7 @@ def generate_demands(
         if stdout is not None and loaded.written % 100_000 < BATCH:
             stdout.write(f"opinions: {loaded.written} demands")
     demand_rounds_backfill(demands=Demand.objects.filter(subject__startswith="负载诉求"))  # the rows' rounds
-    if index:
-        loaded.pairs = _demands_index_in_received_order(newer_than=newest_before)
+    loaded.pairs = _demands_index_in_received_order(newer_than=newest_before)
     return loaded
 
 
