@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from demo.organisation import DEMO_PASSWORD
+from tests.e2e.navigation import click_to_next_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -92,8 +93,7 @@ def test_the_menu_fits_1366_in_english_for_the_office_head_and_switches_back(
 ):
     page.set_viewport_size({"width": 1366, "height": 768})
     login("supervisor", DEMO_PASSWORD)
-    page.click("nav .language-switch button[value=en]")
-    page.wait_for_load_state("networkidle")
+    click_to_next_page(page, "nav .language-switch button[value=en]")
     assert page.evaluate("document.documentElement.lang") == "en"
     menu_fits(page, 1366)
     for testid in ("todo-link", "posts-menu", "notifications-link"):
@@ -104,8 +104,8 @@ def test_the_menu_fits_1366_in_english_for_the_office_head_and_switches_back(
     assert box is not None
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= 1366
-    back.click()  # a real click at the button's place on screen: it is not covered or off-screen
-    page.wait_for_load_state("networkidle")
+    # A real click at the button's place on screen: it is not covered or off-screen.
+    click_to_next_page(page, back)
     assert page.evaluate("document.documentElement.lang") == "zh-hans"
     assert "待办" in page.inner_text("nav")
     menu_fits(page, 1366)
@@ -117,8 +117,7 @@ def test_the_menu_fits_1280_for_every_role(seeded_demo_office, page, login, live
     page.set_viewport_size({"width": 1280, "height": 800})
     login(username, DEMO_PASSWORD)
     if language == "en":
-        page.click("nav .language-switch button[value=en]")
-        page.wait_for_load_state("networkidle")
+        click_to_next_page(page, "nav .language-switch button[value=en]")
     assert page.evaluate("document.documentElement.lang") == language
     menu_fits(page, 1280)
     # One line: the bar is no taller than the office name on two lines.

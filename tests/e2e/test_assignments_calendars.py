@@ -4,6 +4,7 @@ import pytest
 
 from assignments.models import CountyTask
 from demo.organisation import DEMO_PASSWORD
+from tests.e2e.navigation import click_to_next_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,8 +19,7 @@ def test_roster_calendars_phone_screen_and_task_sheet_render(seeded_demo_office,
     assert page.locator("[data-testid=rostered]").count() >= 7
     page.goto(f"{live_server.url}/duty/month/")
     page.goto(f"{live_server.url}/duty/roster/")
-    page.click("form.roster-form [type=submit]")
-    page.wait_for_load_state("networkidle")
+    click_to_next_page(page, "form.roster-form [type=submit]")
     assert page.locator("[data-testid=roster-plan]").count() == 1
     task = CountyTask.objects.get(title="关于电影院消防安全隐患的网民举报")
     page.goto(f"{live_server.url}/duty/tasks/")

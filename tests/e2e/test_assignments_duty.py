@@ -10,6 +10,7 @@ from assignments.services import shift_ensure
 from bureau import clock
 from bureau.models import Person
 from demo.organisation import DEMO_PASSWORD
+from tests.e2e.navigation import click_to_next_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,14 +40,12 @@ def test_staff_signs_in_for_their_shift_and_writes_a_handover_note(seeded_demo_o
     page = login("staff", DEMO_PASSWORD)
     assert page.locator("[data-testid=duty-panel]").count() == 1  # the home page panel
     page.goto(f"{live_server.url}/duty/")
-    page.click("[data-testid=sign-in]")
-    page.wait_for_load_state("networkidle")
+    click_to_next_page(page, "[data-testid=sign-in]")
     assert page.locator("[data-testid=signed-in]").count() >= 1
     assignment.refresh_from_db()
     assert assignment.signed_in_at is not None
     assert assignment.sign_in_ip == "127.0.0.1"
     page.fill("textarea[name=body]", "民生诉求版块有两条网吧噪音投诉未回复，已转文化市场管理科，请下一班跟进。")
-    page.click("form[action$='/handover/'] [type=submit]")
-    page.wait_for_load_state("networkidle")
+    click_to_next_page(page, "form[action$='/handover/'] [type=submit]")
     assert HandoverNote.objects.filter(shift=assignment.shift, author__user__username="staff").exists()
     assert "请下一班跟进" in page.inner_text("main")

@@ -1,6 +1,7 @@
 import pytest
 
 from demo.organisation import DEMO_PASSWORD
+from tests.e2e.navigation import click_to_next_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -10,8 +11,7 @@ def test_staff_logs_in_and_reads_the_organisation_page_in_chinese(seeded_demo_of
     assert page.url.rstrip("/") == live_server.url
     assert "我的工作" in page.inner_text("h1")
     page.click("text=组织机构")
-    page.click("text=责任体系与人员")
-    page.wait_for_load_state("networkidle")
+    click_to_next_page(page, "text=责任体系与人员")
     body = page.inner_text("main")
     assert "网络舆情宣传管理" in body  # the responsibility chain
     assert "网络发言人" in body

@@ -3,6 +3,7 @@
 import pytest
 
 from demo.organisation import DEMO_PASSWORD
+from tests.e2e.navigation import click_to_next_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -15,6 +16,5 @@ def test_supervisor_sees_channel_health_the_patrol_log_and_my_work(seeded_demo_o
     page.goto(f"{live_server.url}/opinions/channels/")
     assert "县新闻网论坛" in page.inner_text("main")
     page.goto(f"{live_server.url}/opinions/patrol/")
-    page.locator("form[action$='/opinions/patrol/review/'] button").first.click()
-    page.wait_for_load_state("networkidle")
+    click_to_next_page(page, page.locator("form[action$='/opinions/patrol/review/'] button").first)
     assert page.locator(".alert-success").count() == 1

@@ -4,6 +4,7 @@ import pytest
 
 from demo.organisation import DEMO_PASSWORD
 from opinions.models import Post
+from tests.e2e.navigation import click_to_next_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,8 +27,7 @@ def test_staff_confirms_a_takedown_from_the_queue(seeded_demo_office, login, liv
     entry = page.locator(f".takedown-entry[data-post='{flagged.pk}']")
     assert entry.locator("mark.hit-prohibited").count() >= 1
     entry.locator(f"input[name='p{flagged.pk}-reason']").fill("含赌博信息，予以删除")
-    entry.locator("button.btn-danger").click()
-    page.wait_for_load_state("networkidle")
+    click_to_next_page(page, entry.locator("button.btn-danger"))
     assert page.locator(".alert-success").count() == 1
     assert page.locator(f".takedown-entry[data-post='{flagged.pk}']").count() == 0
 

@@ -10,6 +10,7 @@ from bureau import clock
 from proofing.models import ProofAcknowledgement, ProofList, ProofTerm
 from proofing.services import proof_list_saved
 from publicity.services import post_create
+from tests.e2e.navigation import click_to_next_page
 from tests.e2e.test_accessibility import AXE, axe_violations, violations_text
 from tests.factories import TEST_PASSWORD
 from tests.publicity.factories import PlatformFactory
@@ -46,8 +47,7 @@ def test_a_reason_typed_in_one_row_survives_pressing_another(javascript, browser
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", cast["staff"].user.username)
     page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    click_to_next_page(page, "button[type=submit]")
     page.goto(f"{live_server.url}/publicity/{draft.pk}/")
 
     rows = page.locator("[data-testid=proof-hit]")

@@ -2,6 +2,7 @@ import pytest
 
 from demo.organisation import DEMO_PASSWORD
 from publicity.models import PublicityPost
+from tests.e2e.navigation import click_to_next_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -34,16 +35,14 @@ def test_staff_submits_a_leader_approves_and_the_home_progress_bar_moves(seeded_
     page.goto(f"{live_server.url}/publicity/approvals/")
     item = page.locator("[data-testid=queue-item]", has_text="文化进万家")
     item.locator("textarea[name=comment]").fill("同意发布。")
-    item.locator("button[value=approve]").click()
-    page.wait_for_load_state("networkidle")
+    click_to_next_page(page, item.locator("button[value=approve]"))
     assert page.locator("[data-testid=queue-item]", has_text="文化进万家").count() == 0
 
     page.context.clear_cookies()
     page = login("wangli", DEMO_PASSWORD)
     page.goto(post_url)
     page.fill("input[name=link]", "https://www.example.gov.cn/art/2026/wjwh.html")
-    page.click("[data-testid=publish-post]")
-    page.wait_for_load_state("networkidle")
+    click_to_next_page(page, "[data-testid=publish-post]")
     assert PublicityPost.objects.get(title__contains="文化进万家").state == PublicityPost.State.PUBLISHED
 
     page.goto(live_server.url)
