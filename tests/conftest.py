@@ -3,6 +3,7 @@
 import os
 from collections.abc import Callable
 from datetime import datetime
+from io import StringIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test import Client, TransactionTestCase, override_settings
@@ -94,6 +96,7 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     connections.create_connection = create_connection_with_snapshot
     with django_db_blocker.unblock():
         _flush_by_delete(connection)
+    _restore_in_bulk(connection)
     if SEEDED_TESTS_COLLECTED and demo_template.in_use() and demo_template.is_seeder():
         with django_db_blocker.unblock():
             demo_template.start_seeding(
@@ -126,6 +129,47 @@ def _flush_by_delete(db) -> None:
         return [f"SET LOCAL session_replication_role = replica; {deletes}"]
 
     operations.sql_flush = sql_flush
+
+
+def _restore_in_bulk(db) -> None:
+    """``serialized_rollback`` puts the rows migrations wrote back at the start of each
+    transactional test: 587 of them here (permissions, content types, role groups, periodic jobs,
+    screening categories), each through ``save()`` — an UPDATE that finds nothing, then an INSERT,
+    then the group's permissions one by one: about 1,200 statements a test. The same rows are put
+    back here with one INSERT per table (and one per many-to-many table), in one transaction
+    with the constraint checks deferred and then made, as Django's own restore does. No signals
+    are sent, as none of these models has a receiver that matters to a test (django-celery-beat's
+    "schedule changed" stamp on PeriodicTasks is restored as it was)."""
+    creation = type(db.creation)
+
+    def deserialize_db_from_string(self, data):
+        alias = self.connection.alias
+        rows: dict[type, list] = {}
+        links: dict[type, list] = {}
+        with transaction.atomic(using=alias):
+            with self.connection.constraint_checks_disabled():
+                for deserialized in serializers.deserialize("json", StringIO(data), using=alias):
+                    row = deserialized.object
+                    rows.setdefault(type(row), []).append(row)
+                    for name, targets in (deserialized.m2m_data or {}).items():
+                        field = row._meta.get_field(name)
+                        through = field.remote_field.through
+                        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+                        links.setdefault(through, []).extend(
+                            through(**{f"{source}_id": row.pk, f"{target}_id": pk}) for pk in targets
+                        )
+                # The first transactional test finds the rows still there (only a flush removes
+                # them): written over, as ``save()`` would.
+                for model, objects in rows.items():
+                    fields = [field.name for field in model._meta.concrete_fields if not field.primary_key]
+                    model._base_manager.using(alias).bulk_create(
+                        objects, update_conflicts=True, unique_fields=["pk"], update_fields=fields
+                    )
+                for model, objects in links.items():
+                    model._base_manager.using(alias).bulk_create(objects, ignore_conflicts=True)
+            self.connection.check_constraints(table_names=[model._meta.db_table for model in (*rows, *links)])
+
+    creation.deserialize_db_from_string = deserialize_db_from_string
 
 
 def _seeded_order(item) -> int:
