@@ -39,7 +39,10 @@ class Incoming:
     not_with: frozenset[tuple[str, int]] = field(default_factory=frozenset)
 
 
-def _near_duplicates_insert(found: list[tuple[tuple[str, int], tuple[str, int], int]], *, now: datetime) -> None:
+Found = list[tuple[tuple[str, int], tuple[str, int], int]]  # (item, similar item, percent)
+
+
+def _near_duplicates_insert(found: Found, *, now: datetime) -> None:
     """Each pair found, stored both ways (item → similar, similar → item); on PostgreSQL one
     INSERT from arrays."""
     rows = []
@@ -83,17 +86,24 @@ def _near_duplicates_insert(found: list[tuple[tuple[str, int], tuple[str, int], 
         )
 
 
-@transaction.atomic
-def items_index(*, items: list[Incoming], now: datetime | None = None) -> int:
-    """Index ``items`` and store their near-duplicates (both directions). Returns the pairs found.
-    Guarantees: one candidate query and three inserts per call whatever the batch size; an item is
+@dataclass
+class Lookup:
+    """What the lookup of a batch found, and what indexing it then writes."""
+
+    signed: list[tuple[Incoming, Signature]]
+    keys_of: dict[tuple[str, int], list[int]]
+    found: Found
+
+
+def items_lookup(*, items: list[Incoming]) -> Lookup:
+    """The near-duplicates of ``items`` among the indexed items and each other, without writing:
+    the signatures, one candidate query whatever the batch size, and the verification. An item is
     matched only with items received within the window before it (the boundary included)."""
-    now = now or clock.now()
     rules = similarity_rules()
     signed = [(item, sig) for item in items if (sig := signature(item.text)) is not None]
-    if not signed:
-        return 0
     keys_of = {(item.kind, item.item_id): sig.band_keys() for item, sig in signed}
+    if not signed:
+        return Lookup(signed, keys_of, [])
     since = min(item.received_at for item, _sig in signed) - rules.window
     candidates = similar_candidates(keys=[k for keys in keys_of.values() for k in keys], since=since)
 
@@ -114,7 +124,7 @@ def items_index(*, items: list[Incoming], now: datetime | None = None) -> int:
     received = np.empty(len(pool) + len(signed), dtype=np.float64)
     received[: len(pool)] = [candidate.received_at.timestamp() for candidate in pool]
 
-    found: list[tuple[tuple[str, int], tuple[str, int], int]] = []
+    found: Found = []
     for item, sig in signed:
         me = (item.kind, item.item_id)
         lists = [by_key[key][-MAX_CANDIDATES:] for key in keys_of[me] if key in by_key]
@@ -138,10 +148,21 @@ def items_index(*, items: list[Incoming], now: datetime | None = None) -> int:
         for key in keys_of[me]:
             by_key.setdefault(key, []).append(at)
 
-    ids = _signatures_insert(signed)
-    _bands_insert(ids, [item for item, _sig in signed], keys_of)
-    _near_duplicates_insert(found, now=now)
-    return len(found)
+    return Lookup(signed, keys_of, found)
+
+
+@transaction.atomic
+def items_index(*, items: list[Incoming], now: datetime | None = None) -> int:
+    """Index ``items`` and store their near-duplicates (both directions). Returns the pairs found.
+    Guarantees: ``items_lookup``'s, then three inserts per call whatever the batch size."""
+    now = now or clock.now()
+    lookup = items_lookup(items=items)
+    if not lookup.signed:
+        return 0
+    ids = _signatures_insert(lookup.signed)
+    _bands_insert(ids, [item for item, _sig in lookup.signed], lookup.keys_of)
+    _near_duplicates_insert(lookup.found, now=now)
+    return len(lookup.found)
 
 
 def _signatures_insert(signed: list[tuple[Incoming, Signature]]) -> list[int]:

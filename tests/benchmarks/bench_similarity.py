@@ -9,9 +9,10 @@ The window is filled with short posts (20–90 characters) written from 40 topic
 plus common words, so unrelated posts share topic words as real ones do (a road, a school, a
 noise complaint). Their signatures and bands are written straight into the index tables (COPY on
 PostgreSQL); the posts themselves are not needed by the lookup. Measured:
-- the lookup of one new post (signature, one candidate query, verification) against the
-  screening step (``screen_text`` with the keyword lists) for the same post, per post, with the
-  floor of any lookup that asks the database (a bare ``SELECT 1`` round trip plus the signature);
+- the lookup of one new post (``items_lookup``: signature, one candidate query, verification),
+  and of the same posts FEED_BATCH at a time as a feed poll brings them, against the screening
+  step (``screen_text`` with the keyword lists) for the same post, per post, with the floor of any
+  lookup that asks the database (a bare ``SELECT 1`` round trip plus the signature);
 - a batch of 1,000 new posts indexed (``items_index``: lookup plus the three inserts), per post;
 - recall: 1,000 posts planted as near-duplicates of indexed ones (a few characters changed,
   some traditional characters, other punctuation) must find their original (≥ 90 %);
@@ -31,6 +32,10 @@ PLANTED = int(os.environ.get("BENCH_SIMILARITY_PLANTED", "1000"))
 PROBES = int(os.environ.get("BENCH_SIMILARITY_PROBES", "300"))
 KEYWORDS = int(os.environ.get("BENCH_SIMILARITY_KEYWORDS", "10000"))
 CHUNK = 20_000
+# A feed poll brings its new posts together and intake looks them up together (one candidate
+# query); this many is a busy forum's poll.
+FEED_BATCH = int(os.environ.get("BENCH_SIMILARITY_FEED_BATCH", "20"))
+NEW_ITEM = 10**9  # the id of a post being looked up: not one of the indexed ones
 
 PLACES = [
     "城东路",
@@ -231,20 +236,14 @@ def _fill_index(texts: list[str]) -> None:
             cursor.execute("ANALYZE opinions_similarityband")
 
 
-def _lookup(text: str, now, rules) -> list[tuple[int, int]]:
-    """What intake does for one new post before writing: the matches (item id, percent)."""
-    from opinions.selectors.similarity import similar_candidates
-    from opinions.similarity.minhash import signature
+def _lookup(text: str, now) -> list[tuple[int, int]]:
+    """What intake does for one new post before writing (``items_lookup``): the matches (item id,
+    percent)."""
+    from opinions.models import ItemKind
+    from opinions.services.similarity import Incoming, items_lookup
 
-    sig = signature(text)
-    if sig is None:
-        return []
-    found = {}
-    for _key, candidate in similar_candidates(keys=sig.band_keys(), since=now - rules.window):
-        score = round(sig.similarity(candidate.signature) * 100)
-        if score >= rules.threshold:
-            found[candidate.item_id] = score
-    return list(found.items())
+    lookup = items_lookup(items=[Incoming(ItemKind.POST, NEW_ITEM, text, now)])
+    return [(similar[1], percent) for _item, similar, percent in lookup.found]
 
 
 def bench_similarity() -> list[dict]:
@@ -253,9 +252,8 @@ def bench_similarity() -> list[dict]:
     from bureau import clock
     from demo.load.opinions import generate_keywords
     from opinions.models import ItemKind
-    from opinions.selectors.similarity import similarity_rules
     from opinions.services.screening import screen_text, screening_matcher
-    from opinions.services.similarity import Incoming, items_index
+    from opinions.services.similarity import Incoming, items_index, items_lookup
     from opinions.similarity.minhash import signature
 
     rng = random.Random(16)  # noqa: S311 - synthetic data
@@ -264,7 +262,7 @@ def bench_similarity() -> list[dict]:
     _fill_index(texts)
     generate_keywords(count=KEYWORDS)
     matcher = screening_matcher()
-    rules, now = similarity_rules(), clock.now()
+    now = clock.now()
 
     probes = [_post(rng, topics) for _ in range(PROBES)]
     # The floor of any lookup that asks the database: one bare round trip, and the signature with
@@ -272,14 +270,14 @@ def bench_similarity() -> list[dict]:
     lookup_times, screen_times, trip_times, signature_times = [], [], [], []
     cursor = connection.cursor()
     for text in probes[:20]:  # warm the caches (fold table, permutations, index pages)
-        _lookup(text, now, rules)
+        _lookup(text, now)
         screen_text(title=text, body="", matcher=matcher)
     for text in probes:
         started = time.perf_counter()
         screen_text(title=text, body="", matcher=matcher)
         screen_times.append(time.perf_counter() - started)
         started = time.perf_counter()
-        _lookup(text, now, rules)
+        _lookup(text, now)
         lookup_times.append(time.perf_counter() - started)
         started = time.perf_counter()
         cursor.execute("SELECT 1")
@@ -291,18 +289,27 @@ def bench_similarity() -> list[dict]:
             sig.band_keys()
         signature_times.append(time.perf_counter() - started)
     cursor.close()
+    # The same posts as a feed poll brings them, FEED_BATCH at a time: per post.
+    batch_times = []
+    for start in range(0, len(probes) - FEED_BATCH + 1, FEED_BATCH):
+        poll = [
+            Incoming(ItemKind.POST, NEW_ITEM + n, text, now)
+            for n, text in enumerate(probes[start : start + FEED_BATCH])
+        ]
+        started = time.perf_counter()
+        items_lookup(items=poll)
+        batch_times.append((time.perf_counter() - started) / FEED_BATCH)
+    feed_ms = statistics.median(batch_times) * 1000
     lookup_ms = statistics.median(lookup_times) * 1000
     screen_ms = statistics.median(screen_times) * 1000
     trip_ms = statistics.median(trip_times) * 1000
     signature_ms = statistics.median(signature_times) * 1000
 
     planted_ids = rng.sample(range(1, POSTS + 1), min(PLANTED, POSTS))
-    found = sum(
-        1 for item_id in planted_ids if item_id in dict(_lookup(_near_copy(rng, texts[item_id - 1]), now, rules))
-    )
+    found = sum(1 for item_id in planted_ids if item_id in dict(_lookup(_near_copy(rng, texts[item_id - 1]), now)))
     recall = found / len(planted_ids) * 100
     unrelated = [_post(rng, topics) for _ in range(PLANTED)]
-    false = sum(1 for text in unrelated if _lookup(text, now, rules))
+    false = sum(1 for text in unrelated if _lookup(text, now))
     false_rate = false / len(unrelated) * 100
 
     batch = [
@@ -316,7 +323,8 @@ def bench_similarity() -> list[dict]:
         transaction.set_rollback(True)
 
     print(
-        f"similarity: lookup {lookup_ms:.3f} ms, screening {screen_ms:.3f} ms, SELECT 1 {trip_ms:.3f} ms, "
+        f"similarity: lookup {lookup_ms:.3f} ms ({feed_ms:.3f} ms in a poll of {FEED_BATCH}), "
+        f"screening {screen_ms:.3f} ms, SELECT 1 {trip_ms:.3f} ms, "
         f"signature {signature_ms:.3f} ms per post at {POSTS:,}; "
         f"recall {found}/{len(planted_ids)}, false {false}/{len(unrelated)}; batch {batch_ms:.2f} ms/post, "
         f"{pairs} pairs",
@@ -328,6 +336,14 @@ def bench_similarity() -> list[dict]:
         ),
         _result("similarity: screening step per post, same posts (median)", screen_ms, "ms", None, True),
         _result("similarity: lookup ÷ screening per post", lookup_ms / screen_ms, "×", 1, lookup_ms <= screen_ms),
+        _result(f"similarity: lookup per post in a feed poll of {FEED_BATCH} (median)", feed_ms, "ms", None, True),
+        _result(
+            f"similarity: lookup in a feed poll of {FEED_BATCH} ÷ screening, per post",
+            feed_ms / screen_ms,
+            "×",
+            1,
+            feed_ms <= screen_ms,
+        ),
         _result("similarity: bare database round trip (SELECT 1) per post (median)", trip_ms, "ms", None, True),
         _result("similarity: signature and band keys per post (median)", signature_ms, "ms", None, True),
         _result(
