@@ -14,10 +14,7 @@ On SQLite (no DATABASE_URL) each process migrates its own database, as pytest-dj
 import hashlib
 import subprocess
 import sys
-import time
 from pathlib import Path
-
-import psycopg2
 
 from tests import demo_template
 
@@ -49,6 +46,7 @@ def _exists(cursor, name: str) -> bool:
 def _migrate(cursor, name: str, folder: Path) -> None:
     """Create ``name`` and migrate it in a child process, with the suite's settings module."""
     cursor.execute(f'CREATE DATABASE "{name}"')
+    cursor.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')  # as demo_template.create_copy
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -84,14 +82,7 @@ def copy_into(database: str, *, folder: Path, fresh: bool) -> None:
                     cursor.execute(f'ALTER DATABASE "{name}_part" RENAME TO "{name}"')
                     made_this_run.touch()
                 cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-                for attempt in range(20):
-                    try:
-                        cursor.execute(f'CREATE DATABASE "{database}" TEMPLATE "{name}"')
-                        break
-                    except psycopg2.errors.ObjectInUse:  # the migrating child's connection is still closing
-                        if attempt == 19:
-                            raise
-                        time.sleep(0.5)
+                demo_template.create_copy(cursor, database, template=name)
             finally:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK])
     finally:
