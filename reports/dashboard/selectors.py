@@ -1,6 +1,9 @@
-"""The supervisors' dashboard: the figures of a period, read from the daily aggregates for the days
-before today and live for today, so the cost does not grow with the data. Every count is defined in
-``opinions.selectors.figures`` (the same definitions as ``demand_figures`` and ``post_figures``)."""
+"""The supervisors' dashboard: the figures of a period, read from the rows the beat job's last refresh
+stored (the daily aggregates, today's part included, and the demands overdue at that moment) plus what
+changed since, counted live: the days touched since, what arrived since and the deadlines passed since.
+So the page is exact without writing, and its cost follows the changes since the refresh, not the
+data. Every count is defined in ``opinions.selectors.figures`` (the same definitions as
+``demand_figures`` and ``post_figures``)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
