@@ -1,6 +1,6 @@
 """The opinions app's tables, one module per sub-domain (channels, posts, screening, patrol)."""
 
-from opinions.models.aggregates import DailyFiguresState, DemandDay, OverdueDay, PostDay
+from opinions.models.aggregates import DailyFiguresState, DemandDay, DemandOverdueDay, OverdueDay, PostDay
 from opinions.models.channels import Channel
 from opinions.models.demands import (
     REACHED,
@@ -107,6 +107,7 @@ __all__ = [
     "Demand",
     "DemandCallBack",
     "DemandDay",
+    "DemandOverdueDay",
     "DemandHandBack",
     "DemandKind",
     "DemandNumberCounter",

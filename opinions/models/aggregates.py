@@ -90,6 +90,36 @@ class PostDay(models.Model):
         return f"{self.day} {self.channel_id} {self.category_id}: {self.found}"
 
 
+class DemandOverdueDay(models.Model):
+    """The demands received on ``day``, of one kind, channel and department (the first round's),
+    overdue at the last refresh (``DailyFiguresState.refreshed_at``): in their first round
+    (``overdue``) and in a redo round (``redo_overdue``, the running part of 重办超期). Rewritten whole
+    by each refresh; a reader adds what changed since (deadlines passed since, demands touched or
+    received since) and so counts "overdue now" without reading the whole open backlog."""
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=20)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("department")
+    )
+    overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    redo_overdue = models.PositiveIntegerField(_("redo rounds overdue"), default=0)
+
+    class Meta:
+        ordering = ["day", "kind", "channel", "department"]
+        verbose_name = _("overdue at the last refresh")
+        verbose_name_plural = _("overdue at the last refresh")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "kind", "channel", "department"], name="demand_overdue_day_once", nulls_distinct=False
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.channel_id} {self.department_id}: {self.overdue}+{self.redo_overdue}"
+
+
 class OverdueDay(models.Model):
     """Demands overdue (not replied, deadline passed) at the end of ``day``. ``measured_at`` is when the
     beat job counted them, the last time it ran that day; empty when rebuilt from history afterwards

@@ -25,13 +25,15 @@ A case is counted under the department of its first round (the one that handled 
 accepted hand-back; kept on the round, so moving a person or giving a redo to someone else later
 rewrites nothing). Rates are ``bureau.rates.rate`` of two counts (None when nothing to divide by)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -46,6 +48,7 @@ from opinions.models import (
     Channel,
     DailyFiguresState,
     Demand,
+    DemandCallBack,
     DemandHandBack,
     DemandPress,
     DemandRound,
@@ -57,13 +60,11 @@ from opinions.models import (
     deadline_in_force,
     first_round_overdue_q,
     merged_q,
-    reached_q,
     redo_late_q,
     redo_overdue_q,
     round_replied_late_q,
     round_replied_on_time_q,
     round_signed_for_on_time_q,
-    satisfied_q,
     with_first_records,
 )
 from opinions.selectors.demands import demands_visible
@@ -146,8 +147,21 @@ DAILY_DEMAND_COUNTS = tuple(name for name in FIGURE_COUNTS if name != "overdue")
 _LIVE = counted_q()
 
 
+# The result of each demand's latest call-back (``reached_q`` and ``satisfied_q`` judge it), read as
+# one value per demand: the call-back with the highest number, through demand_call_back_once. As
+# EXISTS ... NOT EXISTS (a later one), PostgreSQL hashed every call-back of the table once some
+# thousands of demands were counted (two full scans, 440 ms at 225,000 call-backs, for 14,000 demands).
+LATEST_CALL_BACK = "latest_call_back_"
+
+
+def _with_latest_call_back(demands: QuerySet[Demand]) -> QuerySet[Demand]:
+    latest = DemandCallBack.objects.filter(demand=OuterRef("pk")).order_by("-number").values("result")[:1]
+    return demands.alias(**{f"{LATEST_CALL_BACK}result": Subquery(latest)})
+
+
 def _demand_aggregates() -> dict:
-    """Counted on the demands themselves (one row each, with ``with_first_records`` joined)."""
+    """Counted on the demands themselves (one row each, with ``with_first_records`` and
+    ``_with_latest_call_back`` joined)."""
     first, call_back = FIRST_ROUND, FIRST_CALL_BACK
     called_back = Q(**{f"{call_back}number__isnull": False})  # the first call-back exists: one was made
     return {
@@ -161,8 +175,8 @@ def _demand_aggregates() -> dict:
         "redone": Count("pk", filter=_LIVE & Q(**{f"{FIRST_REDO}number__isnull": False})),
         "called_back": Count("pk", filter=_LIVE & called_back),
         "completed_called_back": Count("pk", filter=_LIVE & completed_q() & called_back),
-        "reached": Count("pk", filter=_LIVE & reached_q()),
-        "satisfied": Count("pk", filter=_LIVE & satisfied_q()),
+        "reached": Count("pk", filter=_LIVE & call_back_reached_q(LATEST_CALL_BACK)),
+        "satisfied": Count("pk", filter=_LIVE & call_back_satisfied_q(LATEST_CALL_BACK)),
         "first_reached": Count("pk", filter=_LIVE & call_back_reached_q(call_back)),
         "first_satisfied": Count("pk", filter=_LIVE & call_back_satisfied_q(call_back)),
         "merged": Count("pk", filter=merged_q()),
@@ -219,7 +233,11 @@ def _count_rows(demands: QuerySet[Demand], *, keys: dict, now: datetime | None) 
     Rows of one key may repeat; ``_merge`` adds them up."""
     live = demands.filter(_LIVE).values("pk")
     aggregates = _demand_aggregates() | (_moment_aggregates(now) if now is not None else {})
-    rows = _grouped(with_first_records(demands), _case_keys(keys, via="", department_via=FIRST_ROUND), aggregates)
+    rows = _grouped(
+        _with_latest_call_back(with_first_records(demands)),
+        _case_keys(keys, via="", department_via=FIRST_ROUND),
+        aggregates,
+    )
     through = _case_keys(keys, via="demand__", department_via="case_round__")
     rows += _grouped(
         _case_round(DemandRound.objects.filter(demand__in=live)),
@@ -379,11 +397,26 @@ def _daily_keys() -> dict:
     }
 
 
+def _days_or_since(field: str, days: Iterable[date] | None, since: datetime | None) -> Q | None:
+    """Found or received on ``days`` or at ``since`` or later (either may be None: not asked)."""
+    if days is None and since is None:
+        return None
+    condition = _span_filter(field, days or ())
+    if since is not None:
+        condition |= Q(**{f"{field}__gte": since})
+    return condition
+
+
 def _received_between(
-    queryset: QuerySet[Demand], days: Iterable[date] | None, start: datetime | None, end: datetime | None
+    queryset: QuerySet[Demand],
+    days: Iterable[date] | None,
+    start: datetime | None,
+    end: datetime | None,
+    since: datetime | None = None,
 ) -> QuerySet[Demand]:
-    if days is not None:
-        queryset = queryset.filter(_span_filter("received_at", days))
+    condition = _days_or_since("received_at", days, since)
+    if condition is not None:
+        queryset = queryset.filter(condition)
     if start is not None:
         queryset = queryset.filter(received_at__gte=start)
     if end is not None:
@@ -392,14 +425,18 @@ def _received_between(
 
 
 def demand_daily_rows(
-    *, days: Iterable[date] | None = None, start: datetime | None = None, end: datetime | None = None
+    *,
+    days: Iterable[date] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    since: datetime | None = None,
 ) -> list[dict]:
     """Per local day of receipt, kind, channel and department: every count of ``Figures`` but the
     moment's (``DAILY_DEMAND_COUNTS``: no first-round overdue; ``redo_overdue`` only its settled
-    part, redo rounds replied late), for the demands received on ``days`` or in [start, end). All
-    demands, whoever asks (the dashboard's readers see every demand). Four grouped queries; one
-    dict per key, ready for ``DemandDay(**row)``."""
-    queryset = _received_between(Demand.objects.all(), days, start, end)
+    part, redo rounds replied late), for the demands received on ``days`` (or at ``since`` or
+    later) and in [start, end). All demands, whoever asks (the dashboard's readers see every
+    demand). Four grouped queries; one dict per key, ready for ``DemandDay(**row)``."""
+    queryset = _received_between(Demand.objects.all(), days, start, end, since)
     merged = _merge(_count_rows(queryset, keys=_daily_keys(), now=None), DAILY_KEYS)
     return [
         {name: row.get(name, 0) for name in (*DAILY_KEYS, *DAILY_DEMAND_COUNTS)}
@@ -421,13 +458,45 @@ def demand_overdue_rows(*, now: datetime, start: datetime | None = None, end: da
     return _grouped(queryset, keys, _moment_aggregates(now))
 
 
+def demand_overdue_day_rows(
+    *,
+    now: datetime,
+    end: datetime | None = None,
+    since: datetime | None = None,
+    days: Iterable[date] = (),
+) -> list[dict]:
+    """``demand_overdue_rows`` per local day of receipt too (``DemandOverdueDay``'s rows), for the
+    demands received before ``end``, whenever received. With ``since`` (the last refresh, whose
+    stored rows counted the demands overdue then): only what those rows cannot know, the demands
+    received on ``days`` (stale: touched since) or at ``since`` or later, and those whose deadline
+    passed at ``since`` or later. Those are as few as the changes since: the open-demands index
+    serves the deadlines, the receipt index the rest. One grouped query."""
+    overdue: QuerySet[Demand] = Demand.objects.overdue(at=now)
+    if since is not None:
+        overdue = overdue.filter(_span_filter("received_at", days) | Q(received_at__gte=since) | Q(due_at__gte=since))
+    queryset = with_first_records(_received_between(overdue, None, None, end))
+    day = _local_day("received_at")
+    keys = _case_keys(
+        {"day": day, "kind": "kind", "channel_id": "channel_id", "department_id": "department_id"},
+        via="",
+        department_via=FIRST_ROUND,
+    )
+    return _grouped(queryset, keys, _moment_aggregates(now))
+
+
 def post_daily_rows(
-    *, days: Iterable[date] | None = None, start: datetime | None = None, end: datetime | None = None
+    *,
+    days: Iterable[date] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    since: datetime | None = None,
 ) -> QuerySet[Post, dict[str, Any]]:
-    """Per local day found, channel and category: the post counts of ``post_figures``. One grouped query."""
+    """Per local day found, channel and category: the post counts of ``post_figures``, for the posts
+    found on ``days`` (or at ``since`` or later) and in [start, end). One grouped query."""
     queryset = Post.objects.order_by()
-    if days is not None:
-        queryset = queryset.filter(_span_filter("found_at", days))
+    condition = _days_or_since("found_at", days, since)
+    if condition is not None:
+        queryset = queryset.filter(condition)
     if start is not None:
         queryset = queryset.filter(found_at__gte=start)
     if end is not None:
@@ -486,17 +555,17 @@ def overdue_history(*, before: datetime | None = None) -> dict[date, int]:
 
 
 # --- Which stored days are stale -----------------------------------------------------------------
-# A stored day may be out of date for two reasons, and both are read here, once, for the refresh and
-# for the readers alike:
-# 1. something changed on it later: every change of a demand or a post writes an archive record
-#    naming it, and a batch of posts (a feed poll, a manual entry, an import) writes one record naming
-#    its channel and the day its posts were found (``opinions.channel.posts_received``); the days of
-#    the records past the refresh's watermark are stale;
-# 2. it has not been refreshed since it began: posts and demands arrive on the day they are found or
-#    received, so every day from the one the last refresh ran on through today is stale. After beat
-#    was down for four days that is five days, not "today and yesterday".
-# The refresh recomputes the stale days; a reader (the dashboard) counts them live instead, so it is
-# exact without writing.
+# Each refresh stores, as of its moment (``DailyFiguresState.refreshed_at``), the rows of the demands
+# received and the posts found before that moment, and the demands overdue then. A stored row may be
+# out of date for one reason: something changed on it later. Every change of a demand or a post
+# writes an archive record naming it, and a batch of posts (a feed poll, a manual entry, an import)
+# writes one record naming its channel and the day its posts were found
+# (``opinions.channel.posts_received``); the days of the records past the refresh's watermark are
+# stale. Both the refresh and the readers read them here, once.
+# The refresh recomputes the stale days and every day from the last run's through today (what arrived
+# since); a reader (the dashboard) counts the stale days live instead of stored, and adds what the
+# stored rows cannot hold: the demands and posts that arrived since the refresh, and the deadlines
+# passed since. So it is exact without writing, and reads as much as changed since the last refresh.
 
 # Archive records re-read at each run: recomputing a day twice is harmless, missing one is not.
 OVERLAP = 50
@@ -525,10 +594,12 @@ def _batch_day(created_at: datetime, after: dict) -> date:
         return timezone.localdate(created_at)
 
 
-def daily_figures_changed_days(*, watermark: int) -> ChangedDays:
+def daily_figures_changed_days(*, watermark: int, before: datetime | None = None) -> ChangedDays:
     """The local days of receipt (demands) and discovery (posts) of the targets of the archive
     records past ``watermark`` (less ``OVERLAP``), and the days of the post batches recorded there.
-    Three queries, proportional to the recent changes."""
+    With ``before`` (a reader's last refresh): only the demands and posts received or found before
+    it, as the later ones are not in the stored rows (the reader counts them live whole). Three
+    queries, proportional to the recent changes."""
     records = list(
         ArchiveRecord.objects.filter(pk__gt=max(watermark - OVERLAP, 0))
         .order_by("pk")
@@ -542,16 +613,20 @@ def daily_figures_changed_days(*, watermark: int) -> ChangedDays:
             (demand_ids if target_type == DEMAND_TARGET else post_ids).add(int(target_id))
         elif target_type == CHANNEL_TARGET and action == POSTS_RECEIVED:
             batch_days.add(_batch_day(created_at, after or {}))
+    demands = Demand.objects.filter(pk__in=demand_ids)
+    posts = Post.objects.filter(pk__in=post_ids)
+    if before is not None:
+        demands, posts = demands.filter(received_at__lt=before), posts.filter(found_at__lt=before)
     return ChangedDays(
-        demand_days=_local_days(Demand.objects.filter(pk__in=demand_ids).values_list("received_at", flat=True)),
-        post_days=batch_days | _local_days(Post.objects.filter(pk__in=post_ids).values_list("found_at", flat=True)),
+        demand_days=_local_days(demands.values_list("received_at", flat=True)),
+        post_days=batch_days | _local_days(posts.values_list("found_at", flat=True)),
         last_record=records[-1][0] if records else None,
     )
 
 
 def days_not_refreshed(*, refreshed_at: datetime | None, now: datetime) -> set[date]:
     """The local days from the one the last refresh ran on through today (at ``now``): what arrived
-    on them since may be missing from the stored rows. Without a refresh yet: yesterday and today."""
+    on them since is missing from the stored rows. Without a refresh yet: yesterday and today."""
     today = timezone.localdate(now)
     first = timezone.localdate(refreshed_at) if refreshed_at is not None else today - timedelta(days=1)
     first = min(first, today)
@@ -560,8 +635,9 @@ def days_not_refreshed(*, refreshed_at: datetime | None, now: datetime) -> set[d
 
 @dataclass(frozen=True)
 class StoredDays:
-    """How far the stored daily rows can be trusted: ``usable`` is False before the first rebuild
-    (then everything is counted live); ``stale_*`` are the days to count live instead of stored."""
+    """How far the stored rows can be trusted: ``usable`` is False before the first rebuild (then
+    everything is counted live); ``stale_*`` are the days to count live instead of stored; what was
+    received or found at ``refreshed_at`` or later is in no stored row (counted live, added)."""
 
     usable: bool
     stale_demand_days: set[date]
@@ -571,15 +647,37 @@ class StoredDays:
 
 def daily_figures_stored_days(*, now: datetime) -> StoredDays:
     """Read-only: which stored days a reader may use at ``now``: not the days changed since the
-    last refresh, nor those it has not seen whole (see ``days_not_refreshed``)."""
+    last refresh. Read it in the same snapshot as the stored rows (``figures_snapshot``)."""
     state = DailyFiguresState.objects.filter(pk=1).first()
-    if state is None or state.rebuilt_at is None:
+    if state is None or state.rebuilt_at is None or state.refreshed_at is None:
         return StoredDays(usable=False, stale_demand_days=set(), stale_post_days=set(), refreshed_at=None)
-    changed = daily_figures_changed_days(watermark=state.archive_watermark)
-    unseen = days_not_refreshed(refreshed_at=state.refreshed_at, now=now)
+    changed = daily_figures_changed_days(watermark=state.archive_watermark, before=state.refreshed_at)
     return StoredDays(
         usable=True,
-        stale_demand_days=changed.demand_days | unseen,
-        stale_post_days=changed.post_days | unseen,
+        stale_demand_days=changed.demand_days,
+        stale_post_days=changed.post_days,
         refreshed_at=state.refreshed_at,
     )
+
+
+@contextmanager
+def figures_snapshot() -> Iterator[None]:
+    """Read the refresh's state, its stored rows and the live rows in one snapshot (PostgreSQL:
+    a read-only REPEATABLE READ transaction), so that a refresh committing in between cannot make
+    a reader add the same demand twice, stored and live. JIT compilation is off for it: the page's
+    queries are short, and compiling one big plan cost 110 to 230 ms, more than running it.
+    Inside a transaction already (a test, a job) the reads run in it as they are."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SET LOCAL jit = off")
+            # The rows are in memory and the live part is a few days' rows at most: priced as random
+            # reads from disk (4, the default), one stale day's 2,778 demands at 1,000,000 were
+            # joined to every call-back by hashing (694 ms); priced as cached (1.1), by their
+            # indexes (29 ms). Parallel workers only add their start-up to queries this size (20 ms).
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield

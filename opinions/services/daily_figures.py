@@ -9,7 +9,12 @@ recomputes those days, plus every day from the last run's through today (new pos
 arrive there, and beat may have been down for days). A batch of posts (feed, manual entry, import)
 writes one record naming its channel and the day it was found, which the refresh reads too. The deadline
 sweep writes no record, but it only sets flags (overdue_at, due_soon_at, escalation) that no stored
-count reads; "overdue" is counted live, and at each run for ``OverdueDay``."""
+count reads.
+
+Each run counts as of its moment ``now`` (stored as ``refreshed_at``): the rows hold the demands
+received and the posts found before it, and ``DemandOverdueDay`` the demands overdue at it, so a reader
+adds what came at or after it, and the deadlines passed since, without counting twice
+(``reports.dashboard.selectors.demand_breakdown``)."""
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -20,11 +25,12 @@ from django.utils import timezone
 
 from archive.models import ArchiveRecord
 from bureau import clock
-from opinions.models import DailyFiguresState, DemandDay, OverdueDay, PostDay
+from opinions.models import DailyFiguresState, DemandDay, DemandOverdueDay, OverdueDay, PostDay
 from opinions.selectors.figures import (
     daily_figures_changed_days,
     days_not_refreshed,
     demand_daily_rows,
+    demand_overdue_day_rows,
     overdue_history,
     overdue_now_count,
     post_daily_rows,
@@ -48,23 +54,36 @@ def _state() -> DailyFiguresState:
     return state
 
 
-def _days_recompute(model: type[DayRow], rows_of: Callable[..., Iterable[dict[str, Any]]], days: Iterable[date]) -> int:
-    """Replace the stored rows of ``days`` with fresh ones from ``rows_of(days=...)``; returns the rows written."""
+def _days_recompute(
+    model: type[DayRow], rows_of: Callable[..., Iterable[dict[str, Any]]], days: Iterable[date], now: datetime
+) -> int:
+    """Replace the stored rows of ``days`` with fresh ones from ``rows_of(days=...)``, of what was
+    received or found before ``now`` (the run's moment: readers add the rest live); returns the
+    rows written."""
     days = set(days)
     if not days:
         return 0
     model.objects.filter(day__in=days).delete()
-    rows = [model(**row) for row in rows_of(days=days)]
+    rows = [model(**row) for row in rows_of(days=days, end=now)]
     model.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
 
-def demand_days_recompute(*, days: Iterable[date]) -> int:
-    return _days_recompute(DemandDay, demand_daily_rows, days)
+def demand_days_recompute(*, days: Iterable[date], now: datetime) -> int:
+    return _days_recompute(DemandDay, demand_daily_rows, days, now)
 
 
-def post_days_recompute(*, days: Iterable[date]) -> int:
-    return _days_recompute(PostDay, post_daily_rows, days)
+def post_days_recompute(*, days: Iterable[date], now: datetime) -> int:
+    return _days_recompute(PostDay, post_daily_rows, days, now)
+
+
+def _overdue_store(now: datetime) -> int:
+    """``DemandOverdueDay`` rewritten whole: the demands received before ``now`` and overdue at it
+    (one grouped query over the open backlog, here in the job rather than on every page)."""
+    DemandOverdueDay.objects.all().delete()
+    rows = [DemandOverdueDay(**row) for row in demand_overdue_day_rows(now=now, end=now)]
+    DemandOverdueDay.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 def _overdue_measure(now: datetime) -> None:
@@ -77,15 +96,17 @@ def _overdue_measure(now: datetime) -> None:
 def daily_figures_rebuild(*, now: datetime | None = None) -> dict[str, bool | int]:
     """Recompute every day from scratch (first run, or after bulk loading). Days already measured
     keep their overdue count; the others get it from history."""
-    now = now or clock.now()
     _lock()
+    # Taken once the lock is held: runs then count as of increasing moments, so a run that waited
+    # for another never stores rows older than the ones it leaves in place.
+    now = now or clock.now()
     state = _state()
     watermark = ArchiveRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     DemandDay.objects.all().delete()
     PostDay.objects.all().delete()
-    demand_rows = [DemandDay(**row) for row in demand_daily_rows()]
+    demand_rows = [DemandDay(**row) for row in demand_daily_rows(end=now)]
     DemandDay.objects.bulk_create(demand_rows, batch_size=5000)
-    post_rows = [PostDay(**row) for row in post_daily_rows()]
+    post_rows = [PostDay(**row) for row in post_daily_rows(end=now)]
     PostDay.objects.bulk_create(post_rows, batch_size=5000)
     today = timezone.localdate(now)
     history = overdue_history(before=clock.local_midnight(today))
@@ -96,6 +117,7 @@ def daily_figures_rebuild(*, now: datetime | None = None) -> dict[str, bool | in
         batch_size=5000,
     )
     _overdue_measure(now)
+    _overdue_store(now)
     state.archive_watermark, state.refreshed_at, state.rebuilt_at = watermark, now, now
     state.save()
     return {"rebuilt": True, "demand_rows": len(demand_rows), "post_rows": len(post_rows)}
@@ -114,31 +136,29 @@ def _overdue_fill_skipped(days: set[date], *, today: date) -> int:
 
 
 @transaction.atomic
-def daily_figures_refresh(*, now: datetime | None = None, inline: bool = False) -> dict[str, bool | int]:
+def daily_figures_refresh(*, now: datetime | None = None) -> dict[str, bool | int]:
     """Recompute the stale days (``daily_figures_changed_days``: the days the archive names since
     the last run; ``days_not_refreshed``: every day from the last run's through today, however long
-    beat was down); safe to run twice or concurrently (an advisory lock serialises runs). The first
-    run rebuilds everything.
-
-    ``inline``: today is left to the readers (they count it live) and overdue is not measured.
-    Readers never call this: they count the stale days live (``daily_figures_stored_days``)."""
-    now = now or clock.now()
+    beat was down) as of ``now``, and the demands overdue at ``now``; safe to run twice or
+    concurrently (an advisory lock serialises runs). The first run rebuilds everything.
+    Readers never call this: they add what changed since ``refreshed_at`` live (``daily_figures_stored_days``)."""
     _lock()
+    # Taken once the lock is held: runs then count as of increasing moments, so a run that waited
+    # for another never stores rows older than the ones it leaves in place.
+    now = now or clock.now()
     state = _state()
     if state.rebuilt_at is None:
         return daily_figures_rebuild(now=now)
     changed = daily_figures_changed_days(watermark=state.archive_watermark)
     today = timezone.localdate(now)
     unseen = days_not_refreshed(refreshed_at=state.refreshed_at, now=now)
-    if inline:
-        unseen.discard(today)
     demand_days = unseen | changed.demand_days
     post_days = unseen | changed.post_days
-    demand_days_recompute(days=demand_days)
-    post_days_recompute(days=post_days)
-    if not inline:
-        _overdue_fill_skipped(unseen, today=today)
-        _overdue_measure(now)
+    demand_days_recompute(days=demand_days, now=now)
+    post_days_recompute(days=post_days, now=now)
+    _overdue_fill_skipped(unseen, today=today)
+    _overdue_measure(now)
+    _overdue_store(now)
     if changed.last_record is not None:
         state.archive_watermark = max(state.archive_watermark, changed.last_record)
     state.refreshed_at = now

@@ -15,7 +15,7 @@ from assignments.models import IncidentReport
 from bureau import clock
 from bureau.types import AnyUser
 from events.models import Event, EventPost, EventResponse, Level
-from opinions.selectors.figures import daily_figures_stored_days
+from opinions.selectors.figures import daily_figures_stored_days, figures_snapshot
 from reports.dashboard.selectors import Period, demand_breakdown, post_breakdown
 from reports.models import Briefing, BriefingReturn
 
@@ -85,9 +85,10 @@ def briefing_figures(*, period: Period, now: datetime | None = None) -> Briefing
     ``reports.dashboard.selectors.dashboard`` reads them (stored days, stale and current days live)."""
     now = now or clock.now()
     today = timezone.localdate(now)
-    stored_days = daily_figures_stored_days(now=now)
-    demands = demand_breakdown(period=period, today=today, now=now, stored_days=stored_days).total
-    posts = post_breakdown(period=period, today=today, stored_days=stored_days)
+    with figures_snapshot():
+        stored_days = daily_figures_stored_days(now=now)
+        demands = demand_breakdown(period=period, today=today, now=now, stored_days=stored_days).total
+        posts = post_breakdown(period=period, today=today, stored_days=stored_days)
     levels = dict(_events_of(period).values_list("level").annotate(n=Count("pk")).order_by())
     by_level = {level: levels.get(level, 0) for level in (*Level.values, "")}
     return BriefingFigures(

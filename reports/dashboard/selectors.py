@@ -1,6 +1,9 @@
-"""The supervisors' dashboard: the figures of a period, read from the daily aggregates for the days
-before today and live for today, so the cost does not grow with the data. Every count is defined in
-``opinions.selectors.figures`` (the same definitions as ``demand_figures`` and ``post_figures``)."""
+"""The supervisors' dashboard: the figures of a period, read from the rows the beat job's last refresh
+stored (the daily aggregates, today's part included, and the demands overdue at that moment) plus what
+changed since, counted live: the days touched since, what arrived since and the deadlines passed since.
+So the page is exact without writing, and its cost follows the changes since the refresh, not the
+data. Every count is defined in ``opinions.selectors.figures`` (the same definitions as
+``demand_figures`` and ``post_figures``)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
@@ -8,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +26,15 @@ from assignments.selectors import (
 )
 from bureau import clock
 from bureau.models import Department
-from opinions.models import Channel, DemandDay, DemandKind, OverdueDay, PostDay, ScreeningCategory
+from opinions.models import (
+    Channel,
+    DemandDay,
+    DemandKind,
+    DemandOverdueDay,
+    OverdueDay,
+    PostDay,
+    ScreeningCategory,
+)
 from opinions.selectors.figures import (
     DAILY_DEMAND_COUNTS,
     DAILY_POST_COUNTS,
@@ -31,7 +42,9 @@ from opinions.selectors.figures import (
     StoredDays,
     daily_figures_stored_days,
     demand_daily_rows,
+    demand_overdue_day_rows,
     demand_overdue_rows,
+    figures_snapshot,
     overdue_now_count,
     post_daily_rows,
 )
@@ -122,6 +135,7 @@ class DemandBreakdown:
     by_channel: list[Group]
     by_department: list[Group]
     per_day: list[tuple[date, int, int]]  # (day, received, replied)
+    overdue_now: int  # every demand overdue now, whenever received
 
 
 # The counts the dashboard adds up: the stored daily rows' and the moment's (``demand_overdue_rows``:
@@ -143,24 +157,66 @@ def _add(target: Figures, row: dict) -> None:
         setattr(target, name, getattr(target, name) + (row.get(name) or 0))
 
 
-def _live_days(period: Period, today: date, stale: set[date]) -> set[date]:
-    """The period's days counted live: today, and the stored days the archive says are stale."""
-    return {day for day in stale | {today} if period.first <= day <= period.last and day <= today}
+def _stale_in(period: Period, stale: set[date]) -> set[date]:
+    """The period's stored days the archive says are stale: counted live instead."""
+    return {day for day in stale if period.first <= day <= period.last}
+
+
+def _in_period(period: Period, day: date) -> bool:
+    return period.first <= day <= period.last
+
+
+def _moment_rows(period: Period, now: datetime, stored_days: StoredDays) -> tuple[list[dict], int]:
+    """What depends on the moment, as ``demand_figures`` counts it: the first round overdue now
+    ("overdue") and the running part of "redo_overdue" (a redo round unanswered past its deadline),
+    each under the case's department (its first round's), for the demands received in the period;
+    and every demand overdue now, whenever received (the headline "overdue now"). From the counts
+    the last refresh stored (``DemandOverdueDay``, but the stale days) and the changes since
+    (``demand_overdue_day_rows`` with ``since``); everything live before the first rebuild. Two
+    queries."""
+    if not stored_days.usable:
+        return demand_overdue_rows(now=now, start=period.start, end=period.end), overdue_now_count(now=now)
+    in_period = Q(day__gte=period.first, day__lte=period.last)
+    stored = (
+        DemandOverdueDay.objects.exclude(day__in=stored_days.stale_demand_days)
+        .values("kind", "channel_id", "department_id")
+        .annotate(
+            in_period=Sum("overdue", filter=in_period),
+            redo_in_period=Sum("redo_overdue", filter=in_period),
+            whenever=Sum(F("overdue") + F("redo_overdue")),
+        )
+        .order_by()
+    )
+    rows, overdue_all = [], 0
+    for row in stored:
+        overdue_all += row["whenever"]
+        if row["in_period"] is not None:  # a key with demands overdue received in the period
+            keys = {name: row[name] for name in ("kind", "channel_id", "department_id")}
+            rows.append({**keys, "overdue": row["in_period"], "redo_overdue": row["redo_in_period"]})
+    changes = demand_overdue_day_rows(
+        now=now, since=stored_days.refreshed_at, days=stored_days.stale_demand_days, end=now
+    )
+    for row in changes:
+        overdue_all += row["overdue"] + row["redo_overdue"]
+        if _in_period(period, row["day"]):
+            rows.append(row)
+    return rows, overdue_all
 
 
 def demand_breakdown(
     *, period: Period, today: date, now: datetime, stored_days: StoredDays | None = None
 ) -> DemandBreakdown:
-    """The demand figures of the period: totals, by kind, channel and department, and per day.
-    Stored days from the aggregates, today and stale days live (everything live before the first
-    rebuild). Reads only; four queries whatever the number of demands (plus two for the names)."""
+    """The demand figures of the period: totals, by kind, channel and department, and per day, and
+    the demands overdue now. The stored rows of the last refresh but the stale days', plus, live,
+    the stale days and what was received since the refresh (everything live before the first
+    rebuild); so the cost follows the changes since the refresh, not the data. Reads only; seven
+    queries whatever the number of demands (plus two for the names)."""
     stored_days = stored_days or daily_figures_stored_days(now=now)
-    stored_last = min(period.last, today - timedelta(days=1)) if stored_days.usable else period.first - timedelta(1)
-    live_days = _live_days(period, today, stored_days.stale_demand_days) if stored_days.usable else None
     rows: list[dict] = []
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    if period.first <= stored_last:
-        stored = DemandDay.objects.filter(day__gte=period.first, day__lte=stored_last).exclude(day__in=live_days or ())
+    if stored_days.usable:
+        stale = _stale_in(period, stored_days.stale_demand_days)
+        stored = DemandDay.objects.filter(day__gte=period.first, day__lte=period.last).exclude(day__in=stale)
         rows.extend(
             stored.values("kind", "channel_id", "department_id")
             .annotate(**{name: Sum(name) for name in DAILY_DEMAND_COUNTS})
@@ -169,18 +225,15 @@ def demand_breakdown(
         daily = stored.values("day").annotate(Sum("received"), Sum("replied")).order_by()
         for day, received, replied in daily.values_list("day", "received__sum", "replied__sum"):
             per_day[day] = [received, replied]
-    if live_days is None:
-        live = list(demand_daily_rows(start=period.start, end=min(period.end, clock.local_midnight(today + ONE_DAY))))
+        live = demand_daily_rows(days=stale, since=stored_days.refreshed_at, start=period.start, end=period.end)
     else:
-        live = list(demand_daily_rows(days=live_days)) if live_days else []
+        live = demand_daily_rows(start=period.start, end=min(period.end, clock.local_midnight(today + ONE_DAY)))
     rows.extend(live)
     for row in live:
         per_day[row["day"]][0] += row["received"]
         per_day[row["day"]][1] += row["replied"]
-    # What depends on the moment, counted live as ``demand_figures`` counts it: the first round
-    # overdue now ("overdue") and the running part of "redo_overdue" (a redo round unanswered past its
-    # deadline), each under the case's department (its first round's), received in the period.
-    rows.extend(demand_overdue_rows(now=now, start=period.start, end=period.end))
+    moment, overdue_all = _moment_rows(period, now, stored_days)
+    rows.extend(moment)
 
     total = _empty()
     by_kind: dict = {}
@@ -206,6 +259,7 @@ def demand_breakdown(
         by_channel=groups(by_channel, channels),
         by_department=groups(by_department, departments, no_department),
         per_day=[(day, *per_day.get(day, (0, 0))) for day in period.days if day <= today],
+        overdue_now=overdue_all,
     )
 
 
@@ -223,23 +277,22 @@ class PostBreakdown:
 
 
 def post_breakdown(*, period: Period, today: date, stored_days: StoredDays) -> PostBreakdown:
-    """``post_figures`` of the period from the aggregates (days before today) and live (today and
-    stale days; everything before the first rebuild). Reads only."""
-    stored_last = min(period.last, today - timedelta(days=1)) if stored_days.usable else period.first - timedelta(1)
-    live_days = _live_days(period, today, stored_days.stale_post_days) if stored_days.usable else None
+    """``post_figures`` of the period: the stored rows of the last refresh but the stale days', plus,
+    live, the stale days and what was found since the refresh (everything live before the first
+    rebuild). Reads only."""
     rows: list[dict] = []
-    if period.first <= stored_last:
+    if stored_days.usable:
+        stale = _stale_in(period, stored_days.stale_post_days)
         rows.extend(
-            PostDay.objects.filter(day__gte=period.first, day__lte=stored_last)
-            .exclude(day__in=live_days or ())
+            PostDay.objects.filter(day__gte=period.first, day__lte=period.last)
+            .exclude(day__in=stale)
             .values("category_id")
             .annotate(**{name: Sum(name) for name in DAILY_POST_COUNTS})
             .order_by()
         )
-    if live_days is None:
+        rows.extend(post_daily_rows(days=stale, since=stored_days.refreshed_at, start=period.start, end=period.end))
+    else:
         rows.extend(post_daily_rows(start=period.start, end=min(period.end, clock.local_midnight(today + ONE_DAY))))
-    elif live_days:
-        rows.extend(post_daily_rows(days=live_days))
     result = PostBreakdown()
     by_category: dict = defaultdict(int)
     for row in rows:
@@ -266,10 +319,6 @@ def overdue_series(*, period: Period, today: date, overdue_now: int) -> list[tup
     if period.first <= today <= period.last:
         series.append((today, overdue_now))
     return series
-
-
-def overdue_now(*, now: datetime) -> int:
-    return overdue_now_count(now=now)
 
 
 @dataclass
@@ -342,24 +391,24 @@ class Dashboard:
 
 
 def dashboard(*, period: Period, now: datetime | None = None) -> Dashboard:
-    """Everything the dashboard shows, in a fixed number of queries, writing nothing: the days
-    touched since the beat job's last refresh are counted live instead of read from the stored
-    rows (cheap: proportional to the recent changes), so the figures are exact."""
+    """Everything the dashboard shows, in a fixed number of queries, writing nothing: the stored
+    rows of the beat job's last refresh, with what changed since counted live (the days touched
+    since instead of their stored rows; what arrived since; the deadlines passed since), so the
+    figures are exact and the cost follows the changes since the refresh (``demand_breakdown``)."""
     now = now or clock.now()
     today = _local_day(now)
-    stored_days = daily_figures_stored_days(now=now)
-    overdue = overdue_now(now=now)
+    with figures_snapshot():
+        stored_days = daily_figures_stored_days(now=now)
+        demands = demand_breakdown(period=period, today=today, now=now, stored_days=stored_days)
+        posts = post_breakdown(period=period, today=today, stored_days=stored_days)
     return Dashboard(
         period=period,
         today=today,
         now=now,
-        demands=demand_breakdown(period=period, today=today, now=now, stored_days=stored_days),
-        overdue_now=overdue,
-        overdue_series=overdue_series(period=period, today=today, overdue_now=overdue),
-        posts=replace(
-            post_breakdown(period=period, today=today, stored_days=stored_days),
-            takedown_median_minutes=takedown_median_minutes(start=period.start, end=period.end),
-        ),
+        demands=demands,
+        overdue_now=demands.overdue_now,
+        overdue_series=overdue_series(period=period, today=today, overdue_now=demands.overdue_now),
+        posts=replace(posts, takedown_median_minutes=takedown_median_minutes(start=period.start, end=period.end)),
         publicity=publicity_figures(period=period, today=today),
         duty=duty_figures(start=period.start, end=period.end, now=now),
         tasks=task_figures(now=now),
@@ -413,7 +462,8 @@ def assessment(*, year: int, now: datetime | None = None) -> list[AssessmentRow]
     dashboard), in a fixed number of queries, writing nothing."""
     now = now or clock.now()
     today, period = _local_day(now), year_period(year)
-    demands = demand_breakdown(period=period, today=today, now=now)
+    with figures_snapshot():
+        demands = demand_breakdown(period=period, today=today, now=now)
     start, end = clock.year_span(year)
     quotas = {
         progress.quota.department_id: progress.minimum
