@@ -387,7 +387,6 @@ class Dashboard:
     tasks: TaskFigures
     alerts: AlertFigures
     failing_channels: list[Channel]
-    refreshed_at: datetime | None
 
 
 def dashboard(*, period: Period, now: datetime | None = None) -> Dashboard:
@@ -414,7 +413,6 @@ def dashboard(*, period: Period, now: datetime | None = None) -> Dashboard:
         tasks=task_figures(now=now),
         alerts=alert_figures(start=period.start, end=period.end),
         failing_channels=failing_channels(),
-        refreshed_at=stored_days.refreshed_at,
     )
 
 

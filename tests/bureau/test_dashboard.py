@@ -209,6 +209,15 @@ def test_range_renders(crafted, client_as):
     assert response.context["board"].demands.total.received == 14
 
 
+def test_the_page_says_its_figures_are_counted_at_the_moment_it_is_opened(crafted, client_as, travel):
+    """Stored days plus what changed since the last refresh: exact now, so the page says now (it
+    once said the refresh's moment, as if the figures were that old)."""
+    daily_figures_rebuild()
+    travel.shift(timedelta(minutes=47))
+    body = client_as("supervisor").get(URL, {"period": "year"}).content.decode()
+    assert "数据截至 2026-03-02 09:47" in body
+
+
 def test_query_count_does_not_grow(crafted, client_as):
     client = client_as("supervisor")
     params = {"period": "range", "from": "2025-01-01", "to": "2025-12-31"}
