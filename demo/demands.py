@@ -297,6 +297,9 @@ def _seed_demands(today: date) -> None:
         (d.subject, d.received_at): d
         for d in Demand.objects.filter(received_at__gte=first, subject__in={plan.subject for plan in plans})
     }
+    templates: dict[str, ReplyTemplate] = {}
+    for template in ReplyTemplate.objects.order_by("pk"):
+        templates.setdefault(template.kind, template)
     queue: list[tuple[datetime, int, int, int]] = []  # (time, plan, step index, tie-break)
     demands: dict[int, Demand] = {}
     for index, plan in enumerate(plans):
@@ -317,7 +320,7 @@ def _seed_demands(today: date) -> None:
         plan = plans[index]
         try:
             demands[index] = _take(
-                plan, position, demands.get(index), moment, people, channels, entering, reviewer, caller, faq
+                plan, position, demands.get(index), moment, people, channels, entering, reviewer, caller, faq, templates
             )
         except (ValidationError, PermissionDenied):
             continue  # someone handled it differently in the demo meanwhile: leave it as it is
@@ -343,8 +346,11 @@ def _sweep_marks(queue: list, plans: list[Plan], demands: dict[int, Demand], now
             heapq.heappush(queue, (mark, -1, 0, 1))
 
 
-def _take(plan: Plan, position: int, demand, moment, people, channels, entering, reviewer, caller, faq) -> Demand:
-    """Apply one step through its service, as the person who would take it."""
+def _take(
+    plan: Plan, position: int, demand, moment, people, channels, entering, reviewer, caller, faq, templates
+) -> Demand:
+    """Apply one step through its service, as the person who would take it. ``templates``: each
+    kind's first reply template (by pk), read once: the seed never changes their text."""
     step, options = plan.steps[position][1], plan.steps[position][2]
     handler = people[plan.handler]
     if step == "create":
@@ -364,7 +370,9 @@ def _take(plan: Plan, position: int, demand, moment, people, channels, entering,
     if step == "claim":
         return services.demand_claim(demand=demand, actor=handler.user, now=moment)
     if step in ("reply", "reply2"):
-        template = ReplyTemplate.objects.filter(kind=plan.kind).order_by("pk").first()
+        template = templates.get(plan.kind)
+        if demand.department_id is not None and demand.department_id == handler.department_id:
+            demand.department = handler.department  # the one the template names, already read
         text = REPLIES[plan.kind]
         if template is not None:
             with translation.override("zh-hans"):
