@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from bureau import clock
+from bureau.config_cache import config_rows_cached
 from bureau.models import Person, User
 from opinions.models import CalendarDay, Channel, Demand, DemandKind, FaqEntry, ReplyTemplate, ReplyWindow
 from opinions.selectors.knowledge import reply_template_values
@@ -311,23 +312,35 @@ def _seed_demands(today: date) -> None:
                 start += 1
         if start < len(plan.steps) and plan.steps[start][0] <= now:
             heapq.heappush(queue, (plan.steps[start][0], index, start, 0))
-    _sweep_marks(queue, plans, demands, now)
-    while queue:
-        moment, index, position, kind = heapq.heappop(queue)
-        if kind == 1:
-            demands_sweep_deadlines(now=moment)
-            continue
-        plan = plans[index]
-        try:
-            demands[index] = _take(
-                plan, position, demands.get(index), moment, people, channels, entering, reviewer, caller, faq, templates
-            )
-        except (ValidationError, PermissionDenied):
-            continue  # someone handled it differently in the demo meanwhile: leave it as it is
-        nxt = position + 1
-        if nxt < len(plan.steps) and plan.steps[nxt][0] <= now:
-            heapq.heappush(queue, (plan.steps[nxt][0], index, nxt, 0))
-    demands_sweep_deadlines(now=now)  # as the beat job would, right now
+    # The windows and rules were set in seed() above; nothing below changes them: read once.
+    with config_rows_cached():
+        _sweep_marks(queue, plans, demands, now)
+        while queue:
+            moment, index, position, kind = heapq.heappop(queue)
+            if kind == 1:
+                demands_sweep_deadlines(now=moment)
+                continue
+            plan = plans[index]
+            try:
+                demands[index] = _take(
+                    plan,
+                    position,
+                    demands.get(index),
+                    moment,
+                    people,
+                    channels,
+                    entering,
+                    reviewer,
+                    caller,
+                    faq,
+                    templates,
+                )
+            except (ValidationError, PermissionDenied):
+                continue  # someone handled it differently in the demo meanwhile: leave it as it is
+            nxt = position + 1
+            if nxt < len(plan.steps) and plan.steps[nxt][0] <= now:
+                heapq.heappush(queue, (plan.steps[nxt][0], index, nxt, 0))
+        demands_sweep_deadlines(now=now)  # as the beat job would, right now
 
 
 def _sweep_marks(queue: list, plans: list[Plan], demands: dict[int, Demand], now: datetime) -> None:
