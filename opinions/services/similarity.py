@@ -83,7 +83,9 @@ def _near_duplicates_insert(found: list[tuple[tuple[str, int], tuple[str, int], 
         )
 
 
-@transaction.atomic
+# No savepoint of its own inside the caller's transaction (intake, demand entry): all or nothing
+# with the caller's change anyway, and a savepoint is two more round trips per item entered.
+@transaction.atomic(savepoint=False)
 def items_index(*, items: list[Incoming], now: datetime | None = None) -> int:
     """Index ``items`` and store their near-duplicates (both directions). Returns the pairs found.
     Guarantees: one candidate query and three inserts per call whatever the batch size; an item is
