@@ -101,12 +101,6 @@ def record_hash(record: "ArchiveRecord | _ChainRow") -> str:
     return hashlib.sha256(record_content(record).encode("utf-8")).hexdigest()
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-
-
 def _text(value: str, max_length: int | None = None) -> str:
     """PostgreSQL refuses NUL characters and over-long values; an archive write (say, of a login
     attempt with a pasted-in username) must not fail on either."""
@@ -183,9 +177,8 @@ def archive_record(
     )
     search_fill(record)  # derived from the hashed fields, not hashed: they only help find the record
     with transaction.atomic(savepoint=False):  # all or nothing with the caller's change anyway
-        _lock_chain()
         if connection.vendor == "postgresql":
-            _append_postgresql(record)
+            _append_postgresql(record)  # takes the lock itself, in the same round trip
         else:
             previous = ArchiveRecord.objects.order_by("-pk").values_list("record_hash", flat=True).first()
             record.previous_hash = previous or ""
@@ -194,11 +187,18 @@ def archive_record(
     return record
 
 
-# The append after the lock: one INSERT ... SELECT that reads the newest record's hash (the chain's
+# The lock, then the append: one INSERT ... SELECT that reads the newest record's hash (the chain's
 # head, visible now that the lock is ours), links to it and hashes the record's text around it
 # with PostgreSQL's sha256 over the same UTF-8 bytes ``record_hash`` reads: what ``archive_verify``
 # recomputes, unchanged. The JSON is serialised once, for the hash and the row alike.
+# Both statements go in one round trip (psycopg2 sends the text as one simple query; the result
+# read is the last statement's). They stay two statements: under READ COMMITTED each statement of
+# a simple query takes its own snapshot, so the INSERT's is taken after the lock is granted and
+# sees the head the previous holder committed. One statement could not: its snapshot would
+# predate the wait for the lock. (psycopg 3 binds parameters on the server, one statement per
+# call: switching driver means two calls here again.)
 _APPEND_SQL = """
+    SELECT pg_advisory_xact_lock(%s);
     INSERT INTO archive_archiverecord (created_at, actor_id, actor_name, ip_address, action, target_type,
         target_id, target_text, summary, before, after, search_text, search_grams, previous_hash, record_hash)
     SELECT %s, %s::bigint, %s, %s::inet, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s::text[], head.hash,
@@ -215,6 +215,7 @@ def _append_postgresql(record: ArchiveRecord) -> None:
         cursor.execute(
             _APPEND_SQL,
             [
+                _CHAIN_LOCK_KEY,
                 record.created_at,
                 record.actor_id,
                 record.actor_name,

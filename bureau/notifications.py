@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from bureau import clock
@@ -52,22 +52,55 @@ def notification_create(
     The row is the outbox entry: its e-mail goes out after commit if the broker answers, else by
     ``notifications_send_pending`` on the next sweep."""
     now = now or clock.now()
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                recipient=recipient,
-                kind=kind,
-                dedupe_key=dedupe_key,
-                title=title[:200],
-                body=body,
-                link=link,
-                created_at=now,
-            )
-    except IntegrityError:
-        return None
+    notification = Notification(
+        recipient=recipient, kind=kind, dedupe_key=dedupe_key, title=title[:200], body=body, link=link, created_at=now
+    )
+    if connection.vendor == "postgresql":
+        if not _insert_once_postgresql(notification):
+            return None
+    else:
+        try:
+            with transaction.atomic():
+                notification.save(force_insert=True)
+        except IntegrityError:
+            return None
     if _queue_after_commit.get():
         transaction.on_commit(lambda: _publish_email(notification.pk))
     return notification
+
+
+# A repeat is a conflict on (recipient, dedupe_key) that inserts nothing and returns no row: one
+# statement, where catching the IntegrityError needs a savepoint around the INSERT (three). Any
+# other constraint still raises.
+_INSERT_ONCE_SQL = f"""
+    INSERT INTO {Notification._meta.db_table} (recipient_id, kind, dedupe_key, title, body, link, created_at)
+    VALUES (%s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (recipient_id, dedupe_key) DO NOTHING
+    RETURNING id
+"""  # noqa: S608 - our table name
+
+
+def _insert_once_postgresql(notification: Notification) -> bool:
+    """Insert the notice unless its key was used for its recipient; whether it was inserted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_ONCE_SQL,
+            [
+                notification.recipient_id,
+                notification.kind,
+                notification.dedupe_key,
+                notification.title,
+                notification.body,
+                notification.link,
+                notification.created_at,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    notification.pk = row[0]
+    notification._state.adding, notification._state.db = False, connection.alias
+    return True
 
 
 def notifications_send_after_commit() -> None:

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from bureau import clock
+from bureau.config_cache import config_rows_cached
 from bureau.models import Person, User
 from opinions.models import CalendarDay, Channel, Demand, DemandKind, FaqEntry, ReplyTemplate, ReplyWindow
 from opinions.selectors.knowledge import reply_template_values
@@ -297,6 +298,9 @@ def _seed_demands(today: date) -> None:
         (d.subject, d.received_at): d
         for d in Demand.objects.filter(received_at__gte=first, subject__in={plan.subject for plan in plans})
     }
+    templates: dict[str, ReplyTemplate] = {}
+    for template in ReplyTemplate.objects.order_by("pk"):
+        templates.setdefault(template.kind, template)
     queue: list[tuple[datetime, int, int, int]] = []  # (time, plan, step index, tie-break)
     demands: dict[int, Demand] = {}
     for index, plan in enumerate(plans):
@@ -308,23 +312,35 @@ def _seed_demands(today: date) -> None:
                 start += 1
         if start < len(plan.steps) and plan.steps[start][0] <= now:
             heapq.heappush(queue, (plan.steps[start][0], index, start, 0))
-    _sweep_marks(queue, plans, demands, now)
-    while queue:
-        moment, index, position, kind = heapq.heappop(queue)
-        if kind == 1:
-            demands_sweep_deadlines(now=moment)
-            continue
-        plan = plans[index]
-        try:
-            demands[index] = _take(
-                plan, position, demands.get(index), moment, people, channels, entering, reviewer, caller, faq
-            )
-        except (ValidationError, PermissionDenied):
-            continue  # someone handled it differently in the demo meanwhile: leave it as it is
-        nxt = position + 1
-        if nxt < len(plan.steps) and plan.steps[nxt][0] <= now:
-            heapq.heappush(queue, (plan.steps[nxt][0], index, nxt, 0))
-    demands_sweep_deadlines(now=now)  # as the beat job would, right now
+    # The windows and rules were set in seed() above; nothing below changes them: read once.
+    with config_rows_cached():
+        _sweep_marks(queue, plans, demands, now)
+        while queue:
+            moment, index, position, kind = heapq.heappop(queue)
+            if kind == 1:
+                demands_sweep_deadlines(now=moment)
+                continue
+            plan = plans[index]
+            try:
+                demands[index] = _take(
+                    plan,
+                    position,
+                    demands.get(index),
+                    moment,
+                    people,
+                    channels,
+                    entering,
+                    reviewer,
+                    caller,
+                    faq,
+                    templates,
+                )
+            except (ValidationError, PermissionDenied):
+                continue  # someone handled it differently in the demo meanwhile: leave it as it is
+            nxt = position + 1
+            if nxt < len(plan.steps) and plan.steps[nxt][0] <= now:
+                heapq.heappush(queue, (plan.steps[nxt][0], index, nxt, 0))
+        demands_sweep_deadlines(now=now)  # as the beat job would, right now
 
 
 def _sweep_marks(queue: list, plans: list[Plan], demands: dict[int, Demand], now: datetime) -> None:
@@ -343,8 +359,11 @@ def _sweep_marks(queue: list, plans: list[Plan], demands: dict[int, Demand], now
             heapq.heappush(queue, (mark, -1, 0, 1))
 
 
-def _take(plan: Plan, position: int, demand, moment, people, channels, entering, reviewer, caller, faq) -> Demand:
-    """Apply one step through its service, as the person who would take it."""
+def _take(
+    plan: Plan, position: int, demand, moment, people, channels, entering, reviewer, caller, faq, templates
+) -> Demand:
+    """Apply one step through its service, as the person who would take it. ``templates``: each
+    kind's first reply template (by pk), read once: the seed never changes their text."""
     step, options = plan.steps[position][1], plan.steps[position][2]
     handler = people[plan.handler]
     if step == "create":
@@ -364,7 +383,9 @@ def _take(plan: Plan, position: int, demand, moment, people, channels, entering,
     if step == "claim":
         return services.demand_claim(demand=demand, actor=handler.user, now=moment)
     if step in ("reply", "reply2"):
-        template = ReplyTemplate.objects.filter(kind=plan.kind).order_by("pk").first()
+        template = templates.get(plan.kind)
+        if demand.department_id is not None and demand.department_id == handler.department_id:
+            demand.department = handler.department  # the one the template names, already read
         text = REPLIES[plan.kind]
         if template is not None:
             with translation.override("zh-hans"):

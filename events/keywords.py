@@ -6,6 +6,7 @@ The segmenter is loaded once per process, on first use (``_segmenter``): loading
 takes about a second. The terms are re-read on each call (one query) and the dictionary follows
 them, so an administrator's new term counts from the next extraction."""
 
+import copy
 import logging
 import threading
 from collections.abc import Iterable
@@ -66,7 +67,10 @@ class _Segmenter:
         jieba.setLogLevel(logging.WARNING)
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
-        self.extractor = jieba.analyse.TFIDF()
+        # A copy of the extractor jieba.analyse builds on import, sharing its IDF table (read only
+        # by extract_tags): a TFIDF() of our own would read the same table again, 0.4 s.
+        self.extractor = copy.copy(jieba.analyse.default_tfidf)
+        self.extractor.stop_words = set(self.extractor.stop_words)
         self.extractor.tokenizer = self.tokenizer
         self.terms: frozenset[str] = frozenset()
 

@@ -27,7 +27,13 @@ def shift_sign_in(
     """The person on duty signs in (签到): only for their own shift, only during it (or just
     before), only once. The time and address are recorded; after the grace period it is late."""
     now = now or clock.now()
-    assignment = ShiftAssignment.objects.select_for_update().select_related("shift", "person").get(pk=assignment.pk)
+    # The shift's type comes along for the archive line's text (the shift is named by it), unlocked:
+    # the assignment, its shift and person are locked, as before.
+    assignment = (
+        ShiftAssignment.objects.select_for_update(of=("self", "shift", "person"))
+        .select_related("shift__shift_type", "person")
+        .get(pk=assignment.pk)
+    )
     sign_in_require(actor, assignment, now=now)
     shift = assignment.shift
     is_late = now > shift.sign_in_due_at

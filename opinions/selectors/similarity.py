@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from bureau import clock
+from bureau.config_cache import config_row
 from bureau.types import AnyUser
 from opinions.models import (
     Demand,
@@ -26,7 +27,7 @@ from opinions.similarity.minhash import Signature, signature
 
 def similarity_rules() -> SimilarityRules:
     """The admins' row, or the defaults (30 days, 50 %)."""
-    return SimilarityRules.objects.filter(pk=1).first() or SimilarityRules()
+    return config_row("similarity_rules", lambda: SimilarityRules.objects.filter(pk=1).first() or SimilarityRules())
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from archive.services import archive_record
 from bureau import clock
+from bureau.config_cache import config_row, config_rows_changed
 from bureau.types import AnyUser
 from opinions.models import CalendarDay, DemandRules, ReplyWindow, SimilarityRules
 
@@ -39,7 +40,7 @@ def reply_deadline(*, kind: str, received_at: datetime) -> datetime:
 
     Hours count by the clock, nights and holidays included. Working days end at local midnight:
     3 working days from a Friday 15:00 receipt is the end of the following Wednesday."""
-    window = ReplyWindow.objects.filter(kind=kind).first()
+    window = config_row(("reply_window", kind), ReplyWindow.objects.filter(kind=kind).first)
     if window is None:
         return received_at + DEFAULT_WINDOW
     if window.unit == ReplyWindow.Unit.HOURS:
@@ -49,7 +50,7 @@ def reply_deadline(*, kind: str, received_at: datetime) -> datetime:
 
 
 def needs_review(kind: str) -> bool:
-    return ReplyWindow.objects.filter(kind=kind, needs_review=True).exists()
+    return config_row(("needs_review", kind), ReplyWindow.objects.filter(kind=kind, needs_review=True).exists)
 
 
 def demand_config_save(
@@ -62,6 +63,7 @@ def demand_config_save(
     with transaction.atomic():
         is_new = obj.pk is None or not type(obj).objects.filter(pk=obj.pk).exists()
         obj.save()
+        config_rows_changed()
         archive_record(
             action=f"opinions.{obj._meta.model_name}.{'created' if is_new else 'changed'}",
             actor=actor,

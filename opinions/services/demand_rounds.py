@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from archive.models import ArchiveRecord
+from bureau.config_cache import config_row
 from bureau.models import Person
 from opinions.models import Demand, DemandCallBack, DemandHandBack, DemandRound, DemandRules
 
@@ -23,8 +24,12 @@ LEGACY_WINDOW = timedelta(hours=24)
 
 def sign_for_window() -> timedelta:
     """The sign-for limit (及时签收) admins set in ``DemandRules``; 2 hours without a row."""
-    rules = DemandRules.objects.filter(pk=1).first() or DemandRules()
+    rules = config_row("demand_rules", _demand_rules)
     return rules.sign_for_window
+
+
+def _demand_rules() -> DemandRules:
+    return DemandRules.objects.filter(pk=1).first() or DemandRules()
 
 
 def round_start(*, demand: Demand, number: int, started_at: datetime, due_at: datetime) -> DemandRound:

@@ -35,6 +35,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bureau import clock
+from bureau.config_cache import config_row
 from bureau.models import Notification, Person, Role, Section
 from bureau.notifications import notifications_send_after_commit
 from opinions.models import Demand, DemandPress, DemandRules, due_soon_q, open_q, overdue_q
@@ -82,7 +83,7 @@ class StepGroup:
 
 
 def _rules() -> DemandRules:
-    return DemandRules.objects.filter(pk=1).first() or DemandRules()
+    return config_row("demand_rules", lambda: DemandRules.objects.filter(pk=1).first() or DemandRules())
 
 
 def _escalation_q(level: int, cutoff: datetime) -> Q:

@@ -2,7 +2,7 @@
 
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -13,7 +13,7 @@ from django.utils import translation
 from bureau import clock
 from bureau.celery import app
 from bureau.models import Notification, Role
-from opinions.models import Demand, DemandPress
+from opinions.models import Demand, DemandNumberCounter, DemandPress
 from opinions.services import demands as s
 from opinions.services.demand_sweep import demands_sweep_deadlines
 from opinions.tasks import demands_sweep_deadlines_task
@@ -110,3 +110,14 @@ def test_sweep_runs_in_a_real_worker(settings):
     assert demand.overdue_at is not None
     assert DemandPress.objects.filter(demand=demand, step="overdue").count() == 1
     assert Notification.objects.filter(recipient=handler.user, kind="opinions.demand.overdue").exists()
+
+
+def test_two_entries_opening_a_year_at_once_take_two_numbers():
+    """Both insert the year's counter row in the same instant: one inserts, the other adds to it."""
+    june = datetime(2031, 6, 1, tzinfo=UTC)
+    results, errors = race(
+        lambda: s.demand_numbers_take(received_at=june), lambda: s.demand_numbers_take(received_at=june)
+    )
+    assert not errors
+    assert sorted(number for numbers in results for number in numbers) == ["2031-0001", "2031-0002"]
+    assert DemandNumberCounter.objects.get(year=2031).last == 2

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -19,19 +19,34 @@ from opinions.services.demands.waiting import demand_notify_waiting
 from opinions.services.posts import post_handle
 from opinions.services.similarity import demand_index
 
+# Insert the year's row or add to it, in one statement: the row is locked by it (inserted, or
+# updated ON CONFLICT) until the transaction ends, and two entries opening a new year at once do
+# not both insert it (the second updates the first's row once it commits).
+_NUMBERS_TAKE_SQL = f"""
+    INSERT INTO {DemandNumberCounter._meta.db_table} AS counter (year, last) VALUES (%s, %s)
+    ON CONFLICT (year) DO UPDATE SET last = counter.last + EXCLUDED.last
+    RETURNING last
+"""  # noqa: S608 - our table name
 
-@transaction.atomic
+
 def demand_numbers_take(*, received_at: datetime, count: int = 1) -> list[str]:
     """The next ``count`` case numbers of the local year of ``received_at``. The year's counter row
     is locked until the caller's transaction ends, so concurrent entries queue for it, and a
     rolled-back entry gives its number back (no gaps)."""
     year = clock.local_year(received_at)
-    # Insert-if-absent first: two entries opening a new year at once must not both insert it.
-    DemandNumberCounter.objects.bulk_create([DemandNumberCounter(year=year)], ignore_conflicts=True)
-    counter = DemandNumberCounter.objects.select_for_update().get(year=year)
-    first = counter.last + 1
-    counter.last += count
-    counter.save(update_fields=["last"])
+    if connection.vendor == "postgresql":
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.execute(_NUMBERS_TAKE_SQL, [year, count])
+            last = cursor.fetchone()[0]
+    else:
+        with transaction.atomic():
+            # Insert-if-absent first: two entries opening a new year at once must not both insert it.
+            DemandNumberCounter.objects.bulk_create([DemandNumberCounter(year=year)], ignore_conflicts=True)
+            counter = DemandNumberCounter.objects.select_for_update().get(year=year)
+            counter.last += count
+            counter.save(update_fields=["last"])
+            last = counter.last
+    first = last - count + 1
     return [demand_number_text(year, sequence) for sequence in range(first, first + count)]
 
 
