@@ -233,14 +233,16 @@ class PublicityQuota(models.Model):
             return str(self.get_platform_kind_display())
         return str(_("The whole bureau"))
 
-    def covers(self, *, department_id: int, platform_id: int, platform_kind: str) -> bool:
+    def covered_posts(self) -> Q:
+        """The publicity posts this quota counts: its department's, its platform's, its kind of
+        platform's, or (the bureau's own quota) every one."""
         if self.department_id:
-            return department_id == self.department_id
+            return Q(department_id=self.department_id)
         if self.platform_id:
-            return platform_id == self.platform_id
+            return Q(platform_id=self.platform_id)
         if self.platform_kind:
-            return platform_kind == self.platform_kind
-        return True
+            return Q(platform__kind=self.platform_kind)
+        return Q()
 
 
 class QuotaWarning(models.Model):

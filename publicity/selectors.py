@@ -170,8 +170,9 @@ def _elapsed_days(year: int, today: date) -> tuple[int, int]:
 
 def quota_progress_list(*, year: int, today: date | None = None) -> list[QuotaProgress]:
     """Progress of every quota of the year, the bureau's first, in two queries whatever the number
-    of posts: published posts are grouped by day, department and platform, and each quota walks
-    those groups in date order to find its count and the day it was met."""
+    of posts: published posts are counted per day with one column per quota (so the rows are at
+    most the year's days however many posts there are), and each quota walks its column in date
+    order to find its count and the day it was met."""
     today = today or clock.today()
     quotas = list(
         PublicityQuota.objects.filter(year=year)
@@ -192,23 +193,29 @@ def quota_progress_list(*, year: int, today: date | None = None) -> list[QuotaPr
     )
     if not quotas:
         return []
-    groups = list(
+    # The bureau's own quota covers every post: a plain COUNT (an empty Q is no filter).
+    columns = {
+        f"quota_{index}": Count("pk", filter=covered) if (covered := quota.covered_posts()) else Count("pk")
+        for index, quota in enumerate(quotas)
+    }
+    days = list(
         PublicityPost.objects.published()
         .filter(published_on__gte=date(year, 1, 1), published_on__lte=min(date(year, 12, 31), today))
-        .values_list("published_on", "department_id", "platform_id", "platform__kind")
-        .annotate(count=Count("pk"))
+        .values("published_on")
+        .annotate(**columns)
         .order_by("published_on")
     )
     elapsed, days_in_year = _elapsed_days(year, today)
     progress = []
-    for quota in quotas:
+    for index, quota in enumerate(quotas):
+        column = f"quota_{index}"
         published, met_on = 0, None
-        for published_on, department_id, platform_id, platform_kind, count in groups:
-            if not quota.covers(department_id=department_id, platform_id=platform_id, platform_kind=platform_kind):
-                continue
-            published += count
+        for day in days:
+            if not day[column]:
+                continue  # a day with none of this quota's posts cannot be the day it was met
+            published += day[column]
             if met_on is None and published >= quota.minimum:
-                met_on = published_on
+                met_on = day["published_on"]
         progress.append(
             QuotaProgress(
                 quota=quota, published=published, met_on=met_on, elapsed_days=elapsed, days_in_year=days_in_year
