@@ -66,7 +66,9 @@ def post_list_mine(*, user: AnyUser) -> QuerySet[PublicityPost]:
     one person), not a join on the person's user: PostgreSQL then reads publicity_author_recent_idx
     for that one author in the page's order and stops at the page, where through the join it read
     and sorted every post of the author (8,333 at 100,000 posts, 23 ms)."""
-    author = Person.objects.filter(user=user).order_by().values("pk")[:1]
+    if not user.is_authenticated:
+        return PublicityPost.objects.none()  # an anonymous user has no posts (and no pk to look up)
+    author = Person.objects.filter(user_id=user.pk).order_by().values("pk")[:1]
     return _posts().filter(author_id=Subquery(author)).order_by("-updated_at", "-pk")
 
 
