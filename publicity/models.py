@@ -128,6 +128,8 @@ class PublicityPost(models.Model):
             models.Index(fields=["state", "submitted_at"], name="publicity_state_idx"),
             # The list's order: newest first by the date shown (published, else planned).
             models.Index(Coalesce("published_on", "planned_on").desc(), F("id").desc(), name="publicity_shown_on_idx"),
+            # "My posts": one author's, last changed first (post_list_mine).
+            models.Index(fields=["author", "-updated_at", "-id"], name="publicity_author_recent_idx"),
         ]
 
     def __str__(self) -> str:
@@ -233,14 +235,16 @@ class PublicityQuota(models.Model):
             return str(self.get_platform_kind_display())
         return str(_("The whole bureau"))
 
-    def covers(self, *, department_id: int, platform_id: int, platform_kind: str) -> bool:
+    def covered_posts(self) -> Q:
+        """The publicity posts this quota counts: its department's, its platform's, its kind of
+        platform's, or (the bureau's own quota) every one."""
         if self.department_id:
-            return department_id == self.department_id
+            return Q(department_id=self.department_id)
         if self.platform_id:
-            return platform_id == self.platform_id
+            return Q(platform_id=self.platform_id)
         if self.platform_kind:
-            return platform_kind == self.platform_kind
-        return True
+            return Q(platform__kind=self.platform_kind)
+        return Q()
 
 
 class QuotaWarning(models.Model):

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from bureau import clock
+from bureau.models import Person
 from bureau.rates import percent_text, rate
 from bureau.types import AnyUser
 from proofing.selectors import Proof, Text, proof_read
@@ -61,7 +62,14 @@ def post_get(*, user: AnyUser, pk: int) -> PublicityPost:
 
 
 def post_list_mine(*, user: AnyUser) -> QuerySet[PublicityPost]:
-    return _posts().filter(author__user=user).order_by("-updated_at", "-pk")
+    """The user's own posts, last changed first. The author is a scalar subquery (a user is at most
+    one person), not a join on the person's user: PostgreSQL then reads publicity_author_recent_idx
+    for that one author in the page's order and stops at the page, where through the join it read
+    and sorted every post of the author (8,333 at 100,000 posts, 23 ms)."""
+    if not user.is_authenticated:
+        return PublicityPost.objects.none()  # an anonymous user has no posts (and no pk to look up)
+    author = Person.objects.filter(user_id=user.pk).order_by().values("pk")[:1]
+    return _posts().filter(author_id=Subquery(author)).order_by("-updated_at", "-pk")
 
 
 def approval_queue(*, user: AnyUser) -> QuerySet[PublicityPost]:
@@ -170,8 +178,9 @@ def _elapsed_days(year: int, today: date) -> tuple[int, int]:
 
 def quota_progress_list(*, year: int, today: date | None = None) -> list[QuotaProgress]:
     """Progress of every quota of the year, the bureau's first, in two queries whatever the number
-    of posts: published posts are grouped by day, department and platform, and each quota walks
-    those groups in date order to find its count and the day it was met."""
+    of posts: published posts are counted per day with one column per quota (so the rows are at
+    most the year's days however many posts there are), and each quota walks its column in date
+    order to find its count and the day it was met."""
     today = today or clock.today()
     quotas = list(
         PublicityQuota.objects.filter(year=year)
@@ -192,23 +201,29 @@ def quota_progress_list(*, year: int, today: date | None = None) -> list[QuotaPr
     )
     if not quotas:
         return []
-    groups = list(
+    # The bureau's own quota covers every post: a plain COUNT (an empty Q is no filter).
+    columns = {
+        f"quota_{index}": Count("pk", filter=covered) if (covered := quota.covered_posts()) else Count("pk")
+        for index, quota in enumerate(quotas)
+    }
+    days = list(
         PublicityPost.objects.published()
         .filter(published_on__gte=date(year, 1, 1), published_on__lte=min(date(year, 12, 31), today))
-        .values_list("published_on", "department_id", "platform_id", "platform__kind")
-        .annotate(count=Count("pk"))
+        .values("published_on")
+        .annotate(**columns)
         .order_by("published_on")
     )
     elapsed, days_in_year = _elapsed_days(year, today)
     progress = []
-    for quota in quotas:
+    for index, quota in enumerate(quotas):
+        column = f"quota_{index}"
         published, met_on = 0, None
-        for published_on, department_id, platform_id, platform_kind, count in groups:
-            if not quota.covers(department_id=department_id, platform_id=platform_id, platform_kind=platform_kind):
-                continue
-            published += count
+        for day in days:
+            if not day[column]:
+                continue  # a day with none of this quota's posts cannot be the day it was met
+            published += day[column]
             if met_on is None and published >= quota.minimum:
-                met_on = published_on
+                met_on = day["published_on"]
         progress.append(
             QuotaProgress(
                 quota=quota, published=published, met_on=met_on, elapsed_days=elapsed, days_in_year=days_in_year

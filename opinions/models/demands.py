@@ -294,6 +294,14 @@ class Demand(models.Model):
             models.Index(
                 fields=["section", "due_at", "id"], condition=Q(state="received"), name="demand_unassigned_idx"
             ),
+            # The demand list's second part (open_first_parts): the closed cases newest first. The
+            # received_at index walked backwards steps over every open case first (300,000 rows,
+            # 59 ms at 1,000,000 demands with 300,000 open); this one holds only the closed ones.
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=~Q(state__in=["received", "assigned", "in_review", "handed_back"]),
+                name="demand_closed_recent_idx",
+            ),
             models.Index(fields=["handler", "due_at"], name="demand_handler_idx"),
             models.Index(fields=["section", "due_at"], name="demand_section_idx"),
             models.Index(fields=["state", "due_at"], name="demand_state_idx"),

@@ -473,7 +473,12 @@ def demand_overdue_day_rows(
     serves the deadlines, the receipt index the rest. One grouped query."""
     overdue: QuerySet[Demand] = Demand.objects.overdue(at=now)
     if since is not None:
-        overdue = overdue.filter(_span_filter("received_at", days) | Q(received_at__gte=since) | Q(due_at__gte=since))
+        # The deadline branch repeats overdue()'s "due_at < now" so PostgreSQL sees one range
+        # [since, now): with the bounds on either side of the OR it multiplies them as independent
+        # (1,362 rows estimated 37,216 at 1,000,000 demands) and hashes every demand round.
+        overdue = overdue.filter(
+            _span_filter("received_at", days) | Q(received_at__gte=since) | Q(due_at__gte=since, due_at__lt=now)
+        )
     queryset = with_first_records(_received_between(overdue, None, None, end))
     day = _local_day("received_at")
     keys = _case_keys(

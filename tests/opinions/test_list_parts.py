@@ -75,3 +75,19 @@ def test_a_list_of_open_cases_only_reads_its_empty_part_as_false(nineteen):
         assert [d.pk for d in page] == [d.pk for d in quick_page_of_parts(plain, number, per_page=5)]
         assert len(queries) == (2 if number == 1 else 3)
     assert [d.pk for d in confined[1]] == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the partial index is read by PostgreSQL's planner")
+def test_the_closed_part_reads_the_closed_cases_index(nineteen):
+    """The second part (closed cases, newest first) is read from the index that holds only them:
+    the received_at index walked backwards stepped over every open case first (300,000 at
+    1,000,000 demands: 59 ms for the page's one row of that part, 0.05 ms with this index)."""
+    # A test table holds a handful of rows, where a sequential scan is cheapest whatever indexes
+    # exist: told not to scan sequentially (this transaction only), the planner shows which index
+    # serves the order, not whether one pays at this size.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    _open, rest = open_first_parts(Demand.objects.all())
+    plan = rest[:1].explain()
+    assert "demand_closed_recent_idx" in plan, plan
+    assert "Sort" not in plan, plan  # the index gives the order (newest first, then the larger id)

@@ -148,3 +148,18 @@ def test_progress_follows_the_test_clock(db, travel):
     [after] = quota_progress_list(year=2026)
     assert (after.published, after.met_on) == (3, date(2026, 3, 20))
     assert after.is_met_early
+
+
+def test_a_scoped_quota_is_met_on_a_day_with_its_own_posts(db, county_site):
+    """The posts are counted per day with a column per quota: a day with only other departments'
+    posts adds nothing to a department's quota and cannot be the day it was met."""
+    culture, tourism = DepartmentFactory(), DepartmentFactory()
+    QuotaFactory(year=2026, minimum=1)
+    per_culture = QuotaFactory(year=2026, department=culture, minimum=1)
+    publish(3, date(2026, 1, 5), department=tourism, platform=county_site)
+    publish(1, date(2026, 2, 1), department=culture, platform=county_site)
+
+    progress = {p.quota.pk: p for p in quota_progress_list(year=2026, today=date(2026, 3, 2))}
+    assert (progress[per_culture.pk].published, progress[per_culture.pk].met_on) == (1, date(2026, 2, 1))
+    bureau = next(p for p in progress.values() if not p.quota.is_scoped)
+    assert (bureau.published, bureau.met_on) == (4, date(2026, 1, 5))
