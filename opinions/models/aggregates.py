@@ -11,12 +11,9 @@ from opinions.models.channels import Channel
 from opinions.models.screening import ScreeningCategory
 
 
-class DemandDay(models.Model):
-    """The demands received on ``day``, of one kind, channel and department: every count of
-    ``opinions.selectors.figures.Figures`` but those that depend on the moment asked (first-round
-    overdue, and redo rounds overdue now, which readers count live and add to ``redo_overdue``).
-    Merged duplicates are counted only in ``merged``; an accepted hand-back is counted under the
-    department that handed it back, the case itself under the one handling it."""
+class DemandGroupDay(models.Model):
+    """The key of a demand aggregate row: the demands received on ``day``, of one kind, channel and
+    department (the first round's)."""
 
     day = models.DateField(_("day"))
     kind = models.CharField(_("kind"), max_length=20)
@@ -24,6 +21,19 @@ class DemandDay(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("department")
     )
+
+    class Meta:
+        abstract = True
+        ordering = ["day", "kind", "channel", "department"]
+
+
+class DemandDay(DemandGroupDay):
+    """The demands received on ``day``, of one kind, channel and department: every count of
+    ``opinions.selectors.figures.Figures`` but those that depend on the moment asked (first-round
+    overdue, and redo rounds overdue now, which readers count live and add to ``redo_overdue``).
+    Merged duplicates are counted only in ``merged``; an accepted hand-back is counted under the
+    department that handed it back, the case itself under the one handling it."""
+
     received = models.PositiveIntegerField(_("received"), default=0)
     replied = models.PositiveIntegerField(_("replied"), default=0)
     replied_on_time = models.PositiveIntegerField(_("replied on time"), default=0)
@@ -46,8 +56,7 @@ class DemandDay(models.Model):
     first_satisfied = models.PositiveIntegerField(_("satisfied on the first call-back"), default=0)
     merged = models.PositiveIntegerField(_("merged duplicates"), default=0)
 
-    class Meta:
-        ordering = ["day", "kind", "channel", "department"]
+    class Meta(DemandGroupDay.Meta):
         verbose_name = _("daily demand figures")
         verbose_name_plural = _("daily demand figures")
         constraints = [
@@ -90,24 +99,17 @@ class PostDay(models.Model):
         return f"{self.day} {self.channel_id} {self.category_id}: {self.found}"
 
 
-class DemandOverdueDay(models.Model):
+class DemandOverdueDay(DemandGroupDay):
     """The demands received on ``day``, of one kind, channel and department (the first round's),
     overdue at the last refresh (``DailyFiguresState.refreshed_at``): in their first round
     (``overdue``) and in a redo round (``redo_overdue``, the running part of 重办超期). Rewritten whole
     by each refresh; a reader adds what changed since (deadlines passed since, demands touched or
     received since) and so counts "overdue now" without reading the whole open backlog."""
 
-    day = models.DateField(_("day"))
-    kind = models.CharField(_("kind"), max_length=20)
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
-    department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("department")
-    )
     overdue = models.PositiveIntegerField(_("overdue"), default=0)
     redo_overdue = models.PositiveIntegerField(_("redo rounds overdue"), default=0)
 
-    class Meta:
-        ordering = ["day", "kind", "channel", "department"]
+    class Meta(DemandGroupDay.Meta):
         verbose_name = _("overdue at the last refresh")
         verbose_name_plural = _("overdue at the last refresh")
         constraints = [
