@@ -30,6 +30,7 @@ from opinions.models.rounds import (
     FIRST_CALL_BACK,
     FIRST_REDO,
     FIRST_ROUND,
+    LATEST_CALL_BACK,
     DemandCallBack,
     DemandHandBack,
     DemandRound,
@@ -52,6 +53,7 @@ from opinions.models.rounds import (
     signed_for_on_time_q,
     signed_for_q,
     with_first_records,
+    with_latest_call_back,
 )
 from opinions.models.screening import ScreeningCategory
 from opinions.models.similarity import (
@@ -64,12 +66,14 @@ from opinions.models.similarity import (
 
 __all__ = [
     "FIRST_CALL_BACK",
+    "LATEST_CALL_BACK",
     "FIRST_REDO",
     "FIRST_ROUND",
     "call_back_reached_q",
     "call_back_satisfied_q",
     "round_signed_for_on_time_q",
     "with_first_records",
+    "with_latest_call_back",
     "REACHED",
     "SATISFIED",
     "called_back_q",

@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -45,10 +45,10 @@ from opinions.models import (
     FIRST_CALL_BACK,
     FIRST_REDO,
     FIRST_ROUND,
+    LATEST_CALL_BACK,
     Channel,
     DailyFiguresState,
     Demand,
-    DemandCallBack,
     DemandHandBack,
     DemandPress,
     DemandRound,
@@ -66,6 +66,7 @@ from opinions.models import (
     round_replied_on_time_q,
     round_signed_for_on_time_q,
     with_first_records,
+    with_latest_call_back,
 )
 from opinions.selectors.demands import demands_visible
 
@@ -147,21 +148,9 @@ DAILY_DEMAND_COUNTS = tuple(name for name in FIGURE_COUNTS if name != "overdue")
 _LIVE = counted_q()
 
 
-# The result of each demand's latest call-back (``reached_q`` and ``satisfied_q`` judge it), read as
-# one value per demand: the call-back with the highest number, through demand_call_back_once. As
-# EXISTS ... NOT EXISTS (a later one), PostgreSQL hashed every call-back of the table once some
-# thousands of demands were counted (two full scans, 440 ms at 225,000 call-backs, for 14,000 demands).
-LATEST_CALL_BACK = "latest_call_back_"
-
-
-def _with_latest_call_back(demands: QuerySet[Demand]) -> QuerySet[Demand]:
-    latest = DemandCallBack.objects.filter(demand=OuterRef("pk")).order_by("-number").values("result")[:1]
-    return demands.alias(**{f"{LATEST_CALL_BACK}result": Subquery(latest)})
-
-
 def _demand_aggregates() -> dict:
     """Counted on the demands themselves (one row each, with ``with_first_records`` and
-    ``_with_latest_call_back`` joined)."""
+    ``with_latest_call_back`` joined)."""
     first, call_back = FIRST_ROUND, FIRST_CALL_BACK
     called_back = Q(**{f"{call_back}number__isnull": False})  # the first call-back exists: one was made
     return {
@@ -234,7 +223,7 @@ def _count_rows(demands: QuerySet[Demand], *, keys: dict, now: datetime | None) 
     live = demands.filter(_LIVE).values("pk")
     aggregates = _demand_aggregates() | (_moment_aggregates(now) if now is not None else {})
     rows = _grouped(
-        _with_latest_call_back(with_first_records(demands)),
+        with_latest_call_back(with_first_records(demands)),
         _case_keys(keys, via="", department_via=FIRST_ROUND),
         aggregates,
     )
