@@ -32,7 +32,6 @@ from opinions.selectors.figures import (
     demand_daily_rows,
     demand_overdue_day_rows,
     overdue_history,
-    overdue_now_count,
     post_daily_rows,
 )
 
@@ -77,18 +76,18 @@ def post_days_recompute(*, days: Iterable[date], now: datetime) -> int:
     return _days_recompute(PostDay, post_daily_rows, days, now)
 
 
-def _overdue_store(now: datetime) -> int:
+def _overdue_store(now: datetime) -> None:
     """``DemandOverdueDay`` rewritten whole: the demands received before ``now`` and overdue at it
-    (one grouped query over the open backlog, here in the job rather than on every page)."""
+    (one grouped query over the open backlog, here in the job rather than on every page); and
+    today's ``OverdueDay`` measured from the same rows, as every demand overdue now is in one of
+    them, overdue in its first round or in a redo round (the dashboard's "overdue now" adds them
+    up the same way)."""
     DemandOverdueDay.objects.all().delete()
     rows = [DemandOverdueDay(**row) for row in demand_overdue_day_rows(now=now, end=now)]
     DemandOverdueDay.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
-
-
-def _overdue_measure(now: datetime) -> None:
     OverdueDay.objects.update_or_create(
-        day=timezone.localdate(now), defaults={"overdue": overdue_now_count(now=now), "measured_at": now}
+        day=timezone.localdate(now),
+        defaults={"overdue": sum(row.overdue + row.redo_overdue for row in rows), "measured_at": now},
     )
 
 
@@ -116,7 +115,6 @@ def daily_figures_rebuild(*, now: datetime | None = None) -> dict[str, bool | in
         [OverdueDay(day=day, overdue=count) for day, count in history.items() if day < today and day not in measured],
         batch_size=5000,
     )
-    _overdue_measure(now)
     _overdue_store(now)
     state.archive_watermark, state.refreshed_at, state.rebuilt_at = watermark, now, now
     state.save()
@@ -157,7 +155,6 @@ def daily_figures_refresh(*, now: datetime | None = None) -> dict[str, bool | in
     demand_days_recompute(days=demand_days, now=now)
     post_days_recompute(days=post_days, now=now)
     _overdue_fill_skipped(unseen, today=today)
-    _overdue_measure(now)
     _overdue_store(now)
     if changed.last_record is not None:
         state.archive_watermark = max(state.archive_watermark, changed.last_record)

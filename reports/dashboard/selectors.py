@@ -157,13 +157,13 @@ def _add(target: Figures, row: dict) -> None:
         setattr(target, name, getattr(target, name) + (row.get(name) or 0))
 
 
-def _stale_in(period: Period, stale: set[date]) -> set[date]:
-    """The period's stored days the archive says are stale: counted live instead."""
-    return {day for day in stale if period.first <= day <= period.last}
-
-
 def _in_period(period: Period, day: date) -> bool:
     return period.first <= day <= period.last
+
+
+def _stale_in(period: Period, stale: set[date]) -> set[date]:
+    """The period's stored days the archive says are stale: counted live instead."""
+    return {day for day in stale if _in_period(period, day)}
 
 
 def _moment_rows(period: Period, now: datetime, stored_days: StoredDays) -> tuple[list[dict], int]:
