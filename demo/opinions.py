@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from archive.models import ArchiveRecord
+from bureau import clock
 from bureau.models import Person, Section, User
 from bureau.search import SEARCH_COLUMNS, search_fill
 from demo import demands as demo_demands
@@ -128,10 +129,12 @@ def _seed_channels() -> dict[str, Channel]:
     return channels
 
 
-def _post_specs(today: date, channels: dict[str, Channel]):
+def _post_specs(today: date, channels: dict[str, Channel], *, now: datetime):
     """About a year of posts: 3–6 a day, some prohibited, most handled, the last days still new.
     Each day's posts come from that day alone (a seeded random per day, keys like
-    ``demo-20260302-3``), so seeding again on a later day keeps every earlier post as it was."""
+    ``demo-20260302-3``), so seeding again on a later day keeps every earlier post as it was.
+    Today's posts not yet found at ``now`` are left out (seeding at 05:30 showed posts found at
+    16:44); seeding again later in the day adds them, as it adds later days."""
     names = list(channels)
     for days_ago in range(365, -1, -1):
         day = today - timedelta(days=days_ago)
@@ -146,7 +149,7 @@ def _post_specs(today: date, channels: dict[str, Channel]):
                 title, body, section = rng.choice(SUBJECTS)
                 title = title.format(n=rng.randint(1, 9))
             channel = channels[rng.choice(names)]
-            yield {
+            spec = {
                 "key": f"demo-{day:%Y%m%d}-{number}",
                 "days_ago": days_ago,
                 "channel": channel,
@@ -158,6 +161,8 @@ def _post_specs(today: date, channels: dict[str, Channel]):
                 "posted_at": found - timedelta(minutes=rng.randint(1, 90)),
                 "roll": rng.random(),
             }
+            if found <= now:  # checked after every draw of this post, so the later posts stay as they were
+                yield spec
 
 
 def _status_for(spec, flagged: bool) -> tuple[str, str]:
@@ -192,7 +197,7 @@ def _seed_posts(today: date, channels: dict[str, Channel]) -> None:
         )
     }
     new_posts, updates, decisions = [], [], []
-    for spec in _post_specs(today, channels):
+    for spec in _post_specs(today, channels, now=clock.now()):
         screening = screen_text(title=spec["title"], body=spec["body"], matcher=matcher)
         status, screening_state = _status_for(spec, screening.is_prohibited)
         decided = screening_state in (Post.Screening.CONFIRMED, Post.Screening.CLEARED)
