@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -50,6 +50,7 @@ from opinions.models import (
     DailyFiguresState,
     Demand,
     DemandHandBack,
+    DemandOverdueDay,
     DemandPress,
     DemandRound,
     Post,
@@ -60,6 +61,7 @@ from opinions.models import (
     deadline_in_force,
     first_round_overdue_q,
     merged_q,
+    overdue_q,
     redo_late_q,
     redo_overdue_q,
     round_replied_late_q,
@@ -666,12 +668,48 @@ def figures_snapshot() -> Iterator[None]:
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            cursor.execute("SET LOCAL jit = off")
             # The rows are in memory and the live part is a few days' rows at most: priced as random
             # reads from disk (4, the default), one stale day's 2,778 demands at 1,000,000 were
             # joined to every call-back by hashing (694 ms); priced as cached (1.1), by their
             # indexes (29 ms). Parallel workers only add their start-up to queries this size (20 ms).
-            cursor.execute("SET LOCAL random_page_cost = 1.1")
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            # One round trip for the four settings (SET TRANSACTION first, as it must be).
+            cursor.execute(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL jit = off; "
+                "SET LOCAL random_page_cost = 1.1; SET LOCAL max_parallel_workers_per_gather = 0"
+            )
         yield
+
+
+# A stored ``DemandOverdueDay`` row's demands overdue at the refresh, whatever the round: the rows'
+# ``overdue`` (first round) and ``redo_overdue`` (a redo round) never hold the same demand.
+STORED_OVERDUE = F("overdue") + F("redo_overdue")
+
+
+def overdue_in(row: dict) -> int:
+    """The demands overdue in one ``demand_overdue_day_rows`` row, whatever the round."""
+    return row["overdue"] + row["redo_overdue"]
+
+
+def overdue_now_stored(*, now: datetime, stored_days: StoredDays) -> int:
+    """``overdue_now_count`` without reading the open backlog: the counts the last refresh stored
+    (``DemandOverdueDay``, but the stale days') plus what changed since (``demand_overdue_day_rows``
+    with ``since``), as the dashboard's headline adds them; live before the first rebuild. Read it
+    in the snapshot ``stored_days`` was read in (``figures_snapshot``). Two queries."""
+    if not stored_days.usable:
+        return overdue_now_count(now=now)
+    stored = DemandOverdueDay.objects.exclude(day__in=stored_days.stale_demand_days).aggregate(n=Sum(STORED_OVERDUE))
+    changes = demand_overdue_day_rows(
+        now=now, since=stored_days.refreshed_at, days=stored_days.stale_demand_days, end=now
+    )
+    return (stored["n"] or 0) + sum(overdue_in(row) for row in changes)
+
+
+def overdue_now_visible(*, user: AnyUser, now: datetime | None = None) -> int:
+    """The demands overdue at ``now`` among those ``user`` sees (``demands_visible``): for who sees
+    every demand (a supervisor, a leader) from the stored counts plus the changes since, so the
+    number does not grow with the backlog; for anyone else their own few, counted."""
+    now = now or clock.now()
+    if not user.has_perm("opinions.view_all_demands"):  # demands_visible's rule for "every demand"
+        return demands_visible(user=user).filter(overdue_q(now)).count()
+    with figures_snapshot():
+        return overdue_now_stored(now=now, stored_days=daily_figures_stored_days(now=now))

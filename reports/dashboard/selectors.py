@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +38,7 @@ from opinions.models import (
 from opinions.selectors.figures import (
     DAILY_DEMAND_COUNTS,
     DAILY_POST_COUNTS,
+    STORED_OVERDUE,
     Figures,
     StoredDays,
     daily_figures_stored_days,
@@ -45,6 +46,7 @@ from opinions.selectors.figures import (
     demand_overdue_day_rows,
     demand_overdue_rows,
     figures_snapshot,
+    overdue_in,
     overdue_now_count,
     post_daily_rows,
 )
@@ -183,7 +185,7 @@ def _moment_rows(period: Period, now: datetime, stored_days: StoredDays) -> tupl
         .annotate(
             in_period=Sum("overdue", filter=in_period),
             redo_in_period=Sum("redo_overdue", filter=in_period),
-            whenever=Sum(F("overdue") + F("redo_overdue")),
+            whenever=Sum(STORED_OVERDUE),
         )
         .order_by()
     )
@@ -197,7 +199,7 @@ def _moment_rows(period: Period, now: datetime, stored_days: StoredDays) -> tupl
         now=now, since=stored_days.refreshed_at, days=stored_days.stale_demand_days, end=now
     )
     for row in changes:
-        overdue_all += row["overdue"] + row["redo_overdue"]
+        overdue_all += overdue_in(row)
         if _in_period(period, row["day"]):
             rows.append(row)
     return rows, overdue_all

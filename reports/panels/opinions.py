@@ -3,7 +3,8 @@ failing channels (for those who watch channel health)."""
 
 from bureau import clock
 from opinions.models import Post
-from opinions.selectors.demands import demands_visible, my_demands, unassigned_in_my_sections
+from opinions.selectors.demands import my_demands, unassigned_in_my_sections
+from opinions.selectors.figures import overdue_now_visible
 from opinions.selectors.posts import failing_channels, my_new_posts
 from opinions.selectors.todo import demand_todo_items, demand_todos_for
 from reports.panels.panel import HomePanel
@@ -34,7 +35,7 @@ def _demand_panels(*, user, person) -> list[HomePanel]:
         "now": clock.now(),
     }
     if user.has_perm("opinions.supervise_demand"):
-        context["overdue_count"] = demands_visible(user=user).overdue(at=context["now"]).count()
+        context["overdue_count"] = overdue_now_visible(user=user, now=context["now"])
     return [HomePanel(template="opinions/_demand_panel.html", context=context, order=5)]
 
 
@@ -48,5 +49,5 @@ def _leader_panel(*, user) -> list[HomePanel]:
         for todo in demand_todos_for(user=user)
         if todo.key in LEADER_LISTS
     ]
-    context = {"lists": lists, "now": now, "overdue_count": demands_visible(user=user).overdue(at=now).count()}
+    context = {"lists": lists, "now": now, "overdue_count": overdue_now_visible(user=user, now=now)}
     return [HomePanel(template="opinions/_leader_demand_panel.html", context=context, order=5)]
