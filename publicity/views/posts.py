@@ -18,7 +18,7 @@ from bureau import clock
 from bureau.bounds import requested_year
 from bureau.documents import docx_response
 from bureau.exports import xlsx_response
-from bureau.pagination import LastPagePaginator
+from bureau.pagination import LastPagePaginator, quick_page
 from bureau.selectors import person_for
 from bureau.views_base import ActionView, ServiceFormView
 from proofing.forms import ProofAcknowledgeForm, acknowledged_message
@@ -32,7 +32,7 @@ from publicity.forms import (
 )
 from publicity.models import PublicityPost
 from publicity.policies import post_actions, post_may
-from publicity.views._common import FilteredListView, PostAccessMixin
+from publicity.views._common import PostAccessMixin, query_string_without_page
 
 STALE_SUBMISSION = timedelta(days=3)
 
@@ -40,17 +40,27 @@ STALE_SUBMISSION = timedelta(days=3)
 # --- Posts ---------------------------------------------------------------------------------------
 
 
-class PostListView(FilteredListView):
+class PostListView(PermissionRequiredMixin, TemplateView):
+    """Every post, newest first, paged without a total (``quick_page``: the list grows every year);
+    ``count=1`` (the dashboard's links) asks for how many match."""
+
     permission_required = "publicity.view_publicitypost"
     template_name = "publicity/post_list.html"
-    context_object_name = "posts"
-
-    def filterset(self):
-        return selectors.post_filterset(user=self.request.user, filters=self.request.GET)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["progress_list"] = selectors.quota_progress_list(year=clock.today().year)
+        post_filter = selectors.post_filterset(user=self.request.user, filters=self.request.GET)
+        page = quick_page(post_filter.qs, self.request.GET.get("page"), per_page=30)
+        context.update(
+            filter=post_filter,
+            page=page,
+            posts=page.object_list,
+            query_string=query_string_without_page(self.request),
+            today=clock.today(),
+            progress_list=selectors.quota_progress_list(year=clock.today().year),
+        )
+        if self.request.GET.get("count") == "1":
+            context["total"] = post_filter.qs.count()
         return context
 
 

@@ -1,5 +1,5 @@
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from bureau import clock
 from publicity.models import DisclosureItem, MediaCoverage, PlatformStatistic, PublicityPost
 from tests.factories import DepartmentFactory, PersonFactory
 from tests.publicity.factories import (
@@ -317,3 +318,26 @@ def test_my_posts_read_the_author_index_in_the_page_order(cast, draft):
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = post_list_mine(user=cast["staff"].user)[:30].explain()
     assert "publicity_author_recent_idx" in plan, plan
+
+
+def test_the_post_list_pages_without_counting_and_counts_when_asked(client_as, cast, travel):
+    """31 published posts, 30 a page: page 1 holds the 30 newest and links to older ones, page 2 the
+    oldest one; no COUNT is sent unless the link asks for it (``count=1``, the dashboard's)."""
+    for offset in range(31):
+        PublicityPostFactory(
+            title=f"分页稿{offset:02d}", author=cast["staff"], published=clock.today() - timedelta(days=offset)
+        )
+    client = client_as("supervisor")
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("publicity:post-list")).content.decode()
+    assert not any("COUNT(" in query["sql"] and "publicity_publicitypost" in query["sql"] for query in queries)
+    assert first.count('data-testid="post-row"') == 30
+    assert "分页稿00" in first
+    assert "分页稿30" not in first
+    assert 'data-testid="list-count"' not in first
+    assert "page=2" in first
+    second = client.get(reverse("publicity:post-list"), {"page": 2}).content.decode()
+    assert second.count('data-testid="post-row"') == 1
+    assert "分页稿30" in second
+    counted = client.get(reverse("publicity:post-list"), {"count": 1, "state": "published"}).content.decode()
+    assert 'data-testid="list-count" data-count="31"' in counted
