@@ -3,7 +3,7 @@
 ``quick_page``: pages without a total count, for lists that grow without bound (the monitor, the
 demand list, the archive): COUNT(*) over a million rows grows with the table, while "fetch one more
 than a page" costs the same at any size. ``LastPagePaginator``: counted pages ("page 3 of 12") for
-lists that stay small (notifications, publicity, tasks)."""
+lists that stay small (notifications, a person's own publicity posts, tasks)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
