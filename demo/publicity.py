@@ -331,13 +331,21 @@ def _seed_coverage(today: date, outlets: list[MediaOutlet], posts: list[Publicit
             )
 
 
-def _seed_statistics(today: date, platforms: dict[str, Platform], recorder: Person) -> None:
+def _seed_statistics(
+    today: date, platforms: dict[str, Platform], recorder: Person, *, now: datetime | None = None
+) -> None:
+    """A month's figures are recorded early in the month after next (first day + 34 days, 09:00);
+    figures not yet recorded at ``now`` are left out, so no row is dated after the seeding."""
+    now = now or clock.now()
     month = date(today.year - 1, 1, 1)
     last = today.replace(day=1) - timedelta(days=1)  # the current month is not over yet
     bases = {"weibo": (8200, 120, 24), "wechat": (5600, 90, 12), "site": (0, 0, 30)}
     step = 0
     while month <= last:
+        recorded_at = _moment(month + timedelta(days=34))
         for key, (followers, growth, posts) in bases.items():
+            if recorded_at > now:
+                continue
             PlatformStatistic.objects.update_or_create(
                 platform=platforms[key],
                 month=month,
@@ -345,18 +353,23 @@ def _seed_statistics(today: date, platforms: dict[str, Platform], recorder: Pers
                     "followers": followers + growth * step,
                     "posts_published": posts + (step * 7) % 9,
                     "recorded_by": recorder,
-                    "recorded_at": _moment(month + timedelta(days=34)),
+                    "recorded_at": recorded_at,
                 },
             )
         step += 1
         month = (month + timedelta(days=32)).replace(day=1)
 
 
-def _seed_disclosure(today: date, platforms: dict[str, Platform], people: dict[str, Person]) -> None:
+def _seed_disclosure(
+    today: date, platforms: dict[str, Platform], people: dict[str, Person], *, now: datetime | None = None
+) -> None:
+    """Entries are recorded at 09:00 on the day they are published; one not yet recorded at
+    ``now`` (seeding early on its day) is left out."""
+    now = now or clock.now()
     for year in (today.year - 1, today.year):
         for index, (title, category) in enumerate(DISCLOSURES):
             day = date(year, 1, 10) + timedelta(days=index * 33)
-            if day > today:
+            if day > today or _moment(day) > now:
                 continue
             DisclosureItem.objects.update_or_create(
                 title=f"{year}年{title}",
@@ -375,15 +388,16 @@ def _seed_disclosure(today: date, platforms: dict[str, Platform], people: dict[s
 
 
 @transaction.atomic
-def seed(*, today: date) -> dict[str, int]:
+def seed(*, today: date, now: datetime | None = None) -> dict[str, int]:
+    now = now or clock.now()
     people = {p.user.username: p for p in Person.objects.select_related("user", "department")}
     platforms = _seed_platforms()
     outlets = _seed_outlets()
     _seed_quotas(today, platforms)
     posts = _seed_posts(today, platforms, people)
     _seed_coverage(today, outlets, posts, people["supervisor"])
-    _seed_statistics(today, platforms, people["staff"])
-    _seed_disclosure(today, platforms, people)
+    _seed_statistics(today, platforms, people["staff"], now=now)
+    _seed_disclosure(today, platforms, people, now=now)
     return {
         "publicity posts": PublicityPost.objects.count(),
         "quotas": PublicityQuota.objects.count(),
