@@ -18,7 +18,9 @@ def rate(part: int, whole: int) -> Decimal | None:
 
 
 def percent_text(value: Decimal | None) -> str:
-    """A rate as text: ``Decimal("96.3")`` → "96.3%", ``Decimal("100.0")`` → "100%", ``None`` → "—"."""
+    """A rate as text, always with one decimal as the workbook's "0.0%" cells show it:
+    ``Decimal("96.3")`` → "96.3%", ``Decimal("84")`` → "84.0%", ``Decimal("100.0")`` → "100.0%",
+    ``None`` → "—"."""
     if value is None:
         return "—"
-    return f"{value.normalize():f}%" if value == value.to_integral() else f"{value}%"
+    return f"{value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP):f}%"

@@ -112,7 +112,7 @@ class QuotaProgress:
 
     @property
     def percent_figure(self) -> str:
-        """The progress as the number before the "%" sign: "96.7", "100", "—" for a quota of 0."""
+        """The progress as the number before the "%" sign: "96.7", "100.0", "—" for a quota of 0."""
         return percent_text(self.percent).removesuffix("%")
 
     @property

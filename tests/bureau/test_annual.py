@@ -403,8 +403,8 @@ def test_draft_states_the_year_s_figures_in_sentences(figures):
         "Criticism: 0, Praise: 0, Other: 0." in text
     )
     assert (
-        "3 demands were replied to, a reply rate of 75%; 2 were replied to within the time limit, an on-time rate "
-        "of 50%. 2 cases were completed, a completion rate of 50%." in text
+        "3 demands were replied to, a reply rate of 75.0%; 2 were replied to within the time limit, an on-time rate "
+        "of 50.0%. 2 cases were completed, a completion rate of 50.0%." in text
     )
     assert "Of the 3 people reached on call-back, 2 were satisfied or fairly satisfied, a satisfaction of 66.7%." in (
         text

@@ -54,7 +54,7 @@ def test_the_page_shows_the_stored_figures(client_as, compiled):
     response = client_as("supervisor").get(reverse("annual:summary-detail", args=[YEAR]), **EN)
     page = response.content.decode()
     assert "The office received 4 demands from the public." in page
-    assert "75%" in page
+    assert "75.0%" in page
     assert "66.7%" in page
     assert "Compiled at" in page
     assert "nightly job" in page

@@ -41,7 +41,7 @@ def test_dashboard_summary_workbook_and_draft_give_the_same_numbers(year_2025, c
         expected = DEMANDS[name]
         if name.endswith("_rate") or name == "satisfaction":
             # A rate: the dashboard's text, the stored number of percent and the cell agree.
-            assert indicator(name).text(board.demands.total) == f"{expected:g}%", name
+            assert indicator(name).text(board.demands.total) == f"{expected:.1f}%", name
             assert stored["demands"]["total"][name] == expected, name
             assert _find_row(overview, label)[1] == round(expected / 100, 4), name
             continue
@@ -56,8 +56,8 @@ def test_dashboard_summary_workbook_and_draft_give_the_same_numbers(year_2025, c
     assert _find_row(overview, "Publicity published")[1] == 4
 
     assert "The office received 4 demands from the public." in text
-    assert "3 demands were replied to, a reply rate of 75%; 2 were replied to within the time limit" in text
-    assert "2 cases were completed, a completion rate of 50%." in text
+    assert "3 demands were replied to, a reply rate of 75.0%; 2 were replied to within the time limit" in text
+    assert "2 cases were completed, a completion rate of 50.0%." in text
     assert "3 posts with prohibited content were taken down" in text
     assert "the bureau published 4, 133.3% of the quota." in text
 
@@ -69,5 +69,5 @@ def test_dashboard_summary_workbook_and_draft_give_the_same_numbers(year_2025, c
     cards = {card["key"]: card["value"] for card in page.context["demand_cards"]}
     for name in ("received", "replied", "replied_on_time", "completed", "overdue"):
         assert cards[name] == str(DEMANDS[name]), name
-    assert cards["reply_rate"] == "75%"  # percent_text: a whole rate without ".0"
-    assert cards["on_time_rate"] == cards["completion_rate"] == "50%"
+    assert cards["reply_rate"] == "75.0%"  # percent_text: always one decimal
+    assert cards["on_time_rate"] == cards["completion_rate"] == "50.0%"

@@ -30,7 +30,13 @@ def test_nothing_to_divide_by_is_no_rate_not_zero():
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(Decimal("96.3"), "96.3%"), (Decimal("100.0"), "100%"), (Decimal("0.0"), "0%"), (None, "—")],
+    [
+        (Decimal("96.3"), "96.3%"),
+        (Decimal("100.0"), "100.0%"),
+        (Decimal("84"), "84.0%"),
+        (Decimal("0.0"), "0.0%"),
+        (None, "—"),
+    ],
 )
 def test_a_rate_reads_as_a_percentage(value, text):
     assert percent_text(value) == text

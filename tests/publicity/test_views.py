@@ -257,6 +257,14 @@ def test_progress_page_and_home_panel_show_the_bar(client_as, travel):
     assert 'value="100"' in home
 
 
+def test_progress_page_shows_the_rate_with_one_decimal(client_as, travel):
+    QuotaFactory(year=2026, minimum=25)
+    varied_posts(21)  # 21 of 25 = 84%, shown as every rate is: "84.0%"
+    page = client_as("staff").get(reverse("publicity:progress")).content.decode()
+    assert "已发布 21 / 25 条（84.0%）" in page
+    assert ">84.0%</progress>" in page
+
+
 def test_quota_changes_in_the_admin_are_archived(client_as, cast):
     from archive.models import ArchiveRecord
     from publicity.models import PublicityQuota

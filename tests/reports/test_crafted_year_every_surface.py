@@ -160,13 +160,13 @@ def quarter_span(key: str) -> tuple[date, date]:
     return month_span(first)[0], month_span(last)[1]
 
 
-# How each surface writes a figure: a page or the draft "92.9%" / "60%" / "—" and "13"; a cell 0.929
+# How each surface writes a figure: a page or the draft "92.9%" / "60.0%" / "—" and "13"; a cell 0.929
 # (shown 92.9%) and 13; the stored JSON 92.9 and 13.
 def text(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}%" if value == value.to_integral() else f"{value}%"
+        return f"{value:.1f}%"
     return str(value)
 
 
@@ -402,10 +402,10 @@ def check_draft(figures, *, replied, reply_rate, replied_late, overdue) -> None:
         "deadline.",
         "2 extensions were requested and 1 approved; supervisors pressed handlers 1 times; 1 duplicate demands "
         "were merged into the cases they repeat and are not counted again.",
-        "Of the 5 people reached on call-back, 3 were satisfied or fairly satisfied, a satisfaction of 60%.",
+        "Of the 5 people reached on call-back, 3 were satisfied or fairly satisfied, a satisfaction of 60.0%.",
         "On the first call-back, 1 of the 4 people reached were satisfied or fairly satisfied, a first call-back "
-        "satisfaction of 25%.",
-        "4 of the 5 completed cases were called back, a call-back rate of 80%.",
+        "satisfaction of 25.0%.",
+        "4 of the 5 completed cases were called back, a call-back rate of 80.0%.",
     ):
         assert sentence in english
     chinese = draft_text(figures, "zh-hans")
@@ -414,8 +414,8 @@ def check_draft(figures, *, replied, reply_rate, replied_late, overdue) -> None:
         f"超期答复{replied_late}件。签收诉求14件，其中及时签收13件，及时签收率92.9%。",
         "退单1件，退单率7.1%；回访不满意重办3件，重办率21.4%，重办超期2件。",
         "申请延期2件，批准1件；催办1次；重复件1件，已并入原件，不重复计数。",
-        "首次回访联系到群众4人，其中满意或基本满意1人，首次满意率25%。",
-        "已办结的5件中回访4件，回访率80%。",
+        "首次回访联系到群众4人，其中满意或基本满意1人，首次满意率25.0%。",
+        "已办结的5件中回访4件，回访率80.0%。",
     ):
         assert sentence in chinese
     if overdue:
@@ -452,7 +452,7 @@ def test_a_late_change_makes_revision_2_on_every_surface_and_revision_1_keeps_th
     new_args = (year_counts, LATE_YEAR_RATES, q4, LATE_Q4_RATES, december, a_counts, LATE_A_RATES)
     check_stored(revisions[2].figures, *new_args)
     check_workbook(revisions[2].figures, *new_args)
-    check_draft(revisions[2].figures, replied=14, reply_rate="100%", replied_late=6, overdue=0)
+    check_draft(revisions[2].figures, replied=14, reply_rate="100.0%", replied_late=6, overdue=0)
     check_dashboard(year_counts, LATE_YEAR_RATES, q4, LATE_Q4_RATES, december)
     check_dashboard_page(client_as("leader"), year_counts, LATE_YEAR_RATES)
     check_assessment(client_as("leader"), a_counts, LATE_A_RATES)

@@ -117,7 +117,7 @@ def test_assessment_page_scores_95_0_full_and_94_9_half(db, travel, client_as):
     response = client_as("leader").get(reverse("dashboard:assessment"), {"year": 2024}, HTTP_ACCEPT_LANGUAGE="en")
     rows = {item["row"].department.name: item for item in response.context["rows"]}
     cells = {name: {c["key"]: c["text"] for c in item["cells"]} for name, item in rows.items()}
-    assert cells["督查科"]["on_time_rate"] == "95%"
+    assert cells["督查科"]["on_time_rate"] == "95.0%"
     assert (rows["督查科"]["score"], rows["督查科"]["maximum"], rows["督查科"]["tier"]) == ("10", "10", "Excellent")
     assert cells["信息科"]["on_time_rate"] == "94.9%"
     assert (rows["信息科"]["score"], rows["信息科"]["maximum"], rows["信息科"]["tier"]) == ("5", "10", "Fail")

@@ -152,7 +152,7 @@ def test_dashboard_page_shows_the_hand_counts(crafted, client_as):
         "77",
         "0",
     )
-    assert cards["reply_rate"] == "100%"
+    assert cards["reply_rate"] == "100.0%"
     assert cards["on_time_rate"] == cards["completion_rate"] == "96.3%"  # 77 of 80
     assert cards["satisfaction"] == "92.5%"  # 37 of 40
     by_department = {row["label"]: row for row in response.context["by_department"]}
@@ -162,7 +162,7 @@ def test_dashboard_page_shows_the_hand_counts(crafted, client_as):
     assert response.context["duty_rate"] == "71.4%"  # 5 of 7 due
     posts = {card["key"]: card["value"] for card in response.context["post_cards"]}
     assert (posts["found"], posts["taken_down"]) == (4, 3)
-    assert (posts["posts_handled_rate"], posts["posts_takedown_median"]) == ("25%", "20 min")
+    assert (posts["posts_handled_rate"], posts["posts_takedown_median"]) == ("25.0%", "20 min")
 
 
 def test_assessment_page_shows_the_same_figures_score_and_tier(crafted, client_as):
@@ -187,7 +187,7 @@ def test_assessment_page_shows_the_same_figures_score_and_tier(crafted, client_a
     )
     assert (a["tasks_received"], a["tasks_on_time"], a["tasks_on_time_rate"]) == ("3", "2", "66.7%")
     # No case of the crafted year was handed back or redone: 0 of 80 received.
-    assert (a["handed_back"], a["hand_back_rate"], a["redone"], a["redo_rate"]) == ("0", "0%", "0", "0%")
+    assert (a["handed_back"], a["hand_back_rate"], a["redone"], a["redo_rate"]) == ("0", "0.0%", "0", "0.0%")
     assert (rows["综合科"]["score"], rows["综合科"]["maximum"], rows["综合科"]["tier"]) == ("12.5", "15", "Good")
     assert (rows["宣传科"]["score"], rows["宣传科"]["tier"]) == ("—", "—")
 
@@ -281,7 +281,7 @@ def test_stored_summary_workbook_and_draft_give_the_same_numbers(crafted):
     write_annual_draft(figures=stored, stream=buffer, language="en")
     buffer.seek(0)
     text = "\n".join(paragraph.text for paragraph in docx.Document(buffer).paragraphs)
-    assert "80 demands were replied to, a reply rate of 100%; 77 were replied to within the time limit" in text
+    assert "80 demands were replied to, a reply rate of 100.0%; 77 were replied to within the time limit" in text
     assert "an on-time rate of 96.3%. 77 cases were completed, a completion rate of 96.3%." in text
     assert (
         "Of the 40 people reached on call-back, 37 were satisfied or fairly satisfied, a satisfaction of 92.5%." in text
