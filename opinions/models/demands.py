@@ -356,6 +356,12 @@ class Demand(models.Model):
         return reverse("opinions:demand-detail", args=[self.pk])
 
     @property
+    def notice_subject(self) -> str:
+        """The demand as every notice's title names it: its case number and subject ("2026-0312
+        噪音扰民"), so notices about different demands with the same subject read differently."""
+        return f"{self.number} {self.subject[:100]}"
+
+    @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 

@@ -17,8 +17,8 @@ so two sweeps never claim one row; on SQLite (writers serialised) the same expre
 ORM UPDATE and the records already present are read before the insert.
 
 Notices: each recipient gets one per sweep. A recipient with a single step to hear about gets that
-demand's notice (its subject, a link to it); one with more gets one digest with the count per step
-and a link to the filtered list, not one e-mail per demand. The notices' e-mails are queued right
+demand's notice (its case number and subject, a link to it); one with more gets one digest with
+the count per step and a link to the filtered list, not one e-mail per demand. The notices' e-mails are queued right
 after commit (the outbox sweep catches any the broker could not take). "Overdue" is
 ``opinions.models.overdue_q``, the definition every reader uses."""
 
@@ -298,22 +298,21 @@ def _digest_link(counts: dict[str, int]) -> str:
 def _notices(tidings: dict[int, _Tidings], *, now: datetime) -> list[Notification]:
     singles = {told.first[1] for told in tidings.values() if told.total == 1 and told.first}
     demands = {
-        pk: (subject, due_at)
-        for pk, subject, due_at in Demand.objects.filter(pk__in=singles).values_list("pk", "subject", "due_at")
+        demand.pk: demand for demand in Demand.objects.filter(pk__in=singles).only("number", "subject", "due_at")
     }
     stamp = now.isoformat(timespec="microseconds")
     notices = []
     for user_id, told in tidings.items():
         if told.total == 1 and told.first:
             step, pk = told.first
-            subject, due_at = demands[pk]
+            demand = demands[pk]
             kind = f"opinions.demand.{step}"
             notices.append(
                 Notification(
                     recipient_id=user_id,
                     kind=kind,
-                    dedupe_key=f"{kind}:{pk}:{int(due_at.timestamp())}",
-                    title=STEP_TITLES[step]().replace("%(subject)s", subject)[:200],
+                    dedupe_key=f"{kind}:{pk}:{int(demand.due_at.timestamp())}",
+                    title=STEP_TITLES[step]().replace("%(subject)s", demand.notice_subject)[:200],
                     link=reverse("opinions:demand-detail", args=[pk]),
                     created_at=now,
                 )

@@ -220,7 +220,7 @@ def test_a_sweep_of_many_tells_each_recipient_once(cast, mailoutbox):
     )
     assert notice(third) == (
         "opinions.demand.overdue",
-        f"Overdue, reply now: {single.subject}",
+        f"Overdue, reply now: {single.number} {single.subject}",
         [],
         f"/opinions/demands/{single.pk}/",
     )

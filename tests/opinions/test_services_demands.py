@@ -337,3 +337,39 @@ def test_faq_from_replied_consultation(cast, demand_factory, staff):
     later = demand_factory(kind=DemandKind.CONSULTATION)
     s.demand_link_faq(demand=later, actor=staff.user, entry=entry)
     assert entry.demands.count() == 2
+
+
+def test_notices_about_demands_with_one_subject_carry_their_case_numbers(demand, cast, staff):
+    """Two demands share the subject 路灯不亮: each notice names its case by number as well, so the
+    office head's list shows two different notices, not two identical ones."""
+    sup, leader = cast["supervisor"].user, cast["leader"].user
+    second = s.demand_create(
+        actor=sup, kind=DemandKind.COMPLAINT, channel=demand.channel, subject="路灯不亮", content="另一个小区"
+    )
+    ReplyWindow.objects.create(kind=DemandKind.COMPLAINT, amount=24, needs_review=True)
+    # The first: handed back and accepted, claimed again, an extension approved, pressed.
+    s.demand_claim(demand=demand, actor=staff.user)
+    s.demand_hand_back(demand=demand, actor=staff.user, reason="确属他单位")
+    s.demand_decide_hand_back(demand=demand, actor=sup, accept=True)
+    s.demand_claim(demand=demand, actor=staff.user)
+    s.demand_request_extension(demand=demand, actor=staff.user, until=demand.due_at + timedelta(days=2), reason="核查")
+    s.demand_decide_extension(demand=demand, actor=sup, approve=True)
+    s.demand_press(demand=demand, actor=sup, note="请尽快答复")
+    # The second: dispatched to the staff member, its reply sent back by the reviewer.
+    s.demand_assign(demand=second, actor=sup, handler=staff)
+    s.demand_reply(demand=second, actor=staff.user, reply_text="初稿")
+    s.demand_review(demand=second, actor=leader, approve=False, opinion="措辞不妥")
+    titles = list(Notification.objects.order_by("pk").values_list("recipient__username", "title"))
+    assert titles == [
+        ("cast-staff", "A new demand in your section waits to be signed for: 2026-0001 路灯不亮"),
+        ("cast-staff", "A new demand in your section waits to be signed for: 2026-0002 路灯不亮"),
+        ("cast-supervisor", "A hand-back waits for your decision: 2026-0001 路灯不亮"),
+        ("cast-staff", "Hand-back accepted: 2026-0001 路灯不亮"),
+        ("cast-supervisor", "An extension request waits for your decision: 2026-0001 路灯不亮"),
+        ("cast-staff", "Extension approved: 2026-0001 路灯不亮"),
+        ("cast-staff", "Pressed by the office: 2026-0001 路灯不亮"),
+        ("cast-staff", "A demand was assigned to you: 2026-0002 路灯不亮"),
+        ("cast-director", "A reply waits for your review: 2026-0002 路灯不亮"),
+        ("cast-leader", "A reply waits for your review: 2026-0002 路灯不亮"),
+        ("cast-staff", "Your reply was sent back: 2026-0002 路灯不亮"),
+    ]

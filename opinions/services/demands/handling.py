@@ -90,7 +90,7 @@ def demand_assign(
         recipient_person=handler,
         demand=demand,
         key=f"assigned:{handler.pk}:{now.isoformat()}",
-        title=_("A demand was assigned to you: %(subject)s") % {"subject": demand.subject[:100]},
+        title=_("A demand was assigned to you: %(subject)s") % {"subject": demand.notice_subject},
         now=now,
     )
     return demand
@@ -209,7 +209,7 @@ def demand_review(
             recipient_person=demand.handler,
             demand=demand,
             key=f"review_refused:{now.isoformat()}",
-            title=_("Your reply was sent back: %(subject)s") % {"subject": demand.subject[:100]},
+            title=_("Your reply was sent back: %(subject)s") % {"subject": demand.notice_subject},
             body=demand.review_opinion,
             now=now,
         )
@@ -362,7 +362,7 @@ def demand_call_back(
             demand=demand,
             key=f"reopened:{demand.redo_count}",
             title=_("A demand was reopened after an unsatisfied call-back: %(subject)s")
-            % {"subject": demand.subject[:100]},
+            % {"subject": demand.notice_subject},
             now=now,
         )
     return demand

@@ -91,7 +91,7 @@ def demand_decide_hand_back(
         demand=demand,
         key=f"hand_back_decided:{now.isoformat()}",
         title=(_("Hand-back accepted: %(subject)s") if accept else _("Hand-back refused: %(subject)s"))
-        % {"subject": demand.subject[:100]},
+        % {"subject": demand.notice_subject},
         body=note.strip(),
         now=now,
     )
@@ -184,7 +184,7 @@ def demand_decide_extension(
         demand=demand,
         key=f"extension_decided:{now.isoformat()}",
         title=(_("Extension approved: %(subject)s") if approve else _("Extension refused: %(subject)s"))
-        % {"subject": demand.subject[:100]},
+        % {"subject": demand.notice_subject},
         now=now,
     )
     return demand
@@ -276,7 +276,7 @@ def demand_press(
         recipient_person=recipient,
         demand=demand,
         key=f"pressed:{press.pk}",
-        title=_("Pressed by the office: %(subject)s") % {"subject": demand.subject[:100]},
+        title=_("Pressed by the office: %(subject)s") % {"subject": demand.notice_subject},
         body=press.note,
         now=now,
     )

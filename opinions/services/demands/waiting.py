@@ -46,7 +46,7 @@ def demand_notify_waiting(
             recipient=person.user,
             kind=f"opinions.demand.waiting.{step}",
             dedupe_key=f"opinions.demand.waiting.{step}:{demand.pk}:{occasion}",
-            title=TITLES[step](demand.subject[:100]),
+            title=TITLES[step](demand.notice_subject),
             link=demand.get_absolute_url(),
             now=now,
         )
