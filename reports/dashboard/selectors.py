@@ -147,11 +147,15 @@ class DemandBreakdown:
 BOARD_COUNTS = (*DAILY_DEMAND_COUNTS, "overdue")
 
 
+# The dataclass types its counts as int; None is deliberate here (not counted, never a false 0).
+_NOTHING = cast(
+    dict[str, Any], {item.name: 0 if item.name in BOARD_COUNTS else None for item in fields(Figures) if item.name != "key"}
+)
+
+
 def _empty(key: Any = None) -> Figures:  # a kind (text), or a channel's or department's id
     """Figures of nothing: the counts the dashboard adds up 0, any other count of the dataclass None."""
-    counts = {item.name: 0 if item.name in BOARD_COUNTS else None for item in fields(Figures) if item.name != "key"}
-    # The dataclass types its counts as int; None is deliberate here (not counted, never a false 0).
-    return Figures(key=key, **cast(dict[str, Any], counts))
+    return Figures(key=key, **_NOTHING)
 
 
 def _add(target: Figures, row: dict) -> None:
@@ -245,7 +249,9 @@ def demand_breakdown(
         _add(total, row)
         keys = ((by_kind, row["kind"]), (by_channel, row["channel_id"]), (by_department, row["department_id"]))
         for mapping, key in keys:
-            _add(mapping.setdefault(key, _empty(key)), row)
+            if key not in mapping:
+                mapping[key] = _empty(key)
+            _add(mapping[key], row)
     kinds = dict(DemandKind.choices)
     channels = dict(Channel.objects.filter(pk__in=[k for k in by_channel if k]).values_list("pk", "name"))
     departments = dict(Department.objects.filter(pk__in=[k for k in by_department if k]).values_list("pk", "name"))
