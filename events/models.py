@@ -96,7 +96,11 @@ class Event(models.Model):
         ordering = ["-first_seen_at", "-pk"]
         verbose_name = _("opinion event")
         verbose_name_plural = _("opinion events")
-        indexes = [models.Index(fields=["state", "-first_seen_at"], name="event_state_idx")]
+        indexes = [
+            models.Index(fields=["state", "-first_seen_at"], name="event_state_idx"),
+            # The list's order: a page is the first rows of this index, whatever the number of events.
+            models.Index(fields=["-first_seen_at", "-id"], name="event_recent_idx"),
+        ]
         permissions = [
             ("view_events", _("Can read opinion events")),
             ("manage_events", _("Can create, confirm, split and merge opinion events")),

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import TruncHour
+from django.db.models import CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncHour
 from django.utils import timezone
 
 from bureau import clock
@@ -41,17 +41,25 @@ def events_visible(*, user: AnyUser) -> QuerySet[Event]:
     return Event.objects.all()
 
 
+def _count_of(queryset: QuerySet) -> Coalesce:
+    """The number of rows of ``queryset`` (correlated to the outer event by ``OuterRef``), as a
+    scalar subquery: computed for the rows a page shows only, not grouped over every event."""
+    counted = queryset.order_by().values("event").annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def event_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> tuple[EventFilter, QuerySet[Event]]:
-    """Events the user may read, newest first, with their item counts (one query a page)."""
+    """Events the user may read, newest first (``event_recent_idx``), with their item counts and
+    overdue clocks. The counts are scalar subqueries per row, so a page of 30 (``quick_page``)
+    reads 30 events and their links, whatever the number of events."""
+    event = OuterRef("pk")
     queryset = (
         events_visible(user=user)
         .defer(*SEARCH_COLUMNS)
         .annotate(
-            post_count=Count("post_links", distinct=True),
-            demand_count=Count("demand_links", distinct=True),
-            overdue_clocks=Count(
-                "clocks", filter=Q(clocks__met_at__isnull=True, clocks__due_at__lt=clock.now()), distinct=True
-            ),
+            post_count=_count_of(EventPost.objects.filter(event=event)),
+            demand_count=_count_of(EventDemand.objects.filter(event=event)),
+            overdue_clocks=_count_of(EventClock.objects.filter(clock_overdue_q(clock.now()), event=event)),
         )
         .order_by("-first_seen_at", "-pk")
     )

@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from bureau import clock
-from bureau.pagination import LastPagePaginator
+from bureau.pagination import quick_page
 from bureau.views_base import ActionView, ServiceFormView
 from events import selectors, services
 from events.forms import (
@@ -34,22 +34,24 @@ from opinions.selectors.posts import post_get
 ACTIONS = ("confirm", "add", "remove", "split", "merge", "link", "close", "grade", "respond")
 
 
-class EventListView(PermissionRequiredMixin, ListView):
+class EventListView(PermissionRequiredMixin, TemplateView):
+    """Events newest first, paged without a total (``quick_page``: the list grows every year);
+    ``count=1`` asks for how many match, as the other long lists do."""
+
     permission_required = "events.view_events"
     template_name = "events/event_list.html"
-    context_object_name = "events"
-    paginate_by = 30
-    paginator_class = LastPagePaginator
-
-    def get_queryset(self):
-        self.filter, queryset = selectors.event_list(user=self.request.user, filters=self.request.GET)
-        return queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        event_filter, queryset = selectors.event_list(user=self.request.user, filters=self.request.GET)
+        page = quick_page(queryset, self.request.GET.get("page"), per_page=30)
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(filter=self.filter, query_string=query.urlencode(), now=clock.now())
+        context.update(
+            filter=event_filter, page=page, events=page.object_list, query_string=query.urlencode(), now=clock.now()
+        )
+        if self.request.GET.get("count") == "1":
+            context["total"] = queryset.count()
         return context
 
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bureau import clock
-from events.models import Event, EventClock, EventPost, GradingRule
+from events.models import ClockKind, Event, EventClock, EventPost, GradingRule
 from events.services import event_create, event_grade
 from tests.assignments.factories import CountyTaskFactory, IncidentReportFactory
 from tests.opinions.factories import ChannelFactory, DemandFactory, PostFactory
@@ -47,7 +47,7 @@ def test_the_list_filters_by_level_and_state(client_as, cast):
     graded = _event(actor, posts=2, demands=0)
     plain = event_create(actor=actor, post_ids=[PostFactory().pk], title="未定级的事件")
     client = client_as("staff")
-    assert client.get(reverse("events:event-list")).context["events"].count() == 2
+    assert len(client.get(reverse("events:event-list")).context["events"]) == 2
     level_one = client.get(reverse("events:event-list"), {"level": "I"}).context["events"]
     assert [e.pk for e in level_one] == [graded.pk]
     ungraded = client.get(reverse("events:event-list"), {"level": "none"}).context["events"]
@@ -167,3 +167,63 @@ def test_the_event_list_is_cards_on_a_phone_and_its_queries_do_not_grow(client_a
         body = client.get(url).content.decode()
     assert body.count('<td class="cell-title"><a href="/events/') == 30
     assert len(many) == len(few)
+
+
+def _list_counts_events(queries) -> bool:
+    """Whether a COUNT(*) of the event table was sent (the paginator's total), not a row's count."""
+    return any(
+        query["sql"].lstrip().startswith("SELECT COUNT(*)") and '"events_event"' in query["sql"] for query in queries
+    )
+
+
+def test_the_event_list_pages_without_counting_and_counts_each_row(client_as, cast):
+    """The newest event holds 2 posts, 1 demand and 3 clocks (one overdue, one met, one not yet
+    due); the older ones one post each. At 3 and at 40 events the list sends the same queries and
+    no COUNT(*) of the events; 30 a page, the 10 oldest on page 2; ``count=1`` says 40."""
+    actor, client = cast["supervisor"].user, client_as("staff")
+    now = clock.now()
+    counted = event_create(actor=actor, post_ids=[PostFactory().pk, PostFactory().pk], demand_ids=[DemandFactory().pk])
+    EventClock.objects.bulk_create(
+        [
+            EventClock(event=counted, kind=ClockKind.FIRST_RESPONSE, due_at=now - timedelta(hours=1)),
+            EventClock(
+                event=counted,
+                kind=ClockKind.AUTHORITATIVE,
+                due_at=now - timedelta(hours=2),
+                met_at=now - timedelta(hours=1),
+            ),
+            EventClock(event=counted, kind=ClockKind.PRESS, due_at=now + timedelta(hours=1)),
+        ]
+    )
+    made = 1
+
+    def older(count: int) -> None:
+        nonlocal made
+        for _ in range(count):
+            event_create(actor=actor, post_ids=[PostFactory(found_at=now - timedelta(days=1, minutes=made)).pk])
+            made += 1
+
+    older(2)
+    url = reverse("events:event-list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        small = client.get(url)
+    older(37)
+    with CaptureQueriesContext(connection) as many:
+        first = client.get(url)
+    assert len(many) == len(few), difflib.unified_diff([q["sql"] for q in few], [q["sql"] for q in many])
+    assert not _list_counts_events(few)
+    assert not _list_counts_events(many)
+    assert len(small.context["events"]) == 3
+    rows = first.context["events"]
+    assert len(rows) == 30
+    assert (rows[0].pk, rows[0].post_count, rows[0].demand_count, rows[0].overdue_clocks) == (counted.pk, 2, 1, 1)
+    assert (rows[1].post_count, rows[1].demand_count, rows[1].overdue_clocks) == (1, 0, 0)
+    body = first.content.decode()
+    assert 'data-testid="list-count"' not in body
+    assert "page=2" in body
+    second = client.get(url, {"page": 2})
+    assert len(second.context["events"]) == 10
+    assert "page=1" in second.content.decode()
+    counted_page = client.get(url, {"count": 1, "state": "assessing"}).content.decode()
+    assert 'data-testid="list-count" data-count="40"' in counted_page
