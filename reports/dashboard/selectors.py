@@ -149,7 +149,8 @@ BOARD_COUNTS = (*DAILY_DEMAND_COUNTS, "overdue")
 
 # The dataclass types its counts as int; None is deliberate here (not counted, never a false 0).
 _NOTHING = cast(
-    dict[str, Any], {item.name: 0 if item.name in BOARD_COUNTS else None for item in fields(Figures) if item.name != "key"}
+    dict[str, Any],
+    {item.name: 0 if item.name in BOARD_COUNTS else None for item in fields(Figures) if item.name != "key"},
 )
 
 
