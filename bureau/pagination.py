@@ -41,6 +41,13 @@ class QuickPage:
 MAX_PAGE = 500
 
 
+def query_string_without_page(request: Any) -> str:
+    """The request's query string less ``page``: what a list's pager and sort links carry over."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def quick_page(queryset: QuerySet[Any], page: str | int | None, *, per_page: int = 50) -> QuickPage:
     """Page ``page`` (1 to ``MAX_PAGE``; anything else reads as the nearest) of ``queryset`` in its
     own order, with one query of ``per_page + 1`` rows: the extra row says whether a next page exists."""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from bureau import clock
-from bureau.pagination import quick_page
+from bureau.pagination import query_string_without_page, quick_page
 from bureau.views_base import ActionView, ServiceFormView
 from events import selectors, services
 from events.forms import (
@@ -45,10 +45,12 @@ class EventListView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         event_filter, queryset = selectors.event_list(user=self.request.user, filters=self.request.GET)
         page = quick_page(queryset, self.request.GET.get("page"), per_page=30)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
-            filter=event_filter, page=page, events=page.object_list, query_string=query.urlencode(), now=clock.now()
+            filter=event_filter,
+            page=page,
+            events=page.object_list,
+            query_string=query_string_without_page(self.request),
+            now=clock.now(),
         )
         if self.request.GET.get("count") == "1":
             context["total"] = queryset.count()

@@ -27,7 +27,7 @@ from assignments.policies import county_task_actions
 from bureau import clock
 from bureau.documents import docx_response
 from bureau.files import protected_file_response
-from bureau.pagination import LastPagePaginator
+from bureau.pagination import LastPagePaginator, query_string_without_page
 from bureau.views_base import ActionView, ServiceFormView
 
 
@@ -49,9 +49,7 @@ class TaskListView(PermissionRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
         context["now"] = clock.now()  # for the overdue badge
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
+        context["query_string"] = query_string_without_page(self.request)
         return context
 
 

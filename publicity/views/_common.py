@@ -6,15 +6,9 @@ from django.http import Http404
 from django.views.generic import ListView
 
 from bureau import clock
-from bureau.pagination import LastPagePaginator
+from bureau.pagination import LastPagePaginator, query_string_without_page
 from publicity import selectors
 from publicity.models import PublicityPost
-
-
-def query_string_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 class PostAccessMixin:

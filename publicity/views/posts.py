@@ -18,7 +18,7 @@ from bureau import clock
 from bureau.bounds import requested_year
 from bureau.documents import docx_response
 from bureau.exports import xlsx_response
-from bureau.pagination import LastPagePaginator, quick_page
+from bureau.pagination import LastPagePaginator, query_string_without_page, quick_page
 from bureau.selectors import person_for
 from bureau.views_base import ActionView, ServiceFormView
 from proofing.forms import ProofAcknowledgeForm, acknowledged_message
@@ -32,7 +32,7 @@ from publicity.forms import (
 )
 from publicity.models import PublicityPost
 from publicity.policies import post_actions, post_may
-from publicity.views._common import PostAccessMixin, query_string_without_page
+from publicity.views._common import PostAccessMixin
 
 STALE_SUBMISSION = timedelta(days=3)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import ListView, TemplateView, View
 
 from bureau import clock
-from bureau.pagination import LastPagePaginator
+from bureau.pagination import LastPagePaginator, query_string_without_page
 from bureau.views_base import ActionView, ServiceFormView
 from events.selectors import event_get
 from reports.briefings import selectors, services
@@ -35,9 +35,9 @@ class BriefingListView(PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filter_form=BriefingFilterForm(self.request.GET), query_string=query.urlencode())
+        context.update(
+            filter_form=BriefingFilterForm(self.request.GET), query_string=query_string_without_page(self.request)
+        )
         return context
 
 
