@@ -563,7 +563,12 @@ def overdue_history(*, before: datetime | None = None) -> dict[date, int]:
 # stored rows cannot hold: the demands and posts that arrived since the refresh, and the deadlines
 # passed since. So it is exact without writing, and reads as much as changed since the last refresh.
 
-# Archive records re-read at each run: recomputing a day twice is harmless, missing one is not.
+# Archive records the refresh re-reads at each run: recomputing a day twice is harmless, missing one
+# is not. Readers need no overlap: appends are serialised (``archive_record`` holds its lock to the
+# end of the transaction, and SQLite takes the write lock when a transaction starts), so a record
+# at or below the watermark committed before the newest one the refresh read and was in its reads;
+# re-reading the last 50 made a reader count their days live for nothing (at 100,000 demands, one
+# such day of 3,261 demands cost the dashboard about 55 ms of SQL).
 OVERLAP = 50
 DEMAND_TARGET, POST_TARGET = Demand._meta.label_lower, Post._meta.label_lower
 CHANNEL_TARGET = Channel._meta.label_lower
@@ -590,14 +595,16 @@ def _batch_day(created_at: datetime, after: dict) -> date:
         return timezone.localdate(created_at)
 
 
-def daily_figures_changed_days(*, watermark: int, before: datetime | None = None) -> ChangedDays:
+def daily_figures_changed_days(
+    *, watermark: int, before: datetime | None = None, overlap: int = OVERLAP
+) -> ChangedDays:
     """The local days of receipt (demands) and discovery (posts) of the targets of the archive
-    records past ``watermark`` (less ``OVERLAP``), and the days of the post batches recorded there.
+    records past ``watermark`` (less ``overlap``), and the days of the post batches recorded there.
     With ``before`` (a reader's last refresh): only the demands and posts received or found before
     it, as the later ones are not in the stored rows (the reader counts them live whole). Three
     queries, proportional to the recent changes."""
     records = list(
-        ArchiveRecord.objects.filter(pk__gt=max(watermark - OVERLAP, 0))
+        ArchiveRecord.objects.filter(pk__gt=max(watermark - overlap, 0))
         .order_by("pk")
         .values_list("pk", "target_type", "target_id", "action", "created_at", "after")
     )
@@ -647,7 +654,7 @@ def daily_figures_stored_days(*, now: datetime) -> StoredDays:
     state = DailyFiguresState.objects.filter(pk=1).first()
     if state is None or state.rebuilt_at is None or state.refreshed_at is None:
         return StoredDays(usable=False, stale_demand_days=set(), stale_post_days=set(), refreshed_at=None)
-    changed = daily_figures_changed_days(watermark=state.archive_watermark, before=state.refreshed_at)
+    changed = daily_figures_changed_days(watermark=state.archive_watermark, before=state.refreshed_at, overlap=0)
     return StoredDays(
         usable=True,
         stale_demand_days=changed.demand_days,

@@ -132,3 +132,24 @@ def test_a_refresh_the_same_day_recomputes_only_today(db, travel):
     daily_figures_rebuild()  # 09:00
     travel.shift(timedelta(minutes=5))
     assert daily_figures_refresh()["post_days"] == 1
+
+
+def test_a_reader_counts_live_only_the_days_changed_since_the_refresh(travel, cast):
+    """Right after a refresh nothing is stale for a reader, though the refresh itself re-reads the
+    last records (its overlap): they were in its reads. A reply written after it makes the replied
+    demand's day (1 March) stale, and only that day."""
+    from opinions.selectors.figures import daily_figures_stored_days
+
+    staff = cast["staff"]
+    channel = ChannelFactory()
+    first = DemandFactory(channel=channel, received_at=at(2026, 3, 1, 10), state=Demand.State.ASSIGNED, handler=staff)
+    second = DemandFactory(channel=channel, received_at=at(2026, 2, 27, 10), state=Demand.State.ASSIGNED, handler=staff)
+    daily_figures_rebuild()
+    demand_reply(demand=second, actor=staff.user, reply_text="已处理。")  # an archive record on 27 February
+    travel.shift(timedelta(minutes=5))
+    daily_figures_refresh()
+    travel.shift(timedelta(minutes=5))
+    assert daily_figures_stored_days(now=at(2026, 3, 2, 9, 10)).stale_demand_days == set()
+
+    demand_reply(demand=first, actor=staff.user, reply_text="已联系供电所修复路灯。")
+    assert daily_figures_stored_days(now=at(2026, 3, 2, 9, 10)).stale_demand_days == {date(2026, 3, 1)}
