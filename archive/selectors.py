@@ -36,6 +36,14 @@ def archive_history_for(*, target: models.Model) -> QuerySet[ArchiveRecord]:
     )
 
 
+def archive_head() -> int:
+    """The newest record's id (0 for an empty archive). Every change of state writes a record,
+    so the head names the state everything is in: a value computed at one head is still true
+    while the head has not moved (``reports.todo.todo_badge`` keeps the menu badge so). One
+    index read."""
+    return ArchiveRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 VIEWED = ".viewed"
 
 

@@ -224,8 +224,12 @@ def pytest_sessionfinish(session):
 
 def _test_settings(folder: Path) -> dict[str, Any]:
     """Tests never send real mail and never write into the developer's var/ folder; passwords are
-    hashed with a fast hasher (the Argon2 setting itself is checked in test_security.py)."""
+    hashed with a fast hasher (the Argon2 setting itself is checked in test_security.py). Nothing
+    is kept in a cache: tests build rows with factories, which write no archive record, so a value
+    kept until the archive moves (the menu badge) would outlive them; the keeping itself is tested
+    with a real cache (tests/reports/test_todo_badge_kept.py)."""
     return {
+        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
         "ARCHIVE_ANCHOR_PATH": str(folder / "archive-head.txt"),
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from django.db import connection, transaction
 from django.utils import timezone
 
-from archive.models import ArchiveRecord
+from archive.selectors import archive_head
 from bureau import clock
 from opinions.models import DailyFiguresState, DemandDay, DemandOverdueDay, OverdueDay, PostDay
 from opinions.selectors.figures import (
@@ -100,7 +100,7 @@ def daily_figures_rebuild(*, now: datetime | None = None) -> dict[str, bool | in
     # for another never stores rows older than the ones it leaves in place.
     now = now or clock.now()
     state = _state()
-    watermark = ArchiveRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    watermark = archive_head()
     DemandDay.objects.all().delete()
     PostDay.objects.all().delete()
     demand_rows = [DemandDay(**row) for row in demand_daily_rows(end=now)]
