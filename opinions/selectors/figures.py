@@ -25,13 +25,15 @@ A case is counted under the department of its first round (the one that handled 
 accepted hand-back; kept on the round, so moving a person or giving a redo to someone else later
 rewrites nothing). Rates are ``bureau.rates.rate`` of two counts (None when nothing to divide by)."""
 
-from collections.abc import Iterable, Iterator
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
@@ -646,6 +648,9 @@ class StoredDays:
     stale_demand_days: set[date]
     stale_post_days: set[date]
     refreshed_at: datetime | None
+    # Which refresh wrote the stored rows: its moment, its rebuild's and its watermark (no two
+    # refreshes share all three). "" before the first rebuild.
+    refresh: str = ""
 
 
 def daily_figures_stored_days(*, now: datetime) -> StoredDays:
@@ -660,7 +665,33 @@ def daily_figures_stored_days(*, now: datetime) -> StoredDays:
         stale_demand_days=changed.demand_days,
         stale_post_days=changed.post_days,
         refreshed_at=state.refreshed_at,
+        refresh=f"{state.refreshed_at.isoformat()}|{state.rebuilt_at.isoformat()}|{state.archive_watermark}",
     )
+
+
+# A sum over the stored rows is the same until the next refresh rewrites them (only the refresh
+# and the rebuild write them): kept in the cache under the refresh that wrote them and the sum's
+# own arguments, so the dashboard reads the year's stored rows once per refresh and process (at
+# 100,000 demands, 18,240 rows and about 20 ms a page) and otherwise only what changed since.
+# A reader that finds the rows of a refresh newer than the one it read its state in cannot mix
+# them up: the key is the state read in the same snapshot as the rows.
+STORED_SUM_KEPT_SECONDS = 3600
+Kept = TypeVar("Kept")
+
+
+def stored_sum_kept(stored_days: StoredDays, name: str, arguments: tuple, read: Callable[[], Kept]) -> Kept:
+    """``read()`` (a sum over stored rows, in the snapshot ``stored_days`` was read in), kept
+    until the next refresh under ``name`` and ``arguments`` (the sum's period, the stale days it
+    leaves out: anything its result depends on besides the stored rows)."""
+    if not stored_days.usable:
+        return read()
+    digest = hashlib.sha256(repr((stored_days.refresh, arguments)).encode()).hexdigest()
+    key = f"stored-sum:{name}:{digest}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = read()
+        cache.set(key, kept, STORED_SUM_KEPT_SECONDS)
+    return kept
 
 
 @contextmanager
@@ -704,7 +735,13 @@ def overdue_now_stored(*, now: datetime, stored_days: StoredDays) -> int:
     in the snapshot ``stored_days`` was read in (``figures_snapshot``). Two queries."""
     if not stored_days.usable:
         return overdue_now_count(now=now)
-    stored = DemandOverdueDay.objects.exclude(day__in=stored_days.stale_demand_days).aggregate(n=Sum(STORED_OVERDUE))
+    stale = sorted(stored_days.stale_demand_days)
+    stored = stored_sum_kept(
+        stored_days,
+        "overdue-now",
+        (stale,),
+        lambda: DemandOverdueDay.objects.exclude(day__in=stale).aggregate(n=Sum(STORED_OVERDUE)),
+    )
     changes = demand_overdue_day_rows(
         now=now, since=stored_days.refreshed_at, days=stored_days.stale_demand_days, end=now
     )

@@ -49,6 +49,7 @@ from opinions.selectors.figures import (
     overdue_in,
     overdue_now_count,
     post_daily_rows,
+    stored_sum_kept,
 )
 from opinions.selectors.post_figures import takedown_median_minutes
 from opinions.selectors.posts import failing_channels
@@ -184,15 +185,21 @@ def _moment_rows(period: Period, now: datetime, stored_days: StoredDays) -> tupl
     if not stored_days.usable:
         return demand_overdue_rows(now=now, start=period.start, end=period.end), overdue_now_count(now=now)
     in_period = Q(day__gte=period.first, day__lte=period.last)
-    stored = (
-        DemandOverdueDay.objects.exclude(day__in=stored_days.stale_demand_days)
-        .values("kind", "channel_id", "department_id")
-        .annotate(
-            in_period=Sum("overdue", filter=in_period),
-            redo_in_period=Sum("redo_overdue", filter=in_period),
-            whenever=Sum(STORED_OVERDUE),
-        )
-        .order_by()
+    stale = sorted(stored_days.stale_demand_days)
+    stored = stored_sum_kept(
+        stored_days,
+        "overdue-by-key",
+        (period.first, period.last, stale),
+        lambda: list(
+            DemandOverdueDay.objects.exclude(day__in=stale)
+            .values("kind", "channel_id", "department_id")
+            .annotate(
+                in_period=Sum("overdue", filter=in_period),
+                redo_in_period=Sum("redo_overdue", filter=in_period),
+                whenever=Sum(STORED_OVERDUE),
+            )
+            .order_by()
+        ),
     )
     rows, overdue_all = [], 0
     for row in stored:
@@ -223,14 +230,20 @@ def demand_breakdown(
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     if stored_days.usable:
         stale = _stale_in(period, stored_days.stale_demand_days)
-        stored = DemandDay.objects.filter(day__gte=period.first, day__lte=period.last).exclude(day__in=stale)
-        rows.extend(
-            stored.values("kind", "channel_id", "department_id")
-            .annotate(**{name: Sum(name) for name in DAILY_DEMAND_COUNTS})
-            .order_by()
+
+        def stored_sums() -> tuple[list[dict], list[tuple[date, int, int]]]:
+            stored = DemandDay.objects.filter(day__gte=period.first, day__lte=period.last).exclude(day__in=stale)
+            by_key = stored.values("kind", "channel_id", "department_id").annotate(
+                **{name: Sum(name) for name in DAILY_DEMAND_COUNTS}
+            )
+            daily = stored.values("day").annotate(Sum("received"), Sum("replied")).order_by()
+            return list(by_key.order_by()), list(daily.values_list("day", "received__sum", "replied__sum"))
+
+        by_key, daily = stored_sum_kept(
+            stored_days, "demand-days", (period.first, period.last, sorted(stale)), stored_sums
         )
-        daily = stored.values("day").annotate(Sum("received"), Sum("replied")).order_by()
-        for day, received, replied in daily.values_list("day", "received__sum", "replied__sum"):
+        rows.extend(by_key)
+        for day, received, replied in daily:
             per_day[day] = [received, replied]
         live = demand_daily_rows(days=stale, since=stored_days.refreshed_at, start=period.start, end=period.end)
     else:
@@ -293,11 +306,18 @@ def post_breakdown(*, period: Period, today: date, stored_days: StoredDays) -> P
     if stored_days.usable:
         stale = _stale_in(period, stored_days.stale_post_days)
         rows.extend(
-            PostDay.objects.filter(day__gte=period.first, day__lte=period.last)
-            .exclude(day__in=stale)
-            .values("category_id")
-            .annotate(**{name: Sum(name) for name in DAILY_POST_COUNTS})
-            .order_by()
+            stored_sum_kept(
+                stored_days,
+                "post-days",
+                (period.first, period.last, sorted(stale)),
+                lambda: list(
+                    PostDay.objects.filter(day__gte=period.first, day__lte=period.last)
+                    .exclude(day__in=stale)
+                    .values("category_id")
+                    .annotate(**{name: Sum(name) for name in DAILY_POST_COUNTS})
+                    .order_by()
+                ),
+            )
         )
         rows.extend(post_daily_rows(days=stale, since=stored_days.refreshed_at, start=period.start, end=period.end))
     else:
