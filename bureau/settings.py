@@ -170,6 +170,18 @@ else:
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Each process's own memory: what is kept there (the menu badge, the dashboard's sums over the
+# stored daily rows) is keyed by the state it was computed in (the archive's head, the refresh
+# that wrote the rows), so a process that has not seen a key computes it, and no process can
+# serve another's stale value. Nothing needs a shared cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "office",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "bureau.User"
 AUTHENTICATION_BACKENDS = [
