@@ -428,8 +428,12 @@ def demand_daily_rows(
     moment's (``DAILY_DEMAND_COUNTS``: no first-round overdue; ``redo_overdue`` only its settled
     part, redo rounds replied late), for the demands received on ``days`` (or at ``since`` or
     later) and in [start, end). All demands, whoever asks (the dashboard's readers see every
-    demand). Four grouped queries; one dict per key, ready for ``DemandDay(**row)``."""
+    demand). Four grouped queries, or when no demand is in the selection one probe instead (what
+    the dashboard asks between two refreshes, when nothing was received since: building the four
+    queries cost more than running them); one dict per key, ready for ``DemandDay(**row)``."""
     queryset = _received_between(Demand.objects.all(), days, start, end, since)
+    if not queryset.exists():
+        return []
     merged = _merge(_count_rows(queryset, keys=_daily_keys(), now=None), DAILY_KEYS)
     return [
         {name: row.get(name, 0) for name in (*DAILY_KEYS, *DAILY_DEMAND_COUNTS)}

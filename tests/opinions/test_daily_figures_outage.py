@@ -153,3 +153,19 @@ def test_a_reader_counts_live_only_the_days_changed_since_the_refresh(travel, ca
 
     demand_reply(demand=first, actor=staff.user, reply_text="已联系供电所修复路灯。")
     assert daily_figures_stored_days(now=at(2026, 3, 2, 9, 10)).stale_demand_days == {date(2026, 3, 1)}
+
+
+def test_nothing_received_since_the_refresh_costs_one_probe(travel, cast, django_assert_num_queries):
+    """The dashboard asks for the demands received since the last refresh: with none, one probe
+    answers instead of the four grouped queries; with one, the probe and the four."""
+    from opinions.selectors.figures import demand_daily_rows
+
+    daily_figures_rebuild()  # 09:00
+    since = DailyFiguresState.objects.get().refreshed_at
+    with django_assert_num_queries(1):
+        assert demand_daily_rows(days=set(), since=since) == []
+    travel.shift(timedelta(minutes=3))
+    DemandFactory(received_at=at(2026, 3, 2, 9, 3))
+    with django_assert_num_queries(5):
+        rows = demand_daily_rows(days=set(), since=since)
+    assert [(row["day"], row["received"]) for row in rows] == [(date(2026, 3, 2), 1)]
