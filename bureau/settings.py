@@ -174,8 +174,8 @@ else:
     # at once (threads) failed there while the office itself would have made the second one wait.
     # On a file they take the office's own locks (WAL, IMMEDIATE, busy timeout). It sits beside the
     # office's, named as PostgreSQL's test database is (var/test_office.sqlite3); pytest-django adds
-    # the xdist process's name (test_office.sqlite3_gw0, _gw1: one file each), and Django deletes
-    # it at the end of the run (``--reuse-db`` keeps it, migrated, for the next run).
+    # the xdist process's name (test_office.sqlite3_gw0, _gw1: one file each); each run makes it
+    # afresh and Django deletes it at the end (tests/conftest.py, ``django_db_keepdb``).
     office_file = Path(DATABASES["default"]["NAME"])
     if office_file.name and str(office_file) != ":memory:":
         DATABASES["default"]["TEST"] = {"NAME": str(office_file.with_name(f"test_{office_file.name}"))}
