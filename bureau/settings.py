@@ -168,6 +168,17 @@ else:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
         }
     )
+    # The tests' database is a file too, not Django's default in-memory one: that one is shared
+    # between threads through SQLite's shared cache, whose table locks fail at once with "database
+    # table is locked" instead of waiting for the busy timeout, so the tests of two people acting
+    # at once (threads) failed there while the office itself would have made the second one wait.
+    # On a file they take the office's own locks (WAL, IMMEDIATE, busy timeout). It sits beside the
+    # office's, named as PostgreSQL's test database is (var/test_office.sqlite3); pytest-django adds
+    # the xdist process's name (test_office.sqlite3_gw0, _gw1: one file each); each run makes it
+    # afresh and Django deletes it at the end (tests/conftest.py, ``django_db_keepdb``).
+    office_file = Path(DATABASES["default"]["NAME"])
+    if office_file.name and str(office_file) != ":memory:":
+        DATABASES["default"]["TEST"] = {"NAME": str(office_file.with_name(f"test_{office_file.name}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Each process's own memory: what is kept there (the menu badge, the dashboard's sums over the

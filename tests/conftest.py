@@ -77,7 +77,12 @@ def _shared_folder(tmp_path_factory) -> Path:
 def django_db_keepdb(request, django_db_modify_db_settings, tmp_path_factory) -> bool:
     """pytest-django's own choice (``--reuse-db``), except on PostgreSQL without it: then the test
     database is made a copy of the migrated template (tests/migrated_template.py) and kept, so
-    pytest-django's migrate finds it migrated."""
+    pytest-django's migrate finds it migrated. On SQLite the test database (a file, see
+    bureau/settings.py) is made and migrated afresh every run, ``--reuse-db`` or not, as the
+    in-memory one was: a kept one would hold none of the rows migrations wrote, as the last
+    transactional test's flush took them."""
+    if connection.vendor == "sqlite":
+        return False
     reuse = bool(request.config.getvalue("reuse_db")) and not request.config.getvalue("create_db")
     if reuse or not demo_template.in_use():
         return reuse
