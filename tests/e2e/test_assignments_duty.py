@@ -1,15 +1,10 @@
 """A staff member on duty signs in from the browser and writes the handover note."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
-from assignments.models import HandoverNote, ShiftAssignment, ShiftType
-from assignments.services import shift_ensure
-from bureau import clock
-from bureau.models import Person
+from assignments.models import HandoverNote
 from demo.organisation import DEMO_PASSWORD
+from tests.e2e.duty import shift_for_staff_now, shift_handed_over
 from tests.e2e.navigation import click_to_next_page
 
 pytestmark = [
@@ -19,24 +14,8 @@ pytestmark = [
 ]
 
 
-def _shift_for_staff_now() -> ShiftAssignment:
-    """A shift that started five minutes ago (real time: the live server does not travel)."""
-    local = timezone.localtime(clock.now())
-    begins = local - timedelta(minutes=5)
-    shift_type, _ = ShiftType.objects.update_or_create(
-        name="加班值守",
-        defaults={
-            "starts": begins.time().replace(second=0, microsecond=0),
-            "ends": (local + timedelta(hours=3)).time().replace(second=0, microsecond=0),
-            "sort_order": 9,
-        },
-    )
-    shift = shift_ensure(shift_type=shift_type, on=begins.date())
-    return ShiftAssignment.objects.create(shift=shift, person=Person.objects.get(user__username="staff"))
-
-
 def test_staff_signs_in_for_their_shift_and_writes_a_handover_note(seeded_demo_office, login, live_server):
-    assignment = _shift_for_staff_now()
+    assignment = shift_for_staff_now(name="加班值守", started_minutes_ago=5, hours_left=3, sort_order=9)
     page = login("staff", DEMO_PASSWORD)
     assert page.locator("[data-testid=duty-panel]").count() == 1  # the home page panel
     page.goto(f"{live_server.url}/duty/")
@@ -47,5 +26,5 @@ def test_staff_signs_in_for_their_shift_and_writes_a_handover_note(seeded_demo_o
     assert assignment.sign_in_ip == "127.0.0.1"
     page.fill("textarea[name=body]", "民生诉求版块有两条网吧噪音投诉未回复，已转文化市场管理科，请下一班跟进。")
     click_to_next_page(page, "form[action$='/handover/'] [type=submit]")
-    assert HandoverNote.objects.filter(shift=assignment.shift, author__user__username="staff").exists()
+    assert HandoverNote.objects.filter(shift=shift_handed_over("staff"), author__user__username="staff").exists()
     assert "请下一班跟进" in page.inner_text("main")

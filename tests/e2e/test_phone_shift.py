@@ -3,17 +3,14 @@ opens it from the menu, signs in, opens a new post in their section, sees the to
 handover — and no page is wider than the phone. The monitor's and the demand list's 50 rows are cards:
 at this width the pages measured 12,180 px and 14,468 px as tables, 5,405 px and 5,259 px as cards."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
-from assignments.models import HandoverNote, ShiftAssignment, ShiftType
-from assignments.services import shift_ensure
+from assignments.models import HandoverNote
 from bureau import clock
 from bureau.models import Person, Section
 from demo.organisation import DEMO_PASSWORD
 from opinions.models import Channel, Demand
+from tests.e2e.duty import shift_for_staff_now, shift_handed_over
 from tests.opinions.factories import DemandFactory, PostFactory
 
 pytestmark = [
@@ -26,24 +23,8 @@ WIDTH = "document.documentElement.scrollWidth"
 HEIGHT = "document.documentElement.scrollHeight"
 
 
-def _shift_for_staff_now() -> ShiftAssignment:
-    """A shift that started ten minutes ago (real time: the live server does not travel)."""
-    local = timezone.localtime(clock.now())
-    begins = local - timedelta(minutes=10)
-    shift_type, _ = ShiftType.objects.update_or_create(
-        name="手机值守",
-        defaults={
-            "starts": begins.time().replace(second=0, microsecond=0),
-            "ends": (local + timedelta(hours=2)).time().replace(second=0, microsecond=0),
-            "sort_order": 8,
-        },
-    )
-    shift = shift_ensure(shift_type=shift_type, on=begins.date())
-    return ShiftAssignment.objects.create(shift=shift, person=Person.objects.get(user__username="staff"))
-
-
 def test_the_person_on_duty_walks_a_shift_on_a_phone(seeded_demo_office, page, login, live_server):
-    assignment = _shift_for_staff_now()
+    assignment = shift_for_staff_now(name="手机值守", started_minutes_ago=10, hours_left=2, sort_order=8)
     section = Section.objects.get(name="工作动态")  # the demo staff member's own section
     post = PostFactory(
         title="手机值班测试：网友询问图书馆夜间开放时间",
@@ -91,7 +72,9 @@ def test_the_person_on_duty_walks_a_shift_on_a_phone(seeded_demo_office, page, l
     page.click("[data-testid=desk-handover] [type=submit]")
     page.wait_for_selector(".alert-success")
     assert page.url.endswith("/duty/desk/")
-    assert HandoverNote.objects.filter(shift=assignment.shift, body__startswith="工作动态版块新帖已查看").exists()
+    assert HandoverNote.objects.filter(
+        shift=shift_handed_over("staff"), body__startswith="工作动态版块新帖已查看"
+    ).exists()
     assert page.evaluate(WIDTH) <= 390
 
     # The monitor: 50 rows as cards, the filters folded behind one button.
