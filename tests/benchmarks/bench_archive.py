@@ -19,21 +19,24 @@ def _result(name: str, value: float, unit: str, target: float, met: bool) -> dic
 def _bare_appends(count: int) -> tuple[float, float]:
     """Per second, on a copy of the archive table (same columns and indexes, no trigger): a bare
     INSERT per transaction, and the minimal chained append (one statement takes the lock and the
-    previous hash; sha256 in Python; the INSERT). PostgreSQL only."""
+    previous hash; sha256 in Python; the INSERT). Both write the search columns the record's
+    search indexes hold (``search_document`` of the summary, the target and the actor, as
+    ``archive_record`` fills them): the same rows in the same indexes. PostgreSQL only."""
     import hashlib
     import json
 
     from django.db import connection, transaction
 
     from bureau import clock
+    from bureau.search import search_document
 
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_chain")
         cursor.execute("CREATE TABLE bench_chain (LIKE archive_archiverecord INCLUDING ALL)")
     insert = (
         "INSERT INTO bench_chain (created_at, actor_id, actor_name, ip_address, action, target_type, target_id,"
-        " target_text, summary, before, after, previous_hash, record_hash)"
-        " VALUES (%s, NULL, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s)"
+        " target_text, summary, before, after, previous_hash, search_text, search_grams, record_hash)"
+        " VALUES (%s, NULL, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s::text[], %s)"
     )
     rates = []
     for chained in (False, True):
@@ -54,7 +57,8 @@ def _bare_appends(count: int) -> tuple[float, float]:
                 row += [f"基准测试记录 {index}", "基准测试：逐条追加档案记录", before, after, previous]
                 content = json.dumps([str(value) for value in row], ensure_ascii=False)
                 digest = hashlib.sha256(content.encode("utf-8")).hexdigest() if chained else f"{index}-{now}"
-                cursor.execute(insert, [*row, digest])
+                search_text, search_grams = search_document(row[8], row[7], row[1])
+                cursor.execute(insert, [*row, search_text, search_grams, digest])
         rates.append(count / (time.perf_counter() - started))
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_chain")
