@@ -18,7 +18,7 @@ BENCH_PAGES_ONLY (labels of PAGES separated by a comma with no space after it, s
 measures only those pages; the peer rows and the minimal-view rows are left out unless their
 pages are among them. The fill is the same.
 
-Each page: its median time of five through the test client (the whole middleware stack, DEBUG
+Each page: its median time of nine through the test client (the whole middleware stack, DEBUG
 as configured), its query count, and the writes a GET sends (there must be none). The rows
 compare in one run: large ÷ small ≤ 1.5 and the same query count.
 
@@ -279,7 +279,7 @@ def _fill(size: int, open_count: int) -> None:
         cursor.execute("ANALYZE opinions_demandday; ANALYZE opinions_postday; ANALYZE opinions_overdueday")
 
 
-def _timed(call, repeat: int = 5) -> float:
+def _timed(call, repeat: int = 9) -> float:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
