@@ -14,7 +14,7 @@ from archive.models import ArchiveCheck
 from archive.selectors import archive_check_history, archive_check_latest, archive_record_list
 from archive.services import archive_check_run
 from bureau.exports import XLSX_CONTENT_TYPE
-from bureau.pagination import quick_page
+from bureau.pagination import query_string_without_page, quick_page
 
 
 class ArchiveRecordListView(PermissionRequiredMixin, TemplateView):
@@ -28,12 +28,11 @@ class ArchiveRecordListView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         records = archive_record_list(user=self.request.user, filters=self.request.GET)
         context["records"] = context["page"] = quick_page(records, self.request.GET.get("page"), per_page=50)
-        params = self.request.GET.copy()
-        params.pop("page", None)
+        query_string = query_string_without_page(self.request)
         # The form only re-displays the request's values and errors; the selector did the filtering.
         context["filter_form"] = ArchiveRecordFilter(self.request.GET).form
-        context["query_string"] = params.urlencode()  # _pager.html and the export keep the filters
-        context["is_filtered"] = bool(params)
+        context["query_string"] = query_string  # _pager.html and the export keep the filters
+        context["is_filtered"] = bool(query_string)
         context["latest_check"] = archive_check_latest(user=self.request.user)
         return context
 

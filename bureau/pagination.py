@@ -41,10 +41,12 @@ class QuickPage:
 MAX_PAGE = 500
 
 
-def query_string_without_page(request: Any) -> str:
-    """The request's query string less ``page``: what a list's pager and sort links carry over."""
+def query_string_without_page(request: Any, *also: str) -> str:
+    """The request's query string less ``page`` (and the parameters named in ``also``, such as the
+    monitor's ``partial``): what a list's pager, sort and export links carry over."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", *also):
+        query.pop(key, None)
     return query.urlencode()
 
 

@@ -21,7 +21,7 @@ from bureau import clock
 from bureau.documents import docx_response
 from bureau.exports import Sheet, csv_response, xlsx_response
 from bureau.models import Person
-from bureau.pagination import quick_page, quick_page_of_parts
+from bureau.pagination import query_string_without_page, quick_page, quick_page_of_parts
 from bureau.views_base import ActionView
 from opinions import demand_forms as forms
 from opinions.documents import handling_form_document
@@ -82,8 +82,6 @@ class DemandListView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         demand_filter, queryset = demand_list(user=self.request.user, filters=self.request.GET)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filter=demand_filter,
             page=quick_page_of_parts(
@@ -91,7 +89,7 @@ class DemandListView(PermissionRequiredMixin, TemplateView):
                 self.request.GET.get("page"),
                 per_page=50,
             ),
-            query=query.urlencode(),
+            query=query_string_without_page(self.request),
             now=clock.now(),
         )
         return context
@@ -517,8 +515,6 @@ class FaqView(PermissionRequiredMixin, TemplateView):
         period = period if period in PERIODS else "year"
         entries = quick_page(faq_entries(search=search, period=period), self.request.GET.get("page"))
         hot = faq_hot(period=period)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             search=search,
             period=period,
@@ -528,6 +524,6 @@ class FaqView(PermissionRequiredMixin, TemplateView):
             # The 热点问题 badge in the list marks exactly the entries of the box above it.
             hot_ids={entry.pk for entry in hot},
             hot_shown=HOT_SHOWN,
-            query=query.urlencode(),
+            query=query_string_without_page(self.request),
         )
         return context

@@ -1,7 +1,7 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.views.generic import TemplateView
 
-from bureau.pagination import quick_page
+from bureau.pagination import query_string_without_page, quick_page
 from opinions.selectors.posts import failing_channels, post_list
 
 PER_PAGE = 50
@@ -22,13 +22,10 @@ class MonitorView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         post_filter, posts = post_list(user=self.request.user, filters=self.request.GET)
-        query = self.request.GET.copy()
-        for key in ("page", "partial"):
-            query.pop(key, None)
         context.update(
             filter=post_filter,
             page=quick_page(posts, self.request.GET.get("page"), per_page=PER_PAGE),
-            querystring=query.urlencode(),
+            querystring=query_string_without_page(self.request, "partial"),
             failing_channels=failing_channels(),
         )
         return context
