@@ -321,6 +321,18 @@ def password():
 
 
 @pytest.fixture
+def kept_cache(settings):
+    """A real cache in this process's memory, as the office runs with (the suite's is a dummy:
+    ``_test_settings``), empty at the start and the end of the test."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def travel(time_machine):
     """The test clock, stopped at 09:00 on Monday 2 March 2026 in Shanghai; move it with
     ``travel.shift(timedelta(...))`` or ``travel.move_to(...)``."""

@@ -25,16 +25,6 @@ FIRST_OF_MARCH = Period(key="custom", first=date(2026, 3, 1), last=date(2026, 3,
 pytestmark = pytest.mark.usefixtures("travel")
 
 
-@pytest.fixture
-def kept_cache(settings):
-    from django.core.cache import cache
-
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sums"}}
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _received_on_the_first(**fields) -> Demand:
     return DemandFactory(received_at=datetime(2026, 3, 1, 10, tzinfo=SHANGHAI), **fields)
 

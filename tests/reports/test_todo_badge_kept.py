@@ -16,17 +16,6 @@ from tests.opinions.factories import DemandFactory
 pytestmark = pytest.mark.usefixtures("travel")
 
 
-@pytest.fixture
-def kept_cache(settings):
-    """A real cache of this process, as the office runs with (the suite's is a dummy)."""
-    from django.core.cache import cache
-
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "badge"}}
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_kept_while_the_archive_stands_and_counted_again_when_it_moves(cast, kept_cache, django_assert_num_queries):
     office_head = cast["supervisor"]
     waiting = DemandFactory()  # received, not yet dispatched: one item on the office head's list
