@@ -97,20 +97,20 @@ def todo_counts(*, user: AnyUser, person: Person | None, now: datetime | None = 
 
 # The menu badge is on every page and costs about 12 ms to count (a dozen lists, the user's
 # permissions): more than the rest of a list page's queries. It is kept per user while nothing
-# changes. Every change of state writes an archive record, so the archive's head names the state
-# it was counted in; the minute names the moment, as some lists move with the clock alone
-# (overdue, due soon, shifts ahead) and the deadline sweep, which writes no record, runs once a
-# minute. So the badge is never behind a change and at most a minute behind the clock (and a
-# permission changed in the admin shows within the minute too).
-BADGE_KEPT_SECONDS = 120
+# changes, for a minute at most. Every change of state writes an archive record, so the archive's
+# head names the state it was counted in: a change gives the next page a new key. Some lists move
+# with the clock alone (overdue, due soon, shifts ahead; the deadline sweep, which writes no
+# record, runs once a minute): the minute's limit covers them, and a permission changed in the
+# admin too. Each user's minute runs from their own count, so badges are not all counted again at
+# the same instant. So the badge is never behind a change and at most a minute behind the clock.
+BADGE_KEPT_SECONDS = 60
 
 
 def todo_badge(*, user: AnyUser, person: Person | None, now: datetime | None = None) -> int:
     """The menu badge: how many things wait for this user's decision or action."""
-    now = now or clock.now()
     # The head is read before the counts: a change committed between them gives the next page a
     # new key, whereas read after, an older count could be kept under the newer head.
-    key = f"todo-badge:{user.pk}:{archive_head()}:{int(now.timestamp()) // 60}"
+    key = f"todo-badge:{user.pk}:{archive_head()}"
     badge = cache.get(key)
     if badge is None:
         badge = badge_of(todo_count_rows(user=user, person=person, now=now))

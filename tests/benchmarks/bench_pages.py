@@ -298,9 +298,14 @@ def _measure(client, url) -> tuple[float, int, int, list[str]]:
 
     assert client.get(url).status_code == 200, url
     connection.queries_log.clear()
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200, url
-    sql = [query["sql"] for query in queries.captured_queries]
+    # Twice, the fewer kept: a value a page keeps for a while (the menu badge, a minute at most)
+    # may lapse between the warm-up and one capture, which then also counts it again.
+    captures = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        captures.append([query["sql"] for query in queries.captured_queries])
+    sql = min(captures, key=len)
     writes = sum(1 for statement in sql if statement.lstrip().upper().startswith(WRITES))
     return _timed(lambda: client.get(url)), len(sql), writes, sql
 

@@ -1,5 +1,6 @@
 """The menu badge is kept while nothing changes (``reports.todo.todo_badge``): counted again when
-the archive moves (every change of state writes a record) or the minute turns, never otherwise.
+the archive moves (every change of state writes a record) or a minute after it was counted, never
+otherwise.
 
 The rows here are built with factories, which write no archive record: exactly the change the
 badge cannot see, so what it shows tells whether it was kept or counted. The test clock stands at
@@ -29,12 +30,12 @@ def test_kept_while_the_archive_stands_and_counted_again_when_it_moves(cast, kep
     assert todo_badge(user=office_head.user, person=office_head) == 2
 
 
-def test_counted_again_when_the_minute_turns(cast, kept_cache, travel):
+def test_counted_again_a_minute_after(cast, kept_cache, travel):
     office_head = cast["supervisor"]
     DemandFactory()
     assert todo_badge(user=office_head.user, person=office_head) == 1
     DemandFactory()
-    travel.shift(timedelta(seconds=59))  # 09:00:59, the same minute: kept
+    travel.shift(timedelta(seconds=59))  # 09:00:59: kept
     assert todo_badge(user=office_head.user, person=office_head) == 1
     travel.shift(timedelta(seconds=1))  # 09:01:00
     assert todo_badge(user=office_head.user, person=office_head) == 2
