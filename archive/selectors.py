@@ -1,10 +1,12 @@
 """Reads of the archive: the filtered list, one object's history."""
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db import models
 from django.db.models import QuerySet
 
@@ -39,9 +41,32 @@ def archive_history_for(*, target: models.Model) -> QuerySet[ArchiveRecord]:
 def archive_head() -> int:
     """The newest record's id (0 for an empty archive). Every change of state writes a record,
     so the head names the state everything is in: a value computed at one head is still true
-    while the head has not moved (``reports.todo.todo_badge`` keeps the menu badge so). One
-    index read."""
+    while the head has not moved (``kept_while_unchanged``). One index read."""
     return ArchiveRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+# How long at most a value is kept while the archive stands. Some values move with the clock alone
+# (a deadline passing; the deadline sweep, which writes no record, runs once a minute), and a
+# change made outside the services (an admin's permission, a bulk load) writes no record either:
+# the minute bounds them. Each value's minute runs from its own computing, so values kept for many
+# users are not all computed again at the same instant.
+KEPT_SECONDS = 60
+Kept = TypeVar("Kept")
+
+
+def kept_while_unchanged(name: str, arguments: tuple, compute: Callable[[], Kept]) -> Kept:
+    """``compute()``, kept in this process's memory under ``name`` and ``arguments`` (whatever
+    else the value depends on: the user, the period) while the archive's head stands, for
+    ``KEPT_SECONDS`` at most: never behind a recorded change, at most a minute behind the clock.
+    The head is read before computing: a change committed in between gives the next reader a new
+    key, whereas read after, an older value could be kept under the newer head."""
+    digest = hashlib.sha256(repr((archive_head(), arguments)).encode()).hexdigest()  # a key memcached would take too
+    key = f"kept:{name}:{digest}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = compute()
+        cache.set(key, kept, KEPT_SECONDS)
+    return kept
 
 
 VIEWED = ".viewed"

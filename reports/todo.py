@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from archive.selectors import archive_head
+from archive.selectors import kept_while_unchanged
 from assignments import selectors as duty
 from bureau import clock
 from bureau.counting import counts_up_to
@@ -95,27 +94,14 @@ def todo_counts(*, user: AnyUser, person: Person | None, now: datetime | None = 
     return counts_up_to(lists)
 
 
-# The menu badge is on every page and costs about 12 ms to count (a dozen lists, the user's
-# permissions): more than the rest of a list page's queries. It is kept per user while nothing
-# changes, for a minute at most. Every change of state writes an archive record, so the archive's
-# head names the state it was counted in: a change gives the next page a new key. Some lists move
-# with the clock alone (overdue, due soon, shifts ahead; the deadline sweep, which writes no
-# record, runs once a minute): the minute's limit covers them, and a permission changed in the
-# admin too. Each user's minute runs from their own count, so badges are not all counted again at
-# the same instant. So the badge is never behind a change and at most a minute behind the clock.
-BADGE_KEPT_SECONDS = 60
-
-
 def todo_badge(*, user: AnyUser, person: Person | None, now: datetime | None = None) -> int:
-    """The menu badge: how many things wait for this user's decision or action."""
-    # The head is read before the counts: a change committed between them gives the next page a
-    # new key, whereas read after, an older count could be kept under the newer head.
-    key = f"todo-badge:{user.pk}:{archive_head()}"
-    badge = cache.get(key)
-    if badge is None:
-        badge = badge_of(todo_count_rows(user=user, person=person, now=now))
-        cache.set(key, badge, BADGE_KEPT_SECONDS)
-    return badge
+    """The menu badge: how many things wait for this user's decision or action. On every page,
+    and about 12 ms to count (a dozen lists, the user's permissions), more than the rest of a list
+    page's queries: kept per user while nothing changes (``kept_while_unchanged``: never behind a
+    recorded change, at most a minute behind the clock)."""
+    return kept_while_unchanged(
+        "todo-badge", (user.pk,), lambda: badge_of(todo_count_rows(user=user, person=person, now=now))
+    )
 
 
 def badge_of(rows: Iterable["TodoCount | TodoList"]) -> int:
