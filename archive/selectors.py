@@ -1,17 +1,16 @@
 """Reads of the archive: the filtered list, one object's history."""
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.cache import cache
 from django.db import models
 from django.db.models import QuerySet
 
 from archive.filters import ArchiveRecordFilter
 from archive.models import ArchiveCheck, ArchiveRecord
+from bureau.kept import Kept, kept
 from bureau.search import SEARCH_COLUMNS
 from bureau.types import AnyUser
 
@@ -51,7 +50,6 @@ def archive_head() -> int:
 # the minute bounds them. Each value's minute runs from its own computing, so values kept for many
 # users are not all computed again at the same instant.
 KEPT_SECONDS = 60
-Kept = TypeVar("Kept")
 
 
 def kept_while_unchanged(name: str, arguments: tuple, compute: Callable[[], Kept]) -> Kept:
@@ -60,13 +58,7 @@ def kept_while_unchanged(name: str, arguments: tuple, compute: Callable[[], Kept
     ``KEPT_SECONDS`` at most: never behind a recorded change, at most a minute behind the clock.
     The head is read before computing: a change committed in between gives the next reader a new
     key, whereas read after, an older value could be kept under the newer head."""
-    digest = hashlib.sha256(repr((archive_head(), arguments)).encode()).hexdigest()  # a key memcached would take too
-    key = f"kept:{name}:{digest}"
-    kept = cache.get(key)
-    if kept is None:
-        kept = compute()
-        cache.set(key, kept, KEPT_SECONDS)
-    return kept
+    return kept(name, (archive_head(), arguments), compute, seconds=KEPT_SECONDS)
 
 
 VIEWED = ".viewed"

@@ -25,15 +25,13 @@ A case is counted under the department of its first round (the one that handled 
 accepted hand-back; kept on the round, so moving a person or giving a redo to someone else later
 rewrites nothing). Rates are ``bureau.rates.rate`` of two counts (None when nothing to divide by)."""
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
@@ -41,6 +39,7 @@ from django.utils import timezone
 
 from archive.models import ArchiveRecord
 from bureau import clock
+from bureau.kept import Kept, kept
 from bureau.rates import rate
 from bureau.types import AnyUser
 from opinions.models import (
@@ -680,7 +679,6 @@ def daily_figures_stored_days(*, now: datetime) -> StoredDays:
 # A reader that finds the rows of a refresh newer than the one it read its state in cannot mix
 # them up: the key is the state read in the same snapshot as the rows.
 STORED_SUM_KEPT_SECONDS = 3600
-Kept = TypeVar("Kept")
 
 
 def stored_sum_kept(stored_days: StoredDays, name: str, arguments: tuple, read: Callable[[], Kept]) -> Kept:
@@ -689,13 +687,7 @@ def stored_sum_kept(stored_days: StoredDays, name: str, arguments: tuple, read: 
     leaves out: anything its result depends on besides the stored rows)."""
     if not stored_days.usable:
         return read()
-    digest = hashlib.sha256(repr((stored_days.refresh, arguments)).encode()).hexdigest()
-    key = f"stored-sum:{name}:{digest}"
-    kept = cache.get(key)
-    if kept is None:
-        kept = read()
-        cache.set(key, kept, STORED_SUM_KEPT_SECONDS)
-    return kept
+    return kept(f"stored-sum:{name}", (stored_days.refresh, arguments), read, seconds=STORED_SUM_KEPT_SECONDS)
 
 
 @contextmanager
