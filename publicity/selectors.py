@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from archive.selectors import kept_while_unchanged
 from bureau import clock
 from bureau.models import Person
 from bureau.rates import percent_text, rate
@@ -230,6 +231,15 @@ def quota_progress_list(*, year: int, today: date | None = None) -> list[QuotaPr
             )
         )
     return progress
+
+
+def quota_progress_shown(*, year: int, today: date | None = None) -> list[QuotaProgress]:
+    """``quota_progress_list`` for the pages that show it on every visit (the home panel, the
+    publicity list, the quota page), kept while nothing changes (``kept_while_unchanged``: every
+    publicity change writes a record; at 100,000 publicity posts its grouped count was ~16 ms of
+    the office head's home page). Jobs and exports count it afresh."""
+    today = today or clock.today()
+    return kept_while_unchanged("quota-progress", (year, today), lambda: quota_progress_list(year=year, today=today))
 
 
 def published_by_department(*, year: int, today: date | None = None) -> dict[int | None, int]:

@@ -57,7 +57,7 @@ class PostListView(PermissionRequiredMixin, TemplateView):
             posts=page.object_list,
             query_string=query_string_without_page(self.request),
             today=clock.today(),
-            progress_list=selectors.quota_progress_list(year=clock.today().year),
+            progress_list=selectors.quota_progress_shown(year=clock.today().year),
         )
         if self.request.GET.get("count") == "1":
             context["total"] = post_filter.qs.count()
@@ -272,6 +272,6 @@ class ProgressView(PermissionRequiredMixin, TemplateView):
         context.update(
             year=year,
             years=sorted({*selectors.quota_years(), clock.today().year}, reverse=True),
-            progress_list=selectors.quota_progress_list(year=year),
+            progress_list=selectors.quota_progress_shown(year=year),
         )
         return context

@@ -17,7 +17,7 @@ def panels(*, user, person) -> list[HomePanel]:
     )
     context = {
         "year": year,
-        "progress_list": selectors.quota_progress_list(year=year),
+        "progress_list": selectors.quota_progress_shown(year=year),
         "can_approve": can_approve,
         "queue_count": selectors.approval_queue_count(user=user) if can_approve else 0,
         "returned_count": returned_count,
