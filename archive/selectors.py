@@ -57,7 +57,9 @@ def kept_while_unchanged(name: str, arguments: tuple, compute: Callable[[], Kept
     else the value depends on: the user, the period) while the archive's head stands, for
     ``KEPT_SECONDS`` at most: never behind a recorded change, at most a minute behind the clock.
     The head is read before computing: a change committed in between gives the next reader a new
-    key, whereas read after, an older value could be kept under the newer head."""
+    key, whereas read after, an older value could be kept under the newer head. Never call it in
+    a transaction that writes: a value seeing its own uncommitted change would be kept under a
+    head that, rolled back, another change can take (SQLite reuses the id)."""
     return kept(name, (archive_head(), arguments), compute, seconds=KEPT_SECONDS)
 
 

@@ -3,7 +3,8 @@
 The lists come from each app's selectors — demands from ``opinions.selectors.todo`` (one
 definition per list), publicity approval from ``publicity.selectors.approval_queue``, task
 feedback and major reports upward from ``assignments.selectors`` — and the page, the menu badge and
-the home panel all read them here, so a count is the same number in all three. Counts are fixed in
+the home panel all read them here, so a count is the same number in all three (the badge may lag
+the page by up to a minute on lists that move with the clock alone: it is kept, ``todo_badge``). Counts are fixed in
 number of queries whatever the rows: the demand lists in one aggregate, one COUNT per other list.
 
 Leaders: replies to review (where they review), sign-offs, publicity to approve, task feedback to
@@ -99,8 +100,12 @@ def todo_badge(*, user: AnyUser, person: Person | None, now: datetime | None = N
     and about 12 ms to count (a dozen lists, the user's permissions), more than the rest of a list
     page's queries: kept per user while nothing changes (``kept_while_unchanged``: never behind a
     recorded change, at most a minute behind the clock)."""
+    if now is not None:  # a moment asked for (a test, a job): counted at it, never kept
+        return badge_of(todo_count_rows(user=user, person=person, now=now))
     return kept_while_unchanged(
-        "todo-badge", (user.pk,), lambda: badge_of(todo_count_rows(user=user, person=person, now=now))
+        "todo-badge",
+        (user.pk, person.pk if person else None),
+        lambda: badge_of(todo_count_rows(user=user, person=person)),
     )
 
 

@@ -27,6 +27,7 @@ rewrites nothing). Rates are ``bureau.rates.rate`` of two counts (None when noth
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -676,16 +677,18 @@ def daily_figures_stored_days(*, now: datetime) -> StoredDays:
 # and the rebuild write them): kept in the cache under the refresh that wrote them and the sum's
 # own arguments, so the dashboard reads the year's stored rows once per refresh and process (at
 # 100,000 demands, 18,240 rows and about 20 ms a page) and otherwise only what changed since.
-# A reader that finds the rows of a refresh newer than the one it read its state in cannot mix
-# them up: the key is the state read in the same snapshot as the rows.
+# Kept only when the state and the rows are read in one snapshot (``figures_snapshot``'s own
+# REPEATABLE READ transaction): elsewhere (SQLite, which has none; a job's transaction under READ
+# COMMITTED) a refresh committing between the two reads would put its rows under the older key.
 STORED_SUM_KEPT_SECONDS = 3600
+_IN_SNAPSHOT: ContextVar[bool] = ContextVar("figures_in_snapshot", default=False)
 
 
 def stored_sum_kept(stored_days: StoredDays, name: str, arguments: tuple, read: Callable[[], Kept]) -> Kept:
     """``read()`` (a sum over stored rows, in the snapshot ``stored_days`` was read in), kept
     until the next refresh under ``name`` and ``arguments`` (the sum's period, the stale days it
     leaves out: anything its result depends on besides the stored rows)."""
-    if not stored_days.usable:
+    if not stored_days.usable or not _IN_SNAPSHOT.get():
         return read()
     return kept(f"stored-sum:{name}", (stored_days.refresh, arguments), read, seconds=STORED_SUM_KEPT_SECONDS)
 
@@ -700,18 +703,22 @@ def figures_snapshot() -> Iterator[None]:
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield
         return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            # The rows are in memory and the live part is a few days' rows at most: priced as random
-            # reads from disk (4, the default), one stale day's 2,778 demands at 1,000,000 were
-            # joined to every call-back by hashing (694 ms); priced as cached (1.1), by their
-            # indexes (29 ms). Parallel workers only add their start-up to queries this size (20 ms).
-            # One round trip for the four settings (SET TRANSACTION first, as it must be).
-            cursor.execute(
-                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL jit = off; "
-                "SET LOCAL random_page_cost = 1.1; SET LOCAL max_parallel_workers_per_gather = 0"
-            )
-        yield
+    token = _IN_SNAPSHOT.set(True)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # The rows are in memory and the live part is a few days' rows at most: priced as
+                # random reads from disk (4, the default), one stale day's 2,778 demands at 1,000,000
+                # were joined to every call-back by hashing (694 ms); priced as cached (1.1), by their
+                # indexes (29 ms). Parallel workers only add their start-up to queries this size (20
+                # ms). One round trip for the four settings (SET TRANSACTION first, as it must be).
+                cursor.execute(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL jit = off; "
+                    "SET LOCAL random_page_cost = 1.1; SET LOCAL max_parallel_workers_per_gather = 0"
+                )
+            yield
+    finally:
+        _IN_SNAPSHOT.reset(token)
 
 
 # A stored ``DemandOverdueDay`` row's demands overdue at the refresh, whatever the round: the rows'
