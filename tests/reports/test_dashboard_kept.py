@@ -31,7 +31,7 @@ def _received_on_the_first(**fields) -> Demand:
 
 # Committed, not in a test's transaction: the sums are kept only when read in the dashboard's own
 # snapshot (figures_snapshot), which it opens only outside a transaction.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.usefixtures("committed_db")
 def test_sums_kept_until_the_next_refresh(cast, kept_cache, travel):
     channel = ChannelFactory()
