@@ -50,6 +50,12 @@ def query_string_without_page(request: Any, *also: str) -> str:
     return query.urlencode()
 
 
+def total_if_asked(request: Any, queryset: QuerySet[Any]) -> int | None:
+    """The list's total when the request asks for it (``count=1``), else None: a quick page sends
+    no COUNT of a table that grows without bound unless someone wants the number."""
+    return queryset.count() if request.GET.get("count") == "1" else None
+
+
 def quick_page(queryset: QuerySet[Any], page: str | int | None, *, per_page: int = 50) -> QuickPage:
     """Page ``page`` (1 to ``MAX_PAGE``; anything else reads as the nearest) of ``queryset`` in its
     own order, with one query of ``per_page + 1`` rows: the extra row says whether a next page exists."""

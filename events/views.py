@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from bureau import clock
-from bureau.pagination import query_string_without_page, quick_page
+from bureau.pagination import query_string_without_page, quick_page, total_if_asked
 from bureau.views_base import ActionView, ServiceFormView
 from events import selectors, services
 from events.forms import (
@@ -51,9 +51,8 @@ class EventListView(PermissionRequiredMixin, TemplateView):
             events=page.object_list,
             query_string=query_string_without_page(self.request),
             now=clock.now(),
+            total=total_if_asked(self.request, queryset),
         )
-        if self.request.GET.get("count") == "1":
-            context["total"] = queryset.count()
         return context
 
 

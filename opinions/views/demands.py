@@ -21,7 +21,7 @@ from bureau import clock
 from bureau.documents import docx_response
 from bureau.exports import Sheet, csv_response, xlsx_response
 from bureau.models import Person
-from bureau.pagination import query_string_without_page, quick_page, quick_page_of_parts
+from bureau.pagination import query_string_without_page, quick_page, quick_page_of_parts, total_if_asked
 from bureau.views_base import ActionView
 from opinions import demand_forms as forms
 from opinions.documents import handling_form_document
@@ -91,6 +91,7 @@ class DemandListView(PermissionRequiredMixin, TemplateView):
             ),
             query=query_string_without_page(self.request),
             now=clock.now(),
+            total=total_if_asked(self.request, demand_filter.qs),
         )
         return context
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.views.generic import TemplateView
 
-from bureau.pagination import query_string_without_page, quick_page
+from bureau.pagination import query_string_without_page, quick_page, total_if_asked
 from opinions.selectors.posts import failing_channels, post_list
 
 PER_PAGE = 50
@@ -27,5 +27,6 @@ class MonitorView(PermissionRequiredMixin, TemplateView):
             page=quick_page(posts, self.request.GET.get("page"), per_page=PER_PAGE),
             querystring=query_string_without_page(self.request, "partial"),
             failing_channels=failing_channels(),
+            total=total_if_asked(self.request, post_filter.qs),
         )
         return context

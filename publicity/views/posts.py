@@ -18,7 +18,7 @@ from bureau import clock
 from bureau.bounds import requested_year
 from bureau.documents import docx_response
 from bureau.exports import xlsx_response
-from bureau.pagination import LastPagePaginator, query_string_without_page, quick_page
+from bureau.pagination import LastPagePaginator, query_string_without_page, quick_page, total_if_asked
 from bureau.selectors import person_for
 from bureau.views_base import ActionView, ServiceFormView
 from proofing.forms import ProofAcknowledgeForm, acknowledged_message
@@ -58,9 +58,8 @@ class PostListView(PermissionRequiredMixin, TemplateView):
             query_string=query_string_without_page(self.request),
             today=clock.today(),
             progress_list=selectors.quota_progress_shown(year=clock.today().year),
+            total=total_if_asked(self.request, post_filter.qs),
         )
-        if self.request.GET.get("count") == "1":
-            context["total"] = post_filter.qs.count()
         return context
 
 
